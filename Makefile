@@ -1,0 +1,39 @@
+# Everything CI runs is a target here. Needs python3.11 (or PYTHON=...) and the PyPI registry.
+PYTHON ?= python3.11
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+DEMO_DIR ?= demo-report
+SAMPLES ?= ../shared/samples
+
+.PHONY: demo test lint bench eval clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null || { echo "Need $(PYTHON) (set PYTHON=...)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test,dev]'
+	@touch $(STAMP)
+
+demo: $(STAMP)  ## install, analyse a sample recording, print where the report is
+	$(PY) scripts/demo_sample.py .cache/demo
+	$(PY) -m podium analyze .cache/demo/two_cities.wav --out $(DEMO_DIR)
+	@echo "Open $(DEMO_DIR)/report.html in a browser."
+
+test: $(STAMP)  ## lint and the whole test suite, real models included
+	$(VENV)/bin/ruff check src tests bench scripts
+	PODIUM_SAMPLES=$(SAMPLES) $(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests bench scripts
+	$(VENV)/bin/mypy
+
+eval: $(STAMP)  ## accuracy on ../shared/samples
+	$(PY) -m podium eval speech $(SAMPLES)/speech_clean
+	$(PY) -m podium eval speech $(SAMPLES)/speech_disfluent
+
+bench: $(STAMP)  ## speed and memory on a >= 10 minute recording assembled from ../shared/samples
+	$(PY) bench/speech_bench.py --samples $(SAMPLES)
+
+clean:
+	rm -rf $(VENV) .cache $(DEMO_DIR) .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,235 @@
+"""The ``podium`` command.
+
+Exit codes: 0 done, 1 the recording or an option could not be used (one line
+on stderr), 2 wrong command-line usage, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import ParameterError, PodiumError
+
+__all__ = ["main"]
+
+log = logging.getLogger("podium")
+
+_EPILOG = """\
+examples:
+  podium analyze talk.mp4                   report in ./talk.podium/
+  podium analyze talk.mp4 --out reports/t1  report in reports/t1/
+  podium analyze talk.wav --model base      more accurate model (pip install 'podium-coach[base]')
+  podium eval speech samples/               WER and filler accuracy on NAME.ext + NAME.txt pairs
+
+Everything runs on this computer; nothing is uploaded or downloaded.
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="podium",
+        description="Podium: an offline, private speaking coach. It listens to a recording of a talk and "
+        "tells you what you said (fillers included), and how: pace, pauses, pitch and loudness.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--version", action="version", version=f"podium {__version__}")
+    p.add_argument("-v", "--verbose", action="count", default=0, help="log what each stage does (-vv: more)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    a = sub.add_parser(
+        "analyze",
+        help="analyse one recording and write a report folder",
+        description="Analyse one recording (audio or video: mp4, mov, mkv, webm, avi, mpg, wav, flac, mp3, m4a, ogg) "
+        "and write report.json, report.html, transcript.srt and transcript.vtt into a folder.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="The summary goes to stdout, progress and errors to stderr.",
+    )
+    a.add_argument("file", help="the recording to analyse")
+    a.add_argument("-o", "--out", metavar="DIR", help="report folder (default: FILE's name + .podium, in the current folder)")
+    a.add_argument("--json", action="store_true", help="print report.json to stdout instead of the summary")
+    a.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
+    _add_analysis_options(a)
+
+    e = sub.add_parser(
+        "eval",
+        help="measure accuracy on labelled recordings",
+        description="Measure accuracy on a folder of labelled recordings.",
+    )
+    esub = e.add_subparsers(dest="what", metavar="WHAT")
+    es = esub.add_parser(
+        "speech",
+        help="word error rate and filler precision/recall",
+        description="Transcribe every NAME.ext in DIR that has a NAME.txt reference; print the word error rate "
+        "per file and overall, and filler precision/recall/F1 by kind (counts from DIR/fillers.csv when present, "
+        "else from fillers written in the references). Normalisation: see docs/evaluation.md.",
+    )
+    es.add_argument("dir", help="folder of recordings with NAME.txt references")
+    es.add_argument("--json", metavar="FILE", help="also write the full results as JSON to FILE")
+    _add_analysis_options(es)
+    return p
+
+
+def _add_analysis_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("analysis options")
+    g.add_argument("--model", default="tiny.en",
+                   help="speech model: tiny.en (bundled, default), base (extra 'base'), or a faster-whisper name/path")
+    g.add_argument("--beam-size", type=int, default=5, metavar="N", help="beam search width, 1-20 (default 5; 1 is faster)")
+    g.add_argument("--threads", type=int, default=0, metavar="N", help="CPU threads for speech recognition (default: all)")
+    g.add_argument("--no-filler-prompt", action="store_true", help="do not prompt the recogniser to write fillers")
+    g.add_argument("--no-filler-recovery", action="store_true", help="do not look for filled pauses the recogniser missed")
+    g.add_argument("--pause-min", type=float, default=0.25, metavar="S", help="shortest pause counted, seconds (default 0.25)")
+    g.add_argument("--long-pause", type=float, default=2.0, metavar="S", help="a long pause, seconds (default 2.0)")
+    g.add_argument("--max-duration", type=float, default=4 * 3600, metavar="S",
+                   help="refuse recordings longer than this many seconds (default 14400 = 4 h)")
+
+
+def _options(ns: argparse.Namespace) -> Any:
+    from .options import AnalysisOptions, MediaOptions, SpeechOptions, VoiceOptions
+
+    return AnalysisOptions(
+        media=MediaOptions(max_duration_s=ns.max_duration),
+        speech=SpeechOptions(model=ns.model, beam_size=ns.beam_size, cpu_threads=ns.threads,
+                             filler_prompt=not ns.no_filler_prompt, recover_fillers=not ns.no_filler_recovery),
+        voice=VoiceOptions(pause_min_s=ns.pause_min, long_pause_s=ns.long_pause),
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    ns = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING - 10 * min(ns.verbose, 2),
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if ns.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    if ns.command == "eval" and ns.what is None:
+        parser.parse_args(["eval", "--help"])
+    try:
+        if ns.command == "analyze":
+            return _analyze(ns)
+        return _eval_speech(ns)
+    except PodiumError as e:
+        print(f"Error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+
+
+def _analyze(ns: argparse.Namespace) -> int:
+    from .pipeline import analyze
+    from .report import to_dict, to_json, write
+
+    options = _options(ns)
+    src = Path(ns.file)
+    out = Path(ns.out) if ns.out else Path.cwd() / f"{src.stem or 'recording'}.podium"
+    with _Progress(enabled=not ns.quiet) as bar:
+        report = analyze(src, options, progress=bar.update)
+    paths = write(report, out)
+    if ns.json:
+        sys.stdout.write(to_json(to_dict(report)))
+    elif not ns.quiet:
+        print(_summary(report, paths))
+    return 0
+
+
+def _eval_speech(ns: argparse.Namespace) -> int:
+    from .eval.speech import UM_UH, evaluate
+
+    options = _options(ns)
+
+    def show(f: Any) -> None:
+        print(f"{f.name[:44]:44s} WER {f.wer.wer:6.3f}  fillers ref {_counts(f.ref_fillers)}  found {_counts(f.hyp_fillers)}")
+
+    result = evaluate(ns.dir, options, on_file=show)
+    print(f"\nOverall WER {result.wer:.4f} over {sum(f.wer.ref_words for f in result.files)} reference words "
+          f"in {len(result.files)} files")
+    worst = max(result.files, key=lambda f: f.wer.wer)
+    print(f"Worst file: {worst.name} (WER {worst.wer.wer:.3f})")
+    print("\nFillers        precision  recall     F1   (tp/fp/fn)")
+    rows = [("um+uh", result.filler_scores(UM_UH))] + [(k, result.filler_scores((k,))) for k in result.kinds()]
+    for k, s in rows:
+        print(f"{k:14s} {s['precision']:9.3f} {s['recall']:7.3f} {s['f1']:6.3f}   ({s['tp']}/{s['fp']}/{s['fn']})")
+    if ns.json:
+        try:
+            Path(ns.json).write_text(json.dumps(result.to_dict(), indent=1) + "\n", encoding="utf-8")
+        except OSError as e:
+            raise ParameterError(f"--json {ns.json}: cannot write ({e.strerror or e})") from None
+    return 0
+
+
+def _counts(c: dict[str, int]) -> str:
+    return ",".join(f"{k}:{n}" for k, n in sorted(c.items())) or "-"
+
+
+def _fmt(t: float) -> str:
+    m, s = divmod(int(round(t)), 60)
+    return f"{m}:{s:02d}"
+
+
+def _summary(report: Any, paths: dict[str, Path]) -> str:
+    from .report import to_dict
+
+    d = to_dict(report)
+    s, v = d["summary"], d["voice"]
+    name = Path(report.source.path).name
+    lines = [f"{name} · {_fmt(report.source.duration_s)} · {s['words']} words"]
+    if v and v.get("wpm") is not None:
+        lines.append(f"  Pace      {v['wpm']:.0f} wpm while speaking ({v['wpm_overall']:.0f} over the whole recording)")
+        kinds = ", ".join(f"{k} {n}" for k, n in s["fillers_by_kind"].items())
+        rate = f" ({s['fillers_per_min']:.1f}/min)" if s["fillers_per_min"] is not None else ""
+        lines.append(f"  Fillers   {s['fillers']}{rate}" + (f": {kinds}" if kinds else ""))
+        longs = ", ".join(_fmt(p["start"]) for p in v["long_pauses"][:5])
+        lines.append(f"  Pauses    {len(v['pauses'])}, {len(v['long_pauses'])} long (≥ 2 s)" + (f" at {longs}" if longs else ""))
+        p = v["pitch"]
+        if p["median_hz"] is not None:
+            lines.append(f"  Pitch     median {p['median_hz']:.0f} Hz, variation {p['variation_st']:.1f} semitones")
+        ld = v["loudness"]
+        if ld["median_dbfs"] is not None:
+            lines.append(f"  Loudness  median {ld['median_dbfs']:.0f} dBFS, variation {ld['variation_db']:.1f} dB")
+    for n in report.notes:
+        lines.append(f"  Note: {n}")
+    lines.append(f"Report: {paths['html']}")
+    return "\n".join(lines)
+
+
+class _Progress:
+    """A tqdm bar on stderr (only on a terminal), driven by the pipeline's hook."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.bar: Any = None
+
+    def __enter__(self) -> _Progress:
+        if self.enabled:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=1.0, unit="s", file=sys.stderr, leave=False,
+                            bar_format="{desc} {percentage:3.0f}%|{bar}| {elapsed}<{remaining}")
+        return self
+
+    def update(self, stage: str, done: float, total: float) -> None:
+        if self.bar is None:
+            return
+        labels = {"media": "decoding", "speech": "transcribing", "voice": "measuring voice"}
+        self.bar.set_description_str(labels.get(stage, stage))
+        if stage == "speech" and total:
+            self.bar.total = round(total, 1)
+            self.bar.n = round(min(done, total), 1)
+            self.bar.unit = "s of audio"
+            self.bar.refresh()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.close()

@@ -1,0 +1,1 @@
+"""Accuracy evaluation on labelled recordings (``podium eval ...``)."""

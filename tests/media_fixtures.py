@@ -1,0 +1,75 @@
+"""Small recordings made by the tests themselves: tones, silence, video, damaged files."""
+
+from __future__ import annotations
+
+import wave
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+
+from podium.testing import tone
+
+SR = 16000
+
+
+def write_wav(path: Path, samples: np.ndarray, sr: int = SR) -> Path:
+    pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2")
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(sr)
+        w.writeframes(pcm.tobytes())
+    return path
+
+
+def encode(path: Path, *, audio: np.ndarray | None = None, video_s: float = 0.0, size=(320, 240), fps: int = 25,
+           vcodec: str = "libx264", acodec: str = "aac", sr: int = SR, rotate: int | None = None) -> Path:
+    """Write a container with optional generated video frames and optional mono audio."""
+    with av.open(str(path), "w") as out:
+        vs = as_ = None
+        if video_s:
+            vs = out.add_stream(vcodec, rate=fps)
+            vs.width, vs.height = size
+            vs.pix_fmt = "yuv420p"
+            if rotate is not None:
+                vs.set_display_rotation(rotate)
+        if audio is not None:
+            as_ = out.add_stream(acodec, rate=sr if acodec != "libopus" else 48000)
+            as_.layout = "mono"
+        if vs is not None:
+            for i in range(int(video_s * fps)):
+                img = np.zeros((size[1], size[0], 3), dtype=np.uint8)
+                img[:, :, 0] = (i * 7) % 255
+                img[size[1] // 4: size[1] // 2, (i * 3) % size[0]:, 1] = 200
+                frame = av.VideoFrame.from_ndarray(img, format="rgb24")
+                for pkt in vs.encode(frame):
+                    out.mux(pkt)
+            for pkt in vs.encode():
+                out.mux(pkt)
+        if as_ is not None:
+            x = audio.astype(np.float32)
+            if as_.rate != sr:
+                x = np.interp(np.arange(int(len(x) * as_.rate / sr)) * sr / as_.rate, np.arange(len(x)), x).astype(np.float32)
+            step = as_.codec_context.frame_size or 1024
+            pts = 0
+            for i in range(0, len(x), step):
+                chunk = x[i: i + step]
+                if len(chunk) < step and as_.codec_context.frame_size:
+                    chunk = np.pad(chunk, (0, step - len(chunk)))
+                frame = av.AudioFrame.from_ndarray(chunk.reshape(1, -1), format="flt", layout="mono")
+                frame.sample_rate = as_.rate
+                frame.pts = pts
+                frame.time_base = Fraction(1, as_.rate)
+                pts += len(chunk)
+                for pkt in as_.encode(frame):
+                    out.mux(pkt)
+            for pkt in as_.encode():
+                out.mux(pkt)
+    return path
+
+
+def speechlike(seconds: float = 2.0) -> np.ndarray:
+    """A voiced tone at a speaking pitch, with a little glide."""
+    return tone([120, 150, 110], seconds)
