@@ -24,8 +24,18 @@ def write_wav(path: Path, samples: np.ndarray, sr: int = SR) -> Path:
     return path
 
 
-def encode(path: Path, *, audio: np.ndarray | None = None, video_s: float = 0.0, size=(320, 240), fps: int = 25,
-           vcodec: str = "libx264", acodec: str = "aac", sr: int = SR, rotate: int | None = None) -> Path:
+def encode(
+    path: Path,
+    *,
+    audio: np.ndarray | None = None,
+    video_s: float = 0.0,
+    size=(320, 240),
+    fps: int = 25,
+    vcodec: str = "libx264",
+    acodec: str = "aac",
+    sr: int = SR,
+    rotate: int | None = None,
+) -> Path:
     """Write a container with optional generated video frames and optional mono audio."""
     with av.open(str(path), "w") as out:
         vs = as_ = None
@@ -42,7 +52,7 @@ def encode(path: Path, *, audio: np.ndarray | None = None, video_s: float = 0.0,
             for i in range(int(video_s * fps)):
                 img = np.zeros((size[1], size[0], 3), dtype=np.uint8)
                 img[:, :, 0] = (i * 7) % 255
-                img[size[1] // 4: size[1] // 2, (i * 3) % size[0]:, 1] = 200
+                img[size[1] // 4 : size[1] // 2, (i * 3) % size[0] :, 1] = 200
                 frame = av.VideoFrame.from_ndarray(img, format="rgb24")
                 for pkt in vs.encode(frame):
                     out.mux(pkt)
@@ -51,11 +61,13 @@ def encode(path: Path, *, audio: np.ndarray | None = None, video_s: float = 0.0,
         if as_ is not None:
             x = audio.astype(np.float32)
             if as_.rate != sr:
-                x = np.interp(np.arange(int(len(x) * as_.rate / sr)) * sr / as_.rate, np.arange(len(x)), x).astype(np.float32)
+                x = np.interp(np.arange(int(len(x) * as_.rate / sr)) * sr / as_.rate, np.arange(len(x)), x).astype(
+                    np.float32
+                )
             step = as_.codec_context.frame_size or 1024
             pts = 0
             for i in range(0, len(x), step):
-                chunk = x[i: i + step]
+                chunk = x[i : i + step]
                 if len(chunk) < step and as_.codec_context.frame_size:
                     chunk = np.pad(chunk, (0, step - len(chunk)))
                 frame = av.AudioFrame.from_ndarray(chunk.reshape(1, -1), format="flt", layout="mono")

@@ -17,9 +17,15 @@ from podium.options import MediaOptions
 from .media_fixtures import encode, speechlike, write_wav
 
 FORMATS = [
-    ("wav", {"acodec": "pcm_s16le"}), ("flac", {"acodec": "flac"}), ("mp3", {"acodec": "libmp3lame"}),
-    ("m4a", {"acodec": "aac"}), ("ogg", {"acodec": "libopus"}), ("mp4", {"video_s": 1.0}),
-    ("mov", {"video_s": 1.0}), ("mkv", {"video_s": 1.0}), ("webm", {"video_s": 1.0, "vcodec": "libvpx", "acodec": "libopus"}),
+    ("wav", {"acodec": "pcm_s16le"}),
+    ("flac", {"acodec": "flac"}),
+    ("mp3", {"acodec": "libmp3lame"}),
+    ("m4a", {"acodec": "aac"}),
+    ("ogg", {"acodec": "libopus"}),
+    ("mp4", {"video_s": 1.0}),
+    ("mov", {"video_s": 1.0}),
+    ("mkv", {"video_s": 1.0}),
+    ("webm", {"video_s": 1.0, "vcodec": "libvpx", "acodec": "libopus"}),
     ("avi", {"video_s": 1.0, "vcodec": "mpeg4", "acodec": "libmp3lame"}),
     ("mpg", {"video_s": 1.0, "vcodec": "mpeg2video", "acodec": "mp2"}),
 ]
@@ -118,7 +124,7 @@ def test_truncated_mp4(tmp_path, capsys):
 def test_corrupt_middle_of_flac(tmp_path, capsys):
     full = encode(tmp_path / "full.flac", audio=speechlike(6.0), acodec="flac")
     data = bytearray(full.read_bytes())
-    data[len(data) // 3:] = b"\x00" * (len(data) - len(data) // 3)
+    data[len(data) // 3 :] = b"\x00" * (len(data) - len(data) // 3)
     bad = tmp_path / "bad.flac"
     bad.write_bytes(bytes(data))
     code, _, err = _run(["analyze", str(bad), "-q"], capsys)

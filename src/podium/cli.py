@@ -53,7 +53,9 @@ def _parser() -> argparse.ArgumentParser:
         epilog="The summary goes to stdout, progress and errors to stderr.",
     )
     a.add_argument("file", help="the recording to analyse")
-    a.add_argument("-o", "--out", metavar="DIR", help="report folder (default: FILE's name + .podium, in the current folder)")
+    a.add_argument(
+        "-o", "--out", metavar="DIR", help="report folder (default: FILE's name + .podium, in the current folder)"
+    )
     a.add_argument("--json", action="store_true", help="print report.json to stdout instead of the summary")
     a.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
     _add_analysis_options(a)
@@ -79,16 +81,32 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add_analysis_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("analysis options")
-    g.add_argument("--model", default="tiny.en",
-                   help="speech model: tiny.en (bundled, default), base (extra 'base'), or a faster-whisper name/path")
-    g.add_argument("--beam-size", type=int, default=5, metavar="N", help="beam search width, 1-20 (default 5; 1 is faster)")
-    g.add_argument("--threads", type=int, default=0, metavar="N", help="CPU threads for speech recognition (default: all)")
+    g.add_argument(
+        "--model",
+        default="tiny.en",
+        help="speech model: tiny.en (bundled, default), base (extra 'base'), or a faster-whisper name/path",
+    )
+    g.add_argument(
+        "--beam-size", type=int, default=5, metavar="N", help="beam search width, 1-20 (default 5; 1 is faster)"
+    )
+    g.add_argument(
+        "--threads", type=int, default=0, metavar="N", help="CPU threads for speech recognition (default: all)"
+    )
     g.add_argument("--no-filler-prompt", action="store_true", help="do not prompt the recogniser to write fillers")
-    g.add_argument("--no-filler-recovery", action="store_true", help="do not look for filled pauses the recogniser missed")
-    g.add_argument("--pause-min", type=float, default=0.25, metavar="S", help="shortest pause counted, seconds (default 0.25)")
+    g.add_argument(
+        "--no-filler-recovery", action="store_true", help="do not look for filled pauses the recogniser missed"
+    )
+    g.add_argument(
+        "--pause-min", type=float, default=0.25, metavar="S", help="shortest pause counted, seconds (default 0.25)"
+    )
     g.add_argument("--long-pause", type=float, default=2.0, metavar="S", help="a long pause, seconds (default 2.0)")
-    g.add_argument("--max-duration", type=float, default=4 * 3600, metavar="S",
-                   help="refuse recordings longer than this many seconds (default 14400 = 4 h)")
+    g.add_argument(
+        "--max-duration",
+        type=float,
+        default=4 * 3600,
+        metavar="S",
+        help="refuse recordings longer than this many seconds (default 14400 = 4 h)",
+    )
 
 
 def _options(ns: argparse.Namespace) -> Any:
@@ -96,8 +114,13 @@ def _options(ns: argparse.Namespace) -> Any:
 
     return AnalysisOptions(
         media=MediaOptions(max_duration_s=ns.max_duration),
-        speech=SpeechOptions(model=ns.model, beam_size=ns.beam_size, cpu_threads=ns.threads,
-                             filler_prompt=not ns.no_filler_prompt, recover_fillers=not ns.no_filler_recovery),
+        speech=SpeechOptions(
+            model=ns.model,
+            beam_size=ns.beam_size,
+            cpu_threads=ns.threads,
+            filler_prompt=not ns.no_filler_prompt,
+            recover_fillers=not ns.no_filler_recovery,
+        ),
         voice=VoiceOptions(pause_min_s=ns.pause_min, long_pause_s=ns.long_pause),
     )
 
@@ -120,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _analyze(ns)
         return _eval_speech(ns)
     except PodiumError as e:
-        print(f"Error: {e}", file=sys.stderr)
+        print("Error: " + " ".join(str(e).split()), file=sys.stderr)  # always one line
         return 1
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
@@ -150,11 +173,16 @@ def _eval_speech(ns: argparse.Namespace) -> int:
     options = _options(ns)
 
     def show(f: Any) -> None:
-        print(f"{f.name[:44]:44s} WER {f.wer.wer:6.3f}  fillers ref {_counts(f.ref_fillers)}  found {_counts(f.hyp_fillers)}")
+        print(
+            f"{f.name[:44]:44s} WER {f.wer.wer:6.3f}  "
+            f"fillers ref {_counts(f.ref_fillers)}  found {_counts(f.hyp_fillers)}"
+        )
 
     result = evaluate(ns.dir, options, on_file=show)
-    print(f"\nOverall WER {result.wer:.4f} over {sum(f.wer.ref_words for f in result.files)} reference words "
-          f"in {len(result.files)} files")
+    print(
+        f"\nOverall WER {result.wer:.4f} over {sum(f.wer.ref_words for f in result.files)} reference words "
+        f"in {len(result.files)} files"
+    )
     worst = max(result.files, key=lambda f: f.wer.wer)
     print(f"Worst file: {worst.name} (WER {worst.wer.wer:.3f})")
     print("\nFillers        precision  recall     F1   (tp/fp/fn)")
@@ -191,7 +219,9 @@ def _summary(report: Any, paths: dict[str, Path]) -> str:
         rate = f" ({s['fillers_per_min']:.1f}/min)" if s["fillers_per_min"] is not None else ""
         lines.append(f"  Fillers   {s['fillers']}{rate}" + (f": {kinds}" if kinds else ""))
         longs = ", ".join(_fmt(p["start"]) for p in v["long_pauses"][:5])
-        lines.append(f"  Pauses    {len(v['pauses'])}, {len(v['long_pauses'])} long (≥ 2 s)" + (f" at {longs}" if longs else ""))
+        lines.append(
+            f"  Pauses    {len(v['pauses'])}, {len(v['long_pauses'])} long (≥ 2 s)" + (f" at {longs}" if longs else "")
+        )
         p = v["pitch"]
         if p["median_hz"] is not None:
             lines.append(f"  Pitch     median {p['median_hz']:.0f} Hz, variation {p['variation_st']:.1f} semitones")
@@ -215,8 +245,13 @@ class _Progress:
         if self.enabled:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=1.0, unit="s", file=sys.stderr, leave=False,
-                            bar_format="{desc} {percentage:3.0f}%|{bar}| {elapsed}<{remaining}")
+            self.bar = tqdm(
+                total=1.0,
+                unit="s",
+                file=sys.stderr,
+                leave=False,
+                bar_format="{desc} {percentage:3.0f}%|{bar}| {elapsed}<{remaining}",
+            )
         return self
 
     def update(self, stage: str, done: float, total: float) -> None:

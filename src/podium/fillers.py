@@ -57,7 +57,8 @@ _LIKE_COMPARE = {"is", "are", "was", "were", "be", "been", "being", "it's", "tha
 _INTENSIFIERS = {"really", "so", "totally", "super", "very", "literally", "actually", "basically", "completely"}
 _DETERMINERS = {"a", "an", "the", "my", "your", "his", "her", "our", "their", "this", "that", "these", "those"}
 _KIND_OF_NOUN = {"what", "which", "this", "that", "the", "a", "any", "some", "every", "one", "same",
-                 "different", "another", "no", "these", "those", "all", "my", "your", "our", "their", "his", "her"}  # fmt: skip
+                 "different", "another", "no", "these", "those", "all", "my", "your", "our", "their",
+                 "his", "her"}  # fmt: skip
 _SO_NOT = {"that", "much", "many", "far", "long", "few", "little", "on", "forth", "called", "to", "as", "well"}
 _CLAUSE_OPENERS = {"and", "but", "or", "because", "then", "anyway"}
 _TWO_WORD = {"you know", "i mean", "kind of", "sort of"}
@@ -80,7 +81,7 @@ def mark(words: Sequence[Word]) -> list[Word]:
     i = 0
     while i < len(words):
         kind = _judge(i, toks, words)
-        span = 2 if kind in _TWO_WORD else 1
+        span = 2 if kind in _TWO_WORD and i + 1 < len(toks) and toks[i + 1] == kind.split()[-1] else 1
         if kind is not None:
             for j in range(i, min(i + span, len(words))):
                 out[j] = replace(out[j], filler=True, filler_kind=kind)
@@ -88,7 +89,7 @@ def mark(words: Sequence[Word]) -> list[Word]:
     return out
 
 
-def _judge(i: int, toks: list[str], words: Sequence[Word]) -> str | None:  # noqa: C901 - one table of rules
+def _judge(i: int, toks: list[str], words: Sequence[Word]) -> str | None:
     tok = toks[i]
     prev = toks[i - 1] if i > 0 else ""
     nxt = toks[i + 1] if i + 1 < len(toks) else ""
@@ -113,7 +114,11 @@ def _judge(i: int, toks: list[str], words: Sequence[Word]) -> str | None:  # noq
         return tok if opens or _set_off(i, words, toks) else None
     if tok == "so" and _opens_sentence(i, words, toks) and nxt not in _SO_NOT:
         return "so"
-    if tok == "right" and words[i].text.rstrip().endswith("?") and prev not in {"the", "to", "your", "my", "on", "turn", "all"}:
+    if (
+        tok == "right"
+        and words[i].text.rstrip().endswith("?")
+        and prev not in {"the", "to", "your", "my", "on", "turn", "all"}
+    ):
         return "right?"
     return None
 
@@ -133,7 +138,9 @@ def _opens_sentence(i: int, words: Sequence[Word], toks: list[str]) -> bool:
     if i == 0:
         return True
     p = words[i - 1]
-    return bool(re.search(r"[.?!\u2026]$", p.text)) or words[i].start - p.end >= 2 * _PAUSE_S or toks[i - 1] in NON_LEXICAL
+    return (
+        bool(re.search(r"[.?!\u2026]$", p.text)) or words[i].start - p.end >= 2 * _PAUSE_S or toks[i - 1] in NON_LEXICAL
+    )
 
 
 def _set_off(i: int, words: Sequence[Word], toks: list[str]) -> bool:
@@ -151,7 +158,10 @@ def _like_is_filler(i: int, words: Sequence[Word], toks: list[str]) -> bool:
     if nxt in NON_LEXICAL or nxt in _INTENSIFIERS:
         return True  # "it was like, um, ..." / "like really big"
     if prev in _LIKE_COMPARE:
-        return False  # "it is like putty", "something like that"
+        # "it is like putty", "something like that". Without a grammar model
+        # "was, like, huge" looks the same (and Whisper's commas are no help),
+        # so here a missed filler is preferred to a false one.
+        return False
     if nxt in _DETERMINERS and not _ends_clause(words[i]):
         return False  # "like the previous speaker said", "like this"
     return True
@@ -198,8 +208,9 @@ _MAX_COVER = 0.25  # share of the stretch a non-filler word may overlap
 _F0_RANGE = (0.6, 1.25)  # relative to the speaker's median F0: filled pauses sit low
 
 
-def recover(audio: Audio, words: Sequence[Word], speech_spans: Sequence[Span],
-            track: pitch.PitchTrack | None = None) -> list[Word]:
+def recover(
+    audio: Audio, words: Sequence[Word], speech_spans: Sequence[Span], track: pitch.PitchTrack | None = None
+) -> list[Word]:
     """Add filled pauses the recogniser missed and fix runs of invented ones.
 
     Args:
@@ -215,8 +226,9 @@ def recover(audio: Audio, words: Sequence[Word], speech_spans: Sequence[Span],
         return list(words)
     track = track or pitch.track(audio.samples, audio.sr)
     lexical = _with_min_extent([w for w in words if normalize(w.text) not in NON_LEXICAL])
-    bursts = [v for v in _voiced_stretches(track, audio)
-              if _in_speech(v, speech_spans) and _covered(v, lexical) <= _MAX_COVER]
+    bursts = [
+        v for v in _voiced_stretches(track, audio) if _in_speech(v, speech_spans) and _covered(v, lexical) <= _MAX_COVER
+    ]
     out, claimed = _fit_runs(words, bursts, audio.duration_s)
     for v in bursts:
         if v in claimed or not _is_filled_pause(v) or not _between_words(v, lexical):
@@ -232,9 +244,9 @@ def _fit_runs(words: Sequence[Word], bursts: list[_Voiced], duration: float) -> 
 
     Whisper sometimes writes more "uh" than were said, with made-up times: when
     the bursts between the two lexical words around a run are fewer than the
-    run, the run is cut to their number (to none where no burst is left
-    uncovered: the prompt can make Whisper write "uh" into fluent speech);
-    each kept filler takes a burst's times.
+    run, the run is cut to their number; each kept filler takes a burst's
+    times. Where no burst is found the run is kept as written: a filler said
+    without a break in the voice leaves no separate burst to find.
     Bursts inside a run's gap are claimed by it and never added again.
     """
     out: list[Word] = []
@@ -252,7 +264,9 @@ def _fit_runs(words: Sequence[Word], bursts: list[_Voiced], duration: float) -> 
         hi = words[j].start if j < len(words) else duration
         inside = [v for v in bursts if v.end > lo - 0.1 and v.start < hi + 0.1 and v.end - v.start >= _MIN_BURST_S]
         claimed.update(inside)
-        run = list(words[i:j])[: len(inside)]  # none when the audio holds no voiced burst there
+        run = list(words[i:j])
+        if inside and len(inside) < len(run):
+            run = run[: len(inside)]
         for n, w in enumerate(run):
             if n < len(inside):
                 w = replace(w, start=round(inside[n].start, 3), end=round(inside[n].end, 3))
@@ -278,8 +292,13 @@ def _with_min_extent(words: list[Word], min_s: float = 0.1, reach_s: float = 0.4
 
 
 def _is_filled_pause(v: _Voiced) -> bool:
-    return (_MIN_S <= v.end - v.start <= _MAX_S and v.spread_st <= _MAX_SPREAD_ST
-            and abs(v.slope_st_s) <= _MAX_SLOPE_ST_S and v.strength >= _MIN_STRENGTH and v.usual_pitch)
+    return (
+        _MIN_S <= v.end - v.start <= _MAX_S
+        and v.spread_st <= _MAX_SPREAD_ST
+        and abs(v.slope_st_s) <= _MAX_SLOPE_ST_S
+        and v.strength >= _MIN_STRENGTH
+        and v.usual_pitch
+    )
 
 
 def _between_words(v: _Voiced, words: Sequence[Word], reach_s: float = 3.0) -> bool:
@@ -319,16 +338,18 @@ def _voiced_stretches(track: pitch.PitchTrack, audio: Audio) -> list[_Voiced]:
             st = 12 * np.log2(f0 / med)
             keep = np.abs(st) < 2.0  # octave slips are not glides
             t = np.arange(len(st))[keep] * hop
-            out.append(_Voiced(
-                start=start,
-                end=end,
-                f0_hz=med,
-                spread_st=1.4826 * float(np.median(np.abs(st))),
-                slope_st_s=float(np.polyfit(t, st[keep], 1)[0]) if keep.sum() >= 3 else 0.0,
-                strength=float(np.mean(track.strength[a2:b2])),
-                usual_pitch=_F0_RANGE[0] * speaker_f0 <= med <= _F0_RANGE[1] * speaker_f0,
-                nasal_end=_nasal_end(audio, start, end),
-            ))
+            out.append(
+                _Voiced(
+                    start=start,
+                    end=end,
+                    f0_hz=med,
+                    spread_st=1.4826 * float(np.median(np.abs(st))),
+                    slope_st_s=float(np.polyfit(t, st[keep], 1)[0]) if keep.sum() >= 3 else 0.0,
+                    strength=float(np.mean(track.strength[a2:b2])),
+                    usual_pitch=_F0_RANGE[0] * speaker_f0 <= med <= _F0_RANGE[1] * speaker_f0,
+                    nasal_end=_nasal_end(audio, start, end),
+                )
+            )
     return out
 
 
@@ -351,10 +372,10 @@ def _split_at_dips(level_db: np.ndarray, a: int, b: int, dip_db: float = 8.0, sm
     if len(seg) < 3 * smooth:
         return [(a, b)]
     sm = np.convolve(seg, np.ones(smooth) / smooth, mode="same")
-    cuts = []
+    cuts: list[int] = []
     for k in range(smooth, len(sm) - smooth):
-        if sm[k] == sm[max(0, k - smooth): k + smooth + 1].min():
-            left, right = sm[:k].max(), sm[k + 1:].max()
+        if sm[k] == sm[max(0, k - smooth) : k + smooth + 1].min():
+            left, right = sm[:k].max(), sm[k + 1 :].max()
             if min(left, right) - sm[k] >= dip_db and (not cuts or k - cuts[-1] > 2 * smooth):
                 cuts.append(k)
     bounds = [a] + [a + k for k in cuts] + [b]
@@ -363,11 +384,11 @@ def _split_at_dips(level_db: np.ndarray, a: int, b: int, dip_db: float = 8.0, sm
 
 def _nasal_end(audio: Audio, start: float, end: float) -> bool:
     """True when the stretch ends in a nasal murmur ("um"): energy above 800 Hz falls away."""
-    x = audio.samples[int(start * audio.sr): int(end * audio.sr)]
+    x = audio.samples[int(start * audio.sr) : int(end * audio.sr)]
     if len(x) < 5 * 160:
         return False
     n = len(x)
-    mid, last = x[int(0.4 * n): int(0.6 * n)], x[int(0.8 * n):]
+    mid, last = x[int(0.4 * n) : int(0.6 * n)], x[int(0.8 * n) :]
     return _high_share(last, audio.sr) < 0.5 * _high_share(mid, audio.sr)
 
 

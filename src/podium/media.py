@@ -197,7 +197,8 @@ def _check_riff(p: Path) -> None:
                 if n != 0xFFFFFFFF and pos + 8 + n > size + 1:  # streaming writers use 0xFFFFFFFF
                     have = size - pos - 8
                     raise InputError(
-                        f"{p}: file looks truncated: its header promises {n} bytes of audio but only {have} are there", p
+                        f"{p}: file looks truncated: its header promises {n} bytes of audio but only {have} are there",
+                        p,
                     )
                 return
             pos += 8 + n + (n & 1)
@@ -224,7 +225,9 @@ def _decode_audio(p: Path, container: Any, info: MediaInfo, options: MediaOption
             chunks.append(out.to_ndarray().reshape(-1).astype(np.float32, copy=False))
     except av.error.FFmpegError as e:
         got = sum(c.size for c in chunks) / SAMPLE_RATE
-        raise InputError(f"{p}: audio is corrupt or truncated; decoding failed at {got:.1f} s ({_reason(e)})", p) from None
+        raise InputError(
+            f"{p}: audio is corrupt or truncated; decoding failed at {got:.1f} s ({_reason(e)})", p
+        ) from None
     samples = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
     got = samples.size / SAMPLE_RATE
     if got == 0:
@@ -232,7 +235,8 @@ def _decode_audio(p: Path, container: Any, info: MediaInfo, options: MediaOption
     declared = _duration(None, stream) if stream.duration else info.duration_s
     if declared - got > max(_TRUNCATION_TOLERANCE_S, _TRUNCATION_TOLERANCE_RATIO * declared):
         raise InputError(
-            f"{p}: file looks truncated: its header says {declared:.1f} s of audio but only {got:.1f} s could be decoded",
+            f"{p}: file looks truncated: its header says {declared:.1f} s of audio "
+            f"but only {got:.1f} s could be decoded",
             p,
         )
     np.clip(samples, -1.0, 1.0, out=samples)

@@ -104,13 +104,25 @@ class VoiceOptions:
 
     def __post_init__(self) -> None:
         _check(self.pause_min_s > 0, "pause_min_s", self.pause_min_s, "must be > 0")
-        _check(self.long_pause_s > self.pause_min_s, "long_pause_s", self.long_pause_s,
-               f"must be greater than pause_min_s={self.pause_min_s}")
+        _check(
+            self.long_pause_s > self.pause_min_s,
+            "long_pause_s",
+            self.long_pause_s,
+            f"must be greater than pause_min_s={self.pause_min_s}",
+        )
         _check(self.pace_window_s > 0, "pace_window_s", self.pace_window_s, "must be > 0")
-        _check(0 < self.pace_step_s <= self.pace_window_s, "pace_step_s", self.pace_step_s,
-               f"must be in (0, pace_window_s={self.pace_window_s}]")
-        _check(0 < self.fmin_hz < self.fmax_hz <= 2000, "fmin_hz/fmax_hz",
-               (self.fmin_hz, self.fmax_hz), "need 0 < fmin_hz < fmax_hz <= 2000")
+        _check(
+            0 < self.pace_step_s <= self.pace_window_s,
+            "pace_step_s",
+            self.pace_step_s,
+            f"must be in (0, pace_window_s={self.pace_window_s}]",
+        )
+        _check(
+            0 < self.fmin_hz < self.fmax_hz <= 2000,
+            "fmin_hz/fmax_hz",
+            (self.fmin_hz, self.fmax_hz),
+            "need 0 < fmin_hz < fmax_hz <= 2000",
+        )
         _check(self.monotone_window_s > 0, "monotone_window_s", self.monotone_window_s, "must be > 0")
         _check(self.monotone_st > 0, "monotone_st", self.monotone_st, "must be > 0")
         _check(self.quiet_db > 0, "quiet_db", self.quiet_db, "must be > 0")

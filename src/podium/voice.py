@@ -51,8 +51,17 @@ def measure(
     if track is None:
         track = pitch_mod.track(audio.samples, audio.sr, fmin=options.fmin_hz, fmax=options.fmax_hz)
     if not words:
-        return Voice(None, None, None, 0.0, (), (), Pitch(None, None, None, 0.0), Loudness(None, None),
-                     skipped_reason="no speech recognised")
+        return Voice(
+            None,
+            None,
+            None,
+            0.0,
+            (),
+            (),
+            Pitch(None, None, None, 0.0),
+            Loudness(None, None),
+            skipped_reason="no speech recognised",
+        )
     levels = frame_levels(audio)
     silent = silent_frames(levels) | ~_speech_mask(np.arange(levels.size) * _HOP_S, transcript.speech_spans)
     t0, t1 = words[0].start, words[-1].end
@@ -93,10 +102,14 @@ def silent_frames(levels: np.ndarray) -> np.ndarray:
     The floor is the 5th percentile level and the speech level the 95th;
     a frame is silent when it is under ``floor + max(6 dB, 25 % of the range)``.
     Relative thresholds keep this working for quiet and loud recordings alike.
+    When the two are within 10 dB the recording holds (almost) no silence to
+    learn the floor from, and only frames under -60 dBFS count as silent.
     """
     if levels.size == 0:
         return np.zeros(0, dtype=bool)
     floor, top = np.percentile(levels, 5), np.percentile(levels, 95)
+    if top - floor < 10.0:
+        return levels < -60.0
     return levels < floor + max(6.0, 0.25 * (top - floor))
 
 
@@ -110,8 +123,9 @@ def _pauses(silent: np.ndarray, words: Sequence[Word], t0: float, t1: float, opt
     for a, b in _runs(silent[lo:hi], bridge=2):
         start, end = (lo + a) * _HOP_S, (lo + b) * _HOP_S
         if end - start >= options.pause_min_s:
-            out.append(Pause(round(start, 2), round(end, 2), end - start >= options.long_pause_s,
-                             _position(words, start, end)))
+            out.append(
+                Pause(round(start, 2), round(end, 2), end - start >= options.long_pause_s, _position(words, start, end))
+            )
     return out
 
 
@@ -151,7 +165,7 @@ def _pace_timeline(words: Sequence[Word], t0: float, t1: float, options: VoiceOp
     if t1 - t0 <= win:
         n = len(mids)
         return [PaceWindow(round(t0, 2), round(t1, 2), round(60 * n / max(t1 - t0, 1e-6), 1), n)]
-    out = []
+    out: list[PaceWindow] = []
     start = t0
     while start + win <= t1 + 1e-9 or not out:
         end = min(start + win, t1)

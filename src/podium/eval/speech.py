@@ -24,11 +24,31 @@ from ..errors import InputError
 from ..options import AnalysisOptions
 from .text import WerResult, normalize, wer
 
-__all__ = ["FileResult", "SpeechEval", "evaluate", "MEDIA_SUFFIXES"]
+__all__ = ["MEDIA_SUFFIXES", "FileResult", "SpeechEval", "evaluate"]
 
-MEDIA_SUFFIXES = {".wav", ".flac", ".mp3", ".m4a", ".ogg", ".opus", ".mp4", ".mov", ".mkv", ".webm", ".avi", ".mpg", ".mpeg"}
-_CSV_KINDS = {"um": ("n_um",), "uh": ("n_uh",), "hm": ("n_hm",), "er": ("n_er_filler",),
-              "you know": ("n_yknow", "n_you_know"), "like": ("n_like_as_filler",)}
+MEDIA_SUFFIXES = {
+    ".wav",
+    ".flac",
+    ".mp3",
+    ".m4a",
+    ".ogg",
+    ".opus",
+    ".mp4",
+    ".mov",
+    ".mkv",
+    ".webm",
+    ".avi",
+    ".mpg",
+    ".mpeg",
+}
+_CSV_KINDS = {
+    "um": ("n_um",),
+    "uh": ("n_uh",),
+    "hm": ("n_hm",),
+    "er": ("n_er_filler",),
+    "you know": ("n_yknow", "n_you_know"),
+    "like": ("n_like_as_filler",),
+}
 UM_UH = ("um", "uh")
 
 
@@ -62,10 +82,10 @@ class SpeechEval:
         for f in self.files:
             ks = kinds or tuple(set(f.ref_fillers) | set(f.hyp_fillers))
             for k in ks:
-                r, h = f.ref_fillers.get(k, 0), f.hyp_fillers.get(k, 0)
-                tp += min(r, h)
-                fp += max(0, h - r)
-                fn += max(0, r - h)
+                ref, hyp = f.ref_fillers.get(k, 0), f.hyp_fillers.get(k, 0)
+                tp += min(ref, hyp)
+                fp += max(0, hyp - ref)
+                fn += max(0, ref - hyp)
         p = tp / (tp + fp) if tp + fp else 1.0
         r = tp / (tp + fn) if tp + fn else 1.0
         f1 = 2 * p * r / (p + r) if p + r else 0.0
@@ -81,18 +101,29 @@ class SpeechEval:
         return {
             "wer": self.wer,
             "files": [
-                {"name": f.name, "wer": f.wer.wer, "errors": f.wer.errors, "ref_words": f.wer.ref_words,
-                 "reference": f.reference, "hypothesis": f.hypothesis,
-                 "ref_fillers": f.ref_fillers, "hyp_fillers": f.hyp_fillers}
+                {
+                    "name": f.name,
+                    "wer": f.wer.wer,
+                    "errors": f.wer.errors,
+                    "ref_words": f.wer.ref_words,
+                    "reference": f.reference,
+                    "hypothesis": f.hypothesis,
+                    "ref_fillers": f.ref_fillers,
+                    "hyp_fillers": f.hyp_fillers,
+                }
                 for f in self.files
             ],
-            "fillers": {"um+uh": self.filler_scores(UM_UH), "all": self.filler_scores(),
-                        **{k: self.filler_scores((k,)) for k in self.kinds()}},
+            "fillers": {
+                "um+uh": self.filler_scores(UM_UH),
+                "all": self.filler_scores(),
+                **{k: self.filler_scores((k,)) for k in self.kinds()},
+            },
         }
 
 
-def evaluate(folder: str | Path, options: AnalysisOptions | None = None,
-             on_file: Callable[[FileResult], None] | None = None) -> SpeechEval:
+def evaluate(
+    folder: str | Path, options: AnalysisOptions | None = None, on_file: Callable[[FileResult], None] | None = None
+) -> SpeechEval:
     """Transcribe every recording in ``folder`` that has a ``NAME.txt`` and score it.
 
     Raises:
@@ -102,8 +133,11 @@ def evaluate(folder: str | Path, options: AnalysisOptions | None = None,
     root = Path(folder)
     if not root.is_dir():
         raise InputError(f"{root}: not a folder", root)
-    pairs = [(p, p.with_suffix(".txt")) for p in sorted(root.iterdir())
-             if p.suffix.lower() in MEDIA_SUFFIXES and p.with_suffix(".txt").is_file()]
+    pairs = [
+        (p, p.with_suffix(".txt"))
+        for p in sorted(root.iterdir())
+        if p.suffix.lower() in MEDIA_SUFFIXES and p.with_suffix(".txt").is_file()
+    ]
     if not pairs:
         raise InputError(f"{root}: no recording with a NAME.txt reference next to it", root)
     table = _filler_table(root / "fillers.csv")

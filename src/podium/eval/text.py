@@ -25,14 +25,52 @@ from dataclasses import dataclass
 
 __all__ = ["WerResult", "normalize", "number_to_words", "wer"]
 
-_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-         "fifteen sixteen seventeen eighteen nineteen").split()
-_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
-_ORDINAL = {"one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth",
-            "nine": "ninth", "twelve": "twelfth"}
+_ONES = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_ORDINAL = {
+    "one": "first",
+    "two": "second",
+    "three": "third",
+    "five": "fifth",
+    "eight": "eighth",
+    "nine": "ninth",
+    "twelve": "twelfth",
+}
 _ABBREV = {"mr": "mister", "mrs": "missus", "dr": "doctor", "st": "saint", "vs": "versus"}
-_FILLER_SPELLING = {"umm": "um", "ummm": "um", "uhm": "um", "uhh": "uh", "uhhh": "uh", "hmm": "hm", "hmmm": "hm",
-                    "mm": "um", "mmm": "um", "yknow": "you know", "y'know": "you know"}
+_FILLER_SPELLING = {
+    "umm": "um",
+    "ummm": "um",
+    "uhm": "um",
+    "uhh": "uh",
+    "uhhh": "uh",
+    "hmm": "hm",
+    "hmmm": "hm",
+    "mm": "um",
+    "mmm": "um",
+    "yknow": "you know",
+    "y'know": "you know",
+}
 
 
 def number_to_words(n: int) -> str:

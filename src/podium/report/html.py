@@ -13,7 +13,8 @@ from typing import Any
 __all__ = ["render_html"]
 
 _CSS = """
-body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#1d1d1f}
+body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:52rem;margin:2rem auto;
+padding:0 1rem;color:#1d1d1f}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd}
 .muted{color:#555}.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:.75rem}
 .card{border:1px solid #ddd;border-radius:.5rem;padding:.6rem .8rem}.card b{display:block;font-size:1.4rem}
@@ -55,7 +56,11 @@ def render_html(data: dict[str, Any]) -> str:
     parts.append("<h2>At a glance</h2><div class='cards'>")
     cards = [
         ("Pace (speaking time)", _num(summ.get("wpm"), " wpm")),
-        ("Fillers", f"{summ.get('fillers', 0)}" + (f" ({summ['fillers_per_min']:.1f}/min)" if summ.get("fillers_per_min") is not None else "")),
+        (
+            "Fillers",
+            f"{summ.get('fillers', 0)}"
+            + (f" ({summ['fillers_per_min']:.1f}/min)" if summ.get("fillers_per_min") is not None else ""),
+        ),
         ("Long pauses", str(summ.get("long_pauses", 0))),
         ("Pitch variation", _num(summ.get("pitch_variation_st"), " st", 1)),
         ("Loudness variation", _num(summ.get("loudness_variation_db"), " dB", 1)),
@@ -82,17 +87,24 @@ def _voice_section(v: dict[str, Any], summ: dict[str, Any]) -> str:
         ("Median pitch", _num(p["median_hz"], " Hz")),
         ("Pitch spread / range", f"{_num(p['variation_st'], ' st', 1)} / {_num(p['range_st'], ' st', 1)}"),
         ("Median loudness / spread", f"{_num(ld['median_dbfs'], ' dBFS', 1)} / {_num(ld['variation_db'], ' dB', 1)}"),
-        ("Fillers by kind", escape(", ".join(f"{k}: {n}" for k, n in summ.get("fillers_by_kind", {}).items()) or "none")),
+        (
+            "Fillers by kind",
+            escape(", ".join(f"{k}: {n}" for k, n in summ.get("fillers_by_kind", {}).items()) or "none"),
+        ),
     ]
     out = ["<h2>How it sounded</h2><table>"]
     out += [f"<tr><th scope='row'>{escape(k)}</th><td>{val}</td></tr>" for k, val in rows]
     out.append("</table>")
     if v["pace_timeline"] and len(v["pace_timeline"]) > 1:
         out.append("<h2>Pace over time</h2><table><tr><th>From</th><th>To</th><th>wpm</th></tr>")
-        out += [f"<tr><td>{_fmt_time(w['start'])}</td><td>{_fmt_time(w['end'])}</td><td>{w['wpm']:.0f}</td></tr>"
-                for w in v["pace_timeline"]]
+        out += [
+            f"<tr><td>{_fmt_time(w['start'])}</td><td>{_fmt_time(w['end'])}</td><td>{w['wpm']:.0f}</td></tr>"
+            for w in v["pace_timeline"]
+        ]
         out.append("</table>")
-    spans = [("Monotone stretch", s) for s in p.get("monotone_spans", [])] + [("Quiet stretch", s) for s in ld.get("quiet_spans", [])]
+    spans = [("Monotone stretch", s) for s in p.get("monotone_spans", [])] + [
+        ("Quiet stretch", s) for s in ld.get("quiet_spans", [])
+    ]
     if spans:
         out.append("<h2>Stretches to listen to</h2><ul>")
         out += [f"<li>{escape(k)}: {_fmt_time(s['start'])}–{_fmt_time(s['end'])}</li>" for k, s in spans]
@@ -102,13 +114,18 @@ def _voice_section(v: dict[str, Any], summ: dict[str, Any]) -> str:
 
 def _transcript_section(tr: dict[str, Any], v: dict[str, Any] | None) -> str:
     pauses = sorted(v["pauses"], key=lambda p: p["start"]) if v else []
-    out = ["<h2>Transcript</h2><p class='muted'>Fillers are <mark class='filler'>marked</mark>; "
-           "<mark class='filler recovered'>orange</mark> ones were heard in the audio where the recogniser wrote nothing. "
-           "Pauses of 0.25 s or more are shown as ⏸.</p><p class='transcript'>"]
+    out = [
+        "<h2>Transcript</h2><p class='muted'>Fillers are <mark class='filler'>marked</mark>; "
+        "<mark class='filler recovered'>orange</mark> ones were heard in the audio where the recogniser wrote nothing. "
+        "Pauses of 0.25 s or more are shown as ⏸.</p><p class='transcript'>"
+    ]
     k = 0
     for w in tr["words"]:
         while k < len(pauses) and pauses[k]["end"] <= w["start"] + 0.05:
-            out.append(f"<span class='pause' title='pause at {_fmt_time(pauses[k]['start'])}'>⏸ {pauses[k]['duration']:.1f} s</span> ")
+            out.append(
+                f"<span class='pause' title='pause at {_fmt_time(pauses[k]['start'])}'>"
+                f"⏸ {pauses[k]['duration']:.1f} s</span> "
+            )
             k += 1
         text = escape(w["text"])
         title = f"{_fmt_time(w['start'])} · confidence {w['confidence']:.2f}"

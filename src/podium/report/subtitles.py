@@ -33,8 +33,12 @@ def cues(words: Sequence[Word]) -> list[Cue]:
     for w in words:
         if cur:
             text = " ".join(x.text for x in [*cur, w])
-            if (len(text) > MAX_CHARS or w.end - cur[0].start > MAX_S or w.start - cur[-1].end >= GAP_S
-                    or re.search(r"[.?!]$", cur[-1].text)):
+            if (
+                len(text) > MAX_CHARS
+                or w.end - cur[0].start > MAX_S
+                or w.start - cur[-1].end >= GAP_S
+                or re.search(r"[.?!]$", cur[-1].text)
+            ):
                 out.append(_cue(cur))
                 cur = []
         cur.append(w)
@@ -46,7 +50,9 @@ def cues(words: Sequence[Word]) -> list[Cue]:
 def _cue(ws: list[Word]) -> Cue:
     text = " ".join(w.text for w in ws)
     if len(text) > MAX_CHARS // 2:  # break into two balanced lines
-        best = min(range(1, len(ws)), key=lambda k: abs(len(" ".join(w.text for w in ws[:k])) - len(text) / 2), default=0)
+        best = min(
+            range(1, len(ws)), key=lambda k: abs(len(" ".join(w.text for w in ws[:k])) - len(text) / 2), default=0
+        )
         if best:
             text = " ".join(w.text for w in ws[:best]) + "\n" + " ".join(w.text for w in ws[best:])
     return Cue(ws[0].start, max(ws[-1].end, ws[0].start + 0.3), text)

@@ -1,0 +1,105 @@
+"""The small public API, options validation, and what batch work needs (pickling)."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+import podium
+from podium.eval.text import normalize, number_to_words, wer
+from podium.options import AnalysisOptions, MediaOptions, SpeechOptions, VoiceOptions
+
+
+def test_public_api_is_locked():
+    assert podium.__all__ == sorted(podium.__all__)
+    assert set(podium.__all__) == {
+        "AnalysisOptions",
+        "InputError",
+        "MediaOptions",
+        "MissingDependency",
+        "ModelNotFound",
+        "ParameterError",
+        "PodiumError",
+        "Report",
+        "SpeechOptions",
+        "StageError",
+        "Transcript",
+        "Voice",
+        "VoiceOptions",
+        "Word",
+        "__version__",
+        "analyze",
+        "write_report",
+    }
+
+
+def test_error_tree():
+    for cls in (
+        podium.InputError,
+        podium.ParameterError,
+        podium.ModelNotFound,
+        podium.MissingDependency,
+        podium.StageError,
+    ):
+        assert issubclass(cls, podium.PodiumError)
+
+
+@pytest.mark.parametrize(
+    ("make", "field"),
+    [
+        (lambda: VoiceOptions(pause_min_s=0), "pause_min_s"),
+        (lambda: VoiceOptions(pause_min_s=1.0, long_pause_s=0.5), "long_pause_s"),
+        (lambda: VoiceOptions(fmin_hz=300, fmax_hz=100), "fmin_hz"),
+        (lambda: SpeechOptions(beam_size=0), "beam_size"),
+        (lambda: SpeechOptions(model=" "), "model"),
+        (lambda: MediaOptions(max_duration_s=-1), "max_duration_s"),
+    ],
+)
+def test_bad_option_names_the_field_and_value(make, field):
+    with pytest.raises(podium.ParameterError, match=field):
+        make()
+
+
+def test_options_round_trip_and_pickle():
+    opts = AnalysisOptions(speech=SpeechOptions(beam_size=2), voice=VoiceOptions(long_pause_s=3.0))
+    assert AnalysisOptions.from_dict(opts.to_dict()) == opts
+    assert pickle.loads(pickle.dumps(opts)) == opts
+    assert pickle.loads(pickle.dumps(podium.analyze)) is podium.analyze
+    with pytest.raises(podium.ParameterError, match="unknown speech option"):
+        AnalysisOptions.from_dict({"speech": {"beam": 3}})
+
+
+def test_cli_flag_errors_are_one_line(capsys):
+    from podium.cli import main
+
+    assert main(["analyze", "x.wav", "--beam-size", "0"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "beam_size=0" in err[0]
+
+
+@pytest.mark.parametrize(
+    ("n", "words"),
+    [
+        (0, "zero"),
+        (42, "forty two"),
+        (115, "one hundred fifteen"),
+        (2000, "two thousand"),
+        (1_000_001, "one million one"),
+    ],
+)
+def test_number_to_words(n, words):
+    assert number_to_words(n) == words
+
+
+def test_normalisation_makes_spelling_conventions_equal():
+    assert normalize("Mr. Dashwood's 42-line Bible of 1455, in the 15th century!") == normalize(
+        "mister dashwood's forty-two line bible of fourteen fifty-five in the fifteenth century"
+    )
+    assert normalize("[laughter] Umm, y'know") == ["um", "you", "know"]
+
+
+def test_wer_counts_each_error_kind():
+    r = wer(["a", "b", "c", "d"], ["a", "x", "c", "d", "e"])
+    assert (r.substitutions, r.deletions, r.insertions, r.wer) == (1, 0, 1, 0.5)
+    assert wer([], []).wer == 0.0

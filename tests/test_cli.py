@@ -1,0 +1,68 @@
+"""The command as a user runs it, on real recordings and the real model."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from podium.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_help_teaches(capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["analyze", "--help"])
+    assert e.value.code == 0
+    out = capsys.readouterr().out
+    for needle in ("--out", "--model", "tiny.en", "--pause-min", "report.json", "mp4"):
+        assert needle in out
+
+
+def test_no_command_prints_help_and_exits_2(capsys):
+    assert main([]) == 2
+    assert "analyze" in capsys.readouterr().err
+
+
+def test_analyze_audio_end_to_end(samples, tmp_path, capsys):
+    src = samples / "speech_disfluent" / "mfa_acoustic_corpus.wav"
+    assert main(["analyze", str(src), "--out", str(tmp_path / "r")]) == 0
+    out = capsys.readouterr().out
+    assert "Fillers" in out and "wpm" in out and str(tmp_path / "r" / "report.html") in out
+    data = json.loads((tmp_path / "r" / "report.json").read_text())
+    kinds = data["summary"]["fillers_by_kind"]
+    assert kinds.get("um", 0) + kinds.get("uh", 0) >= 2
+    assert (tmp_path / "r" / "transcript.srt").read_text().startswith("1\n")
+
+
+def test_analyze_video_end_to_end(samples, tmp_path, capsys):
+    src = samples / "video_talking" / "grid_bbaf2n.mpg"
+    assert main(["analyze", str(src), "--out", str(tmp_path / "v"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["source"]["has_video"] and data["source"]["width"] == 360
+    text = data["transcript"]["text"].lower()
+    assert "now" in text  # GRID: "bin blue at f two now" (tiny.en hears "bimbloo f2 now")
+    assert any("video" in n for n in data["notes"])
+
+
+def test_entry_point_runs_as_a_program(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "podium", "--version"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and proc.stdout.startswith("podium ")
+
+
+def test_eval_speech_command(samples, tmp_path, capsys):
+    out_json = tmp_path / "eval.json"
+    assert main(["eval", "speech", str(samples / "speech_disfluent"), "--json", str(out_json)]) == 0
+    out = capsys.readouterr().out
+    assert "Overall WER" in out and "um+uh" in out
+    data = json.loads(out_json.read_text())
+    assert data["fillers"]["um+uh"]["recall"] >= 0.8
+
+
+def test_eval_on_a_folder_without_references(tmp_path, capsys):
+    assert main(["eval", "speech", str(tmp_path)]) == 1
+    assert "no recording with a NAME.txt" in capsys.readouterr().err

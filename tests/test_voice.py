@@ -1,0 +1,142 @@
+"""Pauses, pace, pitch and loudness: controlled signals with known answers, and a real recording."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from podium import media, speech, voice
+from podium.eval.textgrid import silences
+from podium.options import VoiceOptions
+from podium.testing import FakeRecognizer, tone
+from podium.types import Audio, Word
+
+SR = 16000
+
+
+def _words_over(spans: list[tuple[float, float]], per_s: float = 2.5, last_text: str = "end.") -> list[Word]:
+    out = []
+    for a, b in spans:
+        n = max(1, int((b - a) * per_s))
+        edges = np.linspace(a, b, n + 1)
+        out += [Word("word", float(edges[k]) + 0.01, float(edges[k + 1]) - 0.01, 0.9) for k in range(n)]
+    out[-1] = Word(last_text, out[-1].start, out[-1].end, 0.9)
+    return out
+
+
+def _measure(x: np.ndarray, words: list[Word], **opts) -> voice.Voice:
+    audio = Audio(x.astype(np.float32))
+    t = speech.transcribe(audio, recognizer=FakeRecognizer(words), recover=False)
+    return voice.measure(audio, t, VoiceOptions(**opts))
+
+
+def _voiced_with_gaps(parts: list[float], gaps: list[float]) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    chunks, spans, t = [], [], 0.0
+    for k, d in enumerate(parts):
+        chunks.append(tone([130, 160, 120], d))
+        spans.append((t, t + d))
+        t += d
+        if k < len(gaps):
+            chunks.append(np.zeros(int(gaps[k] * SR), np.float32))
+            t += gaps[k]
+    return np.concatenate(chunks), spans
+
+
+def test_pauses_found_with_exact_boundaries_and_lengths():
+    x, spans = _voiced_with_gaps([2.0, 2.0, 2.0, 2.0], [0.3, 1.0, 2.5])
+    v = _measure(x, _words_over(spans))
+    got = [(p.start, p.end) for p in v.pauses]
+    want = [(spans[k][1], spans[k + 1][0]) for k in range(3)]
+    assert len(got) == 3, got
+    for (a, b), (c, d) in zip(got, want, strict=True):
+        assert abs(a - c) <= 0.03 and abs(b - d) <= 0.03
+    assert [p.long for p in v.pauses] == [False, False, True]
+
+
+def test_pause_shorter_than_minimum_is_not_a_pause():
+    x, spans = _voiced_with_gaps([2.0, 2.0], [0.15])
+    assert _measure(x, _words_over(spans)).pauses == ()
+    assert len(_measure(x, _words_over(spans), pause_min_s=0.1).pauses) == 1
+
+
+def test_pause_position_after_sentence_vs_mid_phrase():
+    x, spans = _voiced_with_gaps([2.0, 2.0, 2.0], [0.8, 0.8])
+    words = _words_over(spans)
+    k1 = max(i for i, w in enumerate(words) if w.end <= spans[0][1])
+    k2 = max(i for i, w in enumerate(words) if w.end <= spans[1][1])
+    words[k1] = Word("done.", words[k1].start, words[k1].end, 0.9)
+    words[k2] = Word("the", words[k2].start, words[k2].end, 0.9)
+    v = _measure(x, words)
+    assert [p.position for p in v.pauses] == ["sentence", "mid"]
+
+
+def test_pace_counts_words_per_minute_of_speaking_time():
+    x, spans = _voiced_with_gaps([30.0, 30.0], [3.0])  # one long pause
+    v = _measure(x, _words_over(spans, per_s=2.0))
+    assert v.wpm == pytest.approx(120, abs=3)  # long pause excluded
+    assert v.wpm_overall == pytest.approx(120 * 60 / 63, abs=3)
+    assert len(v.pace_timeline) >= 5
+    clear = [w for w in v.pace_timeline if w.end <= 30.5 or w.start >= 32.5]  # windows without the pause
+    assert clear and all(w.wpm == pytest.approx(120, abs=6) for w in clear)
+    across = [w for w in v.pace_timeline if w.start < 30 and w.end > 33]
+    assert across and all(w.wpm < 115 for w in across)
+
+
+def test_rushed_stretch_shows_in_pace_timeline():
+    x, spans = _voiced_with_gaps([30.0, 30.0], [0.5])
+    words = _words_over([spans[0]], per_s=2.0) + _words_over([spans[1]], per_s=3.5)
+    v = _measure(x, words)
+    first, last = v.pace_timeline[0], v.pace_timeline[-1]
+    assert first.wpm == pytest.approx(120, abs=10) and last.wpm == pytest.approx(210, abs=10)
+
+
+def test_flat_voice_is_monotone_varied_voice_is_not():
+    flat = tone(150, 24.0)
+    rng = np.random.default_rng(0)
+    varied = tone(list(150 * 2 ** (rng.uniform(-8, 8, 60) / 12)), 24.0)
+    v_flat = _measure(flat, _words_over([(0, 24)]))
+    v_var = _measure(varied, _words_over([(0, 24)]))
+    assert v_flat.pitch.variation_st < 0.5 and v_flat.pitch.monotone_spans
+    assert v_var.pitch.variation_st > 3 and not v_var.pitch.monotone_spans
+    assert v_flat.pitch.median_hz == pytest.approx(150, rel=0.02)
+
+
+def test_quiet_stretch_is_reported():
+    # phrases of 2 s with 0.4 s breaks; phrases 5-7 (10.0-16.8 s) are 14 dB quieter
+    gains = [1, 1, 1, 1, 0.2, 0.2, 0.2, 1, 1, 1, 1]
+    x, spans = _voiced_with_gaps([2.0] * len(gains), [0.4] * (len(gains) - 1))
+    for g, (a, b) in zip(gains, spans, strict=True):
+        x[int(a * SR) : int(b * SR)] *= g
+    v = _measure(x, _words_over(spans))
+    assert len(v.loudness.quiet_spans) == 1, v.loudness
+    q = v.loudness.quiet_spans[0]
+    assert 9.0 <= q.start <= 10.5 and 15.5 <= q.end <= 17.5
+    assert len(v.pauses) == len(gains) - 1  # quiet speech is not silence
+
+
+def test_no_words_means_skipped():
+    v = _measure(np.zeros(SR * 2, np.float32), [])
+    assert v.skipped_reason and v.wpm is None
+
+
+def test_pauses_match_textgrid_silences(samples):
+    """mfa_acoustic_corpus: detected pauses >= 0.5 s against the TextGrid's silences, 0.15 s at both ends."""
+    folder = samples / "speech_disfluent"
+    audio = media.load(folder / "mfa_acoustic_corpus.wav").audio
+    v = voice.measure(audio, speech.transcribe(audio))
+    grid = folder / "mfa_acoustic_corpus.TextGrid"
+    ref_all, ref_long = silences(grid), silences(grid, min_s=0.5)
+    det = [p for p in v.pauses if p.duration >= 0.5]
+
+    def close(p, r):
+        return abs(p.start - r.start) <= 0.15 and abs(p.end - r.end) <= 0.15
+
+    matched = [p for p in det if any(close(p, r) for r in ref_all)]
+    found = [r for r in ref_long if any(abs(p.start - r.start) <= 0.15 for p in det)]
+    print(
+        f"\npauses >= 0.5 s matching a TextGrid silence at both ends: {len(matched)} of {len(det)}; "
+        f"TextGrid silences >= 0.5 s found: {len(found)} of {len(ref_long)}"
+    )
+    assert len(det) >= 4
+    assert len(matched) >= 0.8 * len(det)
+    assert len(found) == len(ref_long)
