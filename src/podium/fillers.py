@@ -226,8 +226,10 @@ def recover(
         return list(words)
     track = track or pitch.track(audio.samples, audio.sr)
     lexical = _with_min_extent([w for w in words if normalize(w.text) not in NON_LEXICAL])
+    n = int(np.ceil(audio.duration_s / _GRID_S)) + 1
+    in_speech, in_words = _mask(speech_spans, n), _mask(lexical, n)
     bursts = [
-        v for v in _voiced_stretches(track, audio) if _in_speech(v, speech_spans) and _covered(v, lexical) <= _MAX_COVER
+        v for v in _voiced_stretches(track, audio) if _share(v, in_speech) >= 0.5 and _share(v, in_words) <= _MAX_COVER
     ]
     out, claimed = _fit_runs(words, bursts, audio.duration_s)
     for v in bursts:
@@ -308,15 +310,21 @@ def _between_words(v: _Voiced, words: Sequence[Word], reach_s: float = 3.0) -> b
     return before and after
 
 
-def _in_speech(c: _Voiced, spans: Sequence[Span]) -> bool:
-    dur = c.end - c.start
-    inside = sum(max(0.0, min(c.end, s.end) - max(c.start, s.start)) for s in spans)
-    return inside >= 0.5 * dur
+_GRID_S = 0.01  # resolution of the coverage masks
 
 
-def _covered(c: _Voiced, words: Sequence[Word]) -> float:
-    dur = c.end - c.start
-    return sum(max(0.0, min(c.end, w.end) - max(c.start, w.start)) for w in words) / dur
+def _mask(spans: Sequence[Span] | Sequence[Word], n: int) -> np.ndarray:
+    """Frames (of ``_GRID_S``) covered by any of ``spans``."""
+    m = np.zeros(n, dtype=bool)
+    for s in spans:
+        m[max(0, int(s.start / _GRID_S)) : max(0, int(np.ceil(s.end / _GRID_S)))] = True
+    return m
+
+
+def _share(v: _Voiced, mask: np.ndarray) -> float:
+    """Share of the stretch ``v`` that ``mask`` covers."""
+    seg = mask[int(v.start / _GRID_S) : max(int(v.start / _GRID_S) + 1, int(np.ceil(v.end / _GRID_S)))]
+    return float(seg.mean()) if seg.size else 0.0
 
 
 def _voiced_stretches(track: pitch.PitchTrack, audio: Audio) -> list[_Voiced]:

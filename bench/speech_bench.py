@@ -1,0 +1,135 @@
+"""Speech-only analysis speed and memory on a >= 10 minute recording.
+
+The recording is assembled from the real clips in ../shared/samples
+(speech_clean, speech_disfluent, speech_register; 0.4 s of silence between
+clips, looped until long enough) and written to a temporary WAV. Each run is
+a fresh process (model load included, as a user pays it): wall time, the
+pipeline's own stage timings, and peak RSS. Reported: medians over runs, as a
+multiple of real time, with the machine.
+
+    python bench/speech_bench.py --samples ../shared/samples --runs 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import wave
+from pathlib import Path
+
+import numpy as np
+
+CHILD = """
+import json, resource, sys, time
+t = time.perf_counter()
+import podium
+from podium.options import AnalysisOptions, SpeechOptions
+opts = AnalysisOptions(speech=SpeechOptions(cpu_threads=int(sys.argv[2])))
+report = podium.analyze(sys.argv[1], opts)
+wall = time.perf_counter() - t
+rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"wall_s": wall, "timings": report.timings, "peak_rss_mb": rss_kb / 1024,
+                  "words": len(report.transcript.words), "duration_s": report.source.duration_s}))
+"""
+
+
+def assemble(samples: Path, min_s: float, out: Path) -> float:
+    from podium import media
+
+    clips = []
+    for folder in ("speech_clean", "speech_disfluent", "speech_register"):
+        for p in sorted((samples / folder).iterdir()):
+            if p.suffix in (".wav", ".flac"):
+                clips.append(media.load(p).audio.samples)
+    gap = np.zeros(int(0.4 * 16000), np.float32)
+    parts, total = [], 0
+    while total < min_s * 16000:
+        for c in clips:
+            parts += [c, gap]
+            total += len(c) + len(gap)
+    x = np.concatenate(parts)
+    with wave.open(str(out), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes((np.clip(x, -1, 1) * 32767).astype("<i2").tobytes())
+    return len(x) / 16000
+
+
+def machine() -> dict[str, object]:
+    cpu = platform.processor()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(mem, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--samples", default="../shared/samples", type=Path)
+    ap.add_argument("--minutes", type=float, default=10.0)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--threads", type=int, default=0, help="recogniser threads (0: all cores)")
+    ap.add_argument("--out", type=Path, default=Path("bench/results/speech.json"))
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        wav = Path(tmp) / "long_talk.wav"
+        dur = assemble(args.samples, args.minutes * 60, wav)
+        print(f"assembled {dur / 60:.1f} min from {args.samples}", flush=True)
+        runs = []
+        for k in range(args.runs):
+            t = time.perf_counter()
+            proc = subprocess.run(
+                [sys.executable, "-c", CHILD, str(wav), str(args.threads)], capture_output=True, text=True, check=True
+            )
+            r = json.loads(proc.stdout.strip().splitlines()[-1])
+            r["process_s"] = time.perf_counter() - t
+            runs.append(r)
+            print(
+                f"run {k + 1}: {r['wall_s']:.1f} s ({dur / r['wall_s']:.1f}x real time), "
+                f"peak RSS {r['peak_rss_mb']:.0f} MB, stages {r['timings']}",
+                flush=True,
+            )
+    wall = statistics.median(r["wall_s"] for r in runs)
+    rss = statistics.median(r["peak_rss_mb"] for r in runs)
+    stages = {k: round(statistics.median(r["timings"][k] for r in runs), 2) for k in runs[0]["timings"]}
+    result = {
+        "duration_s": dur,
+        "runs": runs,
+        "median_wall_s": wall,
+        "x_real_time": dur / wall,
+        "median_peak_rss_mb": rss,
+        "median_stage_s": stages,
+        "machine": machine(),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=1) + "\n")
+    print(
+        f"\nspeech-only, {dur / 60:.1f} min: median {wall:.1f} s = {dur / wall:.1f}x real time, "
+        f"peak RSS {rss:.0f} MB (median of {len(runs)} runs, model load included)"
+    )
+    print(f"stages (median s): {stages}")
+    print(f"machine: {result['machine']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
