@@ -275,7 +275,7 @@ def _chunks(spans: tuple[Span, ...], duration: float, margin: float = 0.2) -> li
     """Group consecutive speech spans into clips of at most one Whisper window."""
     clips: list[list[float]] = []
     for s in spans:
-        if clips and s.end + margin - clips[-1][0] <= _CHUNK_S:
+        if clips and s.end - clips[-1][0] + 2 * margin <= _CHUNK_S:
             clips[-1][1] = s.end
         else:
             clips.append([s.start, s.end])
