@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -230,7 +231,7 @@ def _summary(report: Any, paths: dict[str, Path]) -> str:
             lines.append(f"  Loudness  median {ld['median_dbfs']:.0f} dBFS, variation {ld['variation_db']:.1f} dB")
     for n in report.notes:
         lines.append(f"  Note: {n}")
-    lines.append(f"Report: {paths['html']}")
+    lines.append(f"Report: {paths['html'].resolve()}")
     return "\n".join(lines)
 
 
@@ -250,6 +251,7 @@ class _Progress:
                 unit="s",
                 file=sys.stderr,
                 leave=False,
+                ncols=min(100, shutil.get_terminal_size((80, 24)).columns or 80),  # 0 under some ptys
                 bar_format="{desc} {percentage:3.0f}%|{bar}| {elapsed}<{remaining}",
             )
         return self

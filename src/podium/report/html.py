@@ -20,7 +20,8 @@ h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;bord
 .card{border:1px solid #ddd;border-radius:.5rem;padding:.6rem .8rem}.card b{display:block;font-size:1.4rem}
 table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #eee}
 mark.filler{background:#ffe08a;border-radius:.2rem;padding:0 .15rem}mark.recovered{background:#ffc8a0}
-.pause{color:#6a4fb3;font-size:.85em;white-space:nowrap}.transcript{line-height:2}
+.pause{color:#4b2f9a;background:#efeaff;border-radius:.6rem;padding:0 .4rem;font-size:.8em;white-space:nowrap}
+.transcript{line-height:2}
 .note{background:#f3f6ff;border-left:4px solid #5b7be0;padding:.4rem .8rem}
 @media print{body{margin:0;max-width:none}h2{break-after:avoid}}
 """
@@ -117,14 +118,14 @@ def _transcript_section(tr: dict[str, Any], v: dict[str, Any] | None) -> str:
     out = [
         "<h2>Transcript</h2><p class='muted'>Fillers are <mark class='filler'>marked</mark>; "
         "<mark class='filler recovered'>orange</mark> ones were heard in the audio where the recogniser wrote nothing. "
-        "Pauses of 0.25 s or more are shown as ⏸.</p><p class='transcript'>"
+        "Pauses of 0.25 s or more are shown in <span class='pause'>purple</span>.</p><p class='transcript'>"
     ]
     k = 0
     for w in tr["words"]:
         while k < len(pauses) and pauses[k]["end"] <= w["start"] + 0.05:
             out.append(
                 f"<span class='pause' title='pause at {_fmt_time(pauses[k]['start'])}'>"
-                f"⏸ {pauses[k]['duration']:.1f} s</span> "
+                f"pause {pauses[k]['duration']:.1f} s</span> "
             )
             k += 1
         text = escape(w["text"])
