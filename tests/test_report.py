@@ -58,6 +58,24 @@ def test_json_has_the_contract_fields(report, tmp_path):
     json.dumps(data, allow_nan=False)  # strictly JSON
 
 
+def test_json_has_language_and_feedback_blocks(tmp_path):
+    words = [Word(w, 0.5 * k, 0.5 * k + 0.4, 0.9) for k, w in enumerate(
+        ("So, um, I think we should, uh, just ship. " * 12 + "Hey guys. That's all I have.").split())]
+    wav = write_wav(tmp_path / "talk.wav", speechlike(len(words) * 0.5 + 1))
+    report = podium.analyze(wav, recognizer=FakeRecognizer(words))
+    data = from_json(podium.write_report(report, tmp_path / "out")["json"].read_text())
+    lang, fb = data["language"], data["feedback"]
+    assert set(lang["fillers"]) == {"count", "per_min", "ratio", "by_word"} and lang["fillers"]["by_word"]["um"] == 12
+    assert {"hedges", "repetitions", "sentiment", "key_phrases", "readability", "sensitive"} <= set(lang)
+    assert set(lang["sentiment"]) >= {"compound", "sentences", "arc"}
+    assert set(fb) >= {"overall", "scores", "moments", "strengths", "priorities", "coverage"}
+    assert set(fb["scores"]) >= {"pace", "fillers", "pauses", "vocal_variety", "language"}
+    assert all(set(m) >= {"start", "end", "kind", "severity", "evidence", "tip"} for m in fb["moments"])
+    assert data["summary"]["overall_score"] == fb["overall"]
+    html = (tmp_path / "out" / "report.html").read_text()
+    assert "Your coach" in html and "Work on first" in html and "Scorecard" in html and "Moments" in html
+
+
 def test_major_version_mismatch_is_refused():
     with pytest.raises(ValueError, match="schema_version"):
         from_json(json.dumps({"schema_version": "99.0"}))

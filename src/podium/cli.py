@@ -101,6 +101,7 @@ def _add_analysis_options(p: argparse.ArgumentParser) -> None:
         "--pause-min", type=float, default=0.25, metavar="S", help="shortest pause counted, seconds (default 0.25)"
     )
     g.add_argument("--long-pause", type=float, default=2.0, metavar="S", help="a long pause, seconds (default 2.0)")
+    g.add_argument("--config", metavar="TOML", help="coaching thresholds to override (see podium/data/coach.toml)")
     g.add_argument(
         "--max-duration",
         type=float,
@@ -111,9 +112,11 @@ def _add_analysis_options(p: argparse.ArgumentParser) -> None:
 
 
 def _options(ns: argparse.Namespace) -> Any:
+    from .config import CoachConfig
     from .options import AnalysisOptions, MediaOptions, SpeechOptions, VoiceOptions
 
     return AnalysisOptions(
+        coach=CoachConfig.load(ns.config),
         media=MediaOptions(max_duration_s=ns.max_duration),
         speech=SpeechOptions(
             model=ns.model,
@@ -214,6 +217,11 @@ def _summary(report: Any, paths: dict[str, Path]) -> str:
     s, v = d["summary"], d["voice"]
     name = Path(report.source.path).name
     lines = [f"{name} · {_fmt(report.source.duration_s)} · {s['words']} words"]
+    fb = report.feedback
+    if fb is not None:
+        lines.append(
+            f"  Overall   {fb.overall}/100" if fb.overall is not None else "  Overall   unscored (too little speech)"
+        )
     if v and v.get("wpm") is not None:
         lines.append(f"  Pace      {v['wpm']:.0f} wpm while speaking ({v['wpm_overall']:.0f} over the whole recording)")
         kinds = ", ".join(f"{k} {n}" for k, n in s["fillers_by_kind"].items())
@@ -231,6 +239,9 @@ def _summary(report: Any, paths: dict[str, Path]) -> str:
             lines.append(f"  Loudness  median {ld['median_dbfs']:.0f} dBFS, variation {ld['variation_db']:.1f} dB")
     for n in report.notes:
         lines.append(f"  Note: {n}")
+    if fb is not None and fb.priorities:
+        lines.append("Work on first:")
+        lines += [f"  {k}. {p}" for k, p in enumerate(fb.priorities, 1)]
     lines.append(f"Report: {paths['html'].resolve()}")
     return "\n".join(lines)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from .config import CoachConfig
 from .errors import ParameterError
 
 __all__ = ["AnalysisOptions", "MediaOptions", "SpeechOptions", "VoiceOptions"]
@@ -132,20 +133,36 @@ class VoiceOptions:
 
 @dataclass(frozen=True)
 class AnalysisOptions:
-    """All options of one analysis; picklable, so batch workers can share it."""
+    """All options of one analysis; picklable, so batch workers can share it.
+
+    Attributes:
+        media, speech, voice: per-stage options.
+        coach: the coaching thresholds (``data/coach.toml``, or a user's file via
+            ``CoachConfig.load(path)``).
+    """
 
     media: MediaOptions = field(default_factory=MediaOptions)
     speech: SpeechOptions = field(default_factory=SpeechOptions)
     voice: VoiceOptions = field(default_factory=VoiceOptions)
+    coach: CoachConfig = field(default_factory=CoachConfig.load)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "media": asdict(self.media),
+            "speech": asdict(self.speech),
+            "voice": asdict(self.voice),
+            "coach": {"source": self.coach.source, "values": dict(self.coach.values)},
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> AnalysisOptions:
         """Build from a nested dict (as ``to_dict`` writes); unknown keys are errors."""
         parts: dict[str, Any] = {}
         kinds = {"media": MediaOptions, "speech": SpeechOptions, "voice": VoiceOptions}
+        data = dict(data)
+        coach = data.pop("coach", None)
+        if coach is not None:
+            parts["coach"] = CoachConfig(dict(coach["values"]), coach.get("source", "report"))
         for key, value in data.items():
             if key not in kinds:
                 raise ParameterError(f"unknown options section {key!r}; expected one of {sorted(kinds)}")

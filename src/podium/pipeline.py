@@ -1,6 +1,7 @@
 """``analyze(path, options) -> Report``: the only module that knows stage order.
 
-    media.load -> speech.transcribe -> voice.measure -> Report
+    media.load -> speech.transcribe -> pitch.track -> speech.recover_fillers
+      -> voice.measure -> language.analyze -> feedback.assess -> Report
 
 A stage that cannot run (no audio) leaves its part empty with a note; a file
 with nothing Podium can analyse is an :class:`InputError`.
@@ -13,7 +14,7 @@ import os
 import time
 from collections.abc import Callable
 
-from . import media, pitch, speech, voice
+from . import feedback, language, media, pitch, speech, voice
 from .errors import InputError
 from .options import AnalysisOptions
 from .types import Report
@@ -91,10 +92,19 @@ def analyze(
     measured = voice.measure(audio, transcript, options.voice, track=track)
     timings["voice"] = time.perf_counter() - t
     hook("voice", 1, 1)
+
+    t = time.perf_counter()
+    hook("coach", 0, 1)
+    words = language.analyze(transcript, options.coach)
+    coaching = feedback.assess(transcript, measured, words, face=None, config=options.coach)
+    timings["coach"] = time.perf_counter() - t
+    hook("coach", 1, 1)
     return Report(
         source=info,
         transcript=transcript,
         voice=measured,
+        language=words,
+        feedback=coaching,
         notes=tuple(notes),
         timings={k: round(v, 3) for k, v in timings.items()},
         options=options.to_dict(),

@@ -174,22 +174,24 @@ class WhisperRecognizer:
         # Each chunk of speech (<= 30 s) is decoded on its own, in batches: faster
         # on CPU than sequential decoding, and a chunk that goes wrong cannot make
         # the decoder skip the next 30 s. A chunk whose text stops while speech
-        # goes on (the prompt sometimes makes the decoder end early) is decoded
-        # again from its last word.
+        # goes on (with the prompt the decoder sometimes ends early) is decoded
+        # again from its last word, with timestamps, then without the prompt.
         words: list[Word] = []
         language = options.language
         clips = _chunks(spans, audio.duration_s)
-        for _ in range(_MAX_PASSES):
-            seg_iter, info = pipe.transcribe(samples, clip_timestamps=clips, **kwargs)
+        for attempt in range(_MAX_PASSES):
+            retry: dict[str, Any] = {"without_timestamps": attempt == 0}
+            if attempt == 2:
+                retry["hotwords"] = None
+            seg_iter, info = pipe.transcribe(samples, clip_timestamps=clips, **{**kwargs, **retry})
             language = info.language or language
             new: list[Word] = []
             for seg in seg_iter:
                 new.extend(p for w in seg.words or () for p in _split_word(w))
                 if progress is not None:
                     progress(float(seg.end))
-            new = _after(new, words)
-            clips = _unfinished(clips, new, spans)
-            words.extend(new)
+            words.extend(_after(new, words))
+            clips = _unfinished(clips, words, spans)
             if not clips:
                 break
         words = _drop_hallucinations(sorted(words, key=lambda w: (w.start, w.end)))
@@ -227,35 +229,31 @@ _LAST_WORD_S = 0.6
 
 
 def _unfinished(clips: list[dict[str, float]], words: list[Word], spans: tuple[Span, ...]) -> list[dict[str, float]]:
-    """The tails of clips whose words stop before their speech does.
+    """Stretches of the clips where speech goes on but no word was written.
 
-    The last word of a clip that stopped early is often stretched to the
-    clip's end; its end is capped at ``_LAST_WORD_S`` after its start (in
-    ``words``, in place) and the tail starts there.
+    Whisper stretches the last word before such a gap over it, so each word
+    counts as covering at most ``_LAST_WORD_S`` from its start here.
     """
     out = []
     for c in clips:
-        inside = [k for k, w in enumerate(words) if c["start"] <= w.start < c["end"]]
+        inside = sorted((w for w in words if c["start"] <= w.start < c["end"]), key=lambda w: w.start)
         if not inside:
             continue
-        k = inside[-1]
-        w = words[k]
-        last = min(w.end, w.start + _LAST_WORD_S)
-        rest = sum(max(0.0, min(c["end"], s.end) - max(last + 0.2, s.start)) for s in spans)
-        if rest >= _LEFT_OVER_S:
-            words[k] = replace(w, end=round(last, 3))
-            out.append({"start": last, "end": c["end"]})
+        covered_to = c["start"]
+        for w in [*inside, None]:
+            nxt = c["end"] if w is None else w.start
+            speech = sum(max(0.0, min(nxt - 0.2, s.end) - max(covered_to + 0.2, s.start)) for s in spans)
+            if speech >= _LEFT_OVER_S:
+                out.append({"start": round(covered_to, 3), "end": round(nxt, 3)})
+            if w is not None:
+                covered_to = max(covered_to, min(w.end, w.start + _LAST_WORD_S))
     return out
 
 
 def _after(new: list[Word], done: list[Word]) -> list[Word]:
-    """Words of a re-decoded tail, less any that repeat the word it started from."""
-    if not done or not new:
-        return new
-    prev = max(done, key=lambda w: w.end)
-    if new[0].text.lower().strip(".,?!") == prev.text.lower().strip(".,?!") and new[0].start - prev.start < 1.0:
-        new = new[1:]
-    return new
+    """Words of a re-decoded stretch, less those that repeat a word already there at the same time."""
+    seen = {(w.text.lower().strip(".,?!"), round(w.start)) for w in done}
+    return [w for w in new if (w.text.lower().strip(".,?!"), round(w.start)) not in seen]
 
 
 def _segments(words: list[Word], gap_s: float = 1.0) -> tuple[Segment, ...]:
@@ -279,7 +277,11 @@ def _chunks(spans: tuple[Span, ...], duration: float, margin: float = 0.2) -> li
             clips[-1][1] = s.end
         else:
             clips.append([s.start, s.end])
-    return [{"start": max(0.0, a - margin), "end": min(duration, b + margin)} for a, b in clips]
+    out: list[dict[str, float]] = []
+    for a, b in clips:  # margins must not overlap: faster-whisper requires clips to add up to no more than the audio
+        start = max(0.0, a - margin, out[-1]["end"] if out else 0.0)
+        out.append({"start": start, "end": min(duration, b + margin)})
+    return out
 
 
 def _split_word(w: Any) -> list[Word]:
@@ -290,11 +292,11 @@ def _split_word(w: Any) -> list[Word]:
         return []
     p = round(float(w.probability), 4)
     if len(parts) == 1:
-        return [Word(text, round(w.start, 3), round(w.end, 3), p)]
+        return [Word(text, round(float(w.start), 3), round(float(w.end), 3), p)]
     total = sum(len(x) for x in parts)
     out, t = [], float(w.start)
     for part in parts:
-        end = t + (w.end - w.start) * len(part) / total
+        end = t + float(w.end - w.start) * len(part) / total
         out.append(Word(part, round(t, 3), round(end, 3), p))
         t = end
     return out

@@ -12,14 +12,21 @@ import numpy as np
 
 __all__ = [
     "Audio",
+    "Feedback",
+    "Finding",
+    "KeyPhrase",
+    "Language",
     "Loudness",
     "MediaInfo",
+    "Moment",
     "PaceWindow",
     "Pause",
     "Pitch",
     "Recording",
     "Report",
+    "Score",
     "Segment",
+    "Sentence",
     "Span",
     "Transcript",
     "Voice",
@@ -257,6 +264,161 @@ class Voice:
 
 
 @dataclass(frozen=True)
+class Finding:
+    """Something in the wording worth a look.
+
+    Attributes:
+        kind: ``hedge``, ``repetition``, ``sensitive``, ``profanity``, ``long_sentence``,
+            ``question``, ``undercut_opening`` or ``undercut_closing``.
+        start, end: seconds.
+        text: the words as said.
+        suggestion: what to say instead, when there is something to suggest.
+        note: why it was flagged (with the list's source for lexicon entries).
+    """
+
+    kind: str
+    start: float
+    end: float
+    text: str
+    suggestion: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence as spoken: punctuation or a long pause ends it."""
+
+    start: float
+    end: float
+    text: str
+    words: int
+    sentiment: float
+    question: bool
+
+
+@dataclass(frozen=True)
+class KeyPhrase:
+    """A key phrase (YAKE: lower score = more characteristic) and where it first came."""
+
+    text: str
+    score: float
+    count: int
+    first: float
+
+
+@dataclass(frozen=True)
+class Language:
+    """What the words do.
+
+    Attributes:
+        sentences: the talk cut into sentences, each with its VADER compound sentiment (-1..1).
+        fillers_by_kind, filler_count, filler_per_min, filler_ratio: from the speech stage's filler flags;
+            per minute of speaking time, ratio to all words said.
+        hedges, repetitions, sensitive, profanity, long_sentences, questions, undercuts: findings.
+        overused: content words used far more than the rest, with counts.
+        flesch_reading_ease, fk_grade: readability (own syllable counter).
+        words_per_sentence: mean sentence length in words.
+        type_token_ratio, mattr: vocabulary diversity (moving-average TTR over 50 words).
+        sentiment: mean compound sentiment; sentiment_arc: (start, end, compound) over rolling sentence windows.
+        key_phrases: YAKE key phrases.
+        skipped_reason: why nothing was analysed, else ``None``.
+    """
+
+    sentences: tuple[Sentence, ...] = ()
+    fillers_by_kind: dict[str, int] = field(default_factory=dict)
+    filler_count: int = 0
+    filler_per_min: float | None = None
+    filler_ratio: float | None = None
+    hedges: tuple[Finding, ...] = ()
+    repetitions: tuple[Finding, ...] = ()
+    sensitive: tuple[Finding, ...] = ()
+    profanity: tuple[Finding, ...] = ()
+    long_sentences: tuple[Finding, ...] = ()
+    questions: tuple[Finding, ...] = ()
+    undercuts: tuple[Finding, ...] = ()
+    overused: tuple[tuple[str, int], ...] = ()
+    flesch_reading_ease: float | None = None
+    fk_grade: float | None = None
+    words_per_sentence: float | None = None
+    type_token_ratio: float | None = None
+    mattr: float | None = None
+    sentiment: float | None = None
+    sentiment_arc: tuple[tuple[float, float, float], ...] = ()
+    key_phrases: tuple[KeyPhrase, ...] = ()
+    skipped_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Score:
+    """One dimension's score and what it rests on.
+
+    Attributes:
+        dimension: ``pace``, ``fillers``, ``pauses``, ``vocal_variety``, ``language`` ...
+        score: 0-100, or ``None`` when there was too little evidence (see ``reason``).
+        band: ``excellent``, ``good``, ``needs work`` or ``unscored``.
+        value: the figure behind the score, in words ("143 wpm").
+        target: the recommended range and its source.
+        basis: what the score rests on ("2.1 min of speech, 310 words").
+        tip: one thing to try.
+        reason: why the dimension is unscored, else ``None``.
+    """
+
+    dimension: str
+    score: int | None
+    band: str
+    value: str
+    target: str
+    basis: str
+    tip: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A stretch of the talk worth revisiting: evidence and one thing to try.
+
+    Attributes:
+        start, end: seconds.
+        kind: ``filler_cluster``, ``hesitation``, ``long_pause``, ``rushed``, ``dragging``,
+            ``monotone``, ``quiet``, ``hedges``, ``repetition``, ``sensitive``, ``profanity``,
+            ``long_sentence``, ``undercut_opening``, ``undercut_closing``.
+        dimension: the score it bears on.
+        severity: ``minor`` or ``major``.
+        evidence: what was measured there.
+        tip: what to try.
+    """
+
+    start: float
+    end: float
+    kind: str
+    dimension: str
+    severity: str
+    evidence: str
+    tip: str
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The coach's view: scores, moments, and what to work on first.
+
+    Attributes:
+        overall: weighted mean of the scored dimensions, or ``None`` if none was scored.
+        scores: one per dimension, in display order.
+        moments: in time order.
+        priorities: two or three sentences, most impact first, each naming a moment when there is one.
+        strengths: what already works, with the figure.
+        coverage: what the feedback rests on (speech minutes, words, transcript confidence).
+    """
+
+    overall: int | None
+    scores: tuple[Score, ...]
+    moments: tuple[Moment, ...]
+    priorities: tuple[str, ...]
+    strengths: tuple[str, ...]
+    coverage: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Report:
     """Everything Podium found in one recording; ``podium.report`` serialises it.
 
@@ -264,6 +426,7 @@ class Report:
         source: the media metadata.
         transcript: ``None`` when there was no audio.
         voice: ``None`` when there was no audio.
+        language, feedback: the coach's analysis (``None`` when there was no audio).
         notes: plain sentences about what was and was not analysed.
         timings: seconds spent per stage.
         options: the options used, as a JSON-able dict.
@@ -272,6 +435,8 @@ class Report:
     source: MediaInfo
     transcript: Transcript | None
     voice: Voice | None
+    language: Language | None = None
+    feedback: Feedback | None = None
     notes: tuple[str, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)

@@ -23,6 +23,8 @@ mark.filler{background:#ffe08a;border-radius:.2rem;padding:0 .15rem}mark.recover
 .pause{color:#4b2f9a;background:#efeaff;border-radius:.6rem;padding:0 .4rem;font-size:.8em;white-space:nowrap}
 .transcript{line-height:2}
 .note{background:#f3f6ff;border-left:4px solid #5b7be0;padding:.4rem .8rem}
+.overall b{font-size:2.4rem}.band{font-size:.75em;color:#555;text-transform:uppercase;letter-spacing:.03em}
+tr.major td:first-child{border-left:4px solid #d9534f}tr.minor td:first-child{border-left:4px solid #f0ad4e}
 @media print{body{margin:0;max-width:none}h2{break-after:avoid}}
 """
 
@@ -54,6 +56,8 @@ def render_html(data: dict[str, Any]) -> str:
     ]
     for note in data.get("notes", []):
         parts.append(f"<p class='note'>{escape(note)}</p>")
+    if data.get("feedback"):
+        parts.append(_coach_section(data["feedback"]))
     parts.append("<h2>At a glance</h2><div class='cards'>")
     cards = [
         ("Pace (speaking time)", _num(summ.get("wpm"), " wpm")),
@@ -71,10 +75,81 @@ def render_html(data: dict[str, Any]) -> str:
     parts.append("</div>")
     if voice:
         parts.append(_voice_section(voice, summ))
+    if data.get("language"):
+        parts.append(_language_section(data["language"]))
     if tr:
         parts.append(_transcript_section(tr, voice))
     parts.append("<p class='muted'>Made on this computer by Podium; nothing was uploaded.</p></body></html>")
     return "\n".join(parts)
+
+
+def _coach_section(fb: dict[str, Any]) -> str:
+    overall = fb.get("overall")
+    out = ["<h2>Your coach</h2>"]
+    out.append(f"<p class='overall'>Overall <b>{overall if overall is not None else '–'}</b>/100</p>")
+    cov = fb.get("coverage", {})
+    out.append(
+        f"<p class='muted'>Based on {cov.get('speech_s', 0):.0f} s of speech and {cov.get('words', 0)} words; "
+        f"transcript confidence {_num(cov.get('transcript_confidence'), '', 2)}"
+        + (" (low: check the transcript before trusting the language figures)" if cov.get("low_confidence") else "")
+        + f"; video {escape(str(cov.get('video', 'not analysed')))}.</p>"
+    )
+    if fb["priorities"]:
+        out.append("<h3>Work on first</h3><ol>" + "".join(f"<li>{escape(p)}</li>" for p in fb["priorities"]) + "</ol>")
+    if fb["strengths"]:
+        out.append("<h3>What works</h3><ul>" + "".join(f"<li>{escape(s)}</li>" for s in fb["strengths"]) + "</ul>")
+    out.append(
+        "<h3>Scorecard</h3><table><tr><th>Dimension</th><th>Score</th><th>Figure</th><th>Aim</th>"
+        "<th>One thing to try</th></tr>"
+    )
+    for d in fb["dimensions"]:
+        score = (
+            f"{d['score']} <span class='band'>{escape(d['band'])}</span>"
+            if d["score"] is not None
+            else (f"<span class='band'>unscored</span><br><span class='muted'>{escape(d['reason'] or '')}</span>")
+        )
+        out.append(
+            f"<tr><th scope='row'>{escape(d['dimension'].replace('_', ' ').capitalize())}</th><td>{score}</td>"
+            f"<td>{escape(d['value'])}</td><td class='muted'>{escape(d['target'])}</td><td>{escape(d['tip'])}</td></tr>"
+        )
+    out.append("</table>")
+    if fb["moments"]:
+        out.append("<h3>Moments</h3><table><tr><th>When</th><th>What</th><th>Try</th></tr>")
+        for m in fb["moments"]:
+            out.append(
+                f"<tr class='{escape(m['severity'])}'><td>{_fmt_time(m['start'])}–{_fmt_time(m['end'])}</td>"
+                f"<td>{escape(m['evidence'])}</td><td>{escape(m['tip'])}</td></tr>"
+            )
+        out.append("</table>")
+    return "\n".join(out)
+
+
+def _language_section(lang: dict[str, Any]) -> str:
+    rd, voc, sent = lang["readability"], lang["vocabulary"], lang["sentiment"]
+    rows = [
+        ("Sentences", str(len(lang["sentences"]))),
+        ("Words per sentence", _num(rd["words_per_sentence"], "", 1)),
+        ("Reading ease (Flesch) / grade", f"{_num(rd['flesch_reading_ease'], '', 0)} / {_num(rd['fk_grade'], '', 1)}"),
+        ("Vocabulary diversity (MATTR)", _num(voc["mattr"], "", 2)),
+        ("Overall sentiment (−1 to 1)", _num(sent["compound"], "", 2)),
+        ("Questions to the audience", str(len(lang["questions"]))),
+        ("Key phrases", escape(", ".join(k["text"] for k in lang["key_phrases"]) or "–")),
+        ("Overused words", escape(", ".join(f"{o['word']} ×{o['count']}" for o in lang["overused"]) or "none")),
+    ]
+    out = ["<h2>What the words do</h2><table>"]
+    out += [f"<tr><th scope='row'>{escape(k)}</th><td>{v}</td></tr>" for k, v in rows]
+    out.append("</table>")
+    found = [*lang["hedges"], *lang["sensitive"], *lang["profanity"], *lang["repetitions"], *lang["undercuts"]]
+    if found:
+        out.append("<h3>Words to look at</h3><ul>")
+        for f in sorted(found, key=lambda f: f["start"]):
+            extra = f" — {escape(f['suggestion'])}" if f.get("suggestion") and f["kind"] != "hedge" else ""
+            out.append(
+                f"<li>{_fmt_time(f['start'])} <b>{escape(f['kind'].replace('_', ' '))}</b>: "
+                f"“{escape(f['text'])}”{extra}</li>"
+            )
+        out.append("</ul>")
+    return "\n".join(out)
 
 
 def _voice_section(v: dict[str, Any], summ: dict[str, Any]) -> str:

@@ -16,11 +16,11 @@ import numpy as np
 
 from .. import __version__
 from ..fillers import count as count_fillers
-from ..types import Report, Transcript, Voice
+from ..types import Feedback, Language, Report, Transcript, Voice
 
 __all__ = ["SCHEMA_VERSION", "from_json", "to_dict", "to_json"]
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: language and feedback blocks
 
 
 def to_dict(report: Report) -> dict[str, Any]:
@@ -34,6 +34,8 @@ def to_dict(report: Report) -> dict[str, Any]:
         "summary": _summary(report),
         "transcript": _transcript(t) if t is not None else None,
         "voice": _voice(v) if v is not None else None,
+        "language": _language(report.language) if report.language is not None else None,
+        "feedback": _feedback(report.feedback) if report.feedback is not None else None,
         "notes": list(report.notes),
         "timings_s": dict(report.timings),
         "options": report.options,
@@ -74,6 +76,8 @@ def _summary(report: Report) -> dict[str, Any]:
         "pitch_variation_st": v.pitch.variation_st if v else None,
         "loudness_variation_db": v.loudness.variation_db if v else None,
         "transcript_confidence": round(t.mean_confidence, 3) if t and t.mean_confidence is not None else None,
+        "overall_score": report.feedback.overall if report.feedback else None,
+        "scores": {s.dimension: s.score for s in report.feedback.scores} if report.feedback else {},
     }
 
 
@@ -101,6 +105,44 @@ def _voice(v: Voice) -> dict[str, Any]:
         "pitch": dataclasses.asdict(v.pitch),
         "loudness": dataclasses.asdict(v.loudness),
         "skipped_reason": v.skipped_reason,
+    }
+
+
+def _language(lang: Language) -> dict[str, Any]:
+    d = dataclasses.asdict(lang)
+    d["fillers"] = {
+        "count": lang.filler_count,
+        "per_min": lang.filler_per_min,
+        "ratio": lang.filler_ratio,
+        "by_word": dict(lang.fillers_by_kind),
+    }
+    for k in ("filler_count", "filler_per_min", "filler_ratio", "fillers_by_kind"):
+        d.pop(k)
+    d["readability"] = {
+        "flesch_reading_ease": d.pop("flesch_reading_ease"),
+        "fk_grade": d.pop("fk_grade"),
+        "words_per_sentence": d.pop("words_per_sentence"),
+    }
+    d["vocabulary"] = {"type_token_ratio": d.pop("type_token_ratio"), "mattr": d.pop("mattr")}
+    d["sentiment"] = {
+        "compound": d.pop("sentiment"),
+        "arc": [{"start": a, "end": b, "compound": c} for a, b, c in lang.sentiment_arc],
+        "sentences": [{"start": s.start, "end": s.end, "compound": s.sentiment} for s in lang.sentences],
+    }
+    d.pop("sentiment_arc")
+    d["overused"] = [{"word": w, "count": n} for w, n in lang.overused]
+    return d
+
+
+def _feedback(fb: Feedback) -> dict[str, Any]:
+    return {
+        "overall": fb.overall,
+        "scores": {s.dimension: s.score for s in fb.scores},
+        "dimensions": [dataclasses.asdict(s) for s in fb.scores],
+        "moments": [dataclasses.asdict(m) for m in fb.moments],
+        "priorities": list(fb.priorities),
+        "strengths": list(fb.strengths),
+        "coverage": dict(fb.coverage),
     }
 
 

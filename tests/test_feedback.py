@@ -1,0 +1,265 @@
+"""The coach: scores and moments on fakes, the config contract, and real recordings with controlled changes."""
+
+from __future__ import annotations
+
+import glob
+import re
+import tomllib
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import podium
+from podium import media
+from podium.config import CoachConfig
+from podium.options import AnalysisOptions
+from podium.testing import FakeRecognizer
+from podium.types import Word
+
+from .helpers import make_words
+from .media_fixtures import speechlike, write_wav
+
+COACH_TOML = resources.files("podium").joinpath("data/coach.toml").read_text()
+
+
+def _fake_talk(tmp_path: Path, text: str, seconds: float, step: float, name: str = "talk", **opts) -> podium.Report:
+    wav = write_wav(tmp_path / f"{name}.wav", speechlike(seconds))
+    return podium.analyze(wav, AnalysisOptions(**opts), recognizer=FakeRecognizer(make_words(text, step=step)))
+
+
+RICH = (
+    " ".join(["So, um, I think we just need to, uh, you know, ship it. Hey guys, this is crazy fast."] * 4)
+    + " the the results are in. "
+    + " ".join(["word"] * 45)
+    + ". That's all I have."
+)
+
+
+def test_short_recording_is_unscored_with_a_reason(tmp_path):
+    r = _fake_talk(tmp_path, "Hello there everyone, welcome.", 4.0, 0.4)
+    assert r.feedback.overall is None
+    assert all(s.score is None and s.band == "unscored" and "only" in s.reason for s in r.feedback.scores)
+
+
+def test_fast_talk_is_flagged_with_a_rushed_moment(tmp_path):
+    text = " ".join(f"w{k}" for k in range(240))  # 240 words in 60 s
+    r = _fake_talk(tmp_path, text, 61.0, 0.25)
+    pace = next(s for s in r.feedback.scores if s.dimension == "pace")
+    assert pace.score < 70 and pace.band == "needs work" and "Slow down" in pace.tip
+    assert any(m.kind == "rushed" for m in r.feedback.moments)
+    assert r.feedback.priorities and r.feedback.priorities[0].startswith("Pace")
+
+
+def test_filler_cluster_names_the_moment_and_the_evidence(tmp_path):
+    r = _fake_talk(tmp_path, RICH, 60.0, 0.6)
+    clusters = [m for m in r.feedback.moments if m.kind == "filler_cluster"]
+    assert clusters
+    m = clusters[0]
+    assert re.search(r"\d+ fillers \(.*\) between \d:\d\d and \d:\d\d", m.evidence)
+    assert m.tip and m.start < m.end
+
+
+def test_every_moment_is_complete_and_tips_vary(tmp_path):
+    r = _fake_talk(tmp_path, RICH, 60.0, 0.6)
+    kinds = {m.kind for m in r.feedback.moments}
+    assert {"filler_cluster", "sensitive", "repetition", "long_sentence", "undercut_closing"} <= kinds
+    dims = {s.dimension for s in r.feedback.scores}
+    for m in r.feedback.moments:
+        assert m.start <= m.end and m.evidence and m.tip and m.dimension in dims and m.severity in ("minor", "major")
+    sensitive = [m for m in r.feedback.moments if m.kind == "sensitive"]
+    assert any("everyone" in m.tip for m in sensitive)
+
+
+def test_same_input_same_words(tmp_path):
+    a = _fake_talk(tmp_path, RICH, 60.0, 0.6, name="a").feedback
+    b = _fake_talk(tmp_path, RICH, 60.0, 0.6, name="b").feedback
+    assert a == b
+
+
+def test_priorities_rank_by_impact_and_strengths_have_figures(tmp_path):
+    cfg = CoachConfig.load()
+    fb = _fake_talk(tmp_path, RICH, 60.0, 0.6).feedback
+    assert 1 <= len(fb.priorities) <= 3
+    titles = {
+        "pace": "Pace",
+        "fillers": "Fillers",
+        "pauses": "Pauses",
+        "vocal_variety": "Vocal variety",
+        "language": "Language",
+    }
+    flagged = [s for s in fb.scores if s.score is not None and s.score < cfg("scores.flag_below")]
+    impact = sorted(flagged, key=lambda s: -(100 - s.score) * cfg(f"weights.{s.dimension}"))
+    assert [p.split(" (")[0] for p in fb.priorities] == [titles[s.dimension] for s in impact][:3]
+    assert all(re.search(r"\d+/100", p) for p in fb.priorities)
+    for s in fb.strengths:
+        assert any(ch.isdigit() for ch in s)
+
+
+# --- the config ---------------------------------------------------------------------------------------------------
+
+
+def test_every_threshold_is_used(tmp_path):
+    cfg = CoachConfig.load()
+    _fake_talk(tmp_path, RICH, 60.0, 0.6, coach=cfg)
+    unused = set(cfg.values) - cfg.used
+    assert unused == set()
+
+
+def test_every_threshold_has_a_source_comment():
+    lines = COACH_TOML.splitlines()
+    for i, line in enumerate(lines):
+        m = re.match(r"^([a-z_0-9]+)\s*=", line)
+        if not m:
+            continue
+        block = []
+        j = i - 1
+        while j >= 0 and not lines[j].startswith("["):
+            if re.match(r"^[a-z_0-9]+\s*=", lines[j]) and block:
+                break
+            if lines[j].startswith("#"):
+                block.append(lines[j])
+            j -= 1
+        text = " ".join(block)
+        assert block, f"{m.group(1)} has no comment"
+        assert re.search(r"DESIGN\.md|Podium's choice|Flesch|Speaker Coach|Praat", text), m.group(1)
+
+
+@pytest.mark.parametrize(
+    ("toml", "needle"),
+    [
+        ("[pace]\nmax_wpm = -3\n", "pace.max_wpm"),
+        ("[pace]\nmax_wmp = 150\n", "pace.max_wmp"),
+        ("[pace]\nmax_wpm = 'fast'\n", "pace.max_wpm"),
+        ("[pace]\nmin_wpm = 200\n", "pace.min_wpm"),
+        ("[fillers]\nzero_ratio = 3\n", "fillers.zero_ratio"),
+        ("[pace\nmax_wpm = 1\n", "not valid TOML"),
+    ],
+)
+def test_bad_config_names_the_key(tmp_path, capsys, toml, needle):
+    p = tmp_path / "c.toml"
+    p.write_text(toml)
+    with pytest.raises(podium.ParameterError, match=re.escape(needle)):
+        CoachConfig.load(p)
+    from podium.cli import main
+
+    assert main(["analyze", "x.wav", "--config", str(p)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and needle in err[0]
+
+
+def test_override_changes_the_verdict(tmp_path):
+    text = " ".join(f"w{k}" for k in range(150))  # 150 wpm: in range by default
+    p = tmp_path / "strict.toml"
+    p.write_text("[pace]\nmax_wpm = 120\n")
+    default = _fake_talk(tmp_path, text, 61.0, 0.4, name="d")
+    strict = _fake_talk(tmp_path, text, 61.0, 0.4, name="s", coach=CoachConfig.load(p))
+    assert _score(default, "pace").score == 100 and _score(strict, "pace").score < 70
+
+
+def test_defaults_parse_and_pickle():
+    import pickle
+
+    cfg = CoachConfig.load()
+    assert pickle.loads(pickle.dumps(cfg)) == cfg
+    assert set(tomllib.loads(COACH_TOML)) >= {"pace", "fillers", "pauses", "vocal_variety", "language"}
+
+
+# --- real recordings ------------------------------------------------------------------------------------------------
+
+
+def _lj_talk(samples: Path) -> np.ndarray:
+    """One reader's consecutive LJSpeech sentences joined with short breaths: a 112 s read talk."""
+    gap = np.zeros(int(0.35 * 16000), np.float32)
+    files = sorted(glob.glob(str(samples / "speech_clean" / "ljspeech_*.wav")))
+    return np.concatenate([np.concatenate([media.load(f).audio.samples, gap]) for f in files])
+
+
+@pytest.fixture(scope="module")
+def controlled(samples, tmp_path_factory):
+    """The read talk and three controlled changes of it (Praat does the signal work, tests only)."""
+    parselmouth = pytest.importorskip("parselmouth")
+    from parselmouth.praat import call
+
+    d = tmp_path_factory.mktemp("controlled")
+    x = _lj_talk(samples)
+    snd = parselmouth.Sound(x.astype(np.float64), 16000)
+    fast = call(snd, "Lengthen (overlap-add)", 75, 600, 1 / 1.5).values[0]  # 1.5x faster, pitch kept
+    man = call(snd, "To Manipulation", 0.01, 75, 600)
+    tier = call(man, "Extract pitch tier")
+    call(tier, "Formula", "220")
+    call([tier, man], "Replace pitch tier")
+    flat = call(man, "Get resynthesis (overlap-add)").values[0]  # same words, one pitch
+    cuts = [20.3, 50.7, 80.1]
+    parts, prev = [], 0
+    for c in cuts:
+        parts += [x[prev : int(c * 16000)], np.zeros(3 * 16000, np.float32)]
+        prev = int(c * 16000)
+    silences = np.concatenate([*parts, x[prev:]])
+    out = {}
+    for name, y in (("original", x), ("fast", fast), ("flat", flat), ("silences", silences)):
+        out[name] = podium.analyze(write_wav(d / f"{name}.wav", np.asarray(y, np.float32)))
+    out["cuts"] = [c + 3 * k for k, c in enumerate(cuts)]
+    return out
+
+
+def _score(report, dim):
+    return next(s for s in report.feedback.scores if s.dimension == dim)
+
+
+def test_read_talk_has_top_filler_score_and_no_filler_hedge_or_repetition_moment(controlled):
+    r = controlled["original"]
+    assert _score(r, "fillers").score >= 90 and _score(r, "fillers").band == "excellent"
+    assert not [m for m in r.feedback.moments if m.kind in ("filler_cluster", "hedges", "repetition")]
+    assert _score(r, "pace").score >= 70
+
+
+def test_sped_up_talk_is_flagged_too_fast(controlled):
+    pace = _score(controlled["fast"], "pace")
+    print(f"\npace: original {_score(controlled['original'], 'pace').value}, 1.5x faster {pace.value}")
+    assert pace.score < 70 and pace.band == "needs work"
+    assert any(m.kind == "rushed" for m in controlled["fast"].feedback.moments)
+
+
+def test_inserted_silences_become_long_pause_moments(controlled):
+    moments = [m for m in controlled["silences"].feedback.moments if m.kind == "long_pause"]
+    for cut in controlled["cuts"]:
+        assert any(abs(m.start - cut) < 0.5 and m.end - m.start >= 2.5 for m in moments), (cut, moments)
+    assert not [m for m in controlled["original"].feedback.moments if m.kind == "long_pause"]
+
+
+def test_flattened_pitch_scores_lower_on_vocal_variety(controlled):
+    orig, flat = _score(controlled["original"], "vocal_variety"), _score(controlled["flat"], "vocal_variety")
+    print(f"\nvocal variety: original {orig.score} ({orig.value}), flattened {flat.score} ({flat.value})")
+    assert flat.score <= orig.score - 30
+    assert any(m.kind == "monotone" for m in controlled["flat"].feedback.moments)
+
+
+@pytest.mark.slow
+def test_no_filler_hedge_or_repetition_moment_on_any_clean_clip(samples):
+    for p in sorted((samples / "speech_clean").iterdir()):
+        if p.suffix in (".wav", ".flac"):
+            fb = podium.analyze(p).feedback
+            bad = [m for m in fb.moments if m.kind in ("filler_cluster", "hedges", "repetition")]
+            assert bad == [], (p.name, bad)
+
+
+def test_disfluent_monologue_flags_fillers_and_covers_the_stretch(samples):
+    r = podium.analyze(samples / "speech_disfluent" / "mfa_acoustic_corpus.wav")
+    fillers = _score(r, "fillers")
+    assert fillers.score < 70 and fillers.band == "needs work"
+    # the um/uh of this recording fall at about 8.0-8.6, 14.5-14.9 and 22.9-23.5 s
+    clusters = [m for m in r.feedback.moments if m.kind == "filler_cluster"]
+    assert any(m.start <= 8.2 and m.end >= 22.9 for m in clusters), clusters
+    assert any("Fillers" in p for p in r.feedback.priorities)
+
+
+def test_unknown_words_do_not_break_the_coach():
+    from podium import feedback, language
+    from podium.types import Loudness, Pitch, Transcript, Voice
+
+    t = Transcript("en", (Word("<script>", 0.0, 0.5, 0.9),), ())
+    v = Voice(60.0, 60.0, 60.0, 0.5, (), (), Pitch(None, None, None, 0.0), Loudness(None, None))
+    fb = feedback.assess(t, v, language.analyze(t))
+    assert fb.overall is None
