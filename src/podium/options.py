@@ -91,6 +91,7 @@ class VoiceOptions:
             flat synthetic voice (DESIGN.md section 3), so 2.5 st sits between them.
         quiet_db: speech this many dB under the speaker's median is "too quiet".
         quiet_min_s: shortest too-quiet stretch reported.
+        contour_step_s: time step of the pitch and loudness contour kept for charts.
     """
 
     pause_min_s: float = 0.25
@@ -103,6 +104,7 @@ class VoiceOptions:
     monotone_st: float = 2.5
     quiet_db: float = 10.0
     quiet_min_s: float = 3.0
+    contour_step_s: float = 0.25
 
     def __post_init__(self) -> None:
         _check(self.pause_min_s > 0, "pause_min_s", self.pause_min_s, "must be > 0")
@@ -129,6 +131,7 @@ class VoiceOptions:
         _check(self.monotone_st > 0, "monotone_st", self.monotone_st, "must be > 0")
         _check(self.quiet_db > 0, "quiet_db", self.quiet_db, "must be > 0")
         _check(self.quiet_min_s > 0, "quiet_min_s", self.quiet_min_s, "must be > 0")
+        _check(0.01 <= self.contour_step_s <= 10, "contour_step_s", self.contour_step_s, "must be 0.01-10 s")
 
 
 @dataclass(frozen=True)

@@ -246,6 +246,8 @@ class Voice:
         pace_timeline: rolling windows.
         pitch, loudness: summaries.
         skipped_reason: why nothing was measured (no audio, no speech), else ``None``.
+        contour: ``(t, f0_hz, level_db)`` every ``VoiceOptions.contour_step_s`` for charts: the median F0 of
+            the voiced frames in the step (``None`` when none is voiced) and the mean level in dBFS.
     """
 
     wpm: float | None
@@ -257,6 +259,7 @@ class Voice:
     pitch: Pitch
     loudness: Loudness
     skipped_reason: str | None = None
+    contour: tuple[tuple[float, float | None, float], ...] = ()
 
     @property
     def long_pauses(self) -> tuple[Pause, ...]:

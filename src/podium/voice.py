@@ -81,6 +81,7 @@ def measure(
         pace_timeline=tuple(_pace_timeline(words, t0, t1, options)),
         pitch=_pitch(track, speech, options),
         loudness=_loudness(levels, silent, lo, hi, options),
+        contour=_contour(track, levels, audio.duration_s, options.contour_step_s),
     )
 
 
@@ -229,6 +230,24 @@ def _monotone(track: pitch_mod.PitchTrack, voiced: np.ndarray, med: float, optio
             else:
                 spans.append(s)
     return spans
+
+
+def _contour(
+    track: pitch_mod.PitchTrack, levels: np.ndarray, duration: float, step: float
+) -> tuple[tuple[float, float | None, float], ...]:
+    """Median voiced F0 and mean level per ``step`` seconds, for charts."""
+    n = max(1, int(np.ceil(duration / step)))
+    edges = np.arange(n + 1) * step
+    fcut = np.searchsorted(track.times, edges)  # frames are in time order
+    lcut = np.searchsorted(np.arange(levels.size) * _HOP_S, edges)
+    out = []
+    for k in range(n):
+        seg = track.f0[fcut[k] : fcut[k + 1]]
+        seg = seg[seg > 0]
+        lv = levels[lcut[k] : lcut[k + 1]]
+        level = round(float(lv.mean()), 1) if lv.size else -120.0
+        out.append((round(k * step, 2), round(float(np.median(seg)), 1) if seg.size >= 3 else None, level))
+    return tuple(out)
 
 
 def _loudness(levels: np.ndarray, silent: np.ndarray, lo: int, hi: int, options: VoiceOptions) -> Loudness:

@@ -1,32 +1,59 @@
 """Writing a :class:`~podium.types.Report` to a folder.
 
 ``write(report, out_dir)`` produces ``report.json`` (the versioned public
-contract, see ``docs/report-json.md``), ``report.html`` (a plain page; no
-network, no scripts), and ``transcript.srt`` / ``transcript.vtt``. Each file is
+contract, see ``docs/report-json.md``), ``report.html`` (one self-contained
+page that plays the recording from ``media/``), ``metrics.csv`` and
+``transcript.srt`` / ``transcript.vtt``. Each file is
 written to a temporary name and renamed, so a crash never leaves a
 half-written report behind.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from ..errors import InputError
 from ..types import Report
 from .html import render_html
 from .json import SCHEMA_VERSION, from_json, to_dict, to_json
+from .playback import place_media
 from .subtitles import cues, to_srt, to_vtt
 
-__all__ = ["SCHEMA_VERSION", "cues", "from_json", "render_html", "to_dict", "to_json", "to_srt", "to_vtt", "write"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "cues",
+    "from_json",
+    "render_html",
+    "to_csv",
+    "to_dict",
+    "to_json",
+    "to_srt",
+    "to_vtt",
+    "write",
+]
 
 
-def write(report: Report, out_dir: str | os.PathLike[str]) -> dict[str, Path]:
+def write(
+    report: Report, out_dir: str | os.PathLike[str], *, media: str = "link", audio: np.ndarray | None = None
+) -> dict[str, Path]:
     """Write every report file into ``out_dir`` (created if needed).
 
+    Args:
+        report: what ``podium.analyze`` returned.
+        out_dir: the report folder.
+        media: ``link`` the recording into ``out_dir/media`` (a copy where linking fails), ``copy`` it,
+            or ``none``.
+        audio: the decoded audio, used if a browser-playable audio copy must be made.
+
     Returns:
-        ``{"json": path, "html": path, "srt": path, "vtt": path}``.
+        ``{"json", "html", "csv", "srt", "vtt"}`` paths.
 
     Raises:
         InputError: ``out_dir`` exists and is not a folder, or cannot be written.
@@ -40,9 +67,14 @@ def write(report: Report, out_dir: str | os.PathLike[str]) -> dict[str, Path]:
         raise InputError(f"{out}: cannot create the report folder ({e.strerror or e})", out) from None
     data = to_dict(report)
     words = report.transcript.words if report.transcript else ()
+    try:
+        placed = place_media(report.source, out, media, audio)
+    except OSError as e:
+        raise InputError(f"{out}: cannot place the recording next to the report ({e.strerror or e})", out) from None
     files = {
         "json": ("report.json", to_json(data)),
-        "html": ("report.html", render_html(data)),
+        "html": ("report.html", render_html(data, placed)),
+        "csv": ("metrics.csv", to_csv(data)),
         "srt": ("transcript.srt", to_srt(words)),
         "vtt": ("transcript.vtt", to_vtt(words)),
     }
@@ -52,11 +84,41 @@ def write(report: Report, out_dir: str | os.PathLike[str]) -> dict[str, Path]:
     return paths
 
 
+def to_csv(data: dict[str, Any]) -> str:
+    """metrics.csv: one row per scored dimension, then the headline figures."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["dimension", "score", "band", "value", "target", "basis", "tip"])
+    fb = data.get("feedback") or {}
+    for d in fb.get("dimensions", []):
+        w.writerow(
+            [
+                d["dimension"],
+                "" if d["score"] is None else d["score"],
+                d["band"],
+                d["value"],
+                d["target"],
+                d["basis"],
+                d["tip"],
+            ]
+        )
+    w.writerow(["overall", "" if fb.get("overall") is None else fb["overall"], "", "", "", "", ""])
+    for k, v in data["summary"].items():
+        if isinstance(v, int | float | str) or v is None:
+            w.writerow([f"summary.{k}", "" if v is None else v, "", "", "", "", ""])
+    return buf.getvalue()
+
+
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
 def _atomic_write(path: Path, text: str) -> Path:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; a report is an ordinary file
         os.replace(tmp, path)
     except OSError as e:
         raise InputError(f"{path}: cannot write ({e.strerror or e})", path) from None

@@ -20,7 +20,7 @@ from ..types import Feedback, Language, Report, Transcript, Voice
 
 __all__ = ["SCHEMA_VERSION", "from_json", "to_dict", "to_json"]
 
-SCHEMA_VERSION = "1.1"  # 1.1: language and feedback blocks
+SCHEMA_VERSION = "1.2"  # 1.1: language and feedback blocks; 1.2: voice.contour
 
 
 def to_dict(report: Report) -> dict[str, Any]:
@@ -105,6 +105,7 @@ def _voice(v: Voice) -> dict[str, Any]:
         "pitch": dataclasses.asdict(v.pitch),
         "loudness": dataclasses.asdict(v.loudness),
         "skipped_reason": v.skipped_reason,
+        "contour": [list(c) for c in v.contour],
     }
 
 

@@ -1,0 +1,330 @@
+/* Podium report page. Everything is drawn from the JSON in #podium-data; text goes in with textContent only,
+   so nothing from a recording can run as code. No network: no fonts, no CDN, no requests. */
+(function () {
+  "use strict";
+  const D = JSON.parse(document.getElementById("podium-data").textContent);
+  const NS = "http://www.w3.org/2000/svg";
+  const app = document.getElementById("app");
+  const dur = Math.max(D.source.duration_s || 0, 0.1);
+  const opts = (D.options && D.options.coach && D.options.coach.values) || {};
+  const TITLES = {pace: "Pace", fillers: "Fillers", pauses: "Pauses", vocal_variety: "Vocal variety",
+    language: "Language", eye_contact: "Eye contact", expression: "Expression", framing: "Framing"};
+
+  function el(tag, attrs, ...kids) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === "class") e.className = v;
+      else if (k === "text") e.textContent = v;
+      else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+      else e.setAttribute(k, v);
+    }
+    for (const c of kids) if (c !== null && c !== undefined) e.append(c);
+    return e;
+  }
+  function svg(tag, attrs) {
+    const e = document.createElementNS(NS, tag);
+    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+    return e;
+  }
+  function clock(t) {
+    const m = Math.floor(t / 60), s = t - 60 * m;
+    return m + ":" + (s < 10 ? "0" : "") + s.toFixed(1);
+  }
+  function band(b) { return el("span", {class: "band " + (b || "unscored").replace(" ", "-"), text: b || "unscored"}); }
+
+  /* ---------- player ---------- */
+  const media = D.media || {};
+  const player = el(media.kind === "video" ? "video" : "audio",
+    {id: "player", controls: "", preload: "metadata", "aria-label": "The recording"});
+  const playerNote = el("p", {class: "note", id: "media-note", hidden: ""});
+  let stopAt = null, triedFallback = false;
+  if (media.src) player.src = media.src;
+  else {
+    playerNote.hidden = false;
+    playerNote.textContent = "The recording is not next to this report. Put it at " + (media.expected || "media/") +
+      " beside report.html and run 'podium report' on this folder to listen along.";
+  }
+  player.addEventListener("error", () => {
+    if (media.fallback && !triedFallback) { triedFallback = true; player.src = media.fallback; return; }
+    playerNote.hidden = false;
+    playerNote.textContent = "The recording could not be played here. Put " + (media.expected || "it") +
+      " next to report.html (in its media folder) to listen along.";
+  });
+  function seek(t, play, until) {
+    player.currentTime = Math.max(0, t);
+    stopAt = until === undefined ? null : until;
+    if (play) { const p = player.play(); if (p && p.catch) p.catch(() => {}); }
+  }
+  player.addEventListener("timeupdate", () => {
+    if (stopAt !== null && player.currentTime >= stopAt) { player.pause(); stopAt = null; }
+    follow(player.currentTime);
+  });
+
+  /* ---------- header and summary ---------- */
+  const fb = D.feedback;
+  const name = D.source.path.replace(/\\/g, "/").split("/").pop();
+  app.append(el("header", {},
+    el("a", {class: "skip", href: "#transcript", text: "Skip to the transcript"}),
+    el("h1", {text: "Podium report: " + name}),
+    el("p", {class: "muted small", text: clock(D.source.duration_s) + " long · analysed " + D.created_at +
+      " · Podium " + D.podium_version + " · made on this computer, nothing uploaded"})));
+  for (const n of D.notes || []) app.append(el("p", {class: "note", text: n}));
+
+  const summary = el("section", {id: "summary", "aria-label": "Summary"});
+  const top = el("div", {class: "top"});
+  const overall = fb ? fb.overall : null;
+  const ring = svg("svg", {viewBox: "0 0 120 120", class: "ring", role: "img",
+    "aria-label": overall === null ? "Overall score: not scored" : "Overall score " + overall + " out of 100"});
+  ring.append(svg("circle", {cx: 60, cy: 60, r: 52, fill: "none", stroke: "#e3e3e8", "stroke-width": 12}));
+  if (overall !== null) {
+    const c = 2 * Math.PI * 52;
+    ring.append(svg("circle", {cx: 60, cy: 60, r: 52, fill: "none", stroke: overall >= 90 ? "#1f7a3a" :
+      overall >= 70 ? "#3457d5" : "#b3261e", "stroke-width": 12, "stroke-dasharray": (c * overall / 100) + " " + c,
+      transform: "rotate(-90 60 60)", "stroke-linecap": "round"}));
+  }
+  const rt = svg("text", {x: 60, y: 68, "text-anchor": "middle", "font-size": 30});
+  rt.textContent = overall === null ? "–" : String(overall);
+  ring.append(rt);
+  const side = el("div", {});
+  if (fb) {
+    side.append(el("h2", {text: "Work on first", style: "margin-top:0"}));
+    const ol = el("ol", {id: "priorities"});
+    for (const p of fb.priorities) ol.append(el("li", {text: p}));
+    if (!fb.priorities.length) ol.append(el("li", {text: fb.overall === null
+      ? "Too little speech to score. Record at least 20 seconds and 40 words of the talk."
+      : "Nothing stands out: every scored dimension is in a good range."}));
+    side.append(ol);
+    if (fb.strengths.length) {
+      side.append(el("h3", {text: "What works"}));
+      const ul = el("ul", {id: "strengths"});
+      for (const s of fb.strengths) ul.append(el("li", {text: s}));
+      side.append(ul);
+    }
+    const cv = fb.coverage || {};
+    side.append(el("p", {class: "muted small", id: "coverage", text: "Based on " + Math.round(cv.speech_s || 0) +
+      " s of speech and " + (cv.words || 0) + " words · transcript confidence " +
+      (cv.transcript_confidence == null ? "–" : cv.transcript_confidence.toFixed(2)) +
+      (cv.low_confidence ? " (low: check the transcript)" : "") + " · video " + (cv.video || "not analysed")}));
+  }
+  top.append(el("div", {}, ring, el("p", {class: "muted small", text: "overall / 100"})), side);
+  summary.append(top);
+  app.append(summary);
+
+  /* ---------- scorecard ---------- */
+  if (fb) {
+    const sc = el("section", {id: "scorecard", "aria-label": "Scorecard"}, el("h2", {text: "Scorecard", style: "margin-top:0"}));
+    const cards = el("div", {class: "cards"});
+    for (const d of fb.dimensions) {
+      cards.append(el("div", {class: "card", "data-dimension": d.dimension},
+        el("h3", {}, el("span", {text: TITLES[d.dimension] || d.dimension}), band(d.band)),
+        el("div", {class: "score", text: d.score === null ? "–" : String(d.score)}),
+        el("p", {text: d.value}),
+        el("p", {class: "muted small", text: "Aim: " + d.target}),
+        d.reason ? el("p", {class: "muted small", text: "Unscored: " + d.reason}) : null,
+        el("p", {text: d.tip})));
+    }
+    sc.append(cards);
+    app.append(sc);
+  }
+
+  /* ---------- timeline ---------- */
+  const W = 1000, LEFT = 70, PW = W - LEFT - 10;
+  const X = (t) => LEFT + PW * t / dur;
+  const T = (x) => Math.min(dur, Math.max(0, (x - LEFT) / PW * dur));
+  const v = D.voice || {};
+  const tracks = [];
+  let y0 = 8;
+  function track(label, h) { const t = {label, y: y0, h}; y0 += h + 14; tracks.push(t); return t; }
+  const tPace = track("pace, wpm", 70), tPitch = track("pitch, st", 60), tLoud = track("loudness, dB", 46),
+    tEvents = track("pauses · fillers", 34);
+  const face = D.face && !D.face.skipped_reason && (D.face.timeline || []).length ? D.face : null;
+  const tFace = face ? track("eye contact · smile", 40) : null;
+  const H = y0 + 14;
+  const chart = svg("svg", {viewBox: "0 0 " + W + " " + H, role: "img", tabindex: "0", id: "chart",
+    "aria-label": "Timeline of pace, pitch, loudness, pauses and fillers. Arrow keys move, Enter plays from there."});
+  for (const t of tracks) {
+    chart.append(svg("rect", {x: LEFT, y: t.y, width: PW, height: t.h, fill: "#fbfbfd", stroke: "#e3e3e8"}));
+    const lab = svg("text", {x: 4, y: t.y + 12, class: "track-label"}); lab.textContent = t.label; chart.append(lab);
+  }
+  const step = dur > 1200 ? 300 : dur > 300 ? 60 : dur > 60 ? 15 : dur > 20 ? 5 : 1;
+  for (let s = 0; s <= dur; s += step) {
+    chart.append(svg("line", {x1: X(s), x2: X(s), y1: 8, y2: H - 14, stroke: "#eee"}));
+    const lab = svg("text", {x: X(s), y: H - 2, "text-anchor": "middle", class: "track-label"});
+    lab.textContent = clock(s).replace(/\.0$/, ""); chart.append(lab);
+  }
+  function line(pts, tr, lo, hi, color) {
+    let d = "", pen = false;
+    for (const [t, val] of pts) {
+      if (val === null || val === undefined) { pen = false; continue; }
+      const y = tr.y + tr.h - tr.h * (Math.min(hi, Math.max(lo, val)) - lo) / (hi - lo);
+      d += (pen ? "L" : "M") + X(t).toFixed(1) + " " + y.toFixed(1); pen = true;
+    }
+    chart.append(svg("path", {d, fill: "none", stroke: color, "stroke-width": 1.6}));
+  }
+  // pace with the recommended band
+  const windows = v.pace_timeline || [];
+  const pace = windows.length === 1 ? [[windows[0].start, windows[0].wpm], [windows[0].end, windows[0].wpm]]
+    : windows.map((w) => [(w.start + w.end) / 2, w.wpm]);
+  const lo = opts["pace.min_wpm"] || 100, hi = opts["pace.max_wpm"] || 165, top2 = Math.max(220, ...pace.map((p) => p[1] + 10));
+  const py = (val) => tPace.y + tPace.h - tPace.h * val / top2;
+  chart.append(svg("rect", {x: LEFT, y: py(hi), width: PW, height: py(lo) - py(hi), fill: "#e3f4e8"}));
+  line(pace, tPace, 0, top2, "#3457d5");
+  // pitch in semitones around the median, loudness in dB
+  const med = (v.pitch && v.pitch.median_hz) || null;
+  const contour = v.contour || [];
+  if (med) line(contour.map((c) => [c[0], c[1] ? 12 * Math.log2(c[1] / med) : null]), tPitch, -12, 12, "#7a3fd0");
+  const lv = contour.map((c) => c[2]).filter((x) => x > -100).sort((a, b) => a - b);
+  const lmin = lv.length ? lv[Math.floor(lv.length * 0.02)] : -60, lmax = lv.length ? lv[lv.length - 1] : 0;
+  line(contour.map((c) => [c[0], c[2]]), tLoud, lmin, Math.max(lmax, lmin + 1), "#0f7b8a");
+  // pauses, fillers, moments
+  for (const p of v.pauses || []) chart.append(svg("rect", {x: X(p.start), y: tEvents.y + 2, width: Math.max(1, X(p.end) - X(p.start)),
+    height: tEvents.h - 4, fill: p.long ? "#9b7cf0" : "#d9ccff"}));
+  const words = (D.transcript && D.transcript.words) || [];
+  for (const w of words) if (w.filler) chart.append(svg("circle", {cx: X(w.start), cy: tEvents.y + tEvents.h / 2, r: 4,
+    fill: "#e39b00"}));
+  for (const m of (fb && fb.moments) || []) chart.append(svg("rect", {x: X(m.start), y: 8, width: Math.max(2, X(m.end) - X(m.start)),
+    height: H - 22, fill: m.severity === "major" ? "rgba(179,38,30,.08)" : "rgba(224,168,0,.08)"}));
+  if (tFace) {
+    const tl = face.timeline;
+    line(tl.map((s) => [s.t, s.present ? (s.eye_contact ? 1 : 0) : null]), tFace, -0.1, 1.1, "#1f7a3a");
+    line(tl.map((s) => [s.t, s.present ? s.smile : null]), tFace, -0.1, 1.1, "#e39b00");
+  }
+  const cursor = svg("line", {y1: 8, y2: H - 14, stroke: "#1d1d1f", "stroke-width": 1, visibility: "hidden"});
+  chart.append(cursor);
+  const tip = el("div", {id: "tip", role: "status"});
+  function nearest(arr, t, key) {
+    let best = null, bd = Infinity;
+    for (const a of arr) { const d = Math.abs(key(a) - t); if (d < bd) { bd = d; best = a; } }
+    return best;
+  }
+  function valuesAt(t) {
+    const out = [clock(t)];
+    const pw = (v.pace_timeline || []).filter((w) => w.start <= t && t <= w.end);
+    if (pw.length) out.push("pace " + Math.round(pw.reduce((s, w) => s + w.wpm, 0) / pw.length) + " wpm");
+    const c = nearest(contour, t, (x) => x[0]);
+    if (c) { if (c[1]) out.push("pitch " + Math.round(c[1]) + " Hz"); out.push("loudness " + c[2].toFixed(0) + " dBFS"); }
+    for (const p of v.pauses || []) if (p.start <= t && t <= p.end) out.push("pause " + p.duration.toFixed(1) + " s");
+    const w = words.find((x) => x.start - 0.2 <= t && t <= x.end + 0.2 && x.filler);
+    if (w) out.push("filler: " + w.text);
+    if (face) { const s = nearest(face.timeline, t, (x) => x.t);
+      if (s && s.present) out.push("eye contact " + (s.eye_contact ? "yes" : "no") + ", smile " + (s.smile || 0).toFixed(2)); }
+    for (const m of (fb && fb.moments) || []) if (m.start <= t && t <= m.end) out.push("• " + m.evidence);
+    return out.join("\n");
+  }
+  let cursorT = 0;
+  function showAt(t, px, py2) {
+    cursorT = t;
+    cursor.setAttribute("x1", X(t)); cursor.setAttribute("x2", X(t)); cursor.setAttribute("visibility", "visible");
+    tip.textContent = valuesAt(t); tip.style.display = "block";
+    const box = chartBox.getBoundingClientRect();
+    tip.style.left = Math.min(px + 12, box.width - tip.offsetWidth - 4) + "px"; tip.style.top = (py2 + 12) + "px";
+  }
+  function svgX(ev) { const r = chart.getBoundingClientRect(); return (ev.clientX - r.left) / r.width * W; }
+  chart.addEventListener("mousemove", (ev) => {
+    const r = chartBox.getBoundingClientRect(); showAt(T(svgX(ev)), ev.clientX - r.left, ev.clientY - r.top);
+  });
+  chart.addEventListener("mouseleave", () => { tip.style.display = "none"; cursor.setAttribute("visibility", "hidden"); });
+  chart.addEventListener("click", (ev) => seek(T(svgX(ev)), true));
+  chart.addEventListener("keydown", (ev) => {
+    const stepS = Math.max(1, dur / 100);
+    if (ev.key === "ArrowRight" || ev.key === "ArrowLeft") {
+      const t = Math.min(dur, Math.max(0, cursorT + (ev.key === "ArrowRight" ? stepS : -stepS)));
+      showAt(t, chart.getBoundingClientRect().width * X(t) / W, 10); ev.preventDefault();
+    } else if (ev.key === "Enter") { seek(cursorT, true); }
+  });
+  const chartBox = el("div", {class: "chart"}, chart, tip);
+  const legend = el("p", {class: "legend small muted"},
+    el("span", {}, el("i", {style: "background:#e3f4e8"}), "recommended pace " + lo + "–" + hi + " wpm"),
+    el("span", {}, el("i", {style: "background:#d9ccff"}), "pause"), el("span", {}, el("i", {style: "background:#9b7cf0"}), "long pause"),
+    el("span", {}, el("i", {style: "background:#e39b00;border-radius:50%"}), "filler"),
+    el("span", {}, el("i", {style: "background:rgba(179,38,30,.25)"}), "moment"));
+  app.append(el("section", {id: "timeline", "aria-label": "Timeline"}, el("h2", {text: "Timeline", style: "margin-top:0"}),
+    el("p", {class: "muted small no-print", text: "Hover for values; click to play from there."}), chartBox, legend));
+
+  /* ---------- player and transcript ---------- */
+  const marks = [];  // [start, end, kind]
+  const lang = D.language || {};
+  for (const f of lang.hedges || []) marks.push([f.start, f.end, "hedge"]);
+  for (const f of lang.repetitions || []) marks.push([f.start, f.end, "repetition"]);
+  const tx = el("div", {class: "transcript", id: "transcript", tabindex: "-1", "aria-label": "Transcript"});
+  const pauses = (v.pauses || []).slice().sort((a, b) => a.start - b.start);
+  const spans = [];
+  let pk = 0;
+  words.forEach((w, i) => {
+    while (pk < pauses.length && pauses[pk].end <= w.start + 0.05) {
+      const p = pauses[pk++];
+      if (p.duration >= 0.5) tx.append(el("span", {class: "pause" + (p.long ? " long" : ""), title: "pause at " + clock(p.start),
+        text: p.duration.toFixed(1) + " s"}), " ");
+    }
+    const cls = ["w"];
+    if (w.filler) cls.push("filler");
+    for (const [a, b, k] of marks) if (w.start < b && w.end > a && !w.filler) cls.push(k);
+    const s = el("span", {class: cls.join(" "), tabindex: "0", role: "button", "data-start": w.start,
+      title: clock(w.start) + (w.filler ? " · filler: " + w.filler_kind : "") + " · confidence " + w.confidence.toFixed(2),
+      text: w.text});
+    s.addEventListener("click", () => seek(w.start, true));
+    s.addEventListener("keydown", (ev) => { if (ev.key === "Enter" || ev.key === " ") { seek(w.start, true); ev.preventDefault(); } });
+    spans.push(s); tx.append(s, " ");
+  });
+  if (!words.length) tx.append(el("p", {class: "muted", text: "No words were recognised."}));
+  let current = -1;
+  function follow(t) {
+    let lo2 = 0, hi2 = words.length - 1, k = -1;
+    while (lo2 <= hi2) { const mid = (lo2 + hi2) >> 1; if (words[mid].start <= t + 0.02) { k = mid; lo2 = mid + 1; } else hi2 = mid - 1; }
+    if (k >= 0 && t > words[k].end + 0.6) k = -1;
+    if (k === current) return;
+    if (current >= 0) spans[current].classList.remove("now");
+    current = k;
+    if (k >= 0) {
+      spans[k].classList.add("now");
+      const r = spans[k].getBoundingClientRect(), box = tx.getBoundingClientRect();
+      if (!player.paused && (r.top < box.top || r.bottom > box.bottom)) tx.scrollTop += r.top - box.top - box.height / 3;
+    }
+  }
+  const legend2 = el("p", {class: "legend small muted"}, el("span", {}, el("i", {style: "background:var(--filler)"}), "filler"),
+    el("span", {}, el("i", {style: "background:var(--hedge)"}), "hedge"), el("span", {}, el("i", {style: "background:var(--repeat)"}), "repetition"),
+    el("span", {}, el("i", {style: "background:var(--pause)"}), "pause ≥ 0.5 s"), el("span", {text: "Click a word to play from there."}));
+  app.append(el("section", {id: "player-transcript", "aria-label": "Recording and transcript"},
+    el("h2", {text: "Listen and read", style: "margin-top:0"}),
+    el("div", {class: "media"}, el("div", {class: "player"}, player, playerNote), el("div", {}, legend2, tx))));
+
+  /* ---------- moments ---------- */
+  if (fb) {
+    const ul = el("ul", {class: "moments", id: "moment-list"});
+    for (const m of fb.moments) {
+      ul.append(el("li", {}, el("button", {type: "button", "data-start": m.start, "data-end": m.end,
+        "aria-label": "Play " + clock(m.start) + " to " + clock(m.end) + ": " + m.evidence,
+        onclick: () => seek(m.start, true, m.end + 0.3)},
+      el("span", {}, el("b", {text: clock(m.start) + "–" + clock(m.end)}), el("br"), el("span", {class: "sev " + m.severity, text: m.severity})),
+      el("span", {}, el("span", {text: m.evidence}), el("br"), el("span", {class: "muted", text: "Try: " + m.tip})))));
+    }
+    if (!fb.moments.length) ul.append(el("li", {class: "muted", text: "No moment stood out."}));
+    app.append(el("section", {id: "moments", "aria-label": "Moments"}, el("h2", {text: "Moments", style: "margin-top:0"}),
+      el("p", {class: "muted small no-print", text: "Click a moment to play that stretch."}), ul));
+  }
+
+  /* ---------- details ---------- */
+  const rows = [];
+  const fmt = (x, d, u) => (x === null || x === undefined) ? "–" : Number(x).toFixed(d) + (u || "");
+  if (D.voice) {
+    rows.push(["Pace while speaking", fmt(v.wpm, 0, " wpm")], ["Pace over the whole recording", fmt(v.wpm_overall, 0, " wpm")],
+      ["Articulation rate", fmt(v.articulation_wpm, 0, " wpm")], ["Pauses ≥ 0.25 s / long", (v.pauses || []).length + " / " + (v.long_pauses || []).length],
+      ["Median pitch", fmt(v.pitch.median_hz, 0, " Hz")], ["Pitch spread / range", fmt(v.pitch.variation_st, 1, " st") + " / " + fmt(v.pitch.range_st, 1, " st")],
+      ["Loudness median / spread", fmt(v.loudness.median_dbfs, 1, " dBFS") + " / " + fmt(v.loudness.variation_db, 1, " dB")]);
+  }
+  if (D.language && !lang.skipped_reason) {
+    const f = lang.fillers;
+    rows.push(["Fillers", f.count + " (" + Object.entries(f.by_word).map(([k, n]) => k + " " + n).join(", ") + ")"],
+      ["Hedges / restarts", (lang.hedges || []).length + " / " + (lang.repetitions || []).length],
+      ["Reading ease (Flesch) / grade", fmt(lang.readability.flesch_reading_ease, 0) + " / " + fmt(lang.readability.fk_grade, 1)],
+      ["Words per sentence", fmt(lang.readability.words_per_sentence, 1)], ["Vocabulary diversity (MATTR)", fmt(lang.vocabulary.mattr, 2)],
+      ["Sentiment (−1 to 1)", fmt(lang.sentiment.compound, 2)], ["Questions to the audience", String((lang.questions || []).length)],
+      ["Key phrases", (lang.key_phrases || []).map((k) => k.text).join(", ") || "–"],
+      ["Sensitive phrases", (lang.sensitive || []).map((s) => "“" + s.text + "” → " + s.suggestion).join("; ") || "none"]);
+  }
+  const table = el("table", {});
+  for (const [k, val] of rows) table.append(el("tr", {}, el("th", {scope: "row", text: k}), el("td", {text: val})));
+  app.append(el("section", {id: "details", "aria-label": "Details"}, el("h2", {text: "Details", style: "margin-top:0"}), table,
+    el("p", {class: "muted small", text: "Also in this folder: report.json (everything above, versioned), metrics.csv, transcript.srt and transcript.vtt."})));
+  document.documentElement.setAttribute("data-ready", "1");
+})();

@@ -1,0 +1,120 @@
+"""The recording next to the report, so the page can play it.
+
+The original is hard-linked into ``media/`` (copied where a link is not
+possible). When its format is one browsers cannot play (MPEG-1/2, HEVC ...),
+an audio-only Opus/WebM copy is written beside it for the page to fall back to.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..types import MediaInfo
+
+__all__ = ["existing_media", "place_media"]
+
+log = logging.getLogger(__name__)
+
+_PLAYABLE_VIDEO = {"h264", "vp8", "vp9", "av1"}
+_PLAYABLE_AUDIO = {"aac", "mp3", "opus", "vorbis", "flac", "pcm_s16le", "pcm_s24le", "pcm_f32le", "pcm_u8", None}
+_PLAYABLE_CONTAINERS = ("mov", "mp4", "matroska", "webm", "ogg", "wav", "mp3", "flac")
+
+
+def place_media(info: MediaInfo, out: Path, mode: str = "link", audio: np.ndarray | None = None) -> dict[str, Any]:
+    """Put the recording under ``out/media`` and say how the page should play it.
+
+    Args:
+        info: the recording's metadata (its path is the source).
+        out: the report folder.
+        mode: ``link`` (hard link, else copy), ``copy``, or ``none`` (leave it out).
+        audio: the decoded 16 kHz audio, for the fallback copy (decoded again if needed and missing).
+
+    Returns:
+        ``{"src", "fallback", "kind", "expected"}`` for the page (paths relative to ``out``).
+    """
+    src = Path(info.path)
+    name = src.name
+    result: dict[str, Any] = {
+        "src": None,
+        "fallback": None,
+        "kind": "video" if info.has_video else "audio",
+        "expected": f"media/{name}",
+    }
+    if mode == "none" or not src.is_file():
+        return result
+    folder = out / "media"
+    folder.mkdir(exist_ok=True)
+    dest = folder / name
+    if not (dest.exists() and os.path.samefile(dest, src)):
+        tmp = folder / f".{name}.part"
+        tmp.unlink(missing_ok=True)
+        try:
+            if mode == "link":
+                os.link(src, tmp)
+            else:
+                raise OSError("copy requested")
+        except OSError:
+            shutil.copyfile(src, tmp)
+        os.replace(tmp, dest)
+    result["src"] = f"media/{name}"
+    if not _playable(info) and info.has_audio:
+        try:
+            result["fallback"] = "media/" + _audio_copy(info, folder / (src.stem + ".audio.webm"), audio).name
+        except Exception as e:  # the page still works without sound
+            log.warning("could not write a playable audio copy: %s", e)
+    return result
+
+
+def existing_media(source: dict[str, Any], out: Path) -> dict[str, Any]:
+    """The page's media entry for a report folder written earlier (what is in ``out/media`` now)."""
+    name = Path(str(source["path"]).replace("\\", "/")).name
+    stem = Path(name).stem
+    have = lambda rel: rel if (out / rel).is_file() else None  # noqa: E731
+    return {
+        "src": have(f"media/{name}"),
+        "fallback": have(f"media/{stem}.audio.webm"),
+        "kind": "video" if source.get("has_video") else "audio",
+        "expected": f"media/{name}",
+    }
+
+
+def _playable(info: MediaInfo) -> bool:
+    container_ok = any(c in info.container.split(",") for c in _PLAYABLE_CONTAINERS)
+    video_ok = not info.has_video or info.video_codec in _PLAYABLE_VIDEO
+    return container_ok and video_ok and info.audio_codec in _PLAYABLE_AUDIO
+
+
+def _audio_copy(info: MediaInfo, dest: Path, audio: np.ndarray | None) -> Path:
+    import av
+
+    from ..media import load
+
+    if audio is None:
+        rec = load(info.path)
+        audio = rec.audio.samples if rec.audio is not None else np.zeros(1600, np.float32)
+    x48 = np.interp(np.arange(int(len(audio) * 3)) / 3.0, np.arange(len(audio)), audio).astype(np.float32)
+    tmp = dest.with_name("." + dest.name + ".part")
+    with av.open(str(tmp), "w", format="webm") as out:
+        stream = out.add_stream("libopus", rate=48000)
+        stream.layout = "mono"
+        stream.bit_rate = 32000
+        size = 960
+        for i in range(0, len(x48), size):
+            chunk = x48[i : i + size]
+            if len(chunk) < size:
+                chunk = np.pad(chunk, (0, size - len(chunk)))
+            frame = av.AudioFrame.from_ndarray(chunk.reshape(1, -1), format="flt", layout="mono")
+            frame.sample_rate = 48000
+            frame.pts = i
+            for pkt in stream.encode(frame):
+                out.mux(pkt)
+        for pkt in stream.encode():
+            out.mux(pkt)
+    os.replace(tmp, dest)
+    return dest

@@ -1,0 +1,238 @@
+"""The report page in a real browser: headless Chromium (Debian's), driven by Playwright; no browser download.
+
+Screenshots go to build/screenshots/ (desktop 1280 px and phone 390 px wide) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import podium
+from podium.report.pdf import find_chromium
+from podium.testing import FakeRecognizer
+from podium.types import Word
+
+from .media_fixtures import speechlike, write_wav
+
+SHOTS = Path(__file__).resolve().parents[1] / "build" / "screenshots"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SECTIONS = ["#summary", "#scorecard", "#timeline", "#chart", "#player", "#transcript", "#moments", "#details"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    exe = find_chromium()
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI needs Chromium for the browser tests (.ci/run installs it)")
+        pytest.skip("no Chromium installed (apt-get install chromium)")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def reports(samples, tmp_path_factory):
+    d = tmp_path_factory.mktemp("reports")
+    out = {}
+    for name, src in (
+        ("video", samples / "video_talking" / "grid_bbaf2n.mpg"),
+        ("audio", samples / "speech_disfluent" / "mfa_acoustic_corpus.wav"),
+    ):
+        podium.write_report(podium.analyze(src), d / name)
+        out[name] = d / name / "report.html"
+    return out
+
+
+def _open(browser, html: Path, width: int = 1280):
+    """A page on the report with every request outside the report folder blocked and recorded."""
+    ctx = browser.new_context(viewport={"width": width, "height": 900})
+    page = ctx.new_page()
+    page.blocked, page.errors, page.dialogs = [], [], []
+    allowed = html.parent.resolve().as_uri()
+
+    def route(r):
+        if r.request.url.startswith(allowed):
+            r.continue_()
+        else:
+            page.blocked.append(r.request.url)
+            r.abort()
+
+    ctx.route("**/*", route)
+    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.on("dialog", lambda dlg: (page.dialogs.append(dlg.message), dlg.dismiss()))
+    page.goto(html.resolve().as_uri())
+    page.wait_for_selector("html[data-ready]")
+    page.evaluate("""() => { window.__seeks = []; const p = document.getElementById('player');
+        p.addEventListener('seeking', () => window.__seeks.push(p.currentTime)); p.muted = true; }""")
+    return page
+
+
+def _wait(page, expression: str, timeout_s: float = 10.0):
+    """Poll ``expression`` from Python: the page's CSP (rightly) forbids the eval that wait_for_function uses."""
+    import time
+
+    end = time.monotonic() + timeout_s
+    while True:
+        value = page.evaluate(expression)
+        if value or time.monotonic() > end:
+            return value
+        page.wait_for_timeout(50)
+
+
+def _last_seek(page) -> float:
+    assert _wait(page, "() => (window.__seeks || []).length > 0"), "the player never seeked"
+    return page.evaluate("() => window.__seeks[window.__seeks.length - 1]")
+
+
+@pytest.mark.parametrize("kind", ["video", "audio"])
+def test_page_loads_clean_with_every_section_and_fetches_nothing(browser, reports, kind):
+    page = _open(browser, reports[kind])
+    for sel in SECTIONS:
+        assert page.query_selector(sel) is not None, sel
+    assert page.query_selector_all("#scorecard .card")
+    assert page.eval_on_selector("#player", "p => p.tagName") == ("VIDEO" if kind == "video" else "AUDIO")
+    assert _wait(page, "() => document.getElementById('player').readyState >= 1")  # the recording loads
+    assert page.errors == []
+    assert page.blocked == []
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"report-{kind}-desktop.png"), full_page=True)
+    page.context.close()
+    phone = _open(browser, reports[kind], width=390)
+    phone.screenshot(path=str(SHOTS / f"report-{kind}-phone.png"), full_page=True)
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")  # no sideways scroll
+    phone.context.close()
+
+
+@pytest.mark.parametrize("kind", ["video", "audio"])
+def test_clicking_a_word_seeks_to_its_start(browser, reports, kind):
+    page = _open(browser, reports[kind])
+    words = page.query_selector_all("#transcript .w")
+    assert len(words) >= 3
+    target = words[len(words) // 2]
+    start = float(target.get_attribute("data-start"))
+    target.click()
+    assert abs(_last_seek(page) - start) <= 0.1
+    page.context.close()
+
+
+def test_clicking_a_moment_seeks_to_it(browser, reports):
+    page = _open(browser, reports["audio"])
+    buttons = page.query_selector_all("#moment-list button")
+    assert buttons
+    start = float(buttons[-1].get_attribute("data-start"))
+    buttons[-1].click()
+    assert abs(_last_seek(page) - start) <= 0.1
+    page.context.close()
+
+
+def test_hovering_the_chart_shows_values_and_clicking_seeks(browser, reports):
+    page = _open(browser, reports["audio"])
+    chart = page.query_selector("#chart")
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.3)
+    tip = page.query_selector("#tip")
+    assert tip.is_visible()
+    text = tip.inner_text()
+    assert "wpm" in text and "dBFS" in text
+    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.3)
+    assert 0 < _last_seek(page) < 27
+    page.context.close()
+
+
+def test_words_from_the_recording_render_as_text(browser, tmp_path):
+    evil = ["<script>alert(1)</script>", "<img src=x onerror=alert(2)>", "fine."]
+    words = [Word(w, k * 0.6, k * 0.6 + 0.5, 0.9) for k, w in enumerate(evil)]
+    wav = write_wav(tmp_path / "evil.wav", speechlike(2.5))
+    podium.write_report(podium.analyze(wav, recognizer=FakeRecognizer(words)), tmp_path / "r")
+    html = tmp_path / "r" / "report.html"
+    assert "<script>alert(1)" not in html.read_text()
+    page = _open(browser, html)
+    texts = [w.inner_text() for w in page.query_selector_all("#transcript .w")]
+    assert texts == evil
+    page.wait_for_timeout(300)
+    assert page.dialogs == [] and page.errors == []
+    assert page.query_selector("#transcript img") is None
+    page.context.close()
+
+
+def test_missing_recording_is_said_plainly(browser, tmp_path):
+    wav = write_wav(tmp_path / "talk.wav", speechlike(2.0))
+    podium.write_report(
+        podium.analyze(wav, recognizer=FakeRecognizer([Word("hi.", 0.2, 0.5, 0.9)])), tmp_path / "r", media="none"
+    )
+    page = _open(browser, tmp_path / "r" / "report.html")
+    note = page.query_selector("#media-note")
+    assert note.is_visible() and "media" in note.inner_text()
+    page.context.close()
+
+
+@pytest.mark.slow
+def test_ten_minute_report_stays_under_3_mb(samples, tmp_path):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from speech_bench import assemble
+
+    wav = tmp_path / "long.wav"
+    minutes = assemble(samples, 600, wav) / 60
+    paths = podium.write_report(podium.analyze(wav), tmp_path / "r", media="none")
+    size = paths["html"].stat().st_size
+    json_mb = paths["json"].stat().st_size / 1e6
+    print(f"\nreport.html for {minutes:.1f} min: {size / 1e6:.2f} MB (report.json {json_mb:.2f} MB)")
+    assert minutes >= 10 and size < 3e6
+
+
+def test_compare_shows_controlled_changes_in_the_right_direction(controlled, tmp_path):
+    from podium.cli import main
+
+    folders = []
+    for name in ("original", "fast", "flat"):
+        podium.write_report(controlled[name], tmp_path / name, media="none")
+        folders.append(str(tmp_path / name))
+    assert main(["compare", *folders, "--out", str(tmp_path / "progress")]) == 0
+    import json
+
+    p = json.loads((tmp_path / "progress" / "progress.json").read_text())
+    assert p["scores"]["pace"][0] > p["scores"]["pace"][1]  # sped up: pace score falls
+    assert p["scores"]["vocal_variety"][0] > p["scores"]["vocal_variety"][2]  # flattened: variety falls
+    pace = next(m for m in p["metrics"] if m["label"] == "Pace")["values"]
+    assert pace[1] > 1.3 * pace[0]
+    declined = {d["dimension"] for d in p["declined"]}
+    assert "vocal_variety" in declined
+    html = (tmp_path / "progress" / "progress.html").read_text()
+    assert "What changed" in html and "Vocal variety" in html
+
+
+def test_pdf_export(browser, reports, capsys):
+    from podium.cli import main
+
+    folder = reports["audio"].parent
+    assert main(["report", str(folder), "--pdf"]) == 0
+    pdf = folder / "report.pdf"
+    assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 20_000
+    assert "PDF:" in capsys.readouterr().out
+
+
+def test_pdf_without_chromium_says_what_to_install(reports, capsys, monkeypatch):
+    from podium.cli import main
+
+    monkeypatch.setenv("PODIUM_CHROMIUM", "/nonexistent/chromium")
+    assert main(["report", str(reports["audio"].parent), "--pdf"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "apt-get install chromium" in err[0]
