@@ -224,7 +224,7 @@ def _speech_spans(
 
 
 _MAX_PASSES = 3
-_LEFT_OVER_S = 0.8  # speech after a chunk's last word that makes it worth decoding again
+_LEFT_OVER_S = 2.0  # seconds of speech with no word that make a stretch worth decoding again
 _LAST_WORD_S = 0.6
 
 
