@@ -97,9 +97,57 @@ def test_priorities_rank_by_impact_and_strengths_have_figures(tmp_path):
 # --- the config ---------------------------------------------------------------------------------------------------
 
 
+def _face_timeline():
+    """A minute at 5 samples/s: looking down 20-30 s, out of frame 40-45 s, in the dark 50-55 s."""
+    from podium.face import FaceOptions, FaceSample, summarize
+
+    out = []
+    for k in range(300):
+        t = k / 5
+        if 40 <= t < 45:
+            out.append(FaceSample(t, False))
+            continue
+        out.append(
+            FaceSample(
+                t,
+                True,
+                1,
+                (0.4, 0.3, 0.2, 0.35),
+                2.0,
+                -25.0 if 20 <= t < 30 else 0.0,
+                1.0,
+                0.0,
+                eyes_open=True,
+                blink=0.1,
+                smile=0.5 if k % 10 == 0 else 0.05,
+                expressive=(0.1 * (k % 3), 0.0),
+                brightness=30.0 if 50 <= t < 55 else 120.0,
+                contrast=30.0,
+                sharpness=100.0,
+            )
+        )
+    return summarize(out, FaceOptions())
+
+
+def test_face_moments_and_scores():
+    from podium import feedback
+
+    fb = feedback.assess_face(_face_timeline())
+    kinds = {m.kind for m in fb.moments}
+    assert {"looking_down", "face_lost", "too_dark"} <= kinds
+    looking = next(m for m in fb.moments if m.kind == "looking_down")
+    assert 19 <= looking.start <= 21 and 29 <= looking.end <= 31 and "looking down" in looking.evidence
+    dims = {s.dimension: s for s in fb.scores}
+    assert set(dims) == {"eye_contact", "expression", "framing"} and all(s.score is not None for s in dims.values())
+    assert "approximate" in dims["eye_contact"].value
+
+
 def test_every_threshold_is_used(tmp_path):
+    from podium import feedback
+
     cfg = CoachConfig.load()
     _fake_talk(tmp_path, RICH, 60.0, 0.6, coach=cfg)
+    feedback.assess_face(_face_timeline(), cfg)
     unused = set(cfg.values) - cfg.used
     assert unused == set()
 

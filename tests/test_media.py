@@ -133,8 +133,11 @@ def test_corrupt_middle_of_flac(tmp_path, capsys):
 
 def test_no_audio_stream_says_what_is_not_analysed(tmp_path, capsys):
     p = encode(tmp_path / "silent-film.mp4", video_s=1.0)
-    code, _, err = _run(["analyze", str(p), "-q"], capsys)
+    code, _, err = _run(["analyze", str(p), "-q", "--no-face"], capsys)
     _assert_one_line_error(code, err, "no audio stream", "nothing it can analyse")
+    # with face analysis on, the video is analysed and the report says what was not
+    code, out, err = _run(["analyze", str(p), "--out", str(tmp_path / "r")], capsys)
+    assert code == 0 and "only the face was analysed" in out
 
 
 def test_longer_than_limit(tmp_path, capsys):

@@ -98,6 +98,14 @@ def _parser() -> argparse.ArgumentParser:
     es.add_argument("dir", help="folder of recordings with NAME.txt references")
     es.add_argument("--json", metavar="FILE", help="also write the full results as JSON to FILE")
     _add_analysis_options(es)
+    ef = esub.add_parser(
+        "faces",
+        help="face analysis against labelled images and videos",
+        description="Score face analysis on DIR/labels.csv images (smiling, eyes closed, eye contact, and with "
+        "--expressions apparent expression) and DIR/face_visibility.csv videos (face presence per sample).",
+    )
+    ef.add_argument("dir", help="folder with labels.csv and/or face_visibility.csv")
+    ef.add_argument("--expressions", action="store_true", help="also score the opt-in apparent-expression model")
     return p
 
 
@@ -122,6 +130,16 @@ def _add_analysis_options(p: argparse.ArgumentParser) -> None:
         "--pause-min", type=float, default=0.25, metavar="S", help="shortest pause counted, seconds (default 0.25)"
     )
     g.add_argument("--long-pause", type=float, default=2.0, metavar="S", help="a long pause, seconds (default 2.0)")
+    g.add_argument("--no-face", action="store_true", help="do not analyse the video (face, eye contact, framing)")
+    g.add_argument(
+        "--face-fps", type=float, default=5.0, metavar="N", help="video samples analysed per second (default 5)"
+    )
+    g.add_argument(
+        "--expressions",
+        action="store_true",
+        help="opt-in: label apparent facial expressions (not feelings; must stay off in EU workplaces and "
+        "schools). Needs 'python -m podium.expression --setup' once",
+    )
     g.add_argument("--config", metavar="TOML", help="coaching thresholds to override (see podium/data/coach.toml)")
     g.add_argument(
         "--max-duration",
@@ -134,10 +152,13 @@ def _add_analysis_options(p: argparse.ArgumentParser) -> None:
 
 def _options(ns: argparse.Namespace) -> Any:
     from .config import CoachConfig
+    from .face import FaceOptions
     from .options import AnalysisOptions, MediaOptions, SpeechOptions, VoiceOptions
 
     return AnalysisOptions(
         coach=CoachConfig.load(ns.config),
+        face=FaceOptions(sample_fps=ns.face_fps, expressions=ns.expressions),
+        analyze_face=not ns.no_face,
         media=MediaOptions(max_duration_s=ns.max_duration),
         speech=SpeechOptions(
             model=ns.model,
@@ -164,7 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if ns.command == "eval" and ns.what is None:
         parser.parse_args(["eval", "--help"])
     try:
-        commands = {"analyze": _analyze, "report": _report, "compare": _compare, "eval": _eval_speech}
+        commands = {"analyze": _analyze, "report": _report, "compare": _compare, "eval": _eval}
         return commands[ns.command](ns)
     except PodiumError as e:
         print("Error: " + " ".join(str(e).split()), file=sys.stderr)  # always one line
@@ -222,6 +243,26 @@ def _compare(ns: argparse.Namespace) -> int:
             print(f"{title}: " + ", ".join(f"{i['dimension'].replace('_', ' ')} {i['from']}→{i['to']}" for i in items))
     print(f"Progress: {html.resolve()}")
     return 0
+
+
+def _eval(ns: argparse.Namespace) -> int:
+    if ns.what == "faces":
+        from .eval.faces import evaluate
+
+        result = evaluate(ns.dir, expressions=ns.expressions)
+        for key, value in result.items():
+            if isinstance(value, dict) and "share" in value:
+                print(
+                    f"{key.replace('_', ' '):32s} {value['right']} of {value['of']}"
+                    + (f" ({value['share']:.0%})" if value["share"] is not None else "")
+                )
+            elif isinstance(value, dict):
+                for name, v in value.items():
+                    print(f"face presence agrees, {name:18s} {v['right']} of {v['of']} samples ({v['share']:.0%})")
+            else:
+                print(f"{key.replace('_', ' '):32s} {value}")
+        return 0
+    return _eval_speech(ns)
 
 
 def _eval_speech(ns: argparse.Namespace) -> int:
@@ -290,6 +331,14 @@ def _summary(report: Any, paths: dict[str, Path]) -> str:
         ld = v["loudness"]
         if ld["median_dbfs"] is not None:
             lines.append(f"  Loudness  median {ld['median_dbfs']:.0f} dBFS, variation {ld['variation_db']:.1f} dB")
+    f = report.face
+    if f is not None and f.skipped_reason is None:
+        lines.append(
+            f"  Face      visible {f.present_ratio:.0%}, eye contact {f.eye_contact_ratio:.0%} of that time "
+            f"(approximate), smiling {f.smile_ratio:.0%}"
+        )
+    elif f is not None and f.skipped_reason != "no video":
+        lines.append(f"  Face      {f.skipped_reason}")
     for n in report.notes:
         lines.append(f"  Note: {n}")
     if fb is not None and fb.priorities:

@@ -18,7 +18,7 @@ from typing import Any
 from .config import CoachConfig
 from .types import Feedback, Finding, Language, Moment, Score, Transcript, Voice, Word
 
-__all__ = ["assess", "clock"]
+__all__ = ["assess", "assess_face", "clock"]
 
 _NON_LEXICAL_KINDS = {"um", "uh", "er", "ah", "hm"}
 _TITLES = {
@@ -27,6 +27,9 @@ _TITLES = {
     "pauses": "Pauses",
     "vocal_variety": "Vocal variety",
     "language": "Language",
+    "eye_contact": "Eye contact",
+    "expression": "Expression",
+    "framing": "Framing",
 }
 
 _TIPS: dict[str, tuple[str, ...]] = {
@@ -58,6 +61,18 @@ _TIPS: dict[str, tuple[str, ...]] = {
     "quiet": (
         "project here: speak to the back row.",
         "keep your volume up to the end of each sentence.",
+    ),
+    "looking_down": (
+        "look up from your notes: glance down, then deliver the sentence to the camera.",
+        "put your notes at eye level, next to the camera.",
+    ),
+    "face_lost": (
+        "stay in frame: mark your spot, or frame the camera wider.",
+        "check your framing before you start; the audience lost your face here.",
+    ),
+    "too_dark": (
+        "add light in front of you (a lamp or a window behind the camera).",
+        "turn towards the light; your face is hard to see here.",
     ),
     "hedges": (
         "say it plainly; if you are unsure, say of what and why, once.",
@@ -108,6 +123,9 @@ def assess(
         _vocal_variety(voice, cfg, enough, basis, short, moments),
         _language(language, speech_s, cfg, enough, basis, short, moments),
     ]
+    if face is not None and getattr(face, "skipped_reason", None) != "no video":
+        scores += _face(face, cfg, moments)
+        coverage["face_visible"] = round(face.present_ratio, 3)
     scores = [replace(s, band=_band(s.score, cfg)) for s in scores]
     moments.sort(key=lambda m: (m.start, m.end, m.kind))
     weights = {s.dimension: cfg(f"weights.{s.dimension}") for s in scores}
@@ -124,6 +142,37 @@ def assess(
         priorities=tuple(_priorities(scores, moments, weights, cfg)),
         strengths=tuple(_strengths(scores, voice, language, cfg)),
         coverage=coverage,
+    )
+
+
+def assess_face(face: Any, config: CoachConfig | None = None) -> Feedback:
+    """Feedback from the face alone (a video without sound)."""
+    cfg = config or CoachConfig.load()
+    moments: list[Moment] = []
+    scores = [replace(s, band=_band(s.score, cfg)) for s in _face(face, cfg, moments)] if face is not None else []
+    weights = {s.dimension: cfg(f"weights.{s.dimension}") for s in scores}
+    scored = [s for s in scores if s.score is not None]
+    overall = (
+        round(sum(s.score * weights[s.dimension] for s in scored) / sum(weights[s.dimension] for s in scored))
+        if scored
+        else None
+    )
+    coverage = {
+        "speech_s": 0.0,
+        "words": 0,
+        "transcript_confidence": None,
+        "low_confidence": False,
+        "video": "analysed" if face is not None else "not analysed",
+        "face_visible": round(face.present_ratio, 3) if face is not None else None,
+    }
+    moments.sort(key=lambda m: (m.start, m.end, m.kind))
+    return Feedback(
+        overall,
+        tuple(scores),
+        tuple(moments),
+        tuple(_priorities(scores, moments, weights, cfg)),
+        tuple(_strengths(scores, None, None, cfg)),
+        coverage,
     )
 
 
@@ -493,6 +542,106 @@ def _n(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("es" if noun.endswith(("sh", "ch", "s")) else "s")
 
 
+def _face(face: Any, cfg: CoachConfig, moments: list[Moment]) -> list[Score]:
+    """Eye contact, expression and framing from the face stage (DESIGN.md section 4)."""
+    good_ec, poor_ec = cfg("face.eye_contact_good_ratio"), cfg("face.eye_contact_poor_ratio")
+    smile_good, expr_good = cfg("face.smile_good_ratio"), cfg("face.expressive_good")
+    tol, hmin, hmax = cfg("face.centre_tolerance"), cfg("face.min_height"), cfg("face.max_height")
+    dark_pen, min_present = cfg("face.dark_penalty"), cfg("face.min_present_ratio")
+    for s in face.looking_down:
+        _add(
+            moments,
+            s.start,
+            s.end,
+            "looking_down",
+            "eye_contact",
+            "major" if s.end - s.start > 10 else "minor",
+            f"looking down for {s.end - s.start:.0f} s from {clock(s.start)}",
+        )
+    for s in face.face_lost:
+        _add(
+            moments,
+            s.start,
+            s.end,
+            "face_lost",
+            "framing",
+            "minor",
+            f"no face in the picture for {s.end - s.start:.0f} s from {clock(s.start)}",
+        )
+    for s in face.too_dark:
+        _add(
+            moments,
+            s.start,
+            s.end,
+            "too_dark",
+            "framing",
+            "minor",
+            f"face too dark from {clock(s.start)} to {clock(s.end)}",
+        )
+    basis = f"face visible in {face.present_ratio:.0%} of {face.samples} samples ({face.sample_fps:g} a second)"
+    if face.skipped_reason or face.present_ratio < min_present:
+        why = face.skipped_reason or f"the face is visible in only {face.present_ratio:.0%} of the video"
+        tip = "Face the camera, head and shoulders in the frame, so the face can be read."
+        return [Score(d, None, "", "–", "", basis, tip, why) for d in ("eye_contact", "expression", "framing")]
+    ec = face.eye_contact_ratio or 0.0
+    if ec > poor_ec:
+        ec_score = 30 + 70 * min(1.0, (ec - poor_ec) / (good_ec - poor_ec))
+    else:
+        ec_score = 30 * ec / poor_ec if poor_ec else 30.0
+    ec_tip = (
+        "Look into the lens, not at the screen: the lens is your audience's eyes."
+        if ec < good_ec
+        else "You hold the camera's gaze; keep returning to it after each glance at your notes."
+    )
+    smile, lively = face.smile_ratio or 0.0, face.expressiveness or 0.0
+    ex_score = 50 * min(1.0, smile / smile_good) + 50 * min(1.0, lively / expr_good)
+    ex_tip = (
+        "Let your face move with your words: smile when you welcome people or tell a good story."
+        if ex_score < 90
+        else "Your face is lively and warm; it carries the message with your voice."
+    )
+    fr = face.framing
+    off = max(abs((fr.get("centre_x") or 0.5) - 0.5), abs((fr.get("centre_y") or 0.5) - 0.5))
+    height = fr.get("face_height") or 0.0
+    fr_score = 100.0 - 100 * max(0.0, off - tol) - 150 * max(0.0, hmin - height) - 150 * max(0.0, height - hmax)
+    dark = bool(face.too_dark)
+    fr_score -= dark_pen if dark else 0
+    fr_tip = (
+        "Centre yourself, head and shoulders in the frame, with light in front of you."
+        if fr_score < 90
+        else "Good framing and light: the audience sees you clearly."
+    )
+    return [
+        Score(
+            "eye_contact",
+            _clamp(ec_score),
+            "",
+            f"{ec:.0%} of the visible time looking at the camera (webcam gaze is approximate)",
+            f"{good_ec:.0%}+ of the time (Podium's choice)",
+            basis,
+            ec_tip,
+        ),
+        Score(
+            "expression",
+            _clamp(ex_score),
+            "",
+            f"smiling {smile:.0%} of the time, expressiveness {lively:.2f}",
+            f"smiling {smile_good:.0%}+ of the time, expressiveness {expr_good:g}+ (Podium's choice)",
+            basis,
+            ex_tip,
+        ),
+        Score(
+            "framing",
+            _clamp(fr_score),
+            "",
+            f"face centre {off:.0%} off the middle, face {height:.0%} of the frame" + (", too dark" if dark else ""),
+            f"centred within {tol:.0%}, face {hmin:.0%}-{hmax:.0%} of the frame (Podium's choice)",
+            basis,
+            fr_tip,
+        ),
+    ]
+
+
 def _evidence(f: Finding) -> str:
     what = {
         "repetition": "repeated",
@@ -521,13 +670,13 @@ def _priorities(scores: list[Score], moments: list[Moment], weights: dict[str, f
     return out
 
 
-def _strengths(scores: list[Score], voice: Voice, lang: Language, cfg: CoachConfig) -> list[str]:
+def _strengths(scores: list[Score], voice: Voice | None, lang: Language | None, cfg: CoachConfig) -> list[str]:
     out = [
         f"{_TITLES[s.dimension]}: {s.value} (aim: {s.target})."
         for s in scores
         if s.score is not None and s.score >= cfg("scores.strength_from")
     ]
-    if lang.questions:
+    if lang is not None and lang.questions:
         out.append(
             f"You asked the audience {len(lang.questions)} question{'s' if len(lang.questions) > 1 else ''}"
             f" (first at {clock(lang.questions[0].start)}): questions keep listeners with you."

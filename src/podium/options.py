@@ -12,8 +12,9 @@ from typing import Any
 
 from .config import CoachConfig
 from .errors import ParameterError
+from .face import FaceOptions
 
-__all__ = ["AnalysisOptions", "MediaOptions", "SpeechOptions", "VoiceOptions"]
+__all__ = ["AnalysisOptions", "FaceOptions", "MediaOptions", "SpeechOptions", "VoiceOptions"]
 
 
 def _check(ok: bool, name: str, value: object, need: str) -> None:
@@ -139,7 +140,8 @@ class AnalysisOptions:
     """All options of one analysis; picklable, so batch workers can share it.
 
     Attributes:
-        media, speech, voice: per-stage options.
+        media, speech, voice, face: per-stage options.
+        analyze_face: look at the video too (when there is one and MediaPipe is installed).
         coach: the coaching thresholds (``data/coach.toml``, or a user's file via
             ``CoachConfig.load(path)``).
     """
@@ -147,13 +149,17 @@ class AnalysisOptions:
     media: MediaOptions = field(default_factory=MediaOptions)
     speech: SpeechOptions = field(default_factory=SpeechOptions)
     voice: VoiceOptions = field(default_factory=VoiceOptions)
+    face: FaceOptions = field(default_factory=FaceOptions)
     coach: CoachConfig = field(default_factory=CoachConfig.load)
+    analyze_face: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "media": asdict(self.media),
             "speech": asdict(self.speech),
             "voice": asdict(self.voice),
+            "face": asdict(self.face),
+            "analyze_face": self.analyze_face,
             "coach": {"source": self.coach.source, "values": dict(self.coach.values)},
         }
 
@@ -161,8 +167,10 @@ class AnalysisOptions:
     def from_dict(cls, data: dict[str, Any]) -> AnalysisOptions:
         """Build from a nested dict (as ``to_dict`` writes); unknown keys are errors."""
         parts: dict[str, Any] = {}
-        kinds = {"media": MediaOptions, "speech": SpeechOptions, "voice": VoiceOptions}
+        kinds = {"media": MediaOptions, "speech": SpeechOptions, "voice": VoiceOptions, "face": FaceOptions}
         data = dict(data)
+        if "analyze_face" in data:
+            parts["analyze_face"] = bool(data.pop("analyze_face"))
         coach = data.pop("coach", None)
         if coach is not None:
             parts["coach"] = CoachConfig(dict(coach["values"]), coach.get("source", "report"))

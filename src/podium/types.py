@@ -430,6 +430,7 @@ class Report:
         transcript: ``None`` when there was no audio.
         voice: ``None`` when there was no audio.
         language, feedback: the coach's analysis (``None`` when there was no audio).
+        face: a :class:`podium.face.Face` (``None`` when the video was not analysed).
         notes: plain sentences about what was and was not analysed.
         timings: seconds spent per stage.
         options: the options used, as a JSON-able dict.
@@ -440,6 +441,7 @@ class Report:
     voice: Voice | None
     language: Language | None = None
     feedback: Feedback | None = None
+    face: Any = None
     notes: tuple[str, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)

@@ -20,7 +20,7 @@ from ..types import Feedback, Language, Report, Transcript, Voice
 
 __all__ = ["SCHEMA_VERSION", "from_json", "to_dict", "to_json"]
 
-SCHEMA_VERSION = "1.2"  # 1.1: language and feedback blocks; 1.2: voice.contour
+SCHEMA_VERSION = "1.3"  # 1.1: language, feedback; 1.2: voice.contour; 1.3: face
 
 
 def to_dict(report: Report) -> dict[str, Any]:
@@ -35,6 +35,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "transcript": _transcript(t) if t is not None else None,
         "voice": _voice(v) if v is not None else None,
         "language": _language(report.language) if report.language is not None else None,
+        "face": _face(report.face) if report.face is not None else None,
         "feedback": _feedback(report.feedback) if report.feedback is not None else None,
         "notes": list(report.notes),
         "timings_s": dict(report.timings),
@@ -77,6 +78,8 @@ def _summary(report: Report) -> dict[str, Any]:
         "loudness_variation_db": v.loudness.variation_db if v else None,
         "transcript_confidence": round(t.mean_confidence, 3) if t and t.mean_confidence is not None else None,
         "overall_score": report.feedback.overall if report.feedback else None,
+        "face_visible": report.face.present_ratio if report.face is not None else None,
+        "eye_contact_ratio": report.face.eye_contact_ratio if report.face is not None else None,
         "scores": {s.dimension: s.score for s in report.feedback.scores} if report.feedback else {},
     }
 
@@ -132,6 +135,12 @@ def _language(lang: Language) -> dict[str, Any]:
     }
     d.pop("sentiment_arc")
     d["overused"] = [{"word": w, "count": n} for w, n in lang.overused]
+    return d
+
+
+def _face(face: Any) -> dict[str, Any]:
+    d = dataclasses.asdict(face)
+    d["timeline"] = [{k: v for k, v in s.items() if k != "expressive"} for s in d["timeline"]]
     return d
 
 
