@@ -33,9 +33,12 @@ lint: $(STAMP)
 eval: $(STAMP)  ## accuracy on ../shared/samples
 	$(PY) -m podium eval speech $(SAMPLES)/speech_clean
 	$(PY) -m podium eval speech $(SAMPLES)/speech_disfluent
+	$(PY) -m podium eval faces $(SAMPLES)/faces --expressions
+	$(PY) -m podium eval faces $(SAMPLES)/video_talking
 
 bench: $(STAMP)  ## speed and memory on a >= 10 minute recording assembled from ../shared/samples
 	$(PY) bench/speech_bench.py --samples $(SAMPLES)
+	$(PY) bench/full_bench.py --samples $(SAMPLES)
 
 clean:
 	rm -rf $(VENV) .cache $(DEMO_DIR) .pytest_cache .ruff_cache .mypy_cache

@@ -81,12 +81,14 @@ def test_mirror_flips_yaw_and_rotation_moves_roll(samples):
 
 
 def test_grid_clips_face_present(samples):
-    shares = []
+    shares, contact = [], []
     for p in sorted((samples / "video_talking").glob("grid_*.mpg")):
         f = face.observe(media.probe(p))
         shares.append(f.present_ratio)
+        contact.append(f.eye_contact_ratio)
     mean = sum(shares) / len(shares)
-    print(f"\nGRID face presence: {mean:.1%} of samples")
+    print(f"\nGRID face presence: {mean:.1%} of samples; eye contact {sum(contact) / len(contact):.0%} of them "
+          f"(per clip {', '.join(f'{c:.0%}' for c in contact)})")
     assert mean >= 0.98
 
 

@@ -322,6 +322,16 @@
       ["Key phrases", (lang.key_phrases || []).map((k) => k.text).join(", ") || "–"],
       ["Sensitive phrases", (lang.sensitive || []).map((s) => "“" + s.text + "” → " + s.suggestion).join("; ") || "none"]);
   }
+  const fc = D.face;
+  if (fc && !fc.skipped_reason) {
+    rows.push(["Face visible", fmt(100 * fc.present_ratio, 0, " %")],
+      ["Eye contact (approximate)", fmt(100 * fc.eye_contact_ratio, 0, " % of the visible time")],
+      ["Smiling", fmt(100 * fc.smile_ratio, 0, " % of the visible time")], ["Blinks seen", fmt(fc.blink_per_min, 0, " a minute")],
+      ["Head pose (median yaw / pitch)", fmt(fc.head_pose.yaw_median, 0, "°") + " / " + fmt(fc.head_pose.pitch_median, 0, "°")],
+      ["Light on the face (luma 0-255)", fmt(fc.lighting.brightness, 0)]);
+    if (Object.keys(fc.expressions || {}).length) rows.push(["Apparent expressions (not feelings)",
+      Object.entries(fc.expressions).map(([k, x]) => k + " " + Math.round(100 * x) + " %").join(", ")]);
+  } else if (fc && fc.skipped_reason && fc.skipped_reason !== "no video") rows.push(["Face", fc.skipped_reason]);
   const table = el("table", {});
   for (const [k, val] of rows) table.append(el("tr", {}, el("th", {scope: "row", text: k}), el("td", {text: val})));
   app.append(el("section", {id: "details", "aria-label": "Details"}, el("h2", {text: "Details", style: "margin-top:0"}), table,

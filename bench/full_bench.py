@@ -1,0 +1,121 @@
+"""Face throughput and the full pipeline (speech + face) on a >= 10 minute 720p talk.
+
+The talk is assembled here: the real talking-face clip from ../shared/samples
+(video_talking/pyfeat_single_face.mp4) upscaled to 1280x720 and looped at 25 fps
+(H.264), with the real speech assembled by speech_bench.py as its sound. It is
+cached in bench/results/ (it takes a minute or two to encode). Each full run is
+a fresh process; peak RSS counts the face worker too.
+
+    python bench/full_bench.py --samples ../shared/samples --runs 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parent))
+from speech_bench import assemble, machine
+
+CHILD = """
+import json, resource, sys, time
+t = time.perf_counter()
+import podium
+report = podium.analyze(sys.argv[1])
+wall = time.perf_counter() - t
+me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(json.dumps({"wall_s": wall, "timings": report.timings, "peak_rss_mb": me, "face_worker_rss_mb": kids,
+                  "face_present": report.face.present_ratio if report.face else None}))
+"""
+
+
+def build_video(samples: Path, out: Path, minutes: float) -> Path:
+    import av
+
+    wav = out.with_suffix(".wav")
+    dur = assemble(samples, minutes * 60, wav)
+    with av.open(str(samples / "video_talking" / "pyfeat_single_face.mp4")) as c:
+        frames = [f.reformat(width=1280, height=720, format="yuv420p") for f in c.decode(video=0)]
+    with av.open(str(wav)) as c:
+        audio = np.concatenate([f.to_ndarray().reshape(-1) for f in c.decode(audio=0)]).astype(np.float32) / 32768
+    tmp = out.with_suffix(".part.mp4")
+    with av.open(str(tmp), "w") as o:
+        vs = o.add_stream("libx264", rate=25, options={"preset": "ultrafast", "crf": "28"})
+        vs.width, vs.height, vs.pix_fmt = 1280, 720, "yuv420p"
+        a_s = o.add_stream("aac", rate=16000)
+        a_s.layout = "mono"
+        n = int(dur * 25)
+        for i in range(n):
+            f = frames[i % len(frames)]
+            f.pts = None
+            for p in vs.encode(f):
+                o.mux(p)
+        for p in vs.encode():
+            o.mux(p)
+        step = a_s.codec_context.frame_size or 1024
+        for i in range(0, len(audio), step):
+            chunk = audio[i : i + step]
+            if len(chunk) < step:
+                chunk = np.pad(chunk, (0, step - len(chunk)))
+            fr = av.AudioFrame.from_ndarray(chunk.reshape(1, -1), format="flt", layout="mono")
+            fr.sample_rate, fr.pts, fr.time_base = 16000, i, Fraction(1, 16000)
+            for p in a_s.encode(fr):
+                o.mux(p)
+        for p in a_s.encode():
+            o.mux(p)
+    tmp.replace(out)
+    wav.unlink()
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--samples", default="../shared/samples", type=Path)
+    ap.add_argument("--minutes", type=float, default=10.0)
+    ap.add_argument("--runs", type=int, default=2)
+    ap.add_argument("--out", type=Path, default=Path("bench/results/full.json"))
+    args = ap.parse_args()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    video = args.out.parent / f"talk_720p_{args.minutes:g}min.mp4"
+    if not video.is_file():
+        t = time.perf_counter()
+        build_video(args.samples, video, args.minutes)
+        print(f"built {video} in {time.perf_counter() - t:.0f} s", flush=True)
+    from podium import face, media
+
+    info = media.probe(video)
+    t = time.perf_counter()
+    observed = face.observe(info)
+    face_s = time.perf_counter() - t
+    print(f"face only: {observed.samples} samples of {info.duration_s / 60:.1f} min 720p in {face_s:.1f} s = "
+          f"{observed.samples / face_s:.0f} samples/s, {info.duration_s / face_s:.1f}x real time "
+          f"(face present {observed.present_ratio:.0%})", flush=True)
+    runs = []
+    for k in range(args.runs):
+        proc = subprocess.run([sys.executable, "-c", CHILD, str(video)], capture_output=True, text=True, check=True)
+        r = json.loads(proc.stdout.strip().splitlines()[-1])
+        runs.append(r)
+        print(f"full run {k + 1}: {r['wall_s']:.1f} s ({info.duration_s / r['wall_s']:.1f}x real time), peak RSS "
+              f"{r['peak_rss_mb']:.0f} MB + face worker {r['face_worker_rss_mb']:.0f} MB, stages {r['timings']}",
+              flush=True)
+    wall = statistics.median(r["wall_s"] for r in runs)
+    result = {"duration_s": info.duration_s, "face_only_s": face_s, "face_samples": observed.samples,
+              "median_full_s": wall, "x_real_time": info.duration_s / wall, "runs": runs, "machine": machine()}
+    args.out.write_text(json.dumps(result, indent=1) + "\n")
+    print(f"\nfull pipeline, {info.duration_s / 60:.1f} min 720p: median {wall:.1f} s = {info.duration_s / wall:.1f}x "
+          f"real time; face alone {info.duration_s / face_s:.1f}x")
+    print(f"machine: {result['machine']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
