@@ -11,22 +11,14 @@ from pathlib import Path
 import pytest
 
 import podium
-from podium.report.pdf import find_chromium
+from podium.report.pdf import CHROMIUM_ARGS, find_chromium
 from podium.testing import FakeRecognizer
 from podium.types import Word
 
 from .media_fixtures import speechlike, write_wav
 
 SHOTS = Path(__file__).resolve().parents[1] / "build" / "screenshots"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+ARGS = list(CHROMIUM_ARGS)
 SECTIONS = ["#summary", "#scorecard", "#timeline", "#chart", "#player", "#transcript", "#moments", "#details"]
 
 

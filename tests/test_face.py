@@ -87,8 +87,10 @@ def test_grid_clips_face_present(samples):
         shares.append(f.present_ratio)
         contact.append(f.eye_contact_ratio)
     mean = sum(shares) / len(shares)
-    print(f"\nGRID face presence: {mean:.1%} of samples; eye contact {sum(contact) / len(contact):.0%} of them "
-          f"(per clip {', '.join(f'{c:.0%}' for c in contact)})")
+    print(
+        f"\nGRID face presence: {mean:.1%} of samples; eye contact {sum(contact) / len(contact):.0%} of them "
+        f"(per clip {', '.join(f'{c:.0%}' for c in contact)})"
+    )
     assert mean >= 0.98
 
 

@@ -18,10 +18,11 @@ from typing import Any
 from .config import CoachConfig
 from .types import Feedback, Finding, Language, Moment, Score, Transcript, Voice, Word
 
-__all__ = ["assess", "assess_face", "clock"]
+__all__ = ["DIMENSION_TITLES", "assess", "assess_face", "clock"]
 
 _NON_LEXICAL_KINDS = {"um", "uh", "er", "ah", "hm"}
-_TITLES = {
+#: display names of the dimensions
+DIMENSION_TITLES = _TITLES = {
     "pace": "Pace",
     "fillers": "Fillers",
     "pauses": "Pauses",
@@ -126,6 +127,18 @@ def assess(
     if face is not None and getattr(face, "skipped_reason", None) != "no video":
         scores += _face(face, cfg, moments)
         coverage["face_visible"] = round(face.present_ratio, 3)
+    return _feedback(scores, moments, coverage, cfg, voice, language)
+
+
+def _feedback(
+    scores: list[Score],
+    moments: list[Moment],
+    coverage: dict[str, Any],
+    cfg: CoachConfig,
+    voice: Voice | None,
+    language: Language | None,
+) -> Feedback:
+    """Bands, the weighted overall score, priorities and strengths: the same for every kind of input."""
     scores = [replace(s, band=_band(s.score, cfg)) for s in scores]
     moments.sort(key=lambda m: (m.start, m.end, m.kind))
     weights = {s.dimension: cfg(f"weights.{s.dimension}") for s in scores}
@@ -149,14 +162,7 @@ def assess_face(face: Any, config: CoachConfig | None = None) -> Feedback:
     """Feedback from the face alone (a video without sound)."""
     cfg = config or CoachConfig.load()
     moments: list[Moment] = []
-    scores = [replace(s, band=_band(s.score, cfg)) for s in _face(face, cfg, moments)] if face is not None else []
-    weights = {s.dimension: cfg(f"weights.{s.dimension}") for s in scores}
-    scored = [s for s in scores if s.score is not None]
-    overall = (
-        round(sum(s.score * weights[s.dimension] for s in scored) / sum(weights[s.dimension] for s in scored))
-        if scored
-        else None
-    )
+    scores = _face(face, cfg, moments) if face is not None else []
     coverage = {
         "speech_s": 0.0,
         "words": 0,
@@ -165,15 +171,7 @@ def assess_face(face: Any, config: CoachConfig | None = None) -> Feedback:
         "video": "analysed" if face is not None else "not analysed",
         "face_visible": round(face.present_ratio, 3) if face is not None else None,
     }
-    moments.sort(key=lambda m: (m.start, m.end, m.kind))
-    return Feedback(
-        overall,
-        tuple(scores),
-        tuple(moments),
-        tuple(_priorities(scores, moments, weights, cfg)),
-        tuple(_strengths(scores, None, None, cfg)),
-        coverage,
-    )
+    return _feedback(scores, moments, coverage, cfg, None, None)
 
 
 def _band(score: int | None, cfg: CoachConfig) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..feedback import DIMENSION_TITLES
 from .html import _asset
 from .json import from_json
 
@@ -29,16 +30,7 @@ _METRICS = [  # (label, path into report.json, unit, better)
     ("Pitch variation", ("voice", "pitch", "variation_st"), " st", "up"),
     ("Hedges", ("language", "hedges"), "", "down"),
 ]
-_TITLES = {
-    "pace": "Pace",
-    "fillers": "Fillers",
-    "pauses": "Pauses",
-    "vocal_variety": "Vocal variety",
-    "language": "Language",
-    "eye_contact": "Eye contact",
-    "expression": "Expression",
-    "framing": "Framing",
-}
+_TITLES = DIMENSION_TITLES
 
 
 def load_reports(paths: list[str | Path]) -> list[dict[str, Any]]:

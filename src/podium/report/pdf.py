@@ -9,8 +9,18 @@ from pathlib import Path
 
 from ..errors import MissingDependency, StageError
 
-__all__ = ["find_chromium", "print_pdf"]
+__all__ = ["CHROMIUM_ARGS", "find_chromium", "print_pdf"]
 
+#: flags for a headless Chromium on a machine with no network but loopback (without them it stalls on lookups)
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+)
 _NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 
@@ -43,12 +53,7 @@ def print_pdf(html: Path, pdf: Path, timeout_s: float = 120) -> Path:
     cmd = [
         browser,
         "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
+        *CHROMIUM_ARGS,
         "--no-pdf-header-footer",
         "--virtual-time-budget=10000",
         f"--print-to-pdf={tmp}",
