@@ -96,23 +96,37 @@ def main() -> int:
     t = time.perf_counter()
     observed = face.observe(info)
     face_s = time.perf_counter() - t
-    print(f"face only: {observed.samples} samples of {info.duration_s / 60:.1f} min 720p in {face_s:.1f} s = "
-          f"{observed.samples / face_s:.0f} samples/s, {info.duration_s / face_s:.1f}x real time "
-          f"(face present {observed.present_ratio:.0%})", flush=True)
+    print(
+        f"face only: {observed.samples} samples of {info.duration_s / 60:.1f} min 720p in {face_s:.1f} s = "
+        f"{observed.samples / face_s:.0f} samples/s, {info.duration_s / face_s:.1f}x real time "
+        f"(face present {observed.present_ratio:.0%})",
+        flush=True,
+    )
     runs = []
     for k in range(args.runs):
         proc = subprocess.run([sys.executable, "-c", CHILD, str(video)], capture_output=True, text=True, check=True)
         r = json.loads(proc.stdout.strip().splitlines()[-1])
         runs.append(r)
-        print(f"full run {k + 1}: {r['wall_s']:.1f} s ({info.duration_s / r['wall_s']:.1f}x real time), peak RSS "
-              f"{r['peak_rss_mb']:.0f} MB + face worker {r['face_worker_rss_mb']:.0f} MB, stages {r['timings']}",
-              flush=True)
+        print(
+            f"full run {k + 1}: {r['wall_s']:.1f} s ({info.duration_s / r['wall_s']:.1f}x real time), peak RSS "
+            f"{r['peak_rss_mb']:.0f} MB + face worker {r['face_worker_rss_mb']:.0f} MB, stages {r['timings']}",
+            flush=True,
+        )
     wall = statistics.median(r["wall_s"] for r in runs)
-    result = {"duration_s": info.duration_s, "face_only_s": face_s, "face_samples": observed.samples,
-              "median_full_s": wall, "x_real_time": info.duration_s / wall, "runs": runs, "machine": machine()}
+    result = {
+        "duration_s": info.duration_s,
+        "face_only_s": face_s,
+        "face_samples": observed.samples,
+        "median_full_s": wall,
+        "x_real_time": info.duration_s / wall,
+        "runs": runs,
+        "machine": machine(),
+    }
     args.out.write_text(json.dumps(result, indent=1) + "\n")
-    print(f"\nfull pipeline, {info.duration_s / 60:.1f} min 720p: median {wall:.1f} s = {info.duration_s / wall:.1f}x "
-          f"real time; face alone {info.duration_s / face_s:.1f}x")
+    print(
+        f"\nfull pipeline, {info.duration_s / 60:.1f} min 720p: median {wall:.1f} s = {info.duration_s / wall:.1f}x "
+        f"real time; face alone {info.duration_s / face_s:.1f}x"
+    )
     print(f"machine: {result['machine']}")
     return 0
 

@@ -63,6 +63,27 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
     _add_analysis_options(a)
 
+    b = sub.add_parser(
+        "batch",
+        help="analyse many recordings in parallel (resumable)",
+        description="Analyse every recording in a folder (recursively) or a CSV manifest (columns: path, and "
+        "optionally speaker, title) into one report folder each under --out, plus summary.csv and summary.html. "
+        "A failing recording is recorded with its error and never stops the rest; --resume skips recordings whose "
+        "report is complete and whose file and options are unchanged.",
+    )
+    b.add_argument("source", help="a folder of recordings or a .csv manifest")
+    b.add_argument("-o", "--out", metavar="DIR", required=True, help="where the report folders and summary go")
+    b.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        metavar="N",
+        help="analyses at once (default: what the cores and memory allow)",
+    )
+    b.add_argument("--resume", action="store_true", help="skip recordings already analysed with the same options")
+    b.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    _add_analysis_options(b)
+
     r = sub.add_parser(
         "report",
         help="redraw a report folder's page from its report.json, or print it to PDF",
@@ -185,7 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if ns.command == "eval" and ns.what is None:
         parser.parse_args(["eval", "--help"])
     try:
-        commands = {"analyze": _analyze, "report": _report, "compare": _compare, "eval": _eval}
+        commands = {"analyze": _analyze, "batch": _batch, "report": _report, "compare": _compare, "eval": _eval}
         return commands[ns.command](ns)
     except PodiumError as e:
         print("Error: " + " ".join(str(e).split()), file=sys.stderr)  # always one line
@@ -210,6 +231,48 @@ def _analyze(ns: argparse.Namespace) -> int:
     elif not ns.quiet:
         print(_summary(report, paths))
     return 0
+
+
+def _batch(ns: argparse.Namespace) -> int:
+    from . import batch
+
+    items = batch.discover(ns.source)
+    options = _options(ns)
+    workers = ns.workers or batch.default_workers()
+    bar: Any = None
+    if not ns.quiet and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(
+            total=len(items), unit="rec", file=sys.stderr, ncols=min(100, shutil.get_terminal_size().columns or 80)
+        )
+    counts = {"done": 0, "failed": 0, "skipped": 0}
+
+    def update(o: Any, finished: int, total: int) -> None:
+        counts[o.status] = counts.get(o.status, 0) + 1
+        if bar is not None:
+            bar.update(1)
+            bar.set_postfix(done=counts["done"], failed=counts["failed"], skipped=counts["skipped"])
+        elif not ns.quiet:
+            print(
+                f"[{finished}/{total}] {o.status:7s} {o.item.path}" + (f": {o.error}" if o.error else ""),
+                file=sys.stderr,
+            )
+
+    try:
+        results = batch.run(items, ns.out, options, workers=workers, resume=ns.resume, on_update=update)
+    finally:
+        if bar is not None:
+            bar.close()
+    failed = [r for r in results if r.status == "failed"]
+    print(
+        f"{len(results)} recordings: {counts['done']} analysed, {counts['skipped']} already done, "
+        f"{len(failed)} failed ({workers} workers)"
+    )
+    for r in failed:
+        print(f"  failed: {r.item.path}: {r.error}")
+    print(f"Summary: {(Path(ns.out) / 'summary.html').resolve()}")
+    return 1 if failed and len(failed) == len(results) else 0
 
 
 def _report(ns: argparse.Namespace) -> int:

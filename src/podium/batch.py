@@ -1,0 +1,368 @@
+"""``podium batch``: many recordings in parallel, resumable, one failure never stops the rest.
+
+Input is a folder (searched recursively for media files) or a CSV manifest
+with a ``path`` column (``speaker`` and ``title`` are kept in the summary).
+Each recording gets a report folder under ``out`` named stably from its path
+(relative path with ``__`` for folders, plus a short hash, so equal file names
+in different folders never collide). A report is written under a temporary
+name and renamed when complete, with a ``.podium-done.json`` stamp holding the
+input's sha256 and the options' hash: ``--resume`` skips exactly the
+recordings whose stamp matches. ``summary.csv`` and ``summary.html`` list
+every recording with its status and scores.
+
+Engines: ``local`` (a process pool; a worker that dies is replaced and its
+recording retried once). A Ray engine is future work.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, ParameterError
+from .options import AnalysisOptions
+
+__all__ = ["Item", "Outcome", "default_workers", "discover", "run"]
+
+log = logging.getLogger(__name__)
+
+MEDIA_SUFFIXES = {".mp4", ".mov", ".mkv", ".webm", ".avi", ".mpg", ".mpeg", ".m4v", ".wav", ".flac", ".mp3", ".m4a",
+                  ".ogg", ".opus", ".aac", ".wma"}  # fmt: skip
+STAMP = ".podium-done.json"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One recording to analyse."""
+
+    path: str
+    name: str
+    speaker: str = ""
+    title: str = ""
+
+
+@dataclass
+class Outcome:
+    """What happened to one recording."""
+
+    item: Item
+    status: str  # done, skipped, failed
+    error: str = ""
+    seconds: float = 0.0
+    summary: dict[str, Any] = field(default_factory=dict)
+    attempts: int = 0
+
+
+def default_workers() -> int:
+    """One analysis per two cores (speech and face each keep a core busy), at least one, memory permitting."""
+    cores = os.cpu_count() or 1
+    try:
+        mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    except (ValueError, OSError):
+        mem_gb = 8.0
+    return max(1, min(max(1, cores // 2), int(mem_gb // 1.5)))
+
+
+def discover(source: str | os.PathLike[str]) -> list[Item]:
+    """Recordings in a folder (recursively) or a CSV manifest.
+
+    Raises:
+        InputError: missing source, manifest without a ``path`` column, nothing to analyse.
+    """
+    src = Path(source)
+    if src.is_dir():
+        files = sorted(
+            p
+            for p in src.rglob("*")
+            if p.is_file()
+            and p.suffix.lower() in MEDIA_SUFFIXES
+            and not any(part.startswith(".") for part in p.relative_to(src).parts)
+        )
+        items = [Item(str(p), _name(p.relative_to(src), p)) for p in files]
+    elif src.is_file() and src.suffix.lower() == ".csv":
+        with open(src, newline="", encoding="utf-8") as fh:
+            reader = csv.DictReader(fh)
+            if "path" not in (reader.fieldnames or []):
+                raise InputError(f"{src}: a manifest needs a 'path' column (and may have speaker, title)", src)
+            rows = list(reader)
+        items = []
+        for row in rows:
+            p = Path(row["path"])
+            if not p.is_absolute():
+                p = (src.parent / p).resolve()
+            items.append(Item(str(p), _name(Path(row["path"]), p), row.get("speaker", ""), row.get("title", "")))
+    else:
+        raise InputError(f"{src}: not a folder or a .csv manifest", src)
+    if not items:
+        raise InputError(f"{src}: no recordings found (looked for {', '.join(sorted(MEDIA_SUFFIXES))})", src)
+    return items
+
+
+def _name(rel: Path, full: Path) -> str:
+    stem = "__".join(rel.parts)
+    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in stem)[:80]
+    digest = hashlib.sha256(str(full.resolve()).encode()).hexdigest()[:8]
+    return f"{safe}-{digest}"
+
+
+def _options_hash(options: AnalysisOptions) -> str:
+    """Equal options hash equal, whether a number came as 14400 or 14400.0."""
+
+    def canon(x: Any) -> Any:
+        if isinstance(x, dict):
+            return {k: canon(v) for k, v in x.items()}
+        if isinstance(x, list | tuple):
+            return [canon(v) for v in x]
+        if isinstance(x, int | float) and not isinstance(x, bool):
+            return float(x)
+        return x
+
+    return hashlib.sha256(json.dumps(canon(options.to_dict()), sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _file_hash(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _complete(out: Path, item: Item, opt_hash: str) -> bool:
+    stamp = out / item.name / STAMP
+    try:
+        data = json.loads(stamp.read_text())
+        return data["options"] == opt_hash and data["sha256"] == _file_hash(item.path)
+    except (OSError, ValueError, KeyError):
+        return False
+
+
+def analyse_one(item: Item, out: str, options: AnalysisOptions, opt_hash: str) -> dict[str, Any]:
+    """Worker: analyse one recording into ``out/item.name`` (temporary name, then rename). Picklable."""
+    from . import analyze, write_report
+    from .report import to_dict
+
+    t = time.perf_counter()
+    final = Path(out) / item.name
+    tmp = Path(out) / f".{item.name}.partial-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    report = analyze(item.path, options)
+    write_report(report, tmp)
+    data = to_dict(report)
+    (tmp / STAMP).write_text(json.dumps({"sha256": report.source.sha256, "options": opt_hash}))
+    if final.exists():
+        shutil.rmtree(final)
+    os.replace(tmp, final)
+    return {"seconds": time.perf_counter() - t, "summary": data["summary"], "duration_s": report.source.duration_s}
+
+
+def run(
+    items: Iterable[Item],
+    out: str | os.PathLike[str],
+    options: AnalysisOptions | None = None,
+    *,
+    workers: int | None = None,
+    resume: bool = False,
+    on_update: Callable[[Outcome, int, int], None] | None = None,
+) -> list[Outcome]:
+    """Analyse every item with a process pool; write ``summary.csv`` and ``summary.html``.
+
+    A recording that fails is recorded with its error; a worker that dies is replaced and its recording retried
+    once. ``KeyboardInterrupt`` stops the pool and leaves only complete reports (and the summary so far).
+    """
+    options = options or AnalysisOptions()
+    items = list(items)
+    workers = workers or default_workers()
+    if workers < 1:
+        raise ParameterError(f"workers={workers}: must be at least 1")
+    root = Path(out)
+    root.mkdir(parents=True, exist_ok=True)
+    for stale in root.glob(".*.partial-*"):  # left by a run that was killed
+        shutil.rmtree(stale, ignore_errors=True)
+    opt_hash = _options_hash(options)
+    outcomes: dict[str, Outcome] = {}
+    todo: list[Item] = []
+    for it in items:
+        if resume and _complete(root, it, opt_hash):
+            outcomes[it.name] = Outcome(it, "skipped", summary=_read_summary(root / it.name))
+        else:
+            todo.append(it)
+    total = len(items)
+
+    def report(o: Outcome) -> None:
+        outcomes[o.item.name] = o
+        if on_update is not None:
+            on_update(o, sum(x.status != "pending" for x in outcomes.values()), total)
+
+    for o in list(outcomes.values()):
+        report(o)
+    attempts = {it.name: 0 for it in todo}
+    pending = list(todo)
+    try:
+        while pending:
+            pending = _round(pending, root, options, opt_hash, workers, attempts, report)
+    except KeyboardInterrupt:
+        for stale in root.glob(".*.partial-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        write_summary(root, [outcomes.get(it.name) or Outcome(it, "interrupted") for it in items])
+        raise
+    result = [outcomes[it.name] for it in items]
+    write_summary(root, result)
+    return result
+
+
+def _round(
+    pending: list[Item],
+    root: Path,
+    options: AnalysisOptions,
+    opt_hash: str,
+    workers: int,
+    attempts: dict[str, int],
+    report: Callable[[Outcome], None],
+) -> list[Item]:
+    """Run ``pending`` in one pool; return the items to retry because their worker died."""
+    import multiprocessing
+
+    retry: list[Item] = []
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init)
+    try:
+        futures: dict[Future[Any], Item] = {}
+        for it in pending:
+            attempts[it.name] += 1
+            futures[pool.submit(analyse_one, it, str(root), options, opt_hash)] = it
+        while futures:
+            done, _ = wait(futures, return_when=FIRST_COMPLETED)
+            for fut in done:
+                it = futures.pop(fut)
+                try:
+                    r = fut.result()
+                    report(Outcome(it, "done", seconds=r["seconds"], summary=r["summary"], attempts=attempts[it.name]))
+                except BrokenProcessPool:
+                    # the pool is broken: this one and every unfinished one go round again (once each)
+                    for other in [it, *futures.values()]:
+                        if attempts[other.name] < 2:
+                            retry.append(other)
+                        else:
+                            report(
+                                Outcome(
+                                    other,
+                                    "failed",
+                                    "the analysis process died (killed or out of memory)",
+                                    attempts=attempts[other.name],
+                                )
+                            )
+                    futures.clear()
+                    break
+                except Exception as e:
+                    report(
+                        Outcome(it, "failed", " ".join(str(e).split()) or type(e).__name__, attempts=attempts[it.name])
+                    )
+    except KeyboardInterrupt:
+        # stop now: running analyses are killed (their temporary folders are removed by the caller)
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            proc.terminate()
+        raise
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    return retry
+
+
+def _worker_init() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them itself (a terminal sends SIGINT to the whole group)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _read_summary(folder: Path) -> dict[str, Any]:
+    try:
+        return json.loads((folder / "report.json").read_text())["summary"]
+    except (OSError, ValueError, KeyError):
+        return {}
+
+
+_COLUMNS = ["name", "path", "speaker", "title", "status", "error", "attempts", "duration_s", "overall_score"]
+
+
+def write_summary(root: Path, outcomes: list[Outcome]) -> tuple[Path, Path]:
+    """summary.csv (one row per recording: status, every top-level score and metric) and summary.html."""
+    score_keys = sorted({k for o in outcomes for k in (o.summary.get("scores") or {})})
+    metric_keys = sorted(
+        {
+            k
+            for o in outcomes
+            for k, v in o.summary.items()
+            if k not in ("scores", "fillers_by_kind", "overall_score", "duration_s") and not isinstance(v, dict | list)
+        }
+    )
+    header = _COLUMNS + [f"score_{k}" for k in score_keys] + metric_keys + ["report"]
+    rows = []
+    for o in outcomes:
+        s = o.summary
+        rows.append(
+            [
+                o.item.name,
+                o.item.path,
+                o.item.speaker,
+                o.item.title,
+                o.status,
+                o.error,
+                o.attempts,
+                s.get("duration_s", ""),
+                s.get("overall_score", ""),
+            ]
+            + [(s.get("scores") or {}).get(k, "") for k in score_keys]
+            + [s.get(k, "") for k in metric_keys]
+            + [f"{o.item.name}/report.html" if o.status in ("done", "skipped") else ""]
+        )
+    csv_path = root / "summary.csv"
+    tmp = root / ".summary.csv.part"
+    with open(tmp, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows([["" if v is None else v for v in r] for r in rows])
+    os.replace(tmp, csv_path)
+    html_path = root / "summary.html"
+    html_path.write_text(_summary_html(header, rows), encoding="utf-8")
+    return csv_path, html_path
+
+
+def _summary_html(header: list[str], rows: list[list[Any]]) -> str:
+    from html import escape
+
+    from .report.html import _asset, embed_json
+
+    data = embed_json({"header": header, "rows": rows})
+    done = sum(1 for r in rows if r[4] in ("done", "skipped"))
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width,initial-scale=1'><title>Podium batch</title>"
+        f"<style>{_asset('report.css')} th{{cursor:pointer}}</style></head><body><main>"
+        f"<h1>Podium batch: {len(rows)} recordings</h1><p class='muted'>{done} analysed, {len(rows) - done} not. "
+        "Click a column to sort.</p><section><table id='t'></table></section>"
+        f"<script type='application/json' id='d'>{data}</script><script>{_SORT_JS}</script>"
+        f"<p class='muted small'>{escape('Made on this computer; nothing was uploaded.')}</p></main></body></html>\n"
+    )
+
+
+_SORT_JS = """(function(){const D=JSON.parse(document.getElementById('d').textContent),t=document.getElementById('t');
+let key=8,dir=-1;function draw(){t.textContent='';const h=document.createElement('tr');
+D.header.forEach((c,i)=>{const th=document.createElement('th');th.textContent=c+(i===key?(dir>0?' ▲':' ▼'):'');
+th.tabIndex=0;th.onclick=th.onkeydown=(e)=>{if(e.type==='keydown'&&e.key!=='Enter')return;
+dir=key===i?-dir:-1;key=i;draw();};h.append(th);});t.append(h);
+const rows=D.rows.slice().sort((a,b)=>{const x=a[key],y=b[key];if(x===y)return 0;if(x===''||x==null)return 1;
+if(y===''||y==null)return -1;return (x<y?-1:1)*dir;});
+for(const r of rows){const tr=document.createElement('tr');r.forEach((v,i)=>{const td=document.createElement('td');
+if(i===r.length-1&&v){const a=document.createElement('a');a.href=v;a.textContent='report';td.append(a);}
+else td.textContent=(v===null?'':String(v));tr.append(td);});t.append(tr);}}draw();})();"""

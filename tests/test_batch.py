@@ -1,0 +1,177 @@
+"""podium batch: a real batch from the samples, resume, a killed worker, an interrupted run."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from podium import batch
+
+from .media_fixtures import write_wav
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def corpus(samples, tmp_path_factory):
+    """40 recordings: every speech and video sample, plus a truncated file and an empty one."""
+    d = tmp_path_factory.mktemp("corpus")
+    for folder in ("speech_clean", "speech_disfluent", "speech_register", "video_talking"):
+        (d / folder).mkdir()
+        for p in sorted((samples / folder).iterdir()):
+            if p.suffix in (".wav", ".flac", ".mp4", ".mov", ".mpg"):
+                shutil.copy(p, d / folder / p.name)
+    (d / "broken").mkdir()
+    data = (samples / "speech_clean" / "jfk.flac").read_bytes()
+    (d / "broken" / "truncated.flac").write_bytes(data[:4000])
+    (d / "broken" / "empty.wav").write_bytes(b"")
+    return d
+
+
+@pytest.fixture(scope="module")
+def first_run(corpus, tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    results = batch.run(batch.discover(corpus), out, workers=2)
+    return out, results
+
+
+def test_forty_recordings_with_the_right_statuses(first_run):
+    _, results = first_run
+    assert len(results) >= 40
+    failed = {Path(r.item.path).name for r in results if r.status == "failed"}
+    assert failed == {"truncated.flac", "empty.wav"}
+    assert all(r.status == "done" for r in results if Path(r.item.path).name not in failed)
+    assert all(r.error for r in results if r.status == "failed")
+
+
+def test_summary_matches_each_report(first_run):
+    out, results = first_run
+    with open(out / "summary.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == len(results)
+    for row in rows:
+        if row["status"] != "done":
+            assert not (out / row["name"]).exists()
+            continue
+        data = json.loads((out / row["name"] / "report.json").read_text())
+        s = data["summary"]
+        assert row["overall_score"] == ("" if s["overall_score"] is None else str(s["overall_score"]))
+        assert row["wpm"] == ("" if s["wpm"] is None else str(s["wpm"]))
+        assert row["fillers"] == str(s["fillers"])
+    html = (out / "summary.html").read_text()
+    assert "Podium batch" in html and "report.html" in html
+
+
+def test_equal_names_in_different_folders_do_not_collide(tmp_path, samples):
+    for sub in ("a", "b"):
+        (tmp_path / "in" / sub).mkdir(parents=True)
+        shutil.copy(samples / "speech_clean" / "jfk.flac", tmp_path / "in" / sub / "talk.flac")
+    names = [i.name for i in batch.discover(tmp_path / "in")]
+    assert len(set(names)) == 2 and all(n.startswith(("a__talk", "b__talk")) for n in names)
+
+
+def test_resume_skips_what_is_complete_and_unchanged(corpus, first_run):
+    out, _ = first_run
+    again = batch.run(batch.discover(corpus), out, workers=2, resume=True)
+    assert {r.status for r in again if r.status != "failed"} == {"skipped"}
+    assert sum(r.status == "failed" for r in again) == 2  # failures are tried again, and fail again
+
+
+def test_manifest_with_speaker_and_title(tmp_path, samples):
+    m = tmp_path / "m.csv"
+    m.write_text(f"path,speaker,title\n{samples / 'speech_clean' / 'jfk.flac'},Kennedy,Inaugural\n")
+    results = batch.run(batch.discover(m), tmp_path / "o", workers=1)
+    assert results[0].status == "done"
+    row = _rows(tmp_path / "o")[0]
+    assert (row["speaker"], row["title"]) == ("Kennedy", "Inaugural")
+
+
+def _rows(out: Path) -> list[dict[str, str]]:
+    with open(out / "summary.csv", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _long_corpus(samples, d: Path, n: int) -> Path:
+    """n copies of a 60 s read talk (each a few seconds of work), made different so none is skipped."""
+    from podium import media
+
+    x = np.concatenate([media.load(p).audio.samples for p in sorted((samples / "speech_clean").glob("ljspeech_*.wav"))])
+    d.mkdir()
+    for k in range(n):
+        write_wav(d / f"talk{k:02d}.wav", np.roll(x, 1000 * k)[: 16000 * 60])
+    return d
+
+
+def _batch_proc(src: Path, out: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "podium", "batch", str(src), "--out", str(out), "--workers", "2", "--no-face"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _children(pid: int) -> list[int]:
+    """Pool workers of ``pid`` (not multiprocessing's resource tracker)."""
+    out = subprocess.run(["ps", "-o", "pid=,args=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return [int(line.split()[0]) for line in out.splitlines() if line.strip() and "resource_tracker" not in line]
+
+
+def _wait_for(pred, timeout=120.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if pred():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_killed_worker_is_retried_and_nothing_is_lost(samples, tmp_path):
+    src = _long_corpus(samples, tmp_path / "in", 6)
+    out = tmp_path / "out"
+    proc = _batch_proc(src, out)
+    # wait until the workers are busy on their first recordings, then kill one of them
+    assert _wait_for(lambda: any(out.glob(".*.partial-*")) or len(_children(proc.pid)) >= 2)
+    time.sleep(2.0)
+    workers = [p for p in _children(proc.pid)]
+    assert workers
+    os.kill(workers[0], signal.SIGKILL)
+    _, stderr = proc.communicate(timeout=600)
+    assert proc.returncode == 0, stderr
+    rows = _rows(out)
+    assert len(rows) == 6 and all(r["status"] == "done" for r in rows), rows
+    assert any(r["attempts"] == "2" for r in rows)  # what the killed worker held went round again, once
+    assert not list(out.glob(".*.partial-*"))
+
+
+def test_interrupted_batch_resumes_only_the_unfinished(samples, tmp_path):
+    src = _long_corpus(samples, tmp_path / "in", 8)
+    out = tmp_path / "out"
+    proc = _batch_proc(src, out)
+    assert _wait_for(lambda: len([p for p in out.glob("talk*") if (p / batch.STAMP).exists()]) >= 2, 300)
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=120)
+    finished = {p.name for p in out.glob("talk*") if (p / batch.STAMP).exists()}
+    assert 2 <= len(finished) < 8
+    assert not list(out.glob(".*.partial-*"))  # nothing half-written left behind
+    again = batch.run(batch.discover(src), out, workers=2, resume=True, options=_no_face())
+    ran = {r.item.name for r in again if r.status == "done"}
+    assert not [(r.item.name, r.error) for r in again if r.status == "failed"]
+    skipped = {r.item.name for r in again if r.status == "skipped"}
+    assert skipped == finished and ran == {i.name for i in batch.discover(src)} - finished
+
+
+def _no_face():
+    from podium.options import AnalysisOptions
+
+    return AnalysisOptions(analyze_face=False)
