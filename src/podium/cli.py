@@ -51,7 +51,8 @@ def _parser() -> argparse.ArgumentParser:
         "analyze",
         help="analyse one recording and write a report folder",
         description="Analyse one recording (audio or video: mp4, mov, mkv, webm, avi, mpg, wav, flac, mp3, m4a, ogg) "
-        "and write report.json, report.html, transcript.srt and transcript.vtt into a folder.",
+        "and write report.html, report.json, metrics.csv, transcript.srt, transcript.vtt and the recording (media/) "
+        "into a folder.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="The summary goes to stdout, progress and errors to stderr.",
     )
