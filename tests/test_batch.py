@@ -175,3 +175,25 @@ def _no_face():
     from podium.options import AnalysisOptions
 
     return AnalysisOptions(analyze_face=False)
+
+
+def test_ray_engine_gives_the_same_reports_as_the_local_engine(samples, tmp_path):
+    pytest.importorskip("ray")
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ("jfk.flac", "ljspeech_LJ001-0001.wav"):
+        shutil.copy(samples / "speech_clean" / name, src / name)
+    shutil.copy(samples / "speech_disfluent" / "mfa_um.flac", src / "mfa_um.flac")
+    (src / "empty.wav").write_bytes(b"")
+    items = batch.discover(src)
+    local = batch.run(items, tmp_path / "local", workers=2)
+    remote = batch.run(items, tmp_path / "ray", workers=2, engine="ray")  # starts a local Ray cluster, stops it after
+    assert [(o.item.name, o.status) for o in local] == [(o.item.name, o.status) for o in remote]
+    for o in local:
+        if o.status != "done":
+            continue
+        a = json.loads((tmp_path / "local" / o.item.name / "report.json").read_text())
+        b = json.loads((tmp_path / "ray" / o.item.name / "report.json").read_text())
+        for d in (a, b):
+            d.pop("created_at"), d.pop("timings_s")
+        assert a == b, o.item.name

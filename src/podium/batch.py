@@ -11,7 +11,8 @@ recordings whose stamp matches. ``summary.csv`` and ``summary.html`` list
 every recording with its status and scores.
 
 Engines: ``local`` (a process pool; a worker that dies is replaced and its
-recording retried once). A Ray engine is future work.
+recording retried once) and ``ray`` (one task per recording, on a Ray
+cluster; the same outputs). Only the Ray engine imports Ray.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, ParameterError
+from .errors import InputError, MissingDependency, ParameterError
 from .options import AnalysisOptions
 
 __all__ = ["Item", "Outcome", "default_workers", "discover", "run"]
@@ -181,12 +182,21 @@ def run(
     workers: int | None = None,
     resume: bool = False,
     on_update: Callable[[Outcome, int, int], None] | None = None,
+    engine: str = "local",
+    address: str | None = None,
 ) -> list[Outcome]:
-    """Analyse every item with a process pool; write ``summary.csv`` and ``summary.html``.
+    """Analyse every item in parallel; write ``summary.csv`` and ``summary.html``.
+
+    Args:
+        engine: ``local`` (a process pool of ``workers``) or ``ray`` (one Ray task per recording, on the cluster at
+            ``address``, or a local one started for the run when ``address`` is ``None``; the report folder must be
+            on storage every node can write).
 
     A recording that fails is recorded with its error; a worker that dies is replaced and its recording retried
-    once. ``KeyboardInterrupt`` stops the pool and leaves only complete reports (and the summary so far).
+    once. ``KeyboardInterrupt`` stops the workers and leaves only complete reports (and the summary so far).
     """
+    if engine not in ("local", "ray"):
+        raise ParameterError(f"engine={engine!r}: must be 'local' or 'ray'")
     options = options or AnalysisOptions()
     items = list(items)
     workers = workers or default_workers()
@@ -219,6 +229,9 @@ def run(
     attempts = {it.name: 0 for it in todo}
     pending = list(todo)
     try:
+        if engine == "ray" and pending:
+            _ray_round(pending, root, options, opt_hash, workers, address, report)
+            pending = []
         while pending:
             pending = _round(pending, root, options, opt_hash, workers, attempts, report)
     except KeyboardInterrupt:
@@ -285,6 +298,54 @@ def _round(
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
     return retry
+
+
+def _ray_round(
+    pending: list[Item],
+    root: Path,
+    options: AnalysisOptions,
+    opt_hash: str,
+    workers: int,
+    address: str | None,
+    report: Callable[[Outcome], None],
+) -> None:
+    """One Ray task per recording; Ray retries a task whose worker died once (max_retries=1)."""
+    try:
+        import ray
+    except ImportError as e:
+        raise MissingDependency("the Ray engine needs Ray: pip install 'podium-coach[ray]'") from e
+    started = not ray.is_initialized()
+    if started:
+        ray.init(
+            address=address,
+            include_dashboard=False,
+            log_to_driver=False,
+            logging_level=logging.ERROR,
+            num_cpus=None if address else (os.cpu_count() or 1),  # a cluster brings its own CPUs
+        )
+    try:
+        threads = options.speech.cpu_threads or 1
+        task = ray.remote(num_cpus=threads, memory=int(1.5 * 2**30), max_retries=1)(analyse_one)
+        refs = {task.remote(it, str(root), options, opt_hash): it for it in pending}
+        while refs:
+            ready, _ = ray.wait(list(refs), num_returns=1)
+            for ref in ready:
+                it = refs.pop(ref)
+                try:
+                    r = ray.get(ref)
+                    report(Outcome(it, "done", seconds=r["seconds"], summary=r["summary"], attempts=1))
+                except ray.exceptions.RayTaskError as e:
+                    cause = e.cause if getattr(e, "cause", None) is not None else e
+                    report(Outcome(it, "failed", " ".join(str(cause).split()) or type(cause).__name__, attempts=1))
+                except ray.exceptions.RayError as e:  # the worker died twice, or the node went away
+                    report(Outcome(it, "failed", f"the analysis process died ({type(e).__name__})", attempts=2))
+    except KeyboardInterrupt:
+        for ref in list(locals().get("refs", {})):
+            ray.cancel(ref, force=True)
+        raise
+    finally:
+        if started:
+            ray.shutdown()
 
 
 def _worker_init() -> None:

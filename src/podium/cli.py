@@ -82,6 +82,19 @@ def _parser() -> argparse.ArgumentParser:
         help="analyses at once (default: what the cores and memory allow)",
     )
     b.add_argument("--resume", action="store_true", help="skip recordings already analysed with the same options")
+    b.add_argument(
+        "--engine",
+        choices=("local", "ray"),
+        default="local",
+        help="local: a process pool on this machine (default); ray: one task per recording on a Ray "
+        "cluster (pip install 'podium-coach[ray]')",
+    )
+    b.add_argument(
+        "--address",
+        metavar="ADDR",
+        help="Ray cluster to join (ray://host:port or auto; default: start "
+        "a local one for this run). The --out folder must be shared by every node",
+    )
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     _add_analysis_options(b)
 
@@ -261,7 +274,16 @@ def _batch(ns: argparse.Namespace) -> int:
             )
 
     try:
-        results = batch.run(items, ns.out, options, workers=workers, resume=ns.resume, on_update=update)
+        results = batch.run(
+            items,
+            ns.out,
+            options,
+            workers=workers,
+            resume=ns.resume,
+            on_update=update,
+            engine=ns.engine,
+            address=ns.address,
+        )
     finally:
         if bar is not None:
             bar.close()
