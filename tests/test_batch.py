@@ -197,3 +197,35 @@ def test_ray_engine_gives_the_same_reports_as_the_local_engine(samples, tmp_path
         for d in (a, b):
             d.pop("created_at"), d.pop("timings_s")
         assert a == b, o.item.name
+
+
+def test_results_land_in_the_store(samples, tmp_path):
+    import sqlite3
+
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(samples / "speech_clean" / "jfk.flac", src / "jfk.flac")
+    shutil.copy(samples / "speech_disfluent" / "mfa_acoustic_corpus.wav", src / "corpus.wav")
+    (src / "empty.wav").write_bytes(b"")
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("path,speaker,title\n" + "".join(f"{p},Ann,{p.stem}\n" for p in sorted(src.iterdir())))
+    db = f"sqlite:///{tmp_path / 'podium.db'}"
+    out = tmp_path / "out"
+    results = batch.run(batch.discover(manifest), out, workers=2, db=db)
+    con = sqlite3.connect(tmp_path / "podium.db")
+    jobs = dict(con.execute("select r.title, j.status from jobs j join recordings r on r.id = j.recording_id"))
+    assert jobs == {"corpus": "done", "empty": "failed", "jfk": "done"}
+    for o in results:
+        if o.status != "done":
+            continue
+        rep = json.loads((out / o.item.name / "report.json").read_text())
+        row = con.execute(
+            "select a.overall, a.fillers, a.wpm from analyses a join recordings r on r.id = "
+            "a.recording_id where r.path = ?",
+            (o.item.path,),
+        ).fetchone()
+        s = rep["summary"]
+        assert row == (s["overall_score"], s["scores"].get("fillers"), s["wpm"])
+    assert con.execute("select count(*) from users where name = 'Ann' and password_hash is null").fetchone() == (1,)
+    batch.run(batch.discover(manifest), out, workers=2, db=db, resume=True)  # nothing new to record but the failure
+    assert con.execute("select count(*) from analyses").fetchone() == (2,)

@@ -12,7 +12,8 @@ every recording with its status and scores.
 
 Engines: ``local`` (a process pool; a worker that dies is replaced and its
 recording retried once) and ``ray`` (one task per recording, on a Ray
-cluster; the same outputs). Only the Ray engine imports Ray.
+cluster; the same outputs). Only the Ray engine imports Ray. With ``--db``
+every finished recording is also recorded in the store (``podium.store``).
 """
 
 from __future__ import annotations
@@ -184,6 +185,7 @@ def run(
     on_update: Callable[[Outcome, int, int], None] | None = None,
     engine: str = "local",
     address: str | None = None,
+    db: str | None = None,
 ) -> list[Outcome]:
     """Analyse every item in parallel; write ``summary.csv`` and ``summary.html``.
 
@@ -191,6 +193,8 @@ def run(
         engine: ``local`` (a process pool of ``workers``) or ``ray`` (one Ray task per recording, on the cluster at
             ``address``, or a local one started for the run when ``address`` is ``None``; the report folder must be
             on storage every node can write).
+        db: a database URL (``sqlite:///path`` or ``postgresql://...``): every finished recording is also
+            recorded in the store the web app reads (recording, job, analysis with its scores).
 
     A recording that fails is recorded with its error; a worker that dies is replaced and its recording retried
     once. ``KeyboardInterrupt`` stops the workers and leaves only complete reports (and the summary so far).
@@ -210,6 +214,11 @@ def run(
     for stale in root.glob(".*.partial-*"):  # left by a run that was killed
         shutil.rmtree(stale, ignore_errors=True)
     opt_hash = _options_hash(options)
+    store = None
+    if db:
+        from .store import open_store
+
+        store = open_store(db)
     outcomes: dict[str, Outcome] = {}
     todo: list[Item] = []
     for it in items:
@@ -221,6 +230,8 @@ def run(
 
     def report(o: Outcome) -> None:
         outcomes[o.item.name] = o
+        if store is not None and o.status in ("done", "failed"):
+            _to_store(store, root, o)
         if on_update is not None:
             on_update(o, sum(x.status != "pending" for x in outcomes.values()), total)
 
@@ -355,6 +366,30 @@ def _worker_init() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def _to_store(store: Any, root: Path, o: Outcome) -> None:
+    report = None
+    if o.status == "done":
+        try:
+            report = json.loads((root / o.item.name / "report.json").read_text())
+        except (OSError, ValueError) as e:
+            o.error = f"analysed, but the report could not be read back for the store: {e}"
+    try:
+        sha = _file_hash(o.item.path)
+    except OSError:
+        sha = ""
+    store.record(
+        path=o.item.path,
+        sha256=sha,
+        report=report,
+        report_dir=str((root / o.item.name).resolve()) if report else None,
+        status=o.status,
+        error=o.error,
+        attempts=o.attempts,
+        speaker=o.item.speaker,
+        title=o.item.title,
+    )
+
+
 def _read_summary(folder: Path) -> dict[str, Any]:
     try:
         return json.loads((folder / "report.json").read_text())["summary"]
@@ -415,14 +450,46 @@ def _summary_html(header: list[str], rows: list[list[Any]]) -> str:
 
     data = embed_json({"header": header, "rows": rows})
     done = sum(1 for r in rows if r[4] in ("done", "skipped"))
+    charts = "".join(
+        _histogram(title, [r[i] for r in rows])
+        for i, title in enumerate(header)
+        if title == "overall_score" or title.startswith("score_")
+    )
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width,initial-scale=1'><title>Podium batch</title>"
         f"<style>{_asset('report.css')} th{{cursor:pointer}}</style></head><body><main>"
         f"<h1>Podium batch: {len(rows)} recordings</h1><p class='muted'>{done} analysed, {len(rows) - done} not. "
-        "Click a column to sort.</p><section><table id='t'></table></section>"
+        "Click a column to sort.</p>"
+        f"<section><h2 style='margin-top:0'>Across the cohort</h2><div class='cards'>{charts}</div></section>"
+        "<section style='overflow-x:auto'><table id='t'></table></section>"
         f"<script type='application/json' id='d'>{data}</script><script>{_SORT_JS}</script>"
         f"<p class='muted small'>{escape('Made on this computer; nothing was uploaded.')}</p></main></body></html>\n"
+    )
+
+
+def _histogram(title: str, values: list[Any]) -> str:
+    """Counts of scores in ten bands of 10 points, as a small SVG."""
+    from html import escape
+
+    vals = [float(v) for v in values if isinstance(v, int | float)]
+    if not vals:
+        return ""
+    counts = [0] * 10
+    for v in vals:
+        counts[min(9, int(v // 10))] += 1
+    top = max(counts)
+    bars = "".join(
+        f"<rect x='{10 + 20 * k}' y='{70 - 60 * c / top:.1f}' width='16' height='{60 * c / top:.1f}' fill='#3457d5'>"
+        f"<title>{10 * k}-{10 * k + 9}: {c}</title></rect>"
+        for k, c in enumerate(counts)
+    )
+    median = sorted(vals)[len(vals) // 2]
+    name = escape(title.replace("score_", "").replace("_", " "))
+    return (
+        f"<div class='card'><h3>{name}</h3><svg viewBox='0 0 215 85' role='img' aria-label='{name} "
+        f"distribution'>{bars}<text x='10' y='83' font-size='9'>0</text><text x='190' y='83' font-size='9'>100"
+        f"</text></svg><p class='small muted'>{len(vals)} scored, median {median:.0f}</p></div>"
     )
 
 

@@ -90,6 +90,11 @@ def _parser() -> argparse.ArgumentParser:
         "cluster (pip install 'podium-coach[ray]')",
     )
     b.add_argument(
+        "--db",
+        metavar="URL",
+        help="also record every result in the web app's store: sqlite:///path/podium.db or postgresql://user@host/db",
+    )
+    b.add_argument(
         "--address",
         metavar="ADDR",
         help="Ray cluster to join (ray://host:port or auto; default: start "
@@ -282,6 +287,7 @@ def _batch(ns: argparse.Namespace) -> int:
             resume=ns.resume,
             on_update=update,
             engine=ns.engine,
+            db=ns.db,
             address=ns.address,
         )
     finally:

@@ -1,0 +1,73 @@
+"""Tables. Change them only with a new Alembic migration in ``migrations/versions``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+__all__ = ["Analysis", "Base", "Job", "Recording", "Team", "User"]
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Team(Base):
+    __tablename__ = "teams"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    email: Mapped[str | None] = mapped_column(String(320), unique=True, nullable=True)
+    role: Mapped[str] = mapped_column(String(20), default="speaker")  # speaker, coach, admin
+    password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)  # argon2; None: cannot sign in
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), nullable=True)
+
+
+class Recording(Base):
+    __tablename__ = "recordings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True, index=True)
+    path: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    title: Mapped[str] = mapped_column(String(500))
+    duration_s: Mapped[float | None] = mapped_column(Float, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Job(Base):
+    __tablename__ = "jobs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recording_id: Mapped[int] = mapped_column(ForeignKey("recordings.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)  # queued, running, done, failed
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Analysis(Base):
+    __tablename__ = "analyses"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recording_id: Mapped[int] = mapped_column(ForeignKey("recordings.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    schema_version: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    report_json: Mapped[str] = mapped_column(Text)
+    report_dir: Mapped[str | None] = mapped_column(Text, nullable=True)
+    overall: Mapped[float | None] = mapped_column(Float, nullable=True)
+    pace: Mapped[float | None] = mapped_column(Float, nullable=True)
+    fillers: Mapped[float | None] = mapped_column(Float, nullable=True)
+    pauses: Mapped[float | None] = mapped_column(Float, nullable=True)
+    vocal_variety: Mapped[float | None] = mapped_column(Float, nullable=True)
+    language: Mapped[float | None] = mapped_column(Float, nullable=True)
+    eye_contact: Mapped[float | None] = mapped_column(Float, nullable=True)
+    expression: Mapped[float | None] = mapped_column(Float, nullable=True)
+    framing: Mapped[float | None] = mapped_column(Float, nullable=True)
+    wpm: Mapped[float | None] = mapped_column(Float, nullable=True)
+    fillers_per_min: Mapped[float | None] = mapped_column(Float, nullable=True)
