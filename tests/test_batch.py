@@ -229,3 +229,26 @@ def test_results_land_in_the_store(samples, tmp_path):
     assert con.execute("select count(*) from users where name = 'Ann' and password_hash is null").fetchone() == (1,)
     batch.run(batch.discover(manifest), out, workers=2, db=db, resume=True)  # nothing new to record but the failure
     assert con.execute("select count(*) from analyses").fetchone() == (2,)
+
+
+def test_manifest_options_per_file_and_default_store(samples, tmp_path, capsys):
+    from podium.cli import main
+
+    jfk = samples / "speech_clean" / "jfk.flac"
+    um = samples / "speech_disfluent" / "mfa_um.flac"
+    m = tmp_path / "m.csv"
+    m.write_text(f'path,options\n{jfk},"{{""speech"": {{""beam_size"": 1}}}}"\n{um},\n')
+    assert main(["batch", str(m), "--out", str(tmp_path / "o"), "--workers", "1", "--db", "-q"]) == 0
+    beams = {}
+    for d in (tmp_path / "o").iterdir():
+        if d.is_dir():
+            beams[json.loads((d / "report.json").read_text())["source"]["path"]] = json.loads(
+                (d / "report.json").read_text()
+            )["options"]["speech"]["beam_size"]
+    assert beams == {str(jfk): 1, str(um): 5}
+    assert (tmp_path / "o" / "podium.db").is_file()  # --db alone: SQLite in the output folder
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f'path,options\n{jfk},"{{""speach"": {{}}}}"\n')
+    assert main(["batch", str(bad), "--out", str(tmp_path / "o2")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "speach" in err[0] and "jfk.flac" in err[0]

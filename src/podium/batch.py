@@ -1,7 +1,9 @@
 """``podium batch``: many recordings in parallel, resumable, one failure never stops the rest.
 
 Input is a folder (searched recursively for media files) or a CSV manifest
-with a ``path`` column (``speaker`` and ``title`` are kept in the summary).
+with a ``path`` column (``speaker`` and ``title`` are kept in the summary;
+``options`` may hold JSON that changes options for that file, such as
+``{"speech": {"beam_size": 1}, "voice": {"long_pause_s": 3}}``).
 Each recording gets a report folder under ``out`` named stably from its path
 (relative path with ``__`` for folders, plus a short hash, so equal file names
 in different folders never collide). A report is written under a temporary
@@ -52,6 +54,7 @@ class Item:
     name: str
     speaker: str = ""
     title: str = ""
+    options: str = ""  # JSON of option sections to change for this recording, e.g. {"speech": {"beam_size": 1}}
 
 
 @dataclass
@@ -107,7 +110,14 @@ def discover(source: str | os.PathLike[str]) -> list[Item]:
             p = Path(row["path"])
             if not p.is_absolute():
                 p = (src.parent / p).resolve()
-            items.append(Item(str(p), _name(Path(row["path"]), p), row.get("speaker", ""), row.get("title", "")))
+            extra = (row.get("options") or "").strip()
+            if extra:
+                _item_options(AnalysisOptions(), Item(str(p), "", options=extra))  # a bad cell fails now, naming it
+            items.append(
+                Item(
+                    str(p), _name(Path(row["path"]), p), row.get("speaker", "") or "", row.get("title", "") or "", extra
+                )
+            )
     else:
         raise InputError(f"{src}: not a folder or a .csv manifest", src)
     if not items:
@@ -139,6 +149,24 @@ def _options_hash(options: AnalysisOptions) -> str:
     return hashlib.sha256(json.dumps(canon(data), sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
+def _item_options(options: AnalysisOptions, item: Item) -> AnalysisOptions:
+    """The batch's options with the item's own changes (a manifest's ``options`` column) laid over them."""
+    if not item.options:
+        return options
+    try:
+        extra = json.loads(item.options)
+        if not isinstance(extra, dict):
+            raise ValueError("not a JSON object")
+    except ValueError as e:
+        raise ParameterError(f"{item.path}: options {item.options!r} must be a JSON object ({e})") from None
+    data = options.to_dict()
+    for section, values in extra.items():
+        if not isinstance(values, dict) or section not in data or not isinstance(data[section], dict):
+            raise ParameterError(f"{item.path}: options section {section!r} must be one of media, speech, voice, face")
+        data[section] = {**data[section], **values}
+    return AnalysisOptions.from_dict(data)
+
+
 def _file_hash(path: str) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -147,16 +175,18 @@ def _file_hash(path: str) -> str:
     return h.hexdigest()
 
 
-def _complete(out: Path, item: Item, opt_hash: str) -> bool:
+def _complete(out: Path, item: Item, options: AnalysisOptions) -> bool:
     stamp = out / item.name / STAMP
     try:
         data = json.loads(stamp.read_text())
-        return data["options"] == opt_hash and data["sha256"] == _file_hash(item.path)
+        return data["options"] == _options_hash(_item_options(options, item)) and data["sha256"] == _file_hash(
+            item.path
+        )
     except (OSError, ValueError, KeyError):
         return False
 
 
-def analyse_one(item: Item, out: str, options: AnalysisOptions, opt_hash: str) -> dict[str, Any]:
+def analyse_one(item: Item, out: str, options: AnalysisOptions) -> dict[str, Any]:
     """Worker: analyse one recording into ``out/item.name`` (temporary name, then rename). Picklable."""
     from . import analyze, write_report
     from .report import to_dict
@@ -165,6 +195,8 @@ def analyse_one(item: Item, out: str, options: AnalysisOptions, opt_hash: str) -
     final = Path(out) / item.name
     tmp = Path(out) / f".{item.name}.partial-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
+    options = _item_options(options, item)
+    opt_hash = _options_hash(options)
     report = analyze(item.path, options)
     write_report(report, tmp)
     data = to_dict(report)
@@ -213,7 +245,6 @@ def run(
     root.mkdir(parents=True, exist_ok=True)
     for stale in root.glob(".*.partial-*"):  # left by a run that was killed
         shutil.rmtree(stale, ignore_errors=True)
-    opt_hash = _options_hash(options)
     store = None
     if db:
         from .store import open_store
@@ -222,7 +253,7 @@ def run(
     outcomes: dict[str, Outcome] = {}
     todo: list[Item] = []
     for it in items:
-        if resume and _complete(root, it, opt_hash):
+        if resume and _complete(root, it, options):
             outcomes[it.name] = Outcome(it, "skipped", summary=_read_summary(root / it.name))
         else:
             todo.append(it)
@@ -241,15 +272,18 @@ def run(
     pending = list(todo)
     try:
         if engine == "ray" and pending:
-            _ray_round(pending, root, options, opt_hash, workers, address, report)
+            _ray_round(pending, root, options, workers, address, report)
             pending = []
         while pending:
-            pending = _round(pending, root, options, opt_hash, workers, attempts, report)
+            pending = _round(pending, root, options, workers, attempts, report)
     except KeyboardInterrupt:
         for stale in root.glob(".*.partial-*"):
             shutil.rmtree(stale, ignore_errors=True)
         write_summary(root, [outcomes.get(it.name) or Outcome(it, "interrupted") for it in items])
         raise
+    finally:
+        if store is not None:
+            store.close()
     result = [outcomes[it.name] for it in items]
     write_summary(root, result)
     return result
@@ -259,7 +293,6 @@ def _round(
     pending: list[Item],
     root: Path,
     options: AnalysisOptions,
-    opt_hash: str,
     workers: int,
     attempts: dict[str, int],
     report: Callable[[Outcome], None],
@@ -273,7 +306,7 @@ def _round(
         futures: dict[Future[Any], Item] = {}
         for it in pending:
             attempts[it.name] += 1
-            futures[pool.submit(analyse_one, it, str(root), options, opt_hash)] = it
+            futures[pool.submit(analyse_one, it, str(root), options)] = it
         while futures:
             done, _ = wait(futures, return_when=FIRST_COMPLETED)
             for fut in done:
@@ -315,7 +348,6 @@ def _ray_round(
     pending: list[Item],
     root: Path,
     options: AnalysisOptions,
-    opt_hash: str,
     workers: int,
     address: str | None,
     report: Callable[[Outcome], None],
@@ -337,7 +369,7 @@ def _ray_round(
     try:
         threads = options.speech.cpu_threads or 1
         task = ray.remote(num_cpus=threads, memory=int(1.5 * 2**30), max_retries=1)(analyse_one)
-        refs = {task.remote(it, str(root), options, opt_hash): it for it in pending}
+        refs = {task.remote(it, str(root), options): it for it in pending}
         while refs:
             ready, _ = ray.wait(list(refs), num_returns=1)
             for ref in ready:

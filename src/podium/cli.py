@@ -92,7 +92,10 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument(
         "--db",
         metavar="URL",
-        help="also record every result in the web app's store: sqlite:///path/podium.db or postgresql://user@host/db",
+        nargs="?",
+        const="",
+        help="also record every result in the web app's store: sqlite:///path/podium.db or postgresql://user@host/db "
+        "(--db alone: SQLite in the --out folder)",
     )
     b.add_argument(
         "--address",
@@ -254,6 +257,7 @@ def _analyze(ns: argparse.Namespace) -> int:
 
 def _batch(ns: argparse.Namespace) -> int:
     from . import batch
+    from .store import default_url
 
     items = batch.discover(ns.source)
     options = _options(ns)
@@ -287,7 +291,7 @@ def _batch(ns: argparse.Namespace) -> int:
             resume=ns.resume,
             on_update=update,
             engine=ns.engine,
-            db=ns.db,
+            db=(ns.db or default_url(ns.out)) if ns.db is not None else None,
             address=ns.address,
         )
     finally:

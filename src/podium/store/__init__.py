@@ -38,11 +38,15 @@ def open_store(url: str) -> Store:
     from sqlalchemy import create_engine
     from sqlalchemy.exc import ArgumentError, OperationalError
 
+    if url.startswith(("postgresql://", "postgres://")):  # the driver shipped with Podium is psycopg 3
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
     try:
         engine = create_engine(url, future=True)
         with engine.connect():
             pass
     except (ArgumentError, OperationalError, ImportError) as e:
+        if "engine" in locals():
+            engine.dispose()
         raise ParameterError(f"--db {url!r}: cannot open the database ({' '.join(str(e).split())[:200]})") from None
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
@@ -61,6 +65,10 @@ class Store:
 
         self.engine = engine
         self.session = sessionmaker(engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self.engine.dispose()
 
     def speaker(self, name: str) -> int | None:
         """The id of the speaker called ``name`` (created without a password if new: they cannot sign in until an

@@ -1,0 +1,83 @@
+"""The store on SQLite and on a real PostgreSQL (.ci/run starts one on loopback and sets PODIUM_TEST_PG_URL)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+
+from podium.store import Analysis, Job, Recording, User, open_store
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'podium.db'}"
+        return
+    base = os.environ.get("PODIUM_TEST_PG_URL")
+    if not base:
+        if os.environ.get("CI"):
+            pytest.fail("CI runs the store tests on PostgreSQL too (.ci/run sets PODIUM_TEST_PG_URL)")
+        pytest.skip("no PostgreSQL (set PODIUM_TEST_PG_URL=postgresql://user@127.0.0.1:port/db)")
+    name = "podium_" + uuid.uuid4().hex[:10]
+    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f"create database {name}"))
+    yield base.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as c:
+        c.execute(text(f"drop database {name} with (force)"))
+    admin.dispose()
+
+
+REPORT = {
+    "schema_version": "1.3",
+    "source": {"duration_s": 12.5},
+    "summary": {"overall_score": 81, "wpm": 142.0, "fillers_per_min": 2.5, "scores": {"pace": 100, "fillers": 74}},
+}
+
+
+def test_record_and_query_history(url):
+    store = open_store(url)
+    a = store.record(
+        path="/talks/a.mp4",
+        sha256="a" * 64,
+        report=REPORT,
+        report_dir="/r/a",
+        status="done",
+        speaker="Ann",
+        title="Week 1",
+    )
+    store.record(
+        path="/talks/b.mp4",
+        sha256="b" * 64,
+        report=None,
+        report_dir=None,
+        status="failed",
+        error="file is empty (0 bytes)",
+        speaker="Ann",
+    )
+    store.close()
+    store = open_store(url)  # migrating again is a no-op
+    with store.session() as s:
+        assert s.scalar(select(func.count()).select_from(User)) == 1
+        assert s.scalar(select(func.count()).select_from(Recording)) == 2
+        statuses = dict(s.execute(select(Recording.path, Job.status).join(Job, Job.recording_id == Recording.id)).all())
+        assert statuses == {"/talks/a.mp4": "done", "/talks/b.mp4": "failed"}
+        row = s.execute(
+            select(Analysis.overall, Analysis.pace, Analysis.fillers, Analysis.wpm).where(Analysis.recording_id == a)
+        ).one()
+        assert tuple(row) == (81, 100, 74, 142.0)
+        user = s.scalar(select(User))
+        assert user.password_hash is None and user.role == "speaker"
+    store.close()
+
+
+def test_bad_url_is_a_clear_error():
+    from podium.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="cannot open the database"):
+        open_store("postgresql://nobody@127.0.0.1:1/none")
+    with pytest.raises(ParameterError, match="--db"):
+        open_store("not a url")
