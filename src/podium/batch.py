@@ -168,11 +168,9 @@ def _item_options(options: AnalysisOptions, item: Item) -> AnalysisOptions:
 
 
 def _file_hash(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    from .media import file_sha256
+
+    return file_sha256(path)
 
 
 def _complete(out: Path, item: Item, options: AnalysisOptions) -> bool:

@@ -20,7 +20,7 @@ from .errors import InputError
 from .options import MediaOptions
 from .types import Audio, MediaInfo, Recording
 
-__all__ = ["SAMPLE_RATE", "load", "probe"]
+__all__ = ["SAMPLE_RATE", "file_sha256", "load", "probe"]
 
 SAMPLE_RATE = 16000
 log = logging.getLogger(__name__)
@@ -122,7 +122,7 @@ def _info(p: Path, container: Any) -> MediaInfo:
             width, height = height, width
     return MediaInfo(
         path=str(p),
-        sha256=_sha256(p),
+        sha256=file_sha256(p),
         duration_s=round(_duration(container, a, v), 3),
         has_audio=a is not None,
         has_video=v is not None,
@@ -159,7 +159,8 @@ def _rotation(container: Any, v: Any) -> int:
     return 0
 
 
-def _sha256(p: Path) -> str:
+def file_sha256(p: str | os.PathLike[str]) -> str:
+    """Hex sha256 of a file, read a megabyte at a time."""
     h = hashlib.sha256()
     with open(p, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
