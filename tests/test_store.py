@@ -81,3 +81,36 @@ def test_bad_url_is_a_clear_error():
         open_store("postgresql://nobody@127.0.0.1:1/none")
     with pytest.raises(ParameterError, match="--db"):
         open_store("not a url")
+
+
+def test_user_add_and_passwd_from_the_cli(tmp_path, capsys, monkeypatch):
+    import io
+
+    from podium.cli import main
+    from podium.store import open_store
+
+    db = f"sqlite:///{tmp_path / 'p.db'}"
+
+    def run(args, password):
+        monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
+        return main(["user", *args, "--db", db, "--password-stdin"])
+
+    assert run(["add", "Admin@Example.org", "--role", "admin", "--team", "Coaches"], "correct horse battery") == 0
+    store = open_store(db)
+    assert store.check_password("admin@example.org", "correct horse battery")
+    assert not store.check_password("admin@example.org", "wrong password!!")
+    with store.session() as s:
+        user = s.scalar(select(User))
+        assert user.role == "admin" and user.password_hash.startswith("$argon2id$")
+        assert "correct horse" not in user.password_hash
+    store.close()
+    capsys.readouterr()
+    assert run(["add", "admin@example.org"], "another long password") == 1  # taken
+    assert run(["add", "x@example.org"], "short") == 1  # too short
+    assert run(["passwd", "nobody@example.org"], "a long enough one") == 1
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 3 and "exists" in errors[0] and "10 characters" in errors[1] and "no user" in errors[2]
+    assert run(["passwd", "admin@example.org"], "a brand new passphrase") == 0
+    store = open_store(db)
+    assert store.check_password("admin@example.org", "a brand new passphrase")
+    store.close()

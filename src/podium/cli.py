@@ -106,6 +106,32 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     _add_analysis_options(b)
 
+    u = sub.add_parser(
+        "user",
+        help="add users who can sign in to 'podium serve', or change a password",
+        description="Manage the accounts of the web app's store. There is no default account and no default "
+        "password: the first admin is created here. Passwords are read from the terminal (twice), or from stdin "
+        "with --password-stdin, and stored as argon2id hashes.",
+    )
+    usub = u.add_subparsers(dest="action", metavar="ACTION")
+    ua = usub.add_parser("add", help="add a user", description="Add a user who can sign in.")
+    ua.add_argument("email")
+    ua.add_argument("--name", default="", help="display name (default: the part of the email before @)")
+    ua.add_argument(
+        "--role",
+        choices=("speaker", "coach", "admin"),
+        default="speaker",
+        help="speaker: own recordings; coach: the team's; admin: users and teams (default speaker)",
+    )
+    ua.add_argument("--team", default="", help="team name (created if new)")
+    up = usub.add_parser("passwd", help="set a user's password", description="Set a user's password.")
+    up.add_argument("email")
+    for user_cmd in (ua, up):
+        user_cmd.add_argument(
+            "--db", metavar="URL", help="database (default: SQLite in $PODIUM_DATA or ~/.local/share/podium)"
+        )
+        user_cmd.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+
     r = sub.add_parser(
         "report",
         help="redraw a report folder's page from its report.json, or print it to PDF",
@@ -228,7 +254,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if ns.command == "eval" and ns.what is None:
         parser.parse_args(["eval", "--help"])
     try:
-        commands = {"analyze": _analyze, "batch": _batch, "report": _report, "compare": _compare, "eval": _eval}
+        commands = {
+            "analyze": _analyze,
+            "batch": _batch,
+            "report": _report,
+            "compare": _compare,
+            "eval": _eval,
+            "user": _user,
+        }
         return commands[ns.command](ns)
     except PodiumError as e:
         print("Error: " + " ".join(str(e).split()), file=sys.stderr)  # always one line
@@ -306,6 +339,37 @@ def _batch(ns: argparse.Namespace) -> int:
         print(f"  failed: {r.item.path}: {r.error}")
     print(f"Summary: {(Path(ns.out) / 'summary.html').resolve()}")
     return 1 if failed and len(failed) == len(results) else 0
+
+
+def _user(ns: argparse.Namespace) -> int:
+    from .store import data_dir, default_url, open_store
+
+    if ns.action is None:
+        raise ParameterError("say what to do: 'podium user add EMAIL' or 'podium user passwd EMAIL'")
+    if ns.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        import getpass
+
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != password:
+            raise ParameterError("the two passwords differ")
+    if ns.db:
+        url = ns.db
+    else:
+        data_dir().mkdir(parents=True, exist_ok=True)
+        url = default_url(data_dir())
+    store = open_store(url)
+    try:
+        if ns.action == "add":
+            store.add_user(ns.email, ns.name, ns.role, password, ns.team)
+            print(f"Added {ns.role} {ns.email.strip().lower()}" + (f" to team {ns.team}" if ns.team else ""))
+        else:
+            store.set_password(ns.email, password)
+            print(f"Password changed for {ns.email.strip().lower()}")
+    finally:
+        store.close()
+    return 0
 
 
 def _report(ns: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ history queries need not parse report JSON.
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,30 @@ from typing import Any
 from ..errors import ParameterError
 from .models import Analysis, Base, Job, Recording, Team, User
 
-__all__ = ["Analysis", "Base", "Job", "Recording", "Store", "Team", "User", "default_url", "open_store"]
+__all__ = [
+    "ROLES",
+    "Analysis",
+    "Base",
+    "Job",
+    "Recording",
+    "Store",
+    "Team",
+    "User",
+    "data_dir",
+    "default_url",
+    "open_store",
+]
 
 SCORE_COLUMNS = ("pace", "fillers", "pauses", "vocal_variety", "language", "eye_contact", "expression", "framing")
+
+
+ROLES = ("speaker", "coach", "admin")
+MIN_PASSWORD = 10  # characters (NIST SP 800-63B asks for at least 8; Podium asks for 10)
+
+
+def data_dir() -> Path:
+    """Where Podium keeps its database and uploads: ``$PODIUM_DATA`` or ``~/.local/share/podium``."""
+    return Path(os.environ.get("PODIUM_DATA") or Path.home() / ".local" / "share" / "podium")
 
 
 def default_url(folder: str | Path) -> str:
@@ -57,6 +79,14 @@ def open_store(url: str) -> Store:
     return Store(engine)
 
 
+def _hash_password(password: str) -> str:
+    from argon2 import PasswordHasher
+
+    if len(password) < MIN_PASSWORD:
+        raise ParameterError(f"the password must have at least {MIN_PASSWORD} characters")
+    return str(PasswordHasher().hash(password))
+
+
 class Store:
     """Small, explicit operations over the tables."""
 
@@ -69,6 +99,66 @@ class Store:
     def close(self) -> None:
         """Close the connection pool."""
         self.engine.dispose()
+
+    def add_user(self, email: str, name: str, role: str, password: str, team: str = "") -> int:
+        """A user who can sign in (argon2id hash); the team is created if new.
+
+        Raises:
+            ParameterError: bad role, short password, or the email is taken.
+        """
+        from sqlalchemy import select
+
+        email = email.strip().lower()
+        if "@" not in email:
+            raise ParameterError(f"email={email!r}: not an email address")
+        if role not in ROLES:
+            raise ParameterError(f"role={role!r}: must be one of {', '.join(ROLES)}")
+        digest = _hash_password(password)
+        with self.session.begin() as s:
+            if s.scalar(select(User).where(User.email == email)) is not None:
+                raise ParameterError(f"a user with email {email} exists already (use 'podium user passwd')")
+            team_id = None
+            if team:
+                t = s.scalar(select(Team).where(Team.name == team))
+                if t is None:
+                    t = Team(name=team)
+                    s.add(t)
+                    s.flush()
+                team_id = t.id
+            user = User(email=email, name=name or email.split("@")[0], role=role, password_hash=digest, team_id=team_id)
+            s.add(user)
+            s.flush()
+            return int(user.id)
+
+    def set_password(self, email: str, password: str) -> None:
+        """Replace a user's password.
+
+        Raises:
+            ParameterError: no such user, or the password is too short.
+        """
+        from sqlalchemy import select
+
+        digest = _hash_password(password)
+        with self.session.begin() as s:
+            user = s.scalar(select(User).where(User.email == email.strip().lower()))
+            if user is None:
+                raise ParameterError(f"no user with email {email.strip().lower()}")
+            user.password_hash = digest
+
+    def check_password(self, email: str, password: str) -> bool:
+        """True when ``password`` is this user's (constant-time argon2 verification)."""
+        from argon2 import PasswordHasher
+        from argon2.exceptions import VerificationError
+        from sqlalchemy import select
+
+        with self.session() as s:
+            user = s.scalar(select(User).where(User.email == email.strip().lower()))
+        if user is None or not user.password_hash:
+            return False
+        try:
+            return bool(PasswordHasher().verify(user.password_hash, password))
+        except VerificationError:
+            return False
 
     def speaker(self, name: str) -> int | None:
         """The id of the speaker called ``name`` (created without a password if new: they cannot sign in until an
