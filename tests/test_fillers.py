@@ -17,15 +17,9 @@ def words(text: str, pause_after: dict[int, float] | None = None) -> list[Word]:
     return out
 
 
-def kinds(text: str, **kw) -> list[str | None]:
+def kinds(text: str, **kw) -> list[str]:
     """Filler kinds in order, a two-word filler once."""
-    out, prev = [], None
-    for w in fillers.mark(words(text, **kw)):
-        kind = w.filler_kind if w.filler else None
-        if kind and not (kind == prev and " " in kind and fillers.normalize(w.text) == kind.split()[-1]):
-            out.append(kind)
-        prev = kind
-    return out
+    return [kind for _, _, kind in fillers.occurrences(fillers.mark(words(text, **kw)))]
 
 
 @pytest.mark.parametrize(

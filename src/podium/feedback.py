@@ -16,11 +16,11 @@ from dataclasses import replace
 from typing import Any
 
 from .config import CoachConfig
+from .fillers import is_non_lexical, occurrences
 from .types import Feedback, Finding, Language, Moment, Score, Transcript, Voice, Word
 
 __all__ = ["DIMENSION_TITLES", "assess", "assess_face", "clock"]
 
-_NON_LEXICAL_KINDS = {"um", "uh", "er", "ah", "hm"}
 #: display names of the dimensions
 DIMENSION_TITLES = _TITLES = {
     "pace": "Pace",
@@ -97,7 +97,7 @@ def assess(
 ) -> Feedback:
     """Score the talk and choose what to say (see the module docstring)."""
     cfg = config or CoachConfig.load()
-    words = [w for w in transcript.words if not (w.filler and w.filler_kind in _NON_LEXICAL_KINDS)]
+    words = [w for w in transcript.words if not is_non_lexical(w)]
     speech_s = voice.speaking_time_s
     coverage: dict[str, Any] = {
         "speech_s": round(speech_s, 1),
@@ -245,27 +245,6 @@ def _pace(voice: Voice, cfg: CoachConfig, enough: bool, basis: str, short: str, 
     return Score("pace", score, "", f"{wpm:.0f} wpm", target, basis, tip)
 
 
-def _filler_times(words: Sequence[Word]) -> list[tuple[float, float, str]]:
-    """One entry per filler said (a two-word filler once)."""
-    out: list[tuple[float, float, str]] = []
-    prev: Word | None = None
-    for w in words:
-        if w.filler and w.filler_kind:
-            second = (
-                prev is not None
-                and prev.filler
-                and prev.filler_kind == w.filler_kind
-                and " " in w.filler_kind
-                and w.text.lower().strip(",.?!") == w.filler_kind.split()[-1]
-            )
-            if second:
-                out[-1] = (out[-1][0], w.end, out[-1][2])
-            else:
-                out.append((w.start, w.end, w.filler_kind))
-        prev = w
-    return out
-
-
 def _clusters(times: list[tuple[float, float, str]], min_n: int, window: float) -> list[list[tuple[float, float, str]]]:
     clusters: list[list[tuple[float, float, str]]] = []
     i = 0
@@ -290,7 +269,7 @@ def _fillers(
 ) -> Score:
     exc, good, zero = cfg("fillers.excellent_ratio"), cfg("fillers.good_ratio"), cfg("fillers.zero_ratio")
     target = f"under {exc:.0%} of words excellent, {exc:.0%}-{good:.0%} good (DESIGN.md section 4)"
-    times = _filler_times(words)
+    times = occurrences(words)
     for group in _clusters(times, int(cfg("fillers.cluster_min")), cfg("fillers.cluster_window_s")):
         kinds = sorted({k for _, _, k in group})
         _add(

@@ -33,7 +33,7 @@ import numpy as np
 from . import pitch
 from .types import Audio, Span, Word
 
-__all__ = ["NON_LEXICAL", "count", "mark", "normalize", "recover"]
+__all__ = ["NON_LEXICAL", "count", "is_non_lexical", "mark", "normalize", "occurrences", "recover"]
 
 #: spelling -> kind for fillers that are never words
 NON_LEXICAL = {
@@ -167,16 +167,29 @@ def _like_is_filler(i: int, words: Sequence[Word], toks: list[str]) -> bool:
     return True
 
 
-def count(words: Sequence[Word]) -> Counter[str]:
-    """Fillers by kind; a two-word filler ("you know") counts once."""
-    c: Counter[str] = Counter()
+def is_non_lexical(w: Word) -> bool:
+    """True for a filler that is never a word ("um", "uh", "er", "ah", "hm"), whatever its spelling."""
+    return normalize(w.text) in NON_LEXICAL
+
+
+def occurrences(words: Sequence[Word]) -> list[tuple[float, float, str]]:
+    """``(start, end, kind)`` per filler said; a two-word filler ("you know") once, spanning both words."""
+    out: list[tuple[float, float, str]] = []
     prev_kind: str | None = None
     for w in words:
         kind = w.filler_kind if w.filler else None
-        if kind is not None and not (kind in _TWO_WORD and kind == prev_kind and _second_word(w, kind)):
-            c[kind] += 1
+        if kind is not None:
+            if kind in _TWO_WORD and kind == prev_kind and _second_word(w, kind):
+                out[-1] = (out[-1][0], w.end, kind)
+            else:
+                out.append((w.start, w.end, kind))
         prev_kind = kind
-    return c
+    return out
+
+
+def count(words: Sequence[Word]) -> Counter[str]:
+    """Fillers by kind; a two-word filler ("you know") counts once."""
+    return Counter(kind for _, _, kind in occurrences(words))
 
 
 def _second_word(w: Word, kind: str) -> bool:

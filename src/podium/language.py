@@ -22,7 +22,7 @@ from importlib import resources
 from typing import Any
 
 from .config import CoachConfig
-from .fillers import NON_LEXICAL, count, normalize
+from .fillers import NON_LEXICAL, count, is_non_lexical
 from .syllables import count_syllables
 from .types import Finding, KeyPhrase, Language, Sentence, Transcript, Word
 
@@ -111,7 +111,7 @@ def analyze(transcript: Transcript, config: CoachConfig | None = None) -> Langua
     """Analyse the wording of ``transcript`` (see the module docstring)."""
     cfg = config or CoachConfig.load()
     words = list(transcript.words)
-    lexical = [w for w in words if not _non_lexical(w)]
+    lexical = [w for w in words if not is_non_lexical(w)]
     if not lexical:
         return Language(skipped_reason="no words recognised")
     toks = _tokens(words)
@@ -158,10 +158,6 @@ def analyze(transcript: Transcript, config: CoachConfig | None = None) -> Langua
     )
 
 
-def _non_lexical(w: Word) -> bool:
-    return normalize(w.text) in NON_LEXICAL
-
-
 def _tokens(words: Sequence[Word]) -> list[_Tok]:
     """Lower-case tokens ("master/slave" is two), each pointing back to its word."""
     out = []
@@ -183,7 +179,7 @@ def _sentences(words: Sequence[Word], cfg: CoachConfig) -> list[Sentence]:
         cur.append(w)
         nxt = words[i + 1] if i + 1 < len(words) else None
         if nxt is None or re.search(r"[.?!\u2026]['\"\u201d]?$", w.text) or nxt.start - w.end >= gap:
-            said = [x for x in cur if not _non_lexical(x)]
+            said = [x for x in cur if not is_non_lexical(x)]
             if said:
                 text = " ".join(x.text for x in said)
                 out.append(

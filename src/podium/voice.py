@@ -17,6 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import pitch as pitch_mod
+from .fillers import is_non_lexical
 from .options import VoiceOptions
 from .types import Audio, Loudness, PaceWindow, Pause, Pitch, Span, Transcript, Voice, Word
 
@@ -24,7 +25,6 @@ __all__ = ["frame_levels", "measure", "silent_frames"]
 
 _HOP_S = 0.01
 _WIN_S = 0.025
-_NON_LEXICAL = {"um", "umm", "uh", "uhh", "er", "erm", "ah", "hm", "hmm", "mm", "uhm", "eh"}
 
 
 def measure(
@@ -69,7 +69,7 @@ def measure(
     span = max(1e-6, t1 - t0)
     speaking = max(1e-6, span - sum(p.duration for p in pauses if p.long))
     talking = max(1e-6, span - sum(p.duration for p in pauses))
-    n_words = sum(1 for w in words if not _is_non_lexical(w))
+    n_words = sum(1 for w in words if not is_non_lexical(w))
     lo, hi = int(t0 / _HOP_S), int(np.ceil(t1 / _HOP_S))
     speech = _speech_mask(track.times, transcript.speech_spans or (Span(t0, t1),))
     return Voice(
@@ -114,10 +114,6 @@ def silent_frames(levels: np.ndarray) -> np.ndarray:
     return levels < floor + max(6.0, 0.25 * (top - floor))
 
 
-def _is_non_lexical(w: Word) -> bool:
-    return re.sub(r"[^\w]", "", w.text.lower()) in _NON_LEXICAL
-
-
 def _pauses(silent: np.ndarray, words: Sequence[Word], t0: float, t1: float, options: VoiceOptions) -> list[Pause]:
     out = []
     lo, hi = int(t0 / _HOP_S), min(len(silent), int(np.ceil(t1 / _HOP_S)))
@@ -148,9 +144,7 @@ def _position(words: Sequence[Word], start: float, end: float) -> str:
     after = [w for w in words if w.end > end - 0.05]
     prev = before[-1] if before else None
     nxt = after[0] if after else None
-    if (prev is not None and prev.filler and prev.filler_kind in ("um", "uh", "er", "ah", "hm")) or (
-        nxt is not None and nxt.filler and nxt.filler_kind in ("um", "uh", "er", "ah", "hm")
-    ):
+    if (prev is not None and is_non_lexical(prev)) or (nxt is not None and is_non_lexical(nxt)):
         return "filler"
     if prev is None or re.search(r"[.?!\u2026]$", prev.text):
         return "sentence"
@@ -161,7 +155,7 @@ def _position(words: Sequence[Word], start: float, end: float) -> str:
 
 def _pace_timeline(words: Sequence[Word], t0: float, t1: float, options: VoiceOptions) -> list[PaceWindow]:
     """Words per minute in windows of ``pace_window_s`` every ``pace_step_s`` over the speech."""
-    mids = np.array([(w.start + w.end) / 2 for w in words if not _is_non_lexical(w)])
+    mids = np.array([(w.start + w.end) / 2 for w in words if not is_non_lexical(w)])
     win, step = options.pace_window_s, options.pace_step_s
     if t1 - t0 <= win:
         n = len(mids)

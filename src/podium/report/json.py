@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import __version__
 from ..fillers import count as count_fillers
+from ..fillers import is_non_lexical
 from ..types import Feedback, Language, Report, Transcript, Voice
 
 __all__ = ["SCHEMA_VERSION", "from_json", "to_dict", "to_json"]
@@ -62,7 +63,7 @@ def _summary(report: Report) -> dict[str, Any]:
     words = t.words if t else ()
     fillers = count_fillers(words)
     n_fill = sum(fillers.values())
-    n_words = sum(1 for w in words if not (w.filler and w.filler_kind in ("um", "uh", "er", "ah", "hm")))
+    n_words = sum(1 for w in words if not is_non_lexical(w))
     minutes = (v.speaking_time_s / 60) if v and v.speaking_time_s else 0.0
     return {
         "duration_s": report.source.duration_s,
