@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import glob
 import os
+import uuid
 from pathlib import Path
 
 import numpy as np
@@ -64,3 +65,26 @@ def controlled(samples, tmp_path_factory):
         out[name] = podium.analyze(write_wav(d / f"{name}.wav", np.asarray(y, np.float32)))
     out["cuts"] = [c + 3 * k for k, c in enumerate(cuts)]
     return out
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """A fresh database: SQLite in a temporary folder, and a new PostgreSQL database on PODIUM_TEST_PG_URL."""
+    from sqlalchemy import create_engine, text
+
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'podium.db'}"
+        return
+    base = os.environ.get("PODIUM_TEST_PG_URL")
+    if not base:
+        if os.environ.get("CI"):
+            pytest.fail("CI runs the store tests on PostgreSQL too (.ci/run sets PODIUM_TEST_PG_URL)")
+        pytest.skip("no PostgreSQL (set PODIUM_TEST_PG_URL=postgresql://user@127.0.0.1:port/db)")
+    name = "podium_" + uuid.uuid4().hex[:10]
+    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f"create database {name}"))
+    yield base.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as c:
+        c.execute(text(f"drop database {name} with (force)"))
+    admin.dispose()

@@ -2,34 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from podium.store import Analysis, Job, Recording, User, open_store
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'podium.db'}"
-        return
-    base = os.environ.get("PODIUM_TEST_PG_URL")
-    if not base:
-        if os.environ.get("CI"):
-            pytest.fail("CI runs the store tests on PostgreSQL too (.ci/run sets PODIUM_TEST_PG_URL)")
-        pytest.skip("no PostgreSQL (set PODIUM_TEST_PG_URL=postgresql://user@127.0.0.1:port/db)")
-    name = "podium_" + uuid.uuid4().hex[:10]
-    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f"create database {name}"))
-    yield base.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as c:
-        c.execute(text(f"drop database {name} with (force)"))
-    admin.dispose()
-
 
 REPORT = {
     "schema_version": "1.3",
@@ -38,7 +14,8 @@ REPORT = {
 }
 
 
-def test_record_and_query_history(url):
+def test_record_and_query_history(db_url):
+    url = db_url
     store = open_store(url)
     a = store.record(
         path="/talks/a.mp4",

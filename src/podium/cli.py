@@ -132,6 +132,44 @@ def _parser() -> argparse.ArgumentParser:
         )
         user_cmd.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
 
+    sv = sub.add_parser(
+        "serve",
+        help="run the web app: upload rehearsals, follow analyses, read reports, see progress",
+        description="Run Podium's web app and its analysis workers. Speakers upload recordings in the browser and "
+        "see their reports and progress; coaches see their team; admins manage users. Create the first admin with "
+        "'podium user add EMAIL --role admin' (there is no default account). On 127.0.0.1 a random secret key is "
+        "made and kept in the data folder; on any other address set PODIUM_SECRET_KEY (32+ random characters) and "
+        "put the server behind HTTPS (cookies are then sent over HTTPS only).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="environment: PODIUM_DATA (data folder), PODIUM_DB (database URL), PODIUM_SECRET_KEY, "
+        "PODIUM_WORKERS, PODIUM_MAX_UPLOAD_MB; flags win.\n\n"
+        "examples:\n"
+        "  podium user add me@example.org --role admin   the first account\n"
+        "  podium serve                                  http://127.0.0.1:8000, SQLite in ~/.local/share/podium\n"
+        "  PODIUM_SECRET_KEY=... podium serve --host 0.0.0.0 --db postgresql://podium@db/podium --workers 2",
+    )
+    sv.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1: this machine only)")
+    sv.add_argument("--port", type=int, default=None, help="port (default 8000)")
+    sv.add_argument("--workers", type=int, default=None, metavar="N", help="analyses at once (default 1; 0: none here)")
+    sv.add_argument("--max-upload-mb", type=int, default=None, metavar="MB", help="largest upload (default 2048)")
+    w = sub.add_parser(
+        "worker",
+        help="work the web app's analysis queue (podium serve starts its own; add more on other machines)",
+        description="Take queued analyses from the web app's database and run them, one at a time, until stopped. "
+        "'podium serve' starts --workers of these itself; run more on other machines that share the database "
+        "(PostgreSQL) and the data folder.",
+    )
+    w.add_argument("--once", action="store_true", help="stop when the queue is empty")
+    for cmd in (sv, w):
+        cmd.add_argument(
+            "--data",
+            metavar="DIR",
+            default=None,
+            help="data folder (default $PODIUM_DATA or ~/.local/share/podium): database, uploads/, reports/",
+        )
+        cmd.add_argument("--db", metavar="URL", default=None, help="database (default: SQLite in the data folder)")
+        cmd.add_argument("--no-face", action="store_true", help="do not analyse the video of uploads")
+
     r = sub.add_parser(
         "report",
         help="redraw a report folder's page from its report.json, or print it to PDF",
@@ -261,6 +299,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "compare": _compare,
             "eval": _eval,
             "user": _user,
+            "serve": _serve,
+            "worker": _worker,
         }
         return commands[ns.command](ns)
     except PodiumError as e:
@@ -372,10 +412,39 @@ def _user(ns: argparse.Namespace) -> int:
     return 0
 
 
+def _web_settings(ns: argparse.Namespace, **flags: Any) -> Any:
+    from .web import Settings
+
+    return Settings.from_env(
+        data=Path(ns.data) if ns.data else None,
+        db=ns.db,
+        analyze_face=False if ns.no_face else None,
+        **flags,
+    )
+
+
+def _serve(ns: argparse.Namespace) -> int:
+    from .web import serve
+
+    settings = _web_settings(ns, host=ns.host, port=ns.port, workers=ns.workers, max_upload_mb=ns.max_upload_mb)
+    logging.getLogger("podium").setLevel(min(logging.getLogger("podium").getEffectiveLevel(), logging.INFO))
+    where = "this machine only" if settings.loopback else "other machines too"
+    print(f"Podium on http://{settings.host}:{settings.port} ({where}); data in {settings.data}", file=sys.stderr)
+    serve(settings)
+    return 0
+
+
+def _worker(ns: argparse.Namespace) -> int:
+    from .web.jobs import run_worker
+
+    n = run_worker(_web_settings(ns), once=ns.once)
+    print(f"{n} analyses run", file=sys.stderr)
+    return 0
+
+
 def _report(ns: argparse.Namespace) -> int:
-    from .report import from_json, render_html, to_csv
+    from .report import from_json, redraw
     from .report.pdf import print_pdf
-    from .report.playback import existing_media
 
     folder = Path(ns.dir)
     src = folder / "report.json"
@@ -385,9 +454,7 @@ def _report(ns: argparse.Namespace) -> int:
         data = from_json(src.read_text(encoding="utf-8"))
     except ValueError as e:
         raise InputError(f"{src}: {e}", src) from None
-    html = folder / "report.html"
-    html.write_text(render_html(data, existing_media(data["source"], folder)), encoding="utf-8")
-    (folder / "metrics.csv").write_text(to_csv(data), encoding="utf-8")
+    html = redraw(folder, data)
     print(f"Report: {html.resolve()}")
     if ns.pdf:
         print(f"PDF: {print_pdf(html, folder / 'report.pdf').resolve()}")

@@ -23,13 +23,14 @@ from ..errors import InputError
 from ..types import Report
 from .html import render_html
 from .json import SCHEMA_VERSION, from_json, to_dict, to_json
-from .playback import place_media
+from .playback import existing_media, place_media
 from .subtitles import cues, to_srt, to_vtt
 
 __all__ = [
     "SCHEMA_VERSION",
     "cues",
     "from_json",
+    "redraw",
     "render_html",
     "to_csv",
     "to_dict",
@@ -82,6 +83,20 @@ def write(
     for key, (name, text) in files.items():
         paths[key] = _atomic_write(out / name, text)
     return paths
+
+
+def redraw(folder: str | os.PathLike[str], data: dict[str, Any]) -> Path:
+    """Write ``data`` (report.json as a dict) over a report folder's report.json, report.html and metrics.csv.
+
+    The page plays what is in ``folder/media`` now. Returns report.html's path.
+
+    Raises:
+        InputError: the folder cannot be written.
+    """
+    out = Path(folder)
+    _atomic_write(out / "report.json", to_json(data))
+    _atomic_write(out / "metrics.csv", to_csv(data))
+    return _atomic_write(out / "report.html", render_html(data, existing_media(data["source"], out)))
 
 
 def to_csv(data: dict[str, Any]) -> str:

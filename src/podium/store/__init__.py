@@ -9,6 +9,7 @@ history queries need not parse report JSON.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from datetime import UTC, datetime
@@ -27,6 +28,7 @@ __all__ = [
     "Store",
     "Team",
     "User",
+    "analysis_row",
     "data_dir",
     "default_url",
     "open_store",
@@ -62,8 +64,13 @@ def open_store(url: str) -> Store:
 
     if url.startswith(("postgresql://", "postgres://")):  # the driver shipped with Podium is psycopg 3
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
+        with contextlib.suppress(OSError):  # a new data folder: make it (else the connection below says why not)
+            Path(url[len("sqlite:///") :].split("?")[0]).parent.mkdir(parents=True, exist_ok=True)
     try:
-        engine = create_engine(url, future=True)
+        engine = create_engine(url, **_engine_args(url))
+        if url.startswith("sqlite"):
+            _sqlite_wal(engine)
         with engine.connect():
             pass
     except (ArgumentError, OperationalError, ImportError) as e:
@@ -77,6 +84,25 @@ def open_store(url: str) -> Store:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     return Store(engine)
+
+
+def _engine_args(url: str) -> dict[str, Any]:
+    """SQLite waits for a busy database (the web app's workers write while the server reads) instead of failing."""
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True}
+
+
+def _sqlite_wal(engine: Any) -> None:
+    """Readers never wait for the writer: write-ahead logging, set on every new connection."""
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
 
 
 def _hash_password(password: str) -> str:
@@ -213,19 +239,22 @@ class Store:
                 )
             )
             if report is not None:
-                summary = report.get("summary", {})
-                scores = summary.get("scores") or {}
-                s.add(
-                    Analysis(
-                        recording_id=rec.id,
-                        created_at=now,
-                        schema_version=report.get("schema_version"),
-                        report_json=json.dumps(report),
-                        report_dir=report_dir,
-                        overall=summary.get("overall_score"),
-                        wpm=summary.get("wpm"),
-                        fillers_per_min=summary.get("fillers_per_min"),
-                        **{c: scores.get(c) for c in SCORE_COLUMNS},
-                    )
-                )
+                s.add(analysis_row(rec.id, report, report_dir, now))
             return int(rec.id)
+
+
+def analysis_row(recording_id: int, report: dict[str, Any], report_dir: str | None, now: datetime) -> Analysis:
+    """An :class:`Analysis` for ``report`` (report.json as a dict), its scores copied into columns."""
+    summary = report.get("summary", {})
+    scores = summary.get("scores") or {}
+    return Analysis(
+        recording_id=recording_id,
+        created_at=now,
+        schema_version=report.get("schema_version"),
+        report_json=json.dumps(report),
+        report_dir=report_dir,
+        overall=summary.get("overall_score"),
+        wpm=summary.get("wpm"),
+        fillers_per_min=summary.get("fillers_per_min"),
+        **{c: scores.get(c) for c in SCORE_COLUMNS},
+    )

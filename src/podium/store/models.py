@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = ["Analysis", "Base", "Job", "Recording", "Team", "User"]
@@ -39,6 +39,8 @@ class Recording(Base):
     title: Mapped[str] = mapped_column(String(500))
     duration_s: Mapped[float | None] = mapped_column(Float, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    has_video: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    size_bytes: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 class Job(Base):
@@ -50,6 +52,12 @@ class Job(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # the web app's queue (0002): who runs it, how far it got, when it last said so
+    stage: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    progress: Mapped[float | None] = mapped_column(Float, nullable=True)  # 0..1
+    worker: Mapped[str | None] = mapped_column(String(100), nullable=True)  # host:pid
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)  # e.g. why it was retried
 
 
 class Analysis(Base):

@@ -336,5 +336,11 @@
   for (const [k, val] of rows) table.append(el("tr", {}, el("th", {scope: "row", text: k}), el("td", {text: val})));
   app.append(el("section", {id: "details", "aria-label": "Details"}, el("h2", {text: "Details", style: "margin-top:0"}), table,
     el("p", {class: "muted small", text: "Also in this folder: report.json (everything above, versioned), metrics.csv, transcript.srt and transcript.vtt."})));
+  // report.html#t=12.5 opens at that moment (the web app links its moments so)
+  const deep = /^#t=([0-9.]+)$/.exec(window.location.hash);
+  if (deep) {
+    const go = () => seek(Number(deep[1]), false);
+    if (player.readyState >= 1) go(); else player.addEventListener("loadedmetadata", go, {once: true});
+  }
   document.documentElement.setAttribute("data-ready", "1");
 })();

@@ -1,0 +1,95 @@
+"""Sign in and out. Failed sign-ins are limited per address and per email (see auth.RateLimiter)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from .auth import SESSION_COOKIE, RateLimiter, Signer
+from .views import NotSignedIn, Problem, check_csrf, current_account, render, settings_of, store_of
+
+router = APIRouter()
+
+
+def _safe_next(target: str) -> str:
+    """Only a path on this site (no //host, no scheme): never an open redirect."""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/recordings"
+
+
+@router.get("/")
+def home(request: Request) -> Response:
+    return RedirectResponse("/recordings", status_code=303)
+
+
+@router.get("/login")
+@router.get("/login.json")
+def login_page(request: Request, next: str = "/recordings") -> Response:
+    """The sign-in form; ``/login.json`` gives a script its CSRF token (and the cookie it pairs with)."""
+    from .views import csrf_token
+
+    try:
+        current_account(request)
+        if not request.url.path.endswith(".json"):
+            return RedirectResponse(_safe_next(next), status_code=303)
+    except NotSignedIn:
+        pass
+    return render(
+        request, "login.html", {"next": _safe_next(next), "error": "", "csrf_token": csrf_token(request)}, None
+    )
+
+
+@router.post("/login", dependencies=[Depends(check_csrf)])
+def login(
+    request: Request,
+    email: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/recordings",
+) -> Response:
+    from sqlalchemy import select
+
+    from ..store import User
+
+    limiter: RateLimiter = request.app.state.limiter
+    email = email.strip().lower()
+    keys = (f"ip:{request.client.host if request.client else '?'}", f"email:{email}")
+    wait = limiter.wait_s(*keys)
+    if wait > 0:
+        minutes = max(1, round(wait / 60))
+        raise Problem(
+            429,
+            f"Too many failed sign-ins. Try again in {minutes} minute{'s' * (minutes != 1)}.",
+            {"Retry-After": str(int(wait) + 1)},
+        )
+    store = store_of(request)
+    if not email or not password or not store.check_password(email, password):
+        limiter.failed(*keys)
+        data = {"next": _safe_next(next), "error": "That email and password do not match an account.", "csrf_token": ""}
+        return render(request, "login.html", data, None, status=401)
+    limiter.succeeded(*keys)
+    with store.session() as s:
+        user = s.scalar(select(User).where(User.email == email))
+        assert user is not None and user.password_hash
+        token = Signer(settings_of(request).secret_key).session(user.id, user.password_hash)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    settings = settings_of(request)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=settings.session_days * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookies_secure,
+        path="/",
+    )
+    return response
+
+
+@router.post("/logout", dependencies=[Depends(check_csrf)])
+def logout(request: Request) -> Response:
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response

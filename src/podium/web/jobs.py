@@ -1,0 +1,370 @@
+"""The job queue: rows in the database, worked by separate processes.
+
+A job is ``queued`` -> ``running`` -> ``done`` | ``failed``. Workers claim the
+oldest queued job with a conditional UPDATE (only one worker can win it, on
+SQLite and PostgreSQL alike), report their stage and progress, and keep a
+heartbeat. An analysis runs in a worker process, never in the server, so a
+crash in one (a killed process, memory exhausted) cannot take the server down:
+the server's supervisor sees the worker exit, puts the job back in the queue
+(or, after ``max_attempts``, fails it with the reason) and starts a new worker.
+A server that restarts does the same for jobs whose worker is gone, and any
+job whose heartbeat stops for ``STALE_S`` (a worker on another machine that
+died) goes the same way. Nothing is lost and nothing stays "running".
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError, PodiumError
+from ..store import Job, Recording, Store, analysis_row
+from .settings import Settings
+
+__all__ = ["STALE_S", "Claim", "Supervisor", "claim", "enqueue_retry", "release", "run_worker", "worker_name"]
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_S = 5.0
+STALE_S = 120.0  # no heartbeat for this long: the worker is gone
+STAGE_WEIGHTS = {"media": 0.05, "speech": 0.75, "voice": 0.05, "face": 0.1, "coach": 0.05}  # rough shares of time
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def worker_name(pid: int | None = None) -> str:
+    """``host:pid``: where a job runs, enough to tell whether its process is alive."""
+    return f"{socket.gethostname()}:{pid or os.getpid()}"
+
+
+@dataclass(frozen=True)
+class Claim:
+    job_id: int
+    recording_id: int
+    path: str
+    title: str
+    attempt: int
+
+
+def claim(store: Store, worker: str) -> Claim | None:
+    """Take the oldest queued job for ``worker``; None when the queue is empty."""
+    from sqlalchemy import select, update
+
+    for _ in range(5):  # another worker may win the race for the same row; then try the next
+        with store.session.begin() as s:
+            job = s.scalar(select(Job).where(Job.status == "queued").order_by(Job.id).limit(1))
+            if job is None:
+                return None
+            now, attempt = _now(), job.attempts + 1
+            won: Any = s.execute(
+                update(Job)
+                .where(Job.id == job.id, Job.status == "queued")
+                .values(
+                    status="running",
+                    worker=worker,
+                    attempts=Job.attempts + 1,
+                    stage="waiting",
+                    progress=0.0,
+                    heartbeat_at=now,
+                    updated_at=now,
+                )
+            )
+            if won.rowcount:
+                rec = s.get(Recording, job.recording_id)
+                assert rec is not None
+                return Claim(job.id, rec.id, rec.path, rec.title, attempt)
+    return None
+
+
+def _set(store: Store, job_id: int, worker: str | None = None, **values: Any) -> bool:
+    """Update a job (only while ``worker`` holds it, when given); False when it no longer does."""
+    from sqlalchemy import update
+
+    cond = [Job.id == job_id]
+    if worker is not None:
+        cond += [Job.worker == worker, Job.status == "running"]
+    with store.session.begin() as s:
+        result: Any = s.execute(update(Job).where(*cond).values(updated_at=_now(), **values))
+        return bool(result.rowcount)
+
+
+def release(store: Store, worker: str, reason: str, max_attempts: int, *, count: bool = True) -> int:
+    """Jobs ``worker`` was running go back to the queue, or fail with ``reason`` after ``max_attempts``.
+
+    ``count=False``: the attempt does not count (the worker was stopped on purpose). Returns how many jobs.
+    """
+    from sqlalchemy import select
+
+    with store.session.begin() as s:
+        jobs = list(s.scalars(select(Job).where(Job.status == "running", Job.worker == worker)))
+        for job in jobs:
+            if not count:
+                job.attempts = max(0, job.attempts - 1)
+            if not count or job.attempts < max_attempts:
+                job.status, job.note = "queued", f"run again: {reason}"
+            else:
+                job.status, job.error = "failed", f"{reason} (tried {job.attempts} times)"
+            job.worker, job.stage, job.progress, job.updated_at = None, None, None, _now()
+        return len(jobs)
+
+
+def recover(store: Store, max_attempts: int, *, stale_s: float = STALE_S) -> int:
+    """At start-up and now and then: free jobs whose worker is gone (dead on this host, or silent elsewhere)."""
+    from sqlalchemy import select
+
+    host = socket.gethostname()
+    with store.session() as s:
+        running = [(j.worker or "", j.heartbeat_at) for j in s.scalars(select(Job).where(Job.status == "running"))]
+    freed = 0
+    for worker, beat in set(running):
+        name, _, pid = worker.rpartition(":")
+        if name == host and pid.isdigit() and not _alive(int(pid)):
+            freed += release(store, worker, "its analysis process had stopped (server restart or crash)", max_attempts)
+        elif beat is None or _aware(beat) < _now() - timedelta(seconds=stale_s):
+            freed += release(store, worker, f"no word from its worker for {stale_s:.0f} s", max_attempts)
+    return freed
+
+
+def enqueue_retry(store: Store, job_id: int) -> None:
+    """A failed job goes back to the queue with a fresh set of attempts."""
+    _set(store, job_id, status="queued", error=None, attempts=0, stage=None, progress=None, note="retried")
+
+
+def _aware(t: datetime) -> datetime:
+    return t if t.tzinfo else t.replace(tzinfo=UTC)  # SQLite hands back naive datetimes
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # a zombie (exited, not yet reaped by its parent) is not alive
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def _orphaned() -> bool:
+    """A worker the server started outlives it only until it notices (PODIUM_WORKER_PARENT is the server's pid)."""
+    parent = os.environ.get("PODIUM_WORKER_PARENT", "")
+    return parent.isdigit() and os.getppid() != int(parent)
+
+
+class _Stop(BaseException):
+    """SIGTERM in a worker: put the job back and leave."""
+
+
+def run_worker(settings: Settings, *, once: bool = False, idle_s: float = 1.0) -> int:
+    """Work the queue until SIGTERM (or, with ``once``, until it is empty). Returns the number of jobs run."""
+    from ..store import open_store
+
+    store = open_store(settings.db_url)
+    me = worker_name()
+
+    def stop(_signum: int, _frame: Any) -> None:
+        raise _Stop
+
+    before = signal.signal(signal.SIGTERM, stop), signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # (Ctrl-C reaches the server, which stops its workers with SIGTERM)
+    ran = 0
+    log.info("worker %s: waiting for jobs", me)
+    try:
+        while True:
+            if _orphaned():
+                break
+            job = claim(store, me)
+            if job is None:
+                if once:
+                    break
+                time.sleep(idle_s)
+                continue
+            ran += 1
+            _work(store, settings, me, job)
+    except _Stop:
+        release(store, me, "the worker was stopped", settings.max_attempts, count=False)
+    finally:
+        store.close()
+        signal.signal(signal.SIGTERM, before[0])
+        signal.signal(signal.SIGINT, before[1])
+    return ran
+
+
+def _work(store: Store, settings: Settings, me: str, job: Claim) -> None:
+    from .. import analyze, write_report
+    from ..options import AnalysisOptions, MediaOptions
+    from ..report import redraw, to_dict
+
+    beat = _Heartbeat(store, job.job_id, me)
+    tmp = settings.reports / f".partial-{job.recording_id}-{uuid.uuid4().hex[:8]}"
+    try:
+        # the report names the recording by the title the speaker gave it, not by its generated file name
+        if not Path(job.path).is_file():
+            raise InputError(f"{job.title}: the uploaded recording is no longer on the server (no such file)")
+        named = tmp / "in" / _file_name(job.title, Path(job.path).suffix)
+        named.parent.mkdir(parents=True)
+        try:
+            os.link(job.path, named)
+        except OSError:
+            shutil.copyfile(job.path, named)
+        options = AnalysisOptions(
+            media=MediaOptions(max_duration_s=settings.max_duration_s), analyze_face=settings.analyze_face
+        )
+        report = analyze(named, options, progress=beat.progress)
+        beat.progress("report", 0, 1)
+        out = tmp / "report"
+        write_report(report, out)
+        shutil.rmtree(named.parent)
+        data = to_dict(report)
+        data["source"]["path"] = named.name  # no server paths in what users download
+        redraw(out, data)
+        final = settings.reports / f"{job.recording_id}-{uuid.uuid4().hex[:12]}"
+        os.replace(out, final)
+        _finish(store, me, job, data, final)
+    except PodiumError as e:
+        _set(store, job.job_id, me, status="failed", error=" ".join(str(e).split()), stage=None)
+    except Exception as e:  # a bug in a stage: the job fails with what happened, the worker lives on
+        log.exception("job %s failed", job.job_id)
+        _set(store, job.job_id, me, status="failed", error=f"internal error: {type(e).__name__}: {e}", stage=None)
+    finally:
+        beat.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _file_name(title: str, suffix: str) -> str:
+    stem = re.sub(r"[^\w.() -]", "_", Path(title).stem).strip(" .") or "recording"
+    return stem[:100] + suffix
+
+
+def _finish(store: Store, me: str, job: Claim, data: dict[str, Any], folder: Path) -> None:
+    with store.session.begin() as s:
+        j = s.get(Job, job.job_id)
+        if j is None or j.worker != me or j.status != "running":
+            shutil.rmtree(folder, ignore_errors=True)  # taken from us meanwhile (stale): its new run will write
+            return
+        s.add(analysis_row(job.recording_id, data, str(folder), _now()))
+        rec = s.get(Recording, job.recording_id)
+        if rec is not None:
+            rec.duration_s = data["source"].get("duration_s")
+        j.status, j.stage, j.progress, j.error, j.updated_at = "done", None, 1.0, None, _now()
+
+
+class _Heartbeat:
+    """Stage and progress to the job row at most once a second, and a heartbeat every HEARTBEAT_S."""
+
+    def __init__(self, store: Store, job_id: int, worker: str) -> None:
+        self.store, self.job_id, self.worker = store, job_id, worker
+        self.last = 0.0
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._beat, daemon=True)
+        self.thread.start()
+
+    def progress(self, stage: str, done: float, total: float) -> None:
+        now = time.monotonic()
+        if now - self.last < 1.0 and done < total:
+            return
+        self.last = now
+        before = sum(w for s, w in STAGE_WEIGHTS.items() if list(STAGE_WEIGHTS).index(s) < _index(stage))
+        share = STAGE_WEIGHTS.get(stage, 0.0) * (done / total if total else 0.0)
+        _set(self.store, self.job_id, self.worker, stage=stage, progress=min(0.99, before + share), heartbeat_at=_now())
+
+    def _beat(self) -> None:
+        while not self.done.wait(HEARTBEAT_S):
+            if _orphaned():  # the server that started us is gone: give the job back, as on SIGTERM
+                os.kill(os.getpid(), signal.SIGTERM)
+            try:
+                _set(self.store, self.job_id, self.worker, heartbeat_at=_now())
+            except Exception:  # the database is busy or gone for a moment: the next beat will do
+                log.debug("heartbeat failed", exc_info=True)
+
+    def stop(self) -> None:
+        self.done.set()
+        self.thread.join(timeout=5)
+
+
+def _index(stage: str) -> int:
+    names = list(STAGE_WEIGHTS)
+    return names.index(stage) if stage in names else len(names)
+
+
+class Supervisor:
+    """Keeps ``settings.workers`` worker processes alive next to the server and frees the jobs of any that die."""
+
+    def __init__(self, settings: Settings, store: Store) -> None:
+        self.settings, self.store = settings, store
+        self.procs: list[subprocess.Popen[bytes]] = []
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._watch, name="podium-supervisor", daemon=True)
+
+    def start(self) -> None:
+        freed = recover(self.store, self.settings.max_attempts)
+        if freed:
+            log.warning("%d job(s) left running by a previous server went back to the queue or failed", freed)
+        self.procs = [self._spawn() for _ in range(self.settings.workers)]
+        self.thread.start()
+
+    def pids(self) -> list[int]:
+        return [p.pid for p in self.procs if p.poll() is None]
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
+        env = dict(os.environ, PODIUM_DB=self.settings.db_url, PODIUM_DATA=str(self.settings.data))
+        env["PODIUM_SECRET_KEY"] = ""  # workers never need it
+        env["PODIUM_WORKER_PARENT"] = str(os.getpid())
+        args = [sys.executable, "-m", "podium", "worker"] + ([] if self.settings.analyze_face else ["--no-face"])
+        return subprocess.Popen(args, env=env, stdin=subprocess.DEVNULL, start_new_session=True)
+
+    def _watch(self) -> None:
+        last_sweep = time.monotonic()
+        while not self.stopping.wait(1.0):
+            for i, p in enumerate(self.procs):
+                code = p.poll()
+                if code is None or self.stopping.is_set():
+                    continue
+                why = f"signal {-code}" if code < 0 else f"exit code {code}"
+                reason = f"the analysis process stopped unexpectedly ({why}: killed, or out of memory)"
+                try:
+                    n = release(self.store, worker_name(p.pid), reason, self.settings.max_attempts)
+                except Exception:
+                    log.exception("could not free the jobs of worker %s", p.pid)
+                    continue  # try again next second, before starting its replacement
+                log.warning("worker %s stopped (%s); %d job(s) freed; starting another", p.pid, why, n)
+                self.procs[i] = self._spawn()
+            if time.monotonic() - last_sweep > 30:
+                last_sweep = time.monotonic()
+                try:
+                    recover(self.store, self.settings.max_attempts)
+                except Exception:
+                    log.exception("recovering stale jobs failed")
+
+    def stop(self, timeout: float = 20.0) -> None:
+        """SIGTERM every worker (each puts its job back in the queue), then SIGKILL what is left."""
+        self.stopping.set()
+        for p in self.procs:
+            if p.poll() is None:
+                p.terminate()
+        end = time.monotonic() + timeout
+        for p in self.procs:
+            try:
+                p.wait(max(0.1, end - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+                release(self.store, worker_name(p.pid), "the worker did not stop in time", self.settings.max_attempts)

@@ -1,0 +1,253 @@
+"""People: a speaker's history across rehearsals, a coach's team, an admin's users and teams."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from ..errors import ParameterError
+from ..store import ROLES, SCORE_COLUMNS, Analysis, Job, Recording, Team, User
+from .auth import Account, visible_owner_ids
+from .views import CurrentAccount, Problem, check_csrf, not_found, render, store_of
+
+router = APIRouter()
+
+METRICS = ("overall", *SCORE_COLUMNS, "wpm", "fillers_per_min")
+_LABELS = {"overall": "Overall score", "wpm": "Pace (words per minute)", "fillers_per_min": "Fillers per minute"}
+
+
+def history(s: Any, owner_id: int) -> list[dict[str, Any]]:
+    """Every analysed rehearsal of ``owner_id``, oldest first, with its scores."""
+    from sqlalchemy import select
+
+    q = (
+        select(Recording, Analysis)
+        .join(Job, Job.recording_id == Recording.id)
+        .join(Analysis, Analysis.recording_id == Recording.id)
+        .where(Recording.owner_id == owner_id, Job.status == "done")
+        .order_by(Analysis.created_at, Analysis.id)
+    )
+    seen: dict[int, dict[str, Any]] = {}
+    for rec, a in s.execute(q).all():  # the latest analysis of each recording
+        seen[rec.id] = {
+            "id": rec.id,
+            "url": f"/recordings/{rec.id}",
+            "title": rec.title,
+            "date": a.created_at,
+            **{m: getattr(a, m) for m in METRICS},
+        }
+    return sorted(seen.values(), key=lambda r: (r["date"], r["id"]))
+
+
+def trends(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per metric: its values in order, first and latest, and an SVG line chart."""
+    out = []
+    for m in METRICS:
+        values = [r[m] for r in rows]
+        known = [v for v in values if v is not None]
+        if not known:
+            continue
+        scale = (0.0, 100.0) if m not in ("wpm", "fillers_per_min") else (0.0, max(known) * 1.2 or 1.0)
+        out.append(
+            {
+                "metric": m,
+                "label": _LABELS.get(m, m.replace("_", " ").capitalize()),
+                "values": values,
+                "first": known[0],
+                "latest": known[-1],
+                "change": round(known[-1] - known[0], 1) if len(known) > 1 else None,
+                "svg": chart(values, [_short(r["date"]) for r in rows], *scale),
+            }
+        )
+    return out
+
+
+def _short(t: Any) -> str:
+    return t.strftime("%d %b") if isinstance(t, datetime) else str(t)[:10]
+
+
+def chart(values: list[Any], labels: list[str], lo: float, hi: float) -> str:
+    """A small line chart, as SVG with presentation attributes only (the app's CSP allows no inline style)."""
+    w, h, pad = 320, 120, 28
+    pts = [(i, float(v)) for i, v in enumerate(values) if v is not None]
+    n = max(1, len(values) - 1)
+    span = (hi - lo) or 1.0
+
+    def xy(i: int, v: float) -> tuple[float, float]:
+        return pad + (w - 2 * pad) * (i / n if len(values) > 1 else 0.5), h - pad - (h - 2 * pad) * (v - lo) / span
+
+    parts = [f"<svg viewBox='0 0 {w} {h}' width='{w}' height='{h}' role='img' class='chart'>"]
+    parts.append(
+        f"<rect x='{pad}' y='{pad}' width='{w - 2 * pad}' height='{h - 2 * pad}' fill='#fafbfd' stroke='#dde'/>"
+    )
+    for v in (lo, hi):
+        y = xy(0, v)[1]
+        parts.append(f"<text x='{pad - 4}' y='{y + 4:.0f}' text-anchor='end' font-size='10' fill='#667'>{v:.0f}</text>")
+    if len(pts) > 1:
+        path = " L".join(f"{x:.1f} {y:.1f}" for x, y in (xy(i, v) for i, v in pts))
+        parts.append(f"<path d='M{path}' fill='none' stroke='#3457d5' stroke-width='2'/>")
+    for i, v in pts:
+        x, y = xy(i, v)
+        parts.append(
+            f"<circle cx='{x:.1f}' cy='{y:.1f}' r='3.5' fill='#3457d5'><title>{labels[i]}: {v:g}</title></circle>"
+        )
+    for i in sorted({0, len(labels) - 1}):
+        x = xy(i, lo)[0]
+        parts.append(
+            f"<text x='{x:.0f}' y='{h - 8}' text-anchor='middle' font-size='10' fill='#667'>{labels[i]}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _speaker(s: Any, account: Account, user_id: int) -> User:
+    owners = visible_owner_ids(s, account)
+    user = s.get(User, user_id)
+    if user is None or (owners is not None and user_id not in owners):
+        raise not_found()
+    return user
+
+
+@router.get("/history")
+@router.get("/history.json")
+def my_history(request: Request, account: CurrentAccount) -> Response:
+    return _history_page(request, account, account.id)
+
+
+@router.get("/speakers/{user_id:int}/history")
+@router.get("/speakers/{user_id:int}/history.json")
+def speaker_history(request: Request, user_id: int, account: CurrentAccount) -> Response:
+    return _history_page(request, account, user_id)
+
+
+def _history_page(request: Request, account: Account, user_id: int) -> Response:
+    with store_of(request).session() as s:
+        user = _speaker(s, account, user_id)
+        rows = history(s, user_id)
+        name = user.name
+    data: dict[str, Any] = {"speaker": {"id": user_id, "name": name}, "rehearsals": rows, "trends": trends(rows)}
+    if request.url.path.endswith(".json"):
+        data["trends"] = [{k: v for k, v in t.items() if k != "svg"} for t in data["trends"]]
+    return render(request, "history.html", data, account)
+
+
+@router.get("/team")
+@router.get("/team.json")
+def team(request: Request, account: CurrentAccount) -> Response:
+    """A coach's team (an admin: every team): each speaker's rehearsals, latest score and change since the first."""
+    from sqlalchemy import select
+
+    if account.role == "speaker":
+        raise not_found()
+    with store_of(request).session() as s:
+        q = select(User).order_by(User.name)
+        if account.role == "coach":
+            if account.team_id is None:
+                raise Problem(404, "You are a coach without a team; ask an admin to put you in one.")
+            q = q.where(User.team_id == account.team_id)
+        teams = {t.id: t.name for t in s.scalars(select(Team))}
+        members = []
+        for u in s.scalars(q):
+            rows = history(s, u.id)
+            overall = [r["overall"] for r in rows if r["overall"] is not None]
+            members.append(
+                {
+                    "id": u.id,
+                    "name": u.name,
+                    "role": u.role,
+                    "team": teams.get(u.team_id) if u.team_id else None,
+                    "rehearsals": len(rows),
+                    "last": rows[-1]["date"] if rows else None,
+                    "latest_overall": overall[-1] if overall else None,
+                    "change": round(overall[-1] - overall[0], 1) if len(overall) > 1 else None,
+                    "history_url": f"/speakers/{u.id}/history",
+                    "svg": chart([r["overall"] for r in rows], [_short(r["date"]) for r in rows], 0, 100)
+                    if len(rows) > 1
+                    else "",
+                }
+            )
+    data: dict[str, Any] = {"team": account.team if account.role == "coach" else "all teams", "members": members}
+    if request.url.path.endswith(".json"):
+        data["members"] = [{k: v for k, v in m.items() if k != "svg"} for m in members]
+    return render(request, "team.html", data, account)
+
+
+def _admin(account: Account) -> None:
+    if account.role != "admin":
+        raise not_found()
+
+
+@router.get("/admin/users")
+@router.get("/admin/users.json")
+def users(request: Request, account: CurrentAccount) -> Response:
+    from sqlalchemy import select
+
+    _admin(account)
+    with store_of(request).session() as s:
+        teams = {t.id: t.name for t in s.scalars(select(Team))}
+        rows = [
+            {
+                "id": u.id,
+                "name": u.name,
+                "email": u.email,
+                "role": u.role,
+                "team": teams.get(u.team_id) if u.team_id else None,
+                "can_sign_in": bool(u.password_hash),
+            }
+            for u in s.scalars(select(User).order_by(User.id))
+        ]
+    return render(request, "admin.html", {"users": rows, "teams": sorted(teams.values()), "roles": ROLES}, account)
+
+
+@router.post("/admin/users", dependencies=[Depends(check_csrf)])
+def add_user(
+    request: Request,
+    account: CurrentAccount,
+    email: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    name: Annotated[str, Form()] = "",
+    role: Annotated[str, Form()] = "speaker",
+    team: Annotated[str, Form()] = "",
+) -> Response:
+    """A new account (an admin chooses its first password; the user changes it with ``podium user passwd``)."""
+    _admin(account)
+    try:
+        store_of(request).add_user(email, name.strip(), role, password, team.strip())
+    except ParameterError as e:
+        raise Problem(400, str(e)) from None
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/admin/users/{user_id:int}", dependencies=[Depends(check_csrf)])
+def change_user(
+    request: Request,
+    user_id: int,
+    account: CurrentAccount,
+    role: Annotated[str, Form()],
+    team: Annotated[str, Form()] = "",
+) -> Response:
+    """Change a user's role and team (a new team name creates the team; empty: no team)."""
+    from sqlalchemy import select
+
+    _admin(account)
+    if role not in ROLES:
+        raise Problem(400, f"role={role!r}: must be one of {', '.join(ROLES)}")
+    with store_of(request).session.begin() as s:
+        user = s.get(User, user_id)
+        if user is None:
+            raise not_found()
+        if user.id == account.id and role != "admin":
+            raise Problem(400, "You cannot take your own admin role away (another admin can).")
+        team_id = None
+        if team.strip():
+            t = s.scalar(select(Team).where(Team.name == team.strip()))
+            if t is None:
+                t = Team(name=team.strip())
+                s.add(t)
+                s.flush()
+            team_id = t.id
+        user.role, user.team_id = role, team_id
+    return RedirectResponse("/admin/users", status_code=303)

@@ -1,0 +1,326 @@
+"""Recordings: upload, list, status, retry, delete, and the report with its media.
+
+Uploads stream to a temporary file under ``uploads/`` (never the whole file in
+memory), stop at the size limit, and are decoded before they are kept: the
+extension and the browser's content type are not trusted. The file is kept
+under a generated name; the name the user gave is only a title. Nothing of a
+refused upload stays on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
+
+from ..errors import InputError
+from ..store import Analysis, Job, Recording, User
+from .auth import Account, visible_owner_ids
+from .jobs import enqueue_retry
+from .views import CurrentAccount, Problem, check_csrf, not_found, render, settings_of, store_of
+
+router = APIRouter()
+
+SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi", ".mpg", ".mpeg", ".wav", ".flac", ".mp3", ".m4a", ".ogg"}
+_FORMATS = {"mp4": ".mp4", "mov": ".mov", "matroska": ".mkv", "webm": ".webm", "wav": ".wav", "flac": ".flac"}
+_FORMATS |= {"mp3": ".mp3", "ogg": ".ogg", "avi": ".avi", "mpeg": ".mpg", "mpegts": ".mpg"}
+CHUNK = 1 << 20
+
+
+def title_from(filename: str) -> str:
+    """A display title from what the browser called the file: its last path part, printable, at most 200 chars."""
+    name = re.split(r"[\\/]", unquote(filename))[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip().lstrip(".")
+    return name[:200] or "recording"
+
+
+def _suffix(title: str, container: str) -> str:
+    """The stored file's extension: the user's when it names a format we read, else the decoded container's."""
+    own = Path(title).suffix.lower()
+    if own in SUFFIXES:
+        return own
+    for name in container.split(","):
+        if name in _FORMATS:
+            return _FORMATS[name]
+    return ".media"
+
+
+@router.post("/recordings", dependencies=[Depends(check_csrf)])
+async def upload(request: Request, account: CurrentAccount) -> Response:
+    """The request body is the recording (``X-Filename``: its name). 201 with the new recording's URL.
+
+    An API route: its errors are JSON (``{"error": ...}``) whatever the client accepts.
+    """
+    try:
+        return await _upload(request, account)
+    except Problem as e:
+        return JSONResponse({"error": e.message, "status": e.status}, status_code=e.status, headers=e.headers)
+
+
+async def _upload(request: Request, account: Account) -> Response:
+    settings = settings_of(request)
+    limit = settings.max_upload_mb * 1024 * 1024
+    title = title_from(request.headers.get("x-filename", ""))
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise _too_big(title, settings.max_upload_mb)
+    tmp = settings.uploads / f".upload-{uuid.uuid4().hex}"
+    try:
+        digest, size = await _receive(request, tmp, limit, title, settings.max_upload_mb)
+        if size == 0:
+            raise Problem(400, f"“{title}” is empty (0 bytes): nothing was uploaded.")
+        info = await run_in_threadpool(_check_media, tmp, title, settings.max_duration_s, settings.analyze_face)
+        final = settings.uploads / f"{uuid.uuid4().hex}{_suffix(title, info.container)}"
+        os.replace(tmp, final)
+    finally:
+        tmp.unlink(missing_ok=True)
+    try:
+        rec_id = await run_in_threadpool(_add, request, account, final, digest, title, info, size)
+    except BaseException:
+        final.unlink(missing_ok=True)
+        raise
+    return JSONResponse({"id": rec_id, "url": f"/recordings/{rec_id}", "title": title}, status_code=201)
+
+
+def _too_big(title: str, max_mb: int) -> Problem:
+    return Problem(413, f"“{title}” is larger than the {max_mb} MB this server accepts.")
+
+
+async def _receive(request: Request, tmp: Path, limit: int, title: str, max_mb: int) -> tuple[str, int]:
+    h = hashlib.sha256()
+    size = 0
+    try:
+        with open(tmp, "wb") as fh:
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise _too_big(title, max_mb)
+                h.update(chunk)
+                fh.write(chunk)
+    except ClientDisconnect:
+        raise Problem(400, "The upload was interrupted; nothing was kept.") from None
+    return h.hexdigest(), size
+
+
+def _check_media(path: Path, title: str, max_duration_s: float, face: bool) -> Any:
+    """Decode the whole audio once: a renamed text file, a truncated or overlong recording is refused here."""
+    from .. import media
+    from ..options import MediaOptions
+
+    try:
+        rec = media.load(path, MediaOptions(max_duration_s=max_duration_s))
+    except InputError as e:
+        reason = str(e).split(": ", 1)[-1]
+        raise Problem(415, f"“{title}” cannot be used: {reason}") from None
+    info = rec.info
+    if not info.has_audio and not (info.has_video and face):
+        raise Problem(415, f"“{title}” has no audio stream, so there is no speech to analyse.")
+    return info
+
+
+def _add(request: Request, account: Account, path: Path, digest: str, title: str, info: Any, size: int) -> int:
+    now = datetime.now(UTC)
+    with store_of(request).session.begin() as s:
+        rec = Recording(
+            owner_id=account.id,
+            path=str(path),
+            sha256=digest,
+            title=title,
+            duration_s=info.duration_s,
+            created_at=now,
+            has_video=info.has_video,
+            size_bytes=size,
+        )
+        s.add(rec)
+        s.flush()
+        s.add(Job(recording_id=rec.id, status="queued", attempts=0, created_at=now, updated_at=now))
+        return int(rec.id)
+
+
+def _rows(s: Any, account: Account, *, rec_id: int | None = None, owner_id: int | None = None) -> list[dict[str, Any]]:
+    """Recordings ``account`` may see (newest first), each with its job and latest analysis."""
+    from sqlalchemy import func, select
+
+    latest = (
+        select(Analysis.recording_id, func.max(Analysis.id).label("aid")).group_by(Analysis.recording_id).subquery()
+    )
+    q = (
+        select(Recording, Job, Analysis, User)
+        .join(Job, Job.recording_id == Recording.id)
+        .join(User, User.id == Recording.owner_id)
+        .outerjoin(latest, latest.c.recording_id == Recording.id)
+        .outerjoin(Analysis, Analysis.id == latest.c.aid)
+        .order_by(Recording.id.desc())
+    )
+    owners = visible_owner_ids(s, account)
+    if owners is not None:
+        q = q.where(Recording.owner_id.in_(owners))
+    if rec_id is not None:
+        q = q.where(Recording.id == rec_id)
+    if owner_id is not None:
+        q = q.where(Recording.owner_id == owner_id)
+    return [_public(r, j, a, u) for r, j, a, u in s.execute(q.limit(1000)).all()]
+
+
+def _public(rec: Recording, job: Job, analysis: Analysis | None, owner: User) -> dict[str, Any]:
+    from ..store import SCORE_COLUMNS
+
+    done = analysis is not None and job.status == "done"
+    return {
+        "id": rec.id,
+        "url": f"/recordings/{rec.id}",
+        "title": rec.title,
+        "owner": {"id": owner.id, "name": owner.name},
+        "created_at": rec.created_at,
+        "duration_s": rec.duration_s,
+        "has_video": rec.has_video,
+        "status": job.status,
+        "stage": job.stage,
+        "progress": job.progress,
+        "attempts": job.attempts,
+        "error": job.error,
+        "note": job.note,
+        "report_url": f"/recordings/{rec.id}/report/" if done else None,
+        "overall": analysis.overall if done and analysis else None,
+        "wpm": analysis.wpm if done and analysis else None,
+        "fillers_per_min": analysis.fillers_per_min if done and analysis else None,
+        "scores": {c: getattr(analysis, c) for c in SCORE_COLUMNS} if done and analysis else None,
+    }
+
+
+def _one(request: Request, account: Account, rec_id: int) -> dict[str, Any]:
+    with store_of(request).session() as s:
+        rows = _rows(s, account, rec_id=rec_id)
+    if not rows:
+        raise not_found()
+    return rows[0]
+
+
+@router.get("/recordings")
+@router.get("/recordings.json")
+def list_recordings(request: Request, account: CurrentAccount) -> Response:
+    with store_of(request).session() as s:
+        rows = _rows(s, account)
+    settings = settings_of(request)
+    return render(request, "recordings.html", {"recordings": rows, "max_upload_mb": settings.max_upload_mb}, account)
+
+
+@router.get("/recordings/{rec_id:int}")
+@router.get("/recordings/{rec_id:int}.json")
+def show_recording(request: Request, rec_id: int, account: CurrentAccount) -> Response:
+    row = _one(request, account, rec_id)
+    row["feedback"] = _feedback(request, rec_id) if row["report_url"] else None
+    return render(request, "recording.html", {"recording": row}, account)
+
+
+def _feedback(request: Request, rec_id: int) -> dict[str, Any] | None:
+    """The report's coaching part (scores with their evidence, tips), for the status page and its JSON."""
+    import json
+
+    from sqlalchemy import select
+
+    with store_of(request).session() as s:
+        a = s.scalar(select(Analysis).where(Analysis.recording_id == rec_id).order_by(Analysis.id.desc()).limit(1))
+        if a is None:
+            return None
+        data = json.loads(a.report_json)
+    fb = data.get("feedback") or {}
+    keys = ("dimensions", "priorities", "strengths", "moments")
+    return {"summary": data.get("summary", {}), **{k: fb.get(k, []) for k in keys}}
+
+
+def _owned(request: Request, account: Account, rec_id: int) -> dict[str, Any]:
+    """A recording its owner (or an admin) may change; coaches may look but not change."""
+    row = _one(request, account, rec_id)
+    if account.role != "admin" and row["owner"]["id"] != account.id:
+        raise Problem(403, "Only the speaker who uploaded this recording (or an admin) can change it.")
+    return row
+
+
+@router.post("/recordings/{rec_id:int}/retry", dependencies=[Depends(check_csrf)])
+def retry(request: Request, rec_id: int, account: CurrentAccount) -> Response:
+    row = _owned(request, account, rec_id)
+    if row["status"] != "failed":
+        raise Problem(409, f"Only a failed analysis can be retried; this one is {row['status']}.")
+    with store_of(request).session() as s:
+        job = s.query(Job).filter(Job.recording_id == rec_id).one()
+        job_id = job.id
+    enqueue_retry(store_of(request), job_id)
+    return _after(request, rec_id)
+
+
+@router.post("/recordings/{rec_id:int}/delete", dependencies=[Depends(check_csrf)])
+def delete(request: Request, rec_id: int, account: CurrentAccount) -> Response:
+    """The recording, its analyses and report folders, gone from disk and database."""
+    row = _owned(request, account, rec_id)
+    if row["status"] == "running":
+        raise Problem(409, "This recording is being analysed; delete it when the analysis has finished.")
+    settings = settings_of(request)
+    with store_of(request).session.begin() as s:
+        rec = s.get(Recording, rec_id)
+        assert rec is not None
+        folders = [a.report_dir for a in s.query(Analysis).filter(Analysis.recording_id == rec_id)]
+        s.query(Analysis).filter(Analysis.recording_id == rec_id).delete()
+        s.query(Job).filter(Job.recording_id == rec_id).delete()
+        upload = Path(rec.path)
+        s.delete(rec)
+    for folder in folders:
+        if folder and _inside(Path(folder), settings.reports):
+            shutil.rmtree(folder, ignore_errors=True)
+    if _inside(upload, settings.uploads):
+        upload.unlink(missing_ok=True)
+    if request.headers.get("accept", "").startswith("application/json"):
+        return JSONResponse({"deleted": rec_id})
+    return RedirectResponse("/recordings", status_code=303)
+
+
+def _after(request: Request, rec_id: int) -> Response:
+    if request.headers.get("accept", "").startswith("application/json"):
+        return JSONResponse({"id": rec_id, "url": f"/recordings/{rec_id}"})
+    return RedirectResponse(f"/recordings/{rec_id}", status_code=303)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except OSError:
+        return False
+
+
+@router.get("/recordings/{rec_id:int}/report")
+def report_root(request: Request, rec_id: int, account: CurrentAccount) -> Response:
+    _one(request, account, rec_id)
+    return RedirectResponse(f"/recordings/{rec_id}/report/", status_code=307)
+
+
+@router.get("/recordings/{rec_id:int}/report/")
+@router.get("/recordings/{rec_id:int}/report/{name:path}")
+def report_file(request: Request, rec_id: int, account: CurrentAccount, name: str = "report.html") -> Response:
+    """A file of the report folder (report.html, report.json, subtitles, the media), for those who may see it."""
+    row = _one(request, account, rec_id)
+    if not row["report_url"]:
+        raise not_found()
+    with store_of(request).session() as s:
+        from sqlalchemy import select
+
+        folder = s.scalar(
+            select(Analysis.report_dir).where(Analysis.recording_id == rec_id).order_by(Analysis.id.desc()).limit(1)
+        )
+    if not folder:
+        raise not_found()
+    root = Path(folder).resolve()
+    target = (root / (name or "report.html")).resolve()
+    if not target.is_relative_to(root) or not target.is_file() or target.name.startswith("."):
+        raise not_found()
+    return FileResponse(target)

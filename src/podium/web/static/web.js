@@ -1,0 +1,95 @@
+// Podium's pages: upload with progress, live job status, confirmations. No inline script (the CSP forbids it).
+(function () {
+  "use strict";
+
+  function uploadForm() {
+    const form = document.getElementById("upload");
+    if (!form) return;
+    const input = document.getElementById("file");
+    const bar = document.getElementById("upload-progress");
+    const status = document.getElementById("upload-status");
+    const maxMb = Number(form.dataset.maxMb);
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const file = input.files[0];
+      if (!file) return;
+      if (file.size > maxMb * 1024 * 1024) {
+        status.textContent = "“" + file.name + "” is larger than the " + maxMb + " MB this server accepts.";
+        status.className = "error";
+        return;
+      }
+      const xhr = new XMLHttpRequest();
+      xhr.open("POST", "/recordings");
+      xhr.setRequestHeader("X-CSRF-Token", form.dataset.csrf);
+      xhr.setRequestHeader("X-Filename", encodeURIComponent(file.name));
+      xhr.setRequestHeader("Accept", "application/json");
+      xhr.upload.addEventListener("progress", (e) => {
+        if (e.lengthComputable) { bar.value = e.loaded / e.total; }
+        status.textContent = e.loaded < e.total ? "Uploading " + file.name + "…" : "Checking the recording…";
+      });
+      xhr.addEventListener("load", () => {
+        let body = {};
+        try { body = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
+        if (xhr.status === 201) { window.location.href = body.url; return; }
+        bar.hidden = true;
+        status.className = "error";
+        status.textContent = body.error || ("The upload failed (" + xhr.status + ").");
+      });
+      xhr.addEventListener("error", () => {
+        bar.hidden = true;
+        status.className = "error";
+        status.textContent = "The upload was interrupted (the connection dropped). Nothing was kept; try again.";
+      });
+      bar.hidden = false;
+      bar.value = 0;
+      status.className = "hint";
+      status.textContent = "Uploading " + file.name + "…";
+      xhr.send(file);
+    });
+  }
+
+  function followJob() {
+    const box = document.getElementById("job");
+    if (!box || !["queued", "running"].includes(box.dataset.status)) return;
+    const status = document.getElementById("status");
+    const bar = document.getElementById("progress");
+    const stage = document.getElementById("stage");
+    const labels = {waiting: "starting", media: "decoding", speech: "transcribing", voice: "measuring the voice",
+      face: "watching the face", coach: "writing the feedback", report: "writing the report"};
+    async function tick() {
+      try {
+        const r = await fetch(box.dataset.json, {headers: {Accept: "application/json"}});
+        if (r.ok) {
+          const j = await r.json();
+          status.textContent = j.status;
+          status.className = "status " + j.status;
+          if (j.status === "running") {
+            bar.value = j.progress || 0;
+            stage.textContent = (labels[j.stage] || j.stage || "") + " · " + Math.round(100 * (j.progress || 0)) + "%";
+          } else if (j.status === "queued") {
+            stage.textContent = j.note ? j.note + "; waiting for a free worker" : "waiting for a free worker";
+          }
+          if (j.status === "done" || j.status === "failed") { window.location.reload(); return; }
+        }
+      } catch (e) { /* the server restarts: keep asking */ }
+      setTimeout(tick, 1000);
+    }
+    setTimeout(tick, 1000);
+  }
+
+  function pollList() {
+    const table = document.querySelector("table[data-poll]");
+    if (table && Number(table.dataset.poll) > 0) setTimeout(() => window.location.reload(), 4000);
+  }
+
+  function confirmations() {
+    for (const form of document.querySelectorAll("form.confirm")) {
+      form.addEventListener("submit", (ev) => { if (!window.confirm(form.dataset.confirm)) ev.preventDefault(); });
+    }
+  }
+
+  uploadForm();
+  followJob();
+  pollList();
+  confirmations();
+})();

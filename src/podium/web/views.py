@@ -1,0 +1,155 @@
+"""What every router shares: who is signed in, CSRF checks, HTML-or-JSON rendering, errors."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from ..store import Store, Team, User
+from .auth import SESSION_COOKIE, Account, Signer, fingerprint_matches
+from .settings import Settings
+
+__all__ = [
+    "CurrentAccount",
+    "NotSignedIn",
+    "Problem",
+    "Templates",
+    "check_csrf",
+    "error_response",
+    "render",
+]
+
+
+class Problem(Exception):
+    """An answer other than 200, with a message for the person (HTML) or program (JSON)."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.headers = status, message, headers or {}
+
+
+class NotSignedIn(Exception):
+    pass
+
+
+def not_found() -> Problem:
+    return Problem(404, "Not found.")
+
+
+class Templates:
+    """Jinja2 with autoescaping, from ``web/templates``."""
+
+    def __init__(self) -> None:
+        from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+        self.env = Environment(
+            loader=FileSystemLoader(Path(__file__).parent / "templates"),
+            autoescape=select_autoescape(default=True),
+            undefined=StrictUndefined,
+        )
+        self.env.filters["when"] = _when
+        self.env.filters["duration"] = _duration
+
+    def render(self, name: str, **context: Any) -> str:
+        return self.env.get_template(name).render(**context)
+
+
+def _when(value: Any) -> str:
+    if not value:
+        return ""
+    t = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return t.strftime("%Y-%m-%d %H:%M")
+
+
+def _duration(seconds: Any) -> str:
+    if seconds is None:
+        return ""
+    s = int(round(float(seconds)))
+    return f"{s // 60}:{s % 60:02d}"
+
+
+def settings_of(request: Request) -> Settings:
+    s: Settings = request.app.state.settings
+    return s
+
+
+def store_of(request: Request) -> Store:
+    s: Store = request.app.state.store
+    return s
+
+
+def current_account(request: Request) -> Account:
+    """The signed-in user, or :class:`NotSignedIn` (a redirect to /login, or 401 for JSON)."""
+    settings = settings_of(request)
+    signer: Signer = request.app.state.signer
+    token = request.cookies.get(SESSION_COOKIE, "")
+    got = signer.read_session(token, settings.session_days * 86400) if token else None
+    if got is None:
+        raise NotSignedIn
+    user_id, fingerprint = got
+    with store_of(request).session() as s:
+        user = s.get(User, user_id)
+        if user is None or not fingerprint_matches(user.password_hash, fingerprint):
+            raise NotSignedIn
+        team = s.get(Team, user.team_id) if user.team_id is not None else None
+        return Account(user.id, user.name, user.email or "", user.role, user.team_id, team.name if team else None)
+
+
+CurrentAccount = Annotated[Account, Depends(current_account)]
+
+
+async def check_csrf(request: Request) -> None:
+    """State-changing requests carry the CSRF token (header ``X-CSRF-Token`` or form field ``csrf``)."""
+    signer: Signer = request.app.state.signer
+    sent = request.headers.get("x-csrf-token", "")
+    if not sent and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        sent = str(form.get("csrf", ""))
+    if not signer.check_csrf(request.cookies.get("podium_csrf", ""), sent):
+        raise Problem(403, "This form has expired or did not come from Podium; reload the page and try again.")
+
+
+def csrf_token(request: Request) -> str:
+    signer: Signer = request.app.state.signer
+    return signer.csrf(request.state.browser_token)
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.endswith(".json")
+
+
+def render(
+    request: Request, template: str, data: dict[str, Any], account: Account | None, status: int = 200
+) -> Response:
+    """``data`` as JSON at a ``.json`` path, else the page ``template`` drawn from it."""
+    if wants_json(request):
+        return JSONResponse(_jsonable(data), status_code=status)
+    html = request.app.state.templates.render(
+        template, data=data, account=account, csrf=csrf_token(request), path=request.url.path
+    )
+    return HTMLResponse(html, status_code=status)
+
+
+def error_response(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    if wants_json(request) or "application/json" in request.headers.get("accept", ""):
+        return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
+    html = request.app.state.templates.render(
+        "error.html", data={"status": status, "message": message}, account=None, csrf="", path=request.url.path
+    )
+    return HTMLResponse(html, status_code=status, headers=headers)
+
+
+def _jsonable(x: Any) -> Any:
+    if isinstance(x, dict):
+        return {k: _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, datetime):
+        return x.isoformat()
+    return x

@@ -1,0 +1,430 @@
+"""The web app through FastAPI's test client: every route, every role, the denials, bad uploads.
+
+The queue is worked in this process (``run_worker(once=True)``) with the real models on real samples;
+test_web_server.py runs the real server with its worker processes.
+"""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+
+from podium.errors import ParameterError
+from podium.store import Job, open_store
+from podium.web import Settings, create_app
+from podium.web.jobs import run_worker
+
+PASSWORD = "a long enough passphrase"
+SECRET = "k" * 40
+
+
+def _settings(tmp: Path, db: str = "", **kw) -> Settings:
+    return Settings(data=tmp, db=db, secret_key=SECRET, workers=0, analyze_face=False, **kw).checked()
+
+
+@pytest.fixture()
+def site(tmp_path):
+    """A site with four people: an admin, a coach and a speaker of team A, and a speaker of team B."""
+    from fastapi.testclient import TestClient
+
+    settings = _settings(tmp_path / "data", max_upload_mb=8)
+    store = open_store(settings.db_url)
+    ids = {
+        "admin": store.add_user("admin@example.org", "Ada", "admin", PASSWORD),
+        "coach": store.add_user("coach@example.org", "Cole", "coach", PASSWORD, "A"),
+        "s1": store.add_user("s1@example.org", "Sam", "speaker", PASSWORD, "A"),
+        "s2": store.add_user("s2@example.org", "Tess", "speaker", PASSWORD, "B"),
+    }
+    store.close()
+    app = create_app(settings, start_workers=False)
+    with TestClient(app) as anon:
+        clients = {}
+        for who in ids:
+            c = TestClient(app)
+            _sign_in(c, f"{who}@example.org")
+            clients[who] = c
+        yield {"settings": settings, "app": app, "anon": anon, "ids": ids, **clients}
+
+
+def _csrf(client) -> str:
+    return client.get("/login.json").json()["csrf_token"]
+
+
+def _sign_in(client, email: str, password: str = PASSWORD):
+    r = client.post(
+        "/login",
+        data={"email": email, "password": password, "csrf": _csrf(client)},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    return r
+
+
+def _upload(client, data: bytes, name: str = "talk.wav", csrf: str | None = None):
+    return client.post(
+        "/recordings",
+        content=data,
+        headers={"X-Filename": name, "X-CSRF-Token": _csrf(client) if csrf is None else csrf},
+    )
+
+
+@pytest.fixture()
+def analysed(site, samples):
+    """Sam's recording, uploaded and analysed by a worker (the real models)."""
+    r = _upload(site["s1"], (samples / "speech_clean" / "jfk.flac").read_bytes(), "Inaugural take 1.flac")
+    assert r.status_code == 201, r.text
+    assert run_worker(site["settings"], once=True) == 1
+    return r.json()["id"]
+
+
+# ---------------------------------------------------------------- settings
+
+
+def test_no_secret_key_beyond_loopback_is_refused(tmp_path):
+    with pytest.raises(ParameterError, match="PODIUM_SECRET_KEY"):
+        Settings(host="0.0.0.0", data=tmp_path).checked()
+    with pytest.raises(ParameterError, match="at least 32"):
+        Settings(host="0.0.0.0", data=tmp_path, secret_key="short").checked()
+    s = Settings(host="0.0.0.0", data=tmp_path, secret_key=SECRET).checked()
+    assert s.cookies_secure and not s.loopback
+
+
+def test_loopback_makes_a_private_key_once(tmp_path):
+    a = Settings(data=tmp_path).checked()
+    b = Settings(data=tmp_path).checked()
+    assert a.secret_key == b.secret_key and len(a.secret_key) >= 32
+    assert stat.S_IMODE((tmp_path / "secret_key").stat().st_mode) == 0o600
+    assert not a.cookies_secure
+
+
+def test_settings_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("PODIUM_DATA", str(tmp_path))
+    monkeypatch.setenv("PODIUM_WORKERS", "3")
+    assert Settings.from_env().workers == 3
+    assert Settings.from_env(workers=1).workers == 1  # flags win
+    monkeypatch.setenv("PODIUM_WORKERS", "many")
+    with pytest.raises(ParameterError, match="PODIUM_WORKERS='many'"):
+        Settings.from_env()
+
+
+# ---------------------------------------------------------------- sign-in
+
+
+def test_signed_out_pages_redirect_and_json_says_401(site):
+    anon = site["anon"]
+    for path in ("/recordings", "/recordings/1", "/history", "/team", "/admin/users", "/recordings/1/report/"):
+        r = anon.get(path, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"].startswith("/login?next="), path
+    for path in ("/recordings.json", "/recordings/1.json", "/history.json", "/team.json", "/admin/users.json"):
+        r = anon.get(path)
+        assert r.status_code == 401 and "sign in" in r.json()["error"], path
+    headers = {"X-CSRF-Token": _csrf(anon), "Accept": "application/json"}
+    assert anon.post("/recordings", content=b"x", headers=headers).status_code == 401
+    assert list((site["settings"].uploads).iterdir()) == []
+
+
+def test_wrong_password_and_missing_csrf(site):
+    anon = site["anon"]
+    r = anon.post("/login", data={"email": "s1@example.org", "password": "nope nope nope", "csrf": _csrf(anon)})
+    assert r.status_code == 401 and "do not match" in r.text
+    r = anon.post("/login", data={"email": "s1@example.org", "password": PASSWORD})
+    assert r.status_code == 403 and "reload the page" in r.text
+    r = anon.post("/login", data={"email": "s1@example.org", "password": PASSWORD, "csrf": "forged"})
+    assert r.status_code == 403
+
+
+def test_sign_in_is_rate_limited(site):
+    anon = site["anon"]
+    for _ in range(5):
+        anon.post("/login", data={"email": "s2@example.org", "password": "wrong password", "csrf": _csrf(anon)})
+    r = anon.post("/login", data={"email": "s2@example.org", "password": PASSWORD, "csrf": _csrf(anon)})
+    assert r.status_code == 429 and int(r.headers["retry-after"]) > 0 and "Try again in" in r.text
+
+
+def test_no_open_redirect_after_sign_in(site):
+    anon = site["anon"]
+    data = {"email": "s2@example.org", "password": PASSWORD, "csrf": _csrf(anon), "next": "//evil.example/x"}
+    r = anon.post("/login", data=data, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/recordings"
+
+
+def test_forged_session_and_changed_password_end_the_session(site):
+    from fastapi.testclient import TestClient
+
+    c = TestClient(site["app"])
+    _sign_in(c, "s2@example.org")
+    token = c.cookies["podium_session"]
+    bare = TestClient(site["app"])
+
+    def status(session: str) -> int:
+        return bare.get("/recordings.json", headers={"Cookie": f"podium_session={session}"}).status_code
+
+    assert status(token) == 200
+    _, fp, ts, mac = token.split(".")
+    assert status(f"{site['ids']['admin']}.{fp}.{ts}.{mac}") == 401  # another user id under the same signature
+    assert status(f"{site['ids']['s2']}.{fp}.{int(ts) + 1}.{mac}") == 401
+    assert status("garbage") == 401
+    store = open_store(site["settings"].db_url)
+    store.set_password("s2@example.org", "another long passphrase")
+    store.close()
+    assert status(token) == 401
+
+
+def test_logout_needs_csrf_and_ends_the_session(site):
+    c = site["s2"]
+    assert c.post("/logout", data={}).status_code == 403
+    r = c.post("/logout", data={"csrf": _csrf(c)}, follow_redirects=False)
+    assert r.status_code == 303
+    assert c.get("/recordings.json").status_code == 401
+
+
+def test_security_headers(site):
+    r = site["s1"].get("/recordings")
+    assert r.headers["x-frame-options"] == "DENY"
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+    assert "script-src 'self'" in r.headers["content-security-policy"]
+    assert r.headers["cache-control"] == "no-store"
+
+
+# ---------------------------------------------------------------- uploads
+
+
+def _left_in(settings: Settings) -> list[str]:
+    return sorted(p.name for p in settings.uploads.iterdir())
+
+
+def test_bad_uploads_are_refused_and_leave_nothing(site, samples, tmp_path):
+    c, settings = site["s1"], site["settings"]
+    video = (samples / "video_talking" / "pyfeat_single_face.mp4").read_bytes()
+    cases = [
+        (b"This is a text file, not a talk.\n" * 50, "notes.mp4", 415, "cannot be used"),
+        (b"", "empty.wav", 400, "empty (0 bytes)"),
+        (b"\0" * (9 * 1024 * 1024), "huge.wav", 413, "larger than the 8 MB"),
+        (video[: len(video) // 2], "cut.mp4", 415, "cannot be used"),
+        (b"root:x:0:0:root:/root:/bin/bash\n", "../../etc/passwd.mp4", 415, "“passwd.mp4” cannot be used"),
+    ]
+    for data, name, status, words in cases:
+        r = _upload(c, data, name)
+        assert r.status_code == status, (name, r.text)
+        assert words in r.json()["error"], (name, r.json())
+        assert _left_in(settings) == [], name
+    assert not (settings.data / "etc").exists() and not (settings.data.parent / "etc").exists()
+    r = _upload(c, video, "talk.mp4", csrf="forged")
+    assert r.status_code == 403 and _left_in(settings) == []
+    assert c.get("/recordings.json").json()["recordings"] == []
+
+
+def test_hostile_name_with_real_content_is_kept_under_a_generated_name(site, samples):
+    c, settings = site["s1"], site["settings"]
+    r = _upload(c, (samples / "speech_clean" / "jfk.flac").read_bytes(), "..%2F..%2Fetc%2Fpasswd.flac")
+    assert r.status_code == 201
+    assert r.json()["title"] == "passwd.flac"
+    (kept,) = _left_in(settings)
+    assert kept.endswith(".flac") and kept != "passwd.flac" and len(kept) == 32 + len(".flac")
+
+
+def test_declared_size_over_the_limit_is_refused_before_reading(site):
+    c = site["s1"]
+    r = c.post(
+        "/recordings",
+        content=b"x" * 10,
+        headers={"X-Filename": "a.wav", "X-CSRF-Token": _csrf(c), "Content-Length": str(50 * 1024 * 1024)},
+    )
+    assert r.status_code == 413
+
+
+# ---------------------------------------------------------------- the analysis, and who sees it
+
+
+def test_upload_is_analysed_and_reported(site, analysed):
+    c = site["s1"]
+    j = c.get(f"/recordings/{analysed}.json").json()["recording"]
+    assert j["status"] == "done" and j["attempts"] == 1 and j["title"] == "Inaugural take 1.flac"
+    assert j["report_url"] == f"/recordings/{analysed}/report/"
+    assert j["feedback"]["summary"]["words"] >= 20
+    page = c.get(j["report_url"])
+    assert page.status_code == 200 and "Podium report" in page.text
+    report = c.get(j["report_url"] + "report.json").json()
+    assert report["source"]["path"] == "Inaugural take 1.flac"  # the title, not a server path
+    assert "ask not what your country" in " ".join(w["text"].lower() for w in report["transcript"]["words"])
+    media = c.get(j["report_url"] + "media/Inaugural take 1.flac", headers={"Range": "bytes=0-99"})
+    assert media.status_code == 206 and len(media.content) == 100
+    assert c.get(j["report_url"] + "transcript.vtt").text.startswith("WEBVTT")
+    listed = c.get("/recordings.json").json()["recordings"]
+    assert [r["id"] for r in listed] == [analysed]
+    html = c.get(f"/recordings/{analysed}").text
+    assert "Open the full report" in html and "Inaugural take 1.flac" in html
+
+
+ROUTES = [
+    "/recordings/{id}",
+    "/recordings/{id}.json",
+    "/recordings/{id}/report/",
+    "/recordings/{id}/report/report.json",
+    "/recordings/{id}/report/transcript.srt",
+    "/speakers/{owner}/history",
+    "/speakers/{owner}/history.json",
+]
+
+
+def test_who_sees_a_recording(site, analysed):
+    owner = site["ids"]["s1"]
+    for who, expected in (("s1", 200), ("coach", 200), ("admin", 200), ("s2", 404)):
+        for route in ROUTES:
+            r = site[who].get(route.format(id=analysed, owner=owner))
+            assert r.status_code == expected, (who, route, r.status_code)
+        listed = [x["id"] for x in site[who].get("/recordings.json").json()["recordings"]]
+        assert (analysed in listed) == (expected == 200), who
+    # a recording id that does not exist reads exactly like one that is not yours
+    missing = site["s2"].get("/recordings/999.json")
+    assert missing.status_code == 404 and missing.json() == site["s2"].get(f"/recordings/{analysed}.json").json()
+
+
+def test_report_files_cannot_escape_the_report_folder(site, analysed):
+    c = site["s1"]
+    for name in ("../../secret_key", "..%2F..%2Fsecret_key", "%2e%2e/%2e%2e/podium.db", "media/../../../secret_key"):
+        assert c.get(f"/recordings/{analysed}/report/{name}").status_code == 404, name
+
+
+def test_only_the_owner_or_an_admin_changes_a_recording(site, analysed):
+    for who, expected in (("coach", 403), ("s2", 404)):
+        c = site[who]
+        assert c.post(f"/recordings/{analysed}/delete", headers={"X-CSRF-Token": _csrf(c)}).status_code == expected
+        assert c.post(f"/recordings/{analysed}/retry", headers={"X-CSRF-Token": _csrf(c)}).status_code == expected
+    c = site["s1"]
+    r = c.post(f"/recordings/{analysed}/retry", headers={"X-CSRF-Token": _csrf(c), "Accept": "application/json"})
+    assert r.status_code == 409  # done: nothing to retry
+    assert c.post(f"/recordings/{analysed}/delete", headers={"Accept": "application/json"}).status_code == 403  # csrf
+    settings = site["settings"]
+    assert _left_in(settings) and list(settings.reports.iterdir())
+    r = c.post(f"/recordings/{analysed}/delete", headers={"X-CSRF-Token": _csrf(c), "Accept": "application/json"})
+    assert r.status_code == 200
+    assert c.get(f"/recordings/{analysed}.json").status_code == 404
+    assert _left_in(settings) == [] and [p for p in settings.reports.iterdir()] == []
+
+
+def test_a_failed_job_says_why_and_can_be_retried(site, samples):
+    c, settings = site["s1"], site["settings"]
+    rid = _upload(c, (samples / "speech_clean" / "jfk.flac").read_bytes(), "jfk.flac").json()["id"]
+    (upload,) = settings.uploads.iterdir()
+    moved = upload.with_name("elsewhere")
+    upload.rename(moved)  # the file vanishes before a worker gets to it
+    run_worker(settings, once=True)
+    j = c.get(f"/recordings/{rid}.json").json()["recording"]
+    assert j["status"] == "failed" and "no such file" in j["error"]
+    assert "The analysis failed" in c.get(f"/recordings/{rid}").text
+    moved.rename(upload)
+    r = c.post(f"/recordings/{rid}/retry", headers={"X-CSRF-Token": _csrf(c), "Accept": "application/json"})
+    assert r.status_code == 200
+    assert c.get(f"/recordings/{rid}.json").json()["recording"]["status"] == "queued"
+    run_worker(settings, once=True)
+    j = c.get(f"/recordings/{rid}.json").json()["recording"]
+    assert j["status"] == "done" and j["error"] is None
+
+
+def test_history_and_team(site, analysed, samples):
+    c = site["s1"]
+    wav = (samples / "speech_disfluent" / "mfa_acoustic_corpus.wav").read_bytes()
+    assert _upload(c, wav, "take 2.wav").status_code == 201
+    run_worker(site["settings"], once=True)
+    h = c.get("/history.json").json()
+    assert [r["title"] for r in h["rehearsals"]] == ["Inaugural take 1.flac", "take 2.wav"]
+    wpm = next(t for t in h["trends"] if t["metric"] == "wpm")
+    assert len(wpm["values"]) == 2 and wpm["change"] == pytest.approx(wpm["values"][1] - wpm["values"][0], abs=0.11)
+    page = c.get("/history").text
+    assert "<svg" in page and "Progress of Sam" in page
+    team = site["coach"].get("/team.json").json()
+    assert team["team"] == "A" and {m["name"] for m in team["members"]} == {"Cole", "Sam"}
+    sam = next(m for m in team["members"] if m["name"] == "Sam")
+    assert sam["rehearsals"] == 2 and sam["history_url"] == f"/speakers/{site['ids']['s1']}/history"
+    everyone = site["admin"].get("/team.json").json()
+    assert {m["name"] for m in everyone["members"]} == {"Ada", "Cole", "Sam", "Tess"}
+    assert site["s1"].get("/team.json").status_code == 404
+    assert site["coach"].get(f"/speakers/{site['ids']['s2']}/history.json").status_code == 404
+
+
+def test_admin_manages_users_and_teams(site):
+    a = site["admin"]
+    users = a.get("/admin/users.json").json()["users"]
+    assert {u["email"] for u in users} >= {"s1@example.org", "s2@example.org"}
+    r = a.post(
+        "/admin/users",
+        data={"csrf": _csrf(a), "email": "new@example.org", "password": PASSWORD, "role": "coach", "team": "B"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    short = a.post("/admin/users", data={"csrf": _csrf(a), "email": "x@example.org", "password": "short"})
+    assert short.status_code == 400 and "at least 10" in short.text
+    s2 = site["ids"]["s2"]
+    r = a.post(f"/admin/users/{s2}", data={"csrf": _csrf(a), "role": "speaker", "team": "A"}, follow_redirects=False)
+    assert r.status_code == 303
+    assert "Tess" in {m["name"] for m in site["coach"].get("/team.json").json()["members"]}
+    own = a.post(f"/admin/users/{site['ids']['admin']}", data={"csrf": _csrf(a), "role": "speaker"})
+    assert own.status_code == 400
+    for who in ("s1", "coach"):
+        assert site[who].get("/admin/users.json").status_code == 404
+        form = {"csrf": _csrf(site[who]), "email": "z@example.org", "password": PASSWORD}
+        r = site[who].post("/admin/users", data=form)
+        assert r.status_code == 404
+
+
+def test_unknown_paths_are_404_in_html_and_json(site):
+    assert site["s1"].get("/nowhere").status_code == 404
+    r = site["s1"].get("/recordings/abc.json")
+    assert r.status_code == 404 and r.json()["error"] == "Not found."
+
+
+# ---------------------------------------------------------------- the queue, on SQLite and PostgreSQL
+
+
+def test_queue_claims_once_releases_and_recovers(db_url, tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    from podium.store import Recording
+    from podium.web import jobs
+
+    store = open_store(db_url)
+    owner = store.add_user("q@example.org", "Q", "speaker", PASSWORD)
+    now = datetime.now(UTC)
+    with store.session.begin() as s:
+        for k in range(3):
+            rec = Recording(owner_id=owner, path=f"/x/{k}.wav", sha256="0" * 64, title=f"t{k}", created_at=now)
+            s.add(rec)
+            s.flush()
+            s.add(Job(recording_id=rec.id, status="queued", attempts=0, created_at=now, updated_at=now))
+    a, b, c = (jobs.claim(store, f"{jobs.socket.gethostname()}:{pid}") for pid in (999_991, 999_992, 999_993))
+    assert a and b and c and len({a.job_id, b.job_id, c.job_id}) == 3
+    assert jobs.claim(store, "h:1") is None
+    # a dead worker on this host: its job goes back to the queue (attempt 1 of 2), then fails on the second death
+    assert jobs.recover(store, max_attempts=2) == 3
+    with store.session() as s:
+        assert {j.status for j in s.query(Job)} == {"queued"}
+    again = jobs.claim(store, "elsewhere:5")
+    assert again is not None and again.attempt == 2
+    with store.session.begin() as s:  # a worker on another machine that went silent
+        s.get(Job, again.job_id).heartbeat_at = now - timedelta(seconds=jobs.STALE_S + 5)
+    assert jobs.recover(store, max_attempts=2) == 1
+    with store.session() as s:
+        failed = s.get(Job, again.job_id)
+        assert failed.status == "failed" and "no word from its worker" in failed.error
+        assert "tried 2 times" in failed.error
+    store.close()
+
+
+def test_run_worker_restores_signal_handlers(tmp_path):
+    import signal
+
+    before = signal.getsignal(signal.SIGTERM)
+    assert run_worker(_settings(tmp_path), once=True) == 0
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_json_pages_are_json(site, analysed):
+    for path in ("/recordings.json", f"/recordings/{analysed}.json", "/history.json"):
+        r = site["s1"].get(path)
+        assert r.headers["content-type"].startswith("application/json")
+        assert json.loads(r.text) == r.json()
