@@ -428,3 +428,23 @@ def test_json_pages_are_json(site, analysed):
         r = site["s1"].get(path)
         assert r.headers["content-type"].startswith("application/json")
         assert json.loads(r.text) == r.json()
+
+
+# ---------------------------------------------------------------- the commands
+
+
+def test_serve_beyond_loopback_without_a_key_is_one_clear_line(tmp_path, monkeypatch, capsys):
+    from podium.cli import main
+
+    monkeypatch.delenv("PODIUM_SECRET_KEY", raising=False)
+    assert main(["serve", "--host", "0.0.0.0", "--data", str(tmp_path)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("Error: --host 0.0.0.0 lets other machines connect") and "\n" not in err
+
+
+def test_worker_once_on_an_empty_queue(tmp_path, capsys):
+    from podium.cli import main
+
+    assert main(["worker", "--once", "--data", str(tmp_path), "--no-face"]) == 0
+    assert "0 jobs finished" in capsys.readouterr().err
+    assert (tmp_path / "podium.db").is_file()

@@ -438,7 +438,7 @@ def _worker(ns: argparse.Namespace) -> int:
     from .web.jobs import run_worker
 
     n = run_worker(_web_settings(ns), once=ns.once)
-    print(f"{n} analyses run", file=sys.stderr)
+    print(f"worker: {n} job{'s' * (n != 1)} finished", file=sys.stderr)
     return 0
 
 

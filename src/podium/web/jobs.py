@@ -169,12 +169,21 @@ def _orphaned() -> bool:
     return parent.isdigit() and os.getppid() != int(parent)
 
 
+def clean_partials(reports: Path, pid: int | None = None) -> None:
+    """Remove the half-written report folders of worker ``pid`` (None: of every worker no longer alive)."""
+    for p in reports.glob(".partial-*"):
+        owner = p.name.split("-")[1]
+        if owner.isdigit() and (int(owner) == pid if pid is not None else not _alive(int(owner))):
+            shutil.rmtree(p, ignore_errors=True)
+
+
 class _Stop(BaseException):
     """SIGTERM in a worker: put the job back and leave."""
 
 
 def run_worker(settings: Settings, *, once: bool = False, idle_s: float = 1.0) -> int:
-    """Work the queue until SIGTERM (or, with ``once``, until it is empty). Returns the number of jobs run."""
+    """Work the queue until SIGTERM (or, with ``once``, until it is empty). Returns how many jobs it finished
+    (done or failed; a job handed back on SIGTERM does not count)."""
     from ..store import open_store
 
     store = open_store(settings.db_url)
@@ -197,8 +206,8 @@ def run_worker(settings: Settings, *, once: bool = False, idle_s: float = 1.0) -
                     break
                 time.sleep(idle_s)
                 continue
-            ran += 1
             _work(store, settings, me, job)
+            ran += 1
     except _Stop:
         release(store, me, "the worker was stopped", settings.max_attempts, count=False)
     finally:
@@ -214,7 +223,7 @@ def _work(store: Store, settings: Settings, me: str, job: Claim) -> None:
     from ..report import redraw, to_dict
 
     beat = _Heartbeat(store, job.job_id, me)
-    tmp = settings.reports / f".partial-{job.recording_id}-{uuid.uuid4().hex[:8]}"
+    tmp = settings.reports / f".partial-{os.getpid()}-{job.recording_id}-{uuid.uuid4().hex[:8]}"
     try:
         # the report names the recording by the title the speaker gave it, not by its generated file name
         if not Path(job.path).is_file():
@@ -315,6 +324,7 @@ class Supervisor:
         self.thread = threading.Thread(target=self._watch, name="podium-supervisor", daemon=True)
 
     def start(self) -> None:
+        clean_partials(self.settings.reports)
         freed = recover(self.store, self.settings.max_attempts)
         if freed:
             log.warning("%d job(s) left running by a previous server went back to the queue or failed", freed)
@@ -346,6 +356,7 @@ class Supervisor:
                     log.exception("could not free the jobs of worker %s", p.pid)
                     continue  # try again next second, before starting its replacement
                 log.warning("worker %s stopped (%s); %d job(s) freed; starting another", p.pid, why, n)
+                clean_partials(self.settings.reports, p.pid)
                 self.procs[i] = self._spawn()
             if time.monotonic() - last_sweep > 30:
                 last_sweep = time.monotonic()

@@ -17,6 +17,7 @@ router = APIRouter()
 
 METRICS = ("overall", *SCORE_COLUMNS, "wpm", "fillers_per_min")
 _LABELS = {"overall": "Overall score", "wpm": "Pace (words per minute)", "fillers_per_min": "Fillers per minute"}
+_BETTER = {"wpm": 0, "fillers_per_min": -1}  # which way is better: scores up (1), fillers down (-1), pace neither (0)
 
 
 def history(s: Any, owner_id: int) -> list[dict[str, Any]]:
@@ -59,6 +60,7 @@ def trends(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "first": known[0],
                 "latest": known[-1],
                 "change": round(known[-1] - known[0], 1) if len(known) > 1 else None,
+                "better": _BETTER.get(m, 1),
                 "svg": chart(values, [_short(r["date"]) for r in rows], *scale),
             }
         )

@@ -53,6 +53,7 @@ class Templates:
         )
         self.env.filters["when"] = _when
         self.env.filters["duration"] = _duration
+        self.env.filters["num"] = _num
 
     def render(self, name: str, **context: Any) -> str:
         return self.env.get_template(name).render(**context)
@@ -63,6 +64,15 @@ def _when(value: Any) -> str:
         return ""
     t = datetime.fromisoformat(value) if isinstance(value, str) else value
     return t.strftime("%Y-%m-%d %H:%M")
+
+
+def _num(value: Any) -> str:
+    """87.0 -> "87", 9.86 -> "9.86", None -> "–"."""
+    if value is None:
+        return "–"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _duration(seconds: Any) -> str:

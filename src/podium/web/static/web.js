@@ -60,7 +60,7 @@
       try {
         const r = await fetch(box.dataset.json, {headers: {Accept: "application/json"}});
         if (r.ok) {
-          const j = await r.json();
+          const j = (await r.json()).recording;
           status.textContent = j.status;
           status.className = "status " + j.status;
           if (j.status === "running") {

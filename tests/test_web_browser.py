@@ -1,0 +1,158 @@
+"""The web app in a real browser (Debian's headless Chromium via Playwright) against a real ``podium serve``.
+
+A speaker signs in, uploads a real sample video, watches the job reach done, opens the report and plays from a
+word and from a moment; another speaker cannot see it; their coach can. Screenshots go to build/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from podium.report.pdf import CHROMIUM_ARGS, find_chromium
+from podium.store import default_url, open_store
+from podium.testing import LiveServer
+
+pytestmark = pytest.mark.slow
+
+from .test_browser import SHOTS  # noqa: E402  (one screenshot folder for every browser test)
+
+PASSWORD = "a long enough passphrase"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    exe = find_chromium()
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI needs Chromium for the browser tests (.ci/run installs it)")
+        pytest.skip("no Chromium installed (apt-get install chromium)")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=[*CHROMIUM_ARGS, "--autoplay-policy=no-user-gesture-required"])
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    data = tmp_path_factory.mktemp("web") / "data"
+    store = open_store(default_url(data))
+    store.add_user("sam@example.org", "Sam", "speaker", PASSWORD, "A")
+    store.add_user("tess@example.org", "Tess", "speaker", PASSWORD, "B")
+    store.add_user("cole@example.org", "Cole", "coach", PASSWORD, "A")
+    store.close()
+    with LiveServer(data, workers=1, face=True) as srv:
+        yield srv
+
+
+def _page(browser, server, email: str):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=server.url)
+    page = ctx.new_page()
+    page.errors, page.outside = [], []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" and "404" not in m.text else None)
+    page.on("request", lambda r: None if r.url.startswith(server.url) else page.outside.append(r.url))
+    page.goto("/recordings")
+    assert "/login" in page.url  # signed out: sent to sign in
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/recordings")
+    return page
+
+
+def _until(page, check, timeout_s: float, what: str):
+    """Poll from Python (the app's CSP forbids the eval that wait_for_function needs)."""
+    end = time.monotonic() + timeout_s
+    while time.monotonic() < end:
+        try:
+            got = check()
+        except Exception:  # the page is reloading
+            got = None
+        if got:
+            return got
+        page.wait_for_timeout(200)
+    raise AssertionError(f"timed out after {timeout_s:.0f} s waiting for {what}")
+
+
+def _upload_and_follow(page, path) -> tuple[str, list[str]]:
+    """Upload ``path`` from the recordings page; return the recording's URL and the statuses the page showed."""
+    page.set_input_files("#file", str(path))
+    page.click("#upload button[type=submit]")
+    page.wait_for_url("**/recordings/*")
+    url = page.url
+    seen: list[str] = []
+
+    def status():
+        s = (page.text_content("#status") or "").strip()
+        if not seen or seen[-1] != s:
+            seen.append(s)
+        return s in ("done", "failed") and s
+
+    assert _until(page, status, 240, "the analysis to finish") == "done", seen
+    return url, seen
+
+
+def _player(page, expr: str):
+    return page.evaluate(f"() => {{ const p = document.getElementById('player'); return {expr}; }}")
+
+
+def test_speaker_uploads_follows_opens_and_plays_and_others_see_what_they_may(browser, server, samples):
+    sam = _page(browser, server, "sam@example.org")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    video = samples / "video_talking" / "grid_bbaf2n.mpg"
+    url, seen = _upload_and_follow(sam, video)
+    assert seen[-1] == "done" and "failed" not in seen
+    sam.screenshot(path=str(SHOTS / "web-recording.png"), full_page=True)
+
+    # the report, behind the same sign-in, plays from a clicked word
+    sam.click("#open-report")
+    sam.wait_for_selector("html[data-ready]")
+    assert "grid_bbaf2n.mpg" in sam.text_content("h1")
+    _until(sam, lambda: _player(sam, "p.readyState >= 1"), 30, "the recording to load")
+    words = sam.query_selector_all("#transcript .w")
+    assert len(words) >= 3
+    start = float(words[-1].get_attribute("data-start"))
+    words[-1].click()
+    _until(sam, lambda: abs(_player(sam, "p.currentTime") - start) < 0.5, 10, "the player to seek to the word")
+    _until(sam, lambda: _player(sam, "!p.paused || p.ended"), 10, "the player to play")
+    sam.screenshot(path=str(SHOTS / "web-report.png"))
+
+    # a talk with moments to look at: a moment's link opens the report at that moment
+    sam.goto("/recordings")
+    talk_url, _ = _upload_and_follow(sam, samples / "speech_disfluent" / "mfa_acoustic_corpus.wav")
+    link = sam.query_selector(".moments a")
+    assert link is not None, "no moments listed"
+    t = float(link.get_attribute("href").split("#t=")[1])
+    link.click()
+    sam.wait_for_selector("html[data-ready]")
+    _until(sam, lambda: abs(_player(sam, "p.currentTime") - t) < 0.3, 15, "the report to open at the moment")
+    sam.goto("/recordings")
+    assert sam.locator("table.list tbody tr").count() == 2
+    sam.screenshot(path=str(SHOTS / "web-recordings.png"), full_page=True)
+    sam.goto("/history")
+    sam.screenshot(path=str(SHOTS / "web-history.png"), full_page=True)
+    assert sam.errors == [] and sam.outside == []
+    sam.context.close()
+
+    # another team's speaker: not in her list, and the page does not exist for her
+    tess = _page(browser, server, "tess@example.org")
+    assert "grid_bbaf2n" not in tess.content()
+    for path in (url, url + "/report/", talk_url + ".json"):
+        r = tess.goto(path)
+        assert r.status == 404, path
+    tess.context.close()
+
+    # their coach sees the recording, the report and the team
+    cole = _page(browser, server, "cole@example.org")
+    assert cole.goto(url).status == 200
+    cole.click("#open-report")
+    cole.wait_for_selector("html[data-ready]")
+    cole.goto("/team")
+    assert "Sam" in cole.text_content("table.list")
+    cole.screenshot(path=str(SHOTS / "web-team.png"), full_page=True)
+    assert cole.errors == []
+    cole.context.close()

@@ -1,0 +1,152 @@
+"""The real server (``podium serve`` in a child process, its worker processes, SQLite): kill a worker mid-analysis,
+crash and restart the server, stop it cleanly; nothing is lost and the queue drains."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from podium.store import Analysis, Job, Recording, default_url, open_store
+from podium.testing import LiveServer
+
+from .media_fixtures import write_wav
+
+pytestmark = pytest.mark.slow
+
+PASSWORD = "a long enough passphrase"
+
+
+def _talk(samples: Path, path: Path, seconds: int, shift: int = 0) -> bytes:
+    """A read talk of ``seconds`` (LJSpeech sentences), shifted so that every file differs."""
+    from podium import media
+
+    x = np.concatenate([media.load(p).audio.samples for p in sorted((samples / "speech_clean").glob("ljspeech_*.wav"))])
+    write_wav(path, np.roll(x, 997 * shift)[: 16000 * seconds])
+    return path.read_bytes()
+
+
+@contextlib.contextmanager
+def _client(srv: LiveServer, email: str):
+    """A signed-in HTTP client (closed at the end)."""
+    import httpx
+
+    with httpx.Client(base_url=srv.url, timeout=30) as c:
+        yield _signed_in(c, email)
+
+
+def _signed_in(c, email: str):
+    token = c.get("/login.json").json()["csrf_token"]
+    r = c.post("/login", data={"email": email, "password": PASSWORD, "csrf": token})
+    assert r.status_code == 303, r.text
+    c.headers["X-CSRF-Token"] = token
+    return c
+
+
+def _upload(c, data: bytes, name: str) -> int:
+    r = c.post("/recordings", content=data, headers={"X-Filename": name})
+    assert r.status_code == 201, r.text
+    return int(r.json()["id"])
+
+
+def _job(data: Path, rec_id: int) -> dict:
+    store = open_store(default_url(data))
+    try:
+        with store.session() as s:
+            j = s.query(Job).filter(Job.recording_id == rec_id).one()
+            return {"status": j.status, "worker": j.worker, "stage": j.stage, "attempts": j.attempts, "note": j.note}
+    finally:
+        store.close()
+
+
+def _wait(pred, timeout: float, what: str):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        got = pred()
+        if got:
+            return got
+        time.sleep(0.3)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+@pytest.fixture()
+def data(tmp_path):
+    d = tmp_path / "data"
+    store = open_store(default_url(d))
+    store.add_user("sam@example.org", "Sam", "speaker", PASSWORD, "A")
+    store.close()
+    return d
+
+
+def test_killed_worker_job_runs_again_and_the_server_lives_on(data, samples, tmp_path):
+    with LiveServer(data, workers=1) as srv, _client(srv, "sam@example.org") as c:
+        rid = _upload(c, _talk(samples, tmp_path / "t.wav", 120), "long talk.wav")
+        job = _wait(lambda: (j := _job(data, rid))["stage"] == "speech" and j, 120, "the analysis to reach speech")
+        pid = int(job["worker"].rsplit(":", 1)[1])
+        os.kill(pid, signal.SIGKILL)
+        # the page keeps answering while the supervisor frees the job and starts a new worker
+        assert c.get("/recordings.json").status_code == 200
+        final = _wait(
+            lambda: (r := c.get(f"/recordings/{rid}.json").json()["recording"])["status"] in ("done", "failed") and r,
+            300,
+            "the job to end",
+        )
+        assert final["status"] == "done", final
+        assert final["attempts"] == 2 and "stopped unexpectedly (signal 9" in final["note"], final
+        assert c.get(final["report_url"] + "report.json").json()["summary"]["words"] > 200
+        assert not [p for p in (data / "reports").iterdir() if p.name.startswith(".")]  # no half-written report
+
+
+def test_server_crash_and_restart_loses_nothing(data, samples, tmp_path):
+    srv = LiveServer(data, workers=1).start()
+    try:
+        with _client(srv, "sam@example.org") as c:
+            ids = [_upload(c, _talk(samples, tmp_path / f"t{k}.wav", 45, k), f"take {k}.wav") for k in range(3)]
+        job = _wait(lambda: (j := _job(data, ids[0]))["stage"] == "speech" and j, 120, "the first analysis to start")
+        worker = int(job["worker"].rsplit(":", 1)[1])
+        # the whole service dies at once (a power cut, an OOM kill of everything)
+        srv.kill()
+        os.kill(worker, signal.SIGKILL)
+        _wait(lambda: not Path(f"/proc/{worker}").exists() or "Z" in _state(worker), 30, "the worker to die")
+        assert _job(data, ids[0])["status"] == "running"  # as the crash left it
+    finally:
+        srv.kill()
+    with LiveServer(data, workers=1) as again, _client(again, "sam@example.org") as c:
+        first = c.get(f"/recordings/{ids[0]}.json").json()["recording"]
+        assert first["status"] in ("queued", "running", "done") and "had stopped" in (first["note"] or ""), first
+        done = _wait(
+            lambda: all(r["status"] == "done" for r in c.get("/recordings.json").json()["recordings"]),
+            300,
+            "the queue to drain",
+        )
+        assert done
+    store = open_store(default_url(data))
+    with store.session() as s:
+        assert s.query(Recording).count() == 3
+        assert sorted(a.recording_id for a in s.query(Analysis)) == sorted(ids)  # one analysis each, none twice
+        assert {j.status for j in s.query(Job)} == {"done"}
+    store.close()
+
+
+def test_clean_stop_puts_the_running_job_back(data, samples, tmp_path):
+    srv = LiveServer(data, workers=1).start()
+    try:
+        with _client(srv, "sam@example.org") as c:
+            rid = _upload(c, _talk(samples, tmp_path / "t.wav", 90), "talk.wav")
+        _wait(lambda: _job(data, rid)["stage"] == "speech", 120, "the analysis to start")
+    finally:
+        assert srv.stop() in (0, -signal.SIGTERM)  # uvicorn stops gracefully, then exits by the signal it got
+    job = _job(data, rid)
+    assert job["status"] == "queued" and job["attempts"] == 0 and "stopped" in job["note"], job
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "gone"
