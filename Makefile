@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DEMO_DIR ?= demo-report
 SAMPLES ?= ../shared/samples
 
-.PHONY: demo test lint bench eval clean
+.PHONY: demo test lint bench eval serve clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Need $(PYTHON) (set PYTHON=...)"; exit 1; }
@@ -39,6 +39,11 @@ eval: $(STAMP)  ## accuracy on ../shared/samples
 bench: $(STAMP)  ## speed and memory on a >= 10 minute recording assembled from ../shared/samples
 	$(PY) bench/speech_bench.py --samples $(SAMPLES)
 	$(PY) bench/full_bench.py --samples $(SAMPLES)
+	$(PY) bench/batch_bench.py --samples $(SAMPLES)
+	$(PY) bench/web_load.py --samples $(SAMPLES)
+
+serve: $(STAMP)  ## the web app on http://127.0.0.1:8000 (create the first admin with: .venv/bin/podium user add EMAIL --role admin)
+	$(PY) -m podium serve
 
 clean:
 	rm -rf $(VENV) .cache $(DEMO_DIR) .pytest_cache .ruff_cache .mypy_cache

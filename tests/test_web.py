@@ -448,3 +448,31 @@ def test_worker_once_on_an_empty_queue(tmp_path, capsys):
     assert main(["worker", "--once", "--data", str(tmp_path), "--no-face"]) == 0
     assert "0 jobs finished" in capsys.readouterr().err
     assert (tmp_path / "podium.db").is_file()
+
+
+def test_docs_name_every_route_and_every_serve_option(tmp_path):
+    import re
+
+    from podium.cli import _parser
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "web.md").read_text()
+    app = create_app(_settings(tmp_path), start_workers=False)
+    names = {"rec_id": "ID", "user_id": "ID", "name": "FILE"}
+
+    def paths(routes):
+        for r in routes:
+            if hasattr(r, "original_router"):  # FastAPI keeps included routers as one entry each
+                yield from paths(r.original_router.routes)
+            elif getattr(r, "path", None) is not None:
+                yield r.path
+
+    found = [p for p in paths(app.routes) if not p.startswith("/static")]
+    assert len(found) >= 20
+    for path in found:
+        shown = re.sub(r"\{(\w+)(:\w+)?\}", lambda m: names[m.group(1)], path).removesuffix(".json")
+        assert re.search(re.escape(shown) + r"(?!\w)", doc.replace("[.json]", "")), f"docs/web.md lacks {path}"
+    serve = next(a for a in _parser()._subparsers._group_actions[0].choices.items() if a[0] == "serve")[1]
+    for action in serve._actions:
+        for flag in action.option_strings:
+            if flag.startswith("--") and flag != "--help":
+                assert f"`{flag}" in doc, f"docs/web.md does not document {flag}"
