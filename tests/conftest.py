@@ -88,3 +88,20 @@ def db_url(request, tmp_path):
     with admin.connect() as c:
         c.execute(text(f"drop database {name} with (force)"))
     admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium driven by Playwright (no browser download). Missing: skipped, an error in CI."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from podium.report.pdf import CHROMIUM_ARGS, find_chromium
+
+    exe = find_chromium()
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI needs Chromium for the browser tests (.ci/run installs it)")
+        pytest.skip("no Chromium installed (apt-get install chromium)")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=[*CHROMIUM_ARGS, "--autoplay-policy=no-user-gesture-required"])
+        yield b
+        b.close()

@@ -5,35 +5,18 @@ Screenshots go to build/screenshots/ (desktop 1280 px and phone 390 px wide) for
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 import podium
-from podium.report.pdf import CHROMIUM_ARGS, find_chromium
 from podium.testing import FakeRecognizer
 from podium.types import Word
 
 from .media_fixtures import speechlike, write_wav
 
 SHOTS = Path(__file__).resolve().parents[1] / "build" / "screenshots"
-ARGS = list(CHROMIUM_ARGS)
 SECTIONS = ["#summary", "#scorecard", "#timeline", "#chart", "#player", "#transcript", "#moments", "#details"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    exe = find_chromium()
-    if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI needs Chromium for the browser tests (.ci/run installs it)")
-        pytest.skip("no Chromium installed (apt-get install chromium)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

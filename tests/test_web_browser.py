@@ -6,12 +6,10 @@ word and from a moment; another speaker cannot see it; their coach can. Screensh
 
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
 
-from podium.report.pdf import CHROMIUM_ARGS, find_chromium
 from podium.store import default_url, open_store
 from podium.testing import LiveServer
 
@@ -20,20 +18,6 @@ pytestmark = pytest.mark.slow
 from .test_browser import SHOTS  # noqa: E402  (one screenshot folder for every browser test)
 
 PASSWORD = "a long enough passphrase"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    exe = find_chromium()
-    if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI needs Chromium for the browser tests (.ci/run installs it)")
-        pytest.skip("no Chromium installed (apt-get install chromium)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=[*CHROMIUM_ARGS, "--autoplay-policy=no-user-gesture-required"])
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
