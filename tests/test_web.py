@@ -130,6 +130,7 @@ def test_wrong_password_and_missing_csrf(site):
     anon = site["anon"]
     r = anon.post("/login", data={"email": "s1@example.org", "password": "nope nope nope", "csrf": _csrf(anon)})
     assert r.status_code == 401 and "do not match" in r.text
+    assert 'value="s1@example.org"' in r.text and "nope nope" not in r.text  # the email stays, the password does not
     r = anon.post("/login", data={"email": "s1@example.org", "password": PASSWORD})
     assert r.status_code == 403 and "reload the page" in r.text
     r = anon.post("/login", data={"email": "s1@example.org", "password": PASSWORD, "csrf": "forged"})
@@ -476,3 +477,19 @@ def test_docs_name_every_route_and_every_serve_option(tmp_path):
         for flag in action.option_strings:
             if flag.startswith("--") and flag != "--help":
                 assert f"`{flag}" in doc, f"docs/web.md does not document {flag}"
+
+
+def test_user_add_into_the_data_folder_that_serve_uses(tmp_path, monkeypatch, capsys):
+    import io
+
+    from podium.cli import main
+    from podium.store import default_url
+
+    monkeypatch.delenv("PODIUM_DB", raising=False)
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    data = tmp_path / "srv"
+    assert main(["user", "add", "boss@example.org", "--role", "admin", "--data", str(data), "--password-stdin"]) == 0
+    store = open_store(_settings(data).db_url)
+    assert _settings(data).db_url == default_url(data)
+    assert store.check_password("boss@example.org", PASSWORD)
+    store.close()

@@ -9,8 +9,10 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import shutil
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -127,22 +129,28 @@ def _parser() -> argparse.ArgumentParser:
     up = usub.add_parser("passwd", help="set a user's password", description="Set a user's password.")
     up.add_argument("email")
     for user_cmd in (ua, up):
+        user_cmd.add_argument("--data", metavar="DIR", help="data folder, as given to 'podium serve'")
         user_cmd.add_argument(
-            "--db", metavar="URL", help="database (default: SQLite in $PODIUM_DATA or ~/.local/share/podium)"
+            "--db",
+            metavar="URL",
+            help="database (default $PODIUM_DB, else SQLite in the data folder: $PODIUM_DATA or ~/.local/share/podium)",
         )
         user_cmd.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
 
     sv = sub.add_parser(
         "serve",
         help="run the web app: upload rehearsals, follow analyses, read reports, see progress",
-        description="Run Podium's web app and its analysis workers. Speakers upload recordings in the browser and "
-        "see their reports and progress; coaches see their team; admins manage users. Create the first admin with "
-        "'podium user add EMAIL --role admin' (there is no default account). On 127.0.0.1 a random secret key is "
-        "made and kept in the data folder; on any other address set PODIUM_SECRET_KEY (32+ random characters) and "
-        "put the server behind HTTPS (cookies are then sent over HTTPS only).",
+        description=textwrap.fill(
+            "Run Podium's web app and its analysis workers. Speakers upload recordings in the browser and "
+            "see their reports and progress; coaches see their team; admins manage users. Create the first admin with "
+            "'podium user add EMAIL --role admin' (there is no default account). On 127.0.0.1 a random secret key is "
+            "made and kept in the data folder; on any other address set PODIUM_SECRET_KEY (32+ random characters) "
+            "and put the server behind HTTPS (cookies are then sent over HTTPS only). Details: docs/web.md.",
+            width=88,
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="environment: PODIUM_DATA (data folder), PODIUM_DB (database URL), PODIUM_SECRET_KEY, "
-        "PODIUM_WORKERS, PODIUM_MAX_UPLOAD_MB; flags win.\n\n"
+        epilog="environment: PODIUM_DATA (data folder), PODIUM_DB (database URL), PODIUM_SECRET_KEY,\n"
+        "  PODIUM_WORKERS, PODIUM_MAX_UPLOAD_MB; flags win.\n\n"
         "examples:\n"
         "  podium user add me@example.org --role admin   the first account\n"
         "  podium serve                                  http://127.0.0.1:8000, SQLite in ~/.local/share/podium\n"
@@ -394,11 +402,7 @@ def _user(ns: argparse.Namespace) -> int:
         password = getpass.getpass("Password: ")
         if getpass.getpass("Again: ") != password:
             raise ParameterError("the two passwords differ")
-    if ns.db:
-        url = ns.db
-    else:
-        data_dir().mkdir(parents=True, exist_ok=True)
-        url = default_url(data_dir())
+    url = ns.db or os.environ.get("PODIUM_DB") or default_url(Path(ns.data) if ns.data else data_dir())
     store = open_store(url)
     try:
         if ns.action == "add":

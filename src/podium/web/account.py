@@ -67,7 +67,8 @@ def login(
     store = store_of(request)
     if not email or not password or not store.check_password(email, password):
         limiter.failed(*keys)
-        data = {"next": _safe_next(next), "error": "That email and password do not match an account.", "csrf_token": ""}
+        error = "That email and password do not match an account."
+        data = {"next": _safe_next(next), "error": error, "email": email, "csrf_token": ""}
         return render(request, "login.html", data, None, status=401)
     limiter.succeeded(*keys)
     with store.session() as s:
