@@ -493,3 +493,10 @@ def test_user_add_into_the_data_folder_that_serve_uses(tmp_path, monkeypatch, ca
     assert _settings(data).db_url == default_url(data)
     assert store.check_password("boss@example.org", PASSWORD)
     store.close()
+
+
+def test_home_and_the_report_folder_redirect(site, analysed):
+    assert site["s1"].get("/", follow_redirects=False).headers["location"] == "/recordings"
+    r = site["coach"].get(f"/recordings/{analysed}/report", follow_redirects=False)
+    assert r.status_code == 307 and r.headers["location"] == f"/recordings/{analysed}/report/"
+    assert site["s2"].get(f"/recordings/{analysed}/report", follow_redirects=False).status_code == 404
