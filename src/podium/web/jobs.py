@@ -219,7 +219,7 @@ def run_worker(settings: Settings, *, once: bool = False, idle_s: float = 1.0) -
 
 def _work(store: Store, settings: Settings, me: str, job: Claim) -> None:
     from .. import analyze, write_report
-    from ..options import AnalysisOptions, MediaOptions
+    from ..options import AnalysisOptions, MediaOptions, SpeechOptions
     from ..report import redraw, to_dict
 
     beat = _Heartbeat(store, job.job_id, me)
@@ -235,7 +235,9 @@ def _work(store: Store, settings: Settings, me: str, job: Claim) -> None:
         except OSError:
             shutil.copyfile(job.path, named)
         options = AnalysisOptions(
-            media=MediaOptions(max_duration_s=settings.max_duration_s), analyze_face=settings.analyze_face
+            media=MediaOptions(max_duration_s=settings.max_duration_s),
+            speech=SpeechOptions(cpu_threads=_threads(settings.workers)),
+            analyze_face=settings.analyze_face,
         )
         report = analyze(named, options, progress=beat.progress)
         beat.progress("report", 0, 1)
@@ -256,6 +258,11 @@ def _work(store: Store, settings: Settings, me: str, job: Claim) -> None:
     finally:
         beat.stop()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _threads(workers: int) -> int:
+    """The cores shared out among the workers on this machine, so that they do not fight over them."""
+    return max(1, (os.cpu_count() or 1) // max(1, workers))
 
 
 def _file_name(title: str, suffix: str) -> str:
@@ -338,6 +345,7 @@ class Supervisor:
         env = dict(os.environ, PODIUM_DB=self.settings.db_url, PODIUM_DATA=str(self.settings.data))
         env["PODIUM_SECRET_KEY"] = ""  # workers never need it
         env["PODIUM_WORKER_PARENT"] = str(os.getpid())
+        env["PODIUM_WORKERS"] = str(self.settings.workers)  # each worker takes its share of the cores
         args = [sys.executable, "-m", "podium", "worker"] + ([] if self.settings.analyze_face else ["--no-face"])
         return subprocess.Popen(args, env=env, stdin=subprocess.DEVNULL, start_new_session=True)
 
