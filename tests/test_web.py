@@ -128,6 +128,8 @@ def test_signed_out_pages_redirect_and_json_says_401(site):
 
 def test_wrong_password_and_missing_csrf(site):
     anon = site["anon"]
+    page = anon.get("/login?next=/history")
+    assert page.status_code == 200 and 'name="password"' in page.text and 'value="/history"' in page.text
     r = anon.post("/login", data={"email": "s1@example.org", "password": "nope nope nope", "csrf": _csrf(anon)})
     assert r.status_code == 401 and "do not match" in r.text
     assert 'value="s1@example.org"' in r.text and "nope nope" not in r.text  # the email stays, the password does not

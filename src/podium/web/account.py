@@ -37,9 +37,8 @@ def login_page(request: Request, next: str = "/recordings") -> Response:
             return RedirectResponse(_safe_next(next), status_code=303)
     except NotSignedIn:
         pass
-    return render(
-        request, "login.html", {"next": _safe_next(next), "error": "", "csrf_token": csrf_token(request)}, None
-    )
+    data = {"next": _safe_next(next), "error": "", "email": "", "csrf_token": csrf_token(request)}
+    return render(request, "login.html", data, None)
 
 
 @router.post("/login", dependencies=[Depends(check_csrf)])
