@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -399,7 +400,9 @@ def test_queue_claims_once_releases_and_recovers(db_url, tmp_path):
             s.add(rec)
             s.flush()
             s.add(Job(recording_id=rec.id, status="queued", attempts=0, created_at=now, updated_at=now))
-    a, b, c = (jobs.claim(store, f"{jobs.socket.gethostname()}:{pid}") for pid in (999_991, 999_992, 999_993))
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a pid that surely has no process now
+    a, b, c = (jobs.claim(store, f"{jobs.socket.gethostname()}:{gone.pid}") for _ in range(3))
     assert a and b and c and len({a.job_id, b.job_id, c.job_id}) == 3
     assert jobs.claim(store, "h:1") is None
     # a dead worker on this host: its job goes back to the queue (attempt 1 of 2), then fails on the second death

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -63,7 +63,9 @@ def _when(value: Any) -> str:
     if not value:
         return ""
     t = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return t.strftime("%Y-%m-%d %H:%M")
+    if t.tzinfo is not None:  # PostgreSQL answers in its session's zone
+        t = t.astimezone(UTC)
+    return t.strftime("%Y-%m-%d %H:%M UTC")  # stored in UTC (SQLite hands them back without the zone)
 
 
 def _num(value: Any) -> str:
