@@ -120,6 +120,12 @@ def test_speaker_uploads_follows_opens_and_plays_and_others_see_what_they_may(br
     sam.goto("/history")
     sam.screenshot(path=str(SHOTS / "web-history.png"), full_page=True)
     assert sam.errors == [] and sam.outside == []
+    phone = sam.context.new_page()  # the same sign-in, at phone width: wide tables scroll inside their card
+    phone.set_viewport_size({"width": 390, "height": 800})
+    for path in ("/recordings", url, "/history"):
+        phone.goto(path)
+        assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), path
+    phone.screenshot(path=str(SHOTS / "web-recordings-phone.png"), full_page=True)
     sam.context.close()
 
     # another team's speaker: not in her list, and the page does not exist for her
