@@ -77,6 +77,7 @@ def _upload_and_follow(page, path) -> tuple[str, list[str]]:
         return s in ("done", "failed") and s
 
     assert _until(page, status, 240, "the analysis to finish") == "done", seen
+    page.wait_for_selector("#open-report")  # the finished page, drawn by the server
     return url, seen
 
 

@@ -61,6 +61,8 @@
         const r = await fetch(box.dataset.json, {headers: {Accept: "application/json"}});
         if (r.ok) {
           const j = (await r.json()).recording;
+          // finished: the page comes back from the server with the scores, or the error and a retry button
+          if (j.status === "done" || j.status === "failed") { window.location.reload(); return; }
           status.textContent = j.status;
           status.className = "status " + j.status;
           if (j.status === "running") {
@@ -69,7 +71,6 @@
           } else if (j.status === "queued") {
             stage.textContent = j.note ? j.note + "; waiting for a free worker" : "waiting for a free worker";
           }
-          if (j.status === "done" || j.status === "failed") { window.location.reload(); return; }
         }
       } catch (e) { /* the server restarts: keep asking */ }
       setTimeout(tick, 1000);
