@@ -42,7 +42,12 @@ __all__ = [
 
 
 def write(
-    report: Report, out_dir: str | os.PathLike[str], *, media: str = "link", audio: np.ndarray | None = None
+    report: Report,
+    out_dir: str | os.PathLike[str],
+    *,
+    media: str = "link",
+    audio: np.ndarray | None = None,
+    name: str | None = None,
 ) -> dict[str, Path]:
     """Write every report file into ``out_dir`` (created if needed).
 
@@ -52,6 +57,8 @@ def write(
         media: ``link`` the recording into ``out_dir/media`` (a copy where linking fails), ``copy`` it,
             or ``none``.
         audio: the decoded audio, used if a browser-playable audio copy must be made.
+        name: the recording's file name to show instead of its path, and to give it under ``media/`` (the web
+            app keeps its server's paths out of the reports it serves).
 
     Returns:
         ``{"json", "html", "csv", "srt", "vtt"}`` paths.
@@ -67,9 +74,11 @@ def write(
     except OSError as e:
         raise InputError(f"{out}: cannot create the report folder ({e.strerror or e})", out) from None
     data = to_dict(report)
+    if name:
+        data["source"]["path"] = name
     words = report.transcript.words if report.transcript else ()
     try:
-        placed = place_media(report.source, out, media, audio)
+        placed = place_media(report.source, out, media, audio, name)
     except OSError as e:
         raise InputError(f"{out}: cannot place the recording next to the report ({e.strerror or e})", out) from None
     files = {

@@ -26,7 +26,9 @@ _PLAYABLE_AUDIO = {"aac", "mp3", "opus", "vorbis", "flac", "pcm_s16le", "pcm_s24
 _PLAYABLE_CONTAINERS = ("mov", "mp4", "matroska", "webm", "ogg", "wav", "mp3", "flac")
 
 
-def place_media(info: MediaInfo, out: Path, mode: str = "link", audio: np.ndarray | None = None) -> dict[str, Any]:
+def place_media(
+    info: MediaInfo, out: Path, mode: str = "link", audio: np.ndarray | None = None, name: str | None = None
+) -> dict[str, Any]:
     """Put the recording under ``out/media`` and say how the page should play it.
 
     Args:
@@ -34,12 +36,13 @@ def place_media(info: MediaInfo, out: Path, mode: str = "link", audio: np.ndarra
         out: the report folder.
         mode: ``link`` (hard link, else copy), ``copy``, or ``none`` (leave it out).
         audio: the decoded 16 kHz audio, for the fallback copy (decoded again if needed and missing).
+        name: the file name under ``media/`` (default: the recording's own).
 
     Returns:
         ``{"src", "fallback", "kind", "expected"}`` for the page (paths relative to ``out``).
     """
     src = Path(info.path)
-    name = src.name
+    name = name or src.name
     result: dict[str, Any] = {
         "src": None,
         "fallback": None,
@@ -54,21 +57,30 @@ def place_media(info: MediaInfo, out: Path, mode: str = "link", audio: np.ndarra
     if not (dest.exists() and os.path.samefile(dest, src)):
         tmp = folder / f".{name}.part"
         tmp.unlink(missing_ok=True)
-        try:
-            if mode == "link":
-                os.link(src, tmp)
-            else:
-                raise OSError("copy requested")
-        except OSError:
-            shutil.copyfile(src, tmp)
+        _link_or_copy(src, tmp, link=mode == "link")
         os.replace(tmp, dest)
     result["src"] = f"media/{name}"
     if not _playable(info) and info.has_audio:
         try:
-            result["fallback"] = "media/" + _audio_copy(info, folder / (src.stem + ".audio.webm"), audio).name
+            result["fallback"] = "media/" + _audio_copy(info, folder / (Path(name).stem + ".audio.webm"), audio).name
         except Exception as e:  # the page still works without sound
             log.warning("could not write a playable audio copy: %s", e)
     return result
+
+
+def _link_or_copy(src: Path, dest: Path, *, link: bool = True) -> None:
+    """``dest`` becomes a hard link to ``src`` (no space used), or a copy where linking fails or ``link`` is False.
+
+    Raises:
+        OSError: it can be neither linked nor copied.
+    """
+    if link:
+        try:
+            os.link(src, dest)
+            return
+        except OSError:
+            pass  # another file system, or one without hard links: copy
+    shutil.copyfile(src, dest)
 
 
 def existing_media(source: dict[str, Any], out: Path) -> dict[str, Any]:

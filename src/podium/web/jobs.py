@@ -14,6 +14,7 @@ died) goes the same way. Nothing is lost and nothing stays "running".
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 HEARTBEAT_S = 5.0
 STALE_S = 120.0  # no heartbeat for this long: the worker is gone
 STAGE_WEIGHTS = {"media": 0.05, "speech": 0.75, "voice": 0.05, "face": 0.1, "coach": 0.05}  # rough shares of time
+_STAGE_START = {stage: sum(list(STAGE_WEIGHTS.values())[:k]) for k, stage in enumerate(STAGE_WEIGHTS)}
 
 
 def _now() -> datetime:
@@ -220,38 +222,28 @@ def run_worker(settings: Settings, *, once: bool = False, idle_s: float = 1.0) -
 def _work(store: Store, settings: Settings, me: str, job: Claim) -> None:
     from .. import analyze, write_report
     from ..options import AnalysisOptions, MediaOptions, SpeechOptions
-    from ..report import redraw, to_dict
 
     beat = _Heartbeat(store, job.job_id, me)
     tmp = settings.reports / f".partial-{os.getpid()}-{job.recording_id}-{uuid.uuid4().hex[:8]}"
     try:
-        # the report names the recording by the title the speaker gave it, not by its generated file name
         if not Path(job.path).is_file():
             raise InputError(f"{job.title}: the uploaded recording is no longer on the server (no such file)")
-        named = tmp / "in" / _file_name(job.title, Path(job.path).suffix)
-        named.parent.mkdir(parents=True)
-        try:
-            os.link(job.path, named)
-        except OSError:
-            shutil.copyfile(job.path, named)
         options = AnalysisOptions(
             media=MediaOptions(max_duration_s=settings.max_duration_s),
             speech=SpeechOptions(cpu_threads=_threads(settings.workers)),
             analyze_face=settings.analyze_face,
         )
-        report = analyze(named, options, progress=beat.progress)
+        report = analyze(job.path, options, progress=beat.progress)
         beat.progress("report", 0, 1)
-        out = tmp / "report"
-        write_report(report, out)
-        shutil.rmtree(named.parent)
-        data = to_dict(report)
-        data["source"]["path"] = named.name  # no server paths in what users download
-        redraw(out, data)
+        # the report names the recording by the title the speaker gave it: no server paths in what users download
+        write_report(report, tmp, name=_file_name(job.title, Path(job.path).suffix))
+        data = json.loads((tmp / "report.json").read_text(encoding="utf-8"))  # exactly what was written
         final = settings.reports / f"{job.recording_id}-{uuid.uuid4().hex[:12]}"
-        os.replace(out, final)
+        os.replace(tmp, final)
         _finish(store, me, job, data, final)
     except PodiumError as e:
-        _set(store, job.job_id, me, status="failed", error=" ".join(str(e).split()), stage=None)
+        message = " ".join(str(e).replace(job.path, job.title).split())  # the title, not the server's path
+        _set(store, job.job_id, me, status="failed", error=message, stage=None)
     except Exception as e:  # a bug in a stage: the job fails with what happened, the worker lives on
         log.exception("job %s failed", job.job_id)
         _set(store, job.job_id, me, status="failed", error=f"internal error: {type(e).__name__}: {e}", stage=None)
@@ -277,9 +269,6 @@ def _finish(store: Store, me: str, job: Claim, data: dict[str, Any], folder: Pat
             shutil.rmtree(folder, ignore_errors=True)  # taken from us meanwhile (stale): its new run will write
             return
         s.add(analysis_row(job.recording_id, data, str(folder), _now()))
-        rec = s.get(Recording, job.recording_id)
-        if rec is not None:
-            rec.duration_s = data["source"].get("duration_s")
         j.status, j.stage, j.progress, j.error, j.updated_at = "done", None, 1.0, None, _now()
 
 
@@ -298,7 +287,7 @@ class _Heartbeat:
         if now - self.last < 1.0 and done < total:
             return
         self.last = now
-        before = sum(w for s, w in STAGE_WEIGHTS.items() if list(STAGE_WEIGHTS).index(s) < _index(stage))
+        before = _STAGE_START.get(stage, 1.0)  # a stage after the analysis (writing the report): all but done
         share = STAGE_WEIGHTS.get(stage, 0.0) * (done / total if total else 0.0)
         _set(self.store, self.job_id, self.worker, stage=stage, progress=min(0.99, before + share), heartbeat_at=_now())
 
@@ -314,11 +303,6 @@ class _Heartbeat:
     def stop(self) -> None:
         self.done.set()
         self.thread.join(timeout=5)
-
-
-def _index(stage: str) -> int:
-    names = list(STAGE_WEIGHTS)
-    return names.index(stage) if stage in names else len(names)
 
 
 class Supervisor:
@@ -337,9 +321,6 @@ class Supervisor:
             log.warning("%d job(s) left running by a previous server went back to the queue or failed", freed)
         self.procs = [self._spawn() for _ in range(self.settings.workers)]
         self.thread.start()
-
-    def pids(self) -> list[int]:
-        return [p.pid for p in self.procs if p.poll() is None]
 
     def _spawn(self) -> subprocess.Popen[bytes]:
         env = dict(os.environ, PODIUM_DB=self.settings.db_url, PODIUM_DATA=str(self.settings.data))
