@@ -105,6 +105,25 @@ def _sqlite_wal(engine: Any) -> None:
         cur.close()
 
 
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise ParameterError(f"role={role!r}: must be one of {', '.join(ROLES)}")
+
+
+def _team_id(s: Any, name: str) -> int | None:
+    """The id of the team called ``name``, created if new; None for no name."""
+    from sqlalchemy import select
+
+    if not name:
+        return None
+    team = s.scalar(select(Team).where(Team.name == name))
+    if team is None:
+        team = Team(name=name)
+        s.add(team)
+        s.flush()
+    return int(team.id)
+
+
 def _hash_password(password: str) -> str:
     from argon2 import PasswordHasher
 
@@ -137,24 +156,35 @@ class Store:
         email = email.strip().lower()
         if "@" not in email:
             raise ParameterError(f"email={email!r}: not an email address")
-        if role not in ROLES:
-            raise ParameterError(f"role={role!r}: must be one of {', '.join(ROLES)}")
+        _check_role(role)
         digest = _hash_password(password)
         with self.session.begin() as s:
             if s.scalar(select(User).where(User.email == email)) is not None:
                 raise ParameterError(f"a user with email {email} exists already (use 'podium user passwd')")
-            team_id = None
-            if team:
-                t = s.scalar(select(Team).where(Team.name == team))
-                if t is None:
-                    t = Team(name=team)
-                    s.add(t)
-                    s.flush()
-                team_id = t.id
-            user = User(email=email, name=name or email.split("@")[0], role=role, password_hash=digest, team_id=team_id)
+            user = User(
+                email=email,
+                name=name or email.split("@")[0],
+                role=role,
+                password_hash=digest,
+                team_id=_team_id(s, team),
+            )
             s.add(user)
             s.flush()
             return int(user.id)
+
+    def set_role(self, user_id: int, role: str, team: str = "") -> bool:
+        """Give a user a role and a team (created if new; empty: no team). False when there is no such user.
+
+        Raises:
+            ParameterError: bad role.
+        """
+        _check_role(role)
+        with self.session.begin() as s:
+            user = s.get(User, user_id)
+            if user is None:
+                return False
+            user.role, user.team_id = role, _team_id(s, team)
+            return True
 
     def set_password(self, email: str, password: str) -> None:
         """Replace a user's password.

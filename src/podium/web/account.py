@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from .auth import SESSION_COOKIE, RateLimiter, Signer
-from .views import NotSignedIn, Problem, check_csrf, current_account, render, settings_of, store_of
+from .views import NotSignedIn, Problem, check_csrf, current_account, render, settings_of, store_of, wants_json
 
 router = APIRouter()
 
@@ -33,7 +33,7 @@ def login_page(request: Request, next: str = "/recordings") -> Response:
 
     try:
         current_account(request)
-        if not request.url.path.endswith(".json"):
+        if not wants_json(request):
             return RedirectResponse(_safe_next(next), status_code=303)
     except NotSignedIn:
         pass
@@ -73,7 +73,8 @@ def login(
     with store.session() as s:
         user = s.scalar(select(User).where(User.email == email))
         assert user is not None and user.password_hash
-        token = Signer(settings_of(request).secret_key).session(user.id, user.password_hash)
+        signer: Signer = request.app.state.signer
+        token = signer.session(user.id, user.password_hash)
     response = RedirectResponse(_safe_next(next), status_code=303)
     settings = settings_of(request)
     response.set_cookie(

@@ -41,7 +41,7 @@ def create_app(settings: Settings, *, start_workers: bool = True) -> Any:
     from ..store import open_store
     from . import account, people, recordings
     from .jobs import Supervisor
-    from .views import NotSignedIn, Problem, Templates, error_response
+    from .views import NotSignedIn, Problem, Templates, answers_json, error_response
 
     settings.uploads.mkdir(parents=True, exist_ok=True)
     settings.reports.mkdir(parents=True, exist_ok=True)
@@ -106,7 +106,7 @@ def create_app(settings: Settings, *, start_workers: bool = True) -> Any:
 
         from fastapi.responses import RedirectResponse
 
-        if _wants_json(request):
+        if answers_json(request):
             return error_response(request, 401, "sign in first (POST /login)")
         return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
 
@@ -126,7 +126,3 @@ def create_app(settings: Settings, *, start_workers: bool = True) -> Any:
         return error_response(request, status, " ".join(str(e).split()))
 
     return app
-
-
-def _wants_json(request: Any) -> bool:
-    return bool(request.url.path.endswith(".json") or "application/json" in request.headers.get("accept", ""))

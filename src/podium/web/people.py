@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from ..errors import ParameterError
 from ..store import ROLES, SCORE_COLUMNS, Analysis, Job, Recording, Team, User
 from .auth import Account, visible_owner_ids
-from .views import CurrentAccount, Problem, check_csrf, not_found, render, store_of
+from .views import CurrentAccount, Problem, check_csrf, not_found, render, store_of, wants_json
 
 router = APIRouter()
 
@@ -131,7 +131,7 @@ def _history_page(request: Request, account: Account, user_id: int) -> Response:
         rows = history(s, user_id)
         name = user.name
     data: dict[str, Any] = {"speaker": {"id": user_id, "name": name}, "rehearsals": rows, "trends": trends(rows)}
-    if request.url.path.endswith(".json"):
+    if wants_json(request):
         data["trends"] = [{k: v for k, v in t.items() if k != "svg"} for t in data["trends"]]
     return render(request, "history.html", data, account)
 
@@ -172,7 +172,7 @@ def team(request: Request, account: CurrentAccount) -> Response:
                 }
             )
     data: dict[str, Any] = {"team": account.team if account.role == "coach" else "all teams", "members": members}
-    if request.url.path.endswith(".json"):
+    if wants_json(request):
         data["members"] = [{k: v for k, v in m.items() if k != "svg"} for m in members]
     return render(request, "team.html", data, account)
 
@@ -232,24 +232,13 @@ def change_user(
     team: Annotated[str, Form()] = "",
 ) -> Response:
     """Change a user's role and team (a new team name creates the team; empty: no team)."""
-    from sqlalchemy import select
-
     _admin(account)
-    if role not in ROLES:
-        raise Problem(400, f"role={role!r}: must be one of {', '.join(ROLES)}")
-    with store_of(request).session.begin() as s:
-        user = s.get(User, user_id)
-        if user is None:
-            raise not_found()
-        if user.id == account.id and role != "admin":
-            raise Problem(400, "You cannot take your own admin role away (another admin can).")
-        team_id = None
-        if team.strip():
-            t = s.scalar(select(Team).where(Team.name == team.strip()))
-            if t is None:
-                t = Team(name=team.strip())
-                s.add(t)
-                s.flush()
-            team_id = t.id
-        user.role, user.team_id = role, team_id
+    if user_id == account.id and role != "admin":
+        raise Problem(400, "You cannot take your own admin role away (another admin can).")
+    try:
+        found = store_of(request).set_role(user_id, role, team.strip())
+    except ParameterError as e:
+        raise Problem(400, str(e)) from None
+    if not found:
+        raise not_found()
     return RedirectResponse("/admin/users", status_code=303)

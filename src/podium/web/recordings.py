@@ -28,7 +28,7 @@ from ..errors import InputError
 from ..store import Analysis, Job, Recording, User
 from .auth import Account, visible_owner_ids
 from .jobs import enqueue_retry
-from .views import CurrentAccount, Problem, check_csrf, not_found, render, settings_of, store_of
+from .views import CurrentAccount, Problem, answers_json, check_csrf, not_found, render, settings_of, store_of
 
 router = APIRouter()
 
@@ -224,17 +224,25 @@ def show_recording(request: Request, rec_id: int, account: CurrentAccount) -> Re
     return render(request, "recording.html", {"recording": row}, account)
 
 
+def _latest(request: Request, rec_id: int, column: Any) -> Any:
+    """``column`` of the recording's newest analysis (a retried recording can have several); None if none.
+
+    One column only: the report's files are served on every seek of the player, and need just the folder.
+    """
+    from sqlalchemy import select
+
+    with store_of(request).session() as s:
+        return s.scalar(select(column).where(Analysis.recording_id == rec_id).order_by(Analysis.id.desc()).limit(1))
+
+
 def _feedback(request: Request, rec_id: int) -> dict[str, Any] | None:
     """The report's coaching part (scores with their evidence, tips), for the status page and its JSON."""
     import json
 
-    from sqlalchemy import select
-
-    with store_of(request).session() as s:
-        a = s.scalar(select(Analysis).where(Analysis.recording_id == rec_id).order_by(Analysis.id.desc()).limit(1))
-        if a is None:
-            return None
-        data = json.loads(a.report_json)
+    text = _latest(request, rec_id, Analysis.report_json)
+    if text is None:
+        return None
+    data = json.loads(text)
     fb = data.get("feedback") or {}
     keys = ("dimensions", "priorities", "strengths", "moments")
     return {"summary": data.get("summary", {}), **{k: fb.get(k, []) for k in keys}}
@@ -280,13 +288,13 @@ def delete(request: Request, rec_id: int, account: CurrentAccount) -> Response:
             shutil.rmtree(folder, ignore_errors=True)
     if _inside(upload, settings.uploads):
         upload.unlink(missing_ok=True)
-    if request.headers.get("accept", "").startswith("application/json"):
+    if answers_json(request):
         return JSONResponse({"deleted": rec_id})
     return RedirectResponse("/recordings", status_code=303)
 
 
 def _after(request: Request, rec_id: int) -> Response:
-    if request.headers.get("accept", "").startswith("application/json"):
+    if answers_json(request):
         return JSONResponse({"id": rec_id, "url": f"/recordings/{rec_id}"})
     return RedirectResponse(f"/recordings/{rec_id}", status_code=303)
 
@@ -311,12 +319,7 @@ def report_file(request: Request, rec_id: int, account: CurrentAccount, name: st
     row = _one(request, account, rec_id)
     if not row["report_url"]:
         raise not_found()
-    with store_of(request).session() as s:
-        from sqlalchemy import select
-
-        folder = s.scalar(
-            select(Analysis.report_dir).where(Analysis.recording_id == rec_id).order_by(Analysis.id.desc()).limit(1)
-        )
+    folder = _latest(request, rec_id, Analysis.report_dir)
     if not folder:
         raise not_found()
     root = Path(folder).resolve()

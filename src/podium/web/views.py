@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from ..store import Store, Team, User
-from .auth import SESSION_COOKIE, Account, Signer, fingerprint_matches
+from .auth import CSRF_COOKIE, SESSION_COOKIE, Account, Signer, fingerprint_matches
 from .settings import Settings
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "NotSignedIn",
     "Problem",
     "Templates",
+    "answers_json",
     "check_csrf",
     "error_response",
     "render",
@@ -123,7 +124,7 @@ async def check_csrf(request: Request) -> None:
     ):
         form = await request.form()
         sent = str(form.get("csrf", ""))
-    if not signer.check_csrf(request.cookies.get("podium_csrf", ""), sent):
+    if not signer.check_csrf(request.cookies.get(CSRF_COOKIE, ""), sent):
         raise Problem(403, "This form has expired or did not come from Podium; reload the page and try again.")
 
 
@@ -133,7 +134,13 @@ def csrf_token(request: Request) -> str:
 
 
 def wants_json(request: Request) -> bool:
+    """A page's JSON twin: the same path with ``.json``."""
     return request.url.path.endswith(".json")
+
+
+def answers_json(request: Request) -> bool:
+    """Errors and redirects answer JSON to a ``.json`` path and to programs that ask for it (``Accept``)."""
+    return wants_json(request) or "application/json" in request.headers.get("accept", "")
 
 
 def render(
@@ -149,7 +156,7 @@ def render(
 
 
 def error_response(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    if wants_json(request) or "application/json" in request.headers.get("accept", ""):
+    if answers_json(request):
         return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
     html = request.app.state.templates.render(
         "error.html", data={"status": status, "message": message}, account=None, csrf="", path=request.url.path
