@@ -44,19 +44,11 @@ def _talk(samples: Path, out: Path, k: int) -> Path:
     return out
 
 
-def _sign_in(client, email: str) -> str:
-    token = client.get("/login.json").json()["csrf_token"]
-    r = client.post("/login", data={"email": email, "password": PASSWORD, "csrf": token})
-    if r.status_code != 303:
-        raise RuntimeError(f"sign-in failed for {email}: {r.status_code}")
-    return str(token)
-
-
 def run(samples: Path, users: int, uploads: int, seconds: float, workers: int) -> dict:
     import httpx
 
     from podium.store import default_url, open_store
-    from podium.testing import LiveServer
+    from podium.testing import LiveServer, sign_in
 
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
@@ -69,7 +61,7 @@ def run(samples: Path, users: int, uploads: int, seconds: float, workers: int) -
         with LiveServer(data, workers=workers) as srv:
             # the uploads go in first, from the first speaker: the workers analyse them during the browsing
             with httpx.Client(base_url=srv.url, timeout=60) as c:
-                token = _sign_in(c, emails[0])
+                token = sign_in(c, emails[0], PASSWORD)
                 ids = []
                 for f in files:
                     r = c.post(
@@ -86,7 +78,7 @@ def run(samples: Path, users: int, uploads: int, seconds: float, workers: int) -
             def browse(email: str) -> None:
                 with httpx.Client(base_url=srv.url, timeout=60) as c:
                     try:
-                        _sign_in(c, email)
+                        sign_in(c, email, PASSWORD)
                     except Exception as e:
                         with lock:
                             errors.append(f"{email}: {e}")
@@ -119,7 +111,7 @@ def run(samples: Path, users: int, uploads: int, seconds: float, workers: int) -
                 th.join()
             wall = time.perf_counter() - t0
             with httpx.Client(base_url=srv.url, timeout=60) as c:
-                _sign_in(c, emails[0])
+                sign_in(c, emails[0], PASSWORD)
                 statuses = [r["status"] for r in c.get("/recordings.json").json()["recordings"]]
     lat = [ms for _, ms in samples_ms]
 

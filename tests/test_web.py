@@ -15,6 +15,7 @@ import pytest
 
 from podium.errors import ParameterError
 from podium.store import Job, open_store
+from podium.testing import sign_in
 from podium.web import Settings, create_app
 from podium.web.jobs import run_worker
 
@@ -45,23 +46,13 @@ def site(tmp_path):
         clients = {}
         for who in ids:
             c = TestClient(app)
-            _sign_in(c, f"{who}@example.org")
+            sign_in(c, f"{who}@example.org", PASSWORD)
             clients[who] = c
         yield {"settings": settings, "app": app, "anon": anon, "ids": ids, **clients}
 
 
 def _csrf(client) -> str:
     return client.get("/login.json").json()["csrf_token"]
-
-
-def _sign_in(client, email: str, password: str = PASSWORD):
-    r = client.post(
-        "/login",
-        data={"email": email, "password": password, "csrf": _csrf(client)},
-        follow_redirects=False,
-    )
-    assert r.status_code == 303, r.text
-    return r
 
 
 def _upload(client, data: bytes, name: str = "talk.wav", csrf: str | None = None):
@@ -159,7 +150,7 @@ def test_forged_session_and_changed_password_end_the_session(site):
     from fastapi.testclient import TestClient
 
     c = TestClient(site["app"])
-    _sign_in(c, "s2@example.org")
+    sign_in(c, "s2@example.org", PASSWORD)
     token = c.cookies["podium_session"]
     bare = TestClient(site["app"])
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from podium.store import Analysis, Job, Recording, default_url, open_store
-from podium.testing import LiveServer
+from podium.testing import LiveServer, sign_in
 
 from .media_fixtures import write_wav
 
@@ -37,15 +37,8 @@ def _client(srv: LiveServer, email: str):
     import httpx
 
     with httpx.Client(base_url=srv.url, timeout=30) as c:
-        yield _signed_in(c, email)
-
-
-def _signed_in(c, email: str):
-    token = c.get("/login.json").json()["csrf_token"]
-    r = c.post("/login", data={"email": email, "password": PASSWORD, "csrf": token})
-    assert r.status_code == 303, r.text
-    c.headers["X-CSRF-Token"] = token
-    return c
+        c.headers["X-CSRF-Token"] = sign_in(c, email, PASSWORD)
+        yield c
 
 
 def _upload(c, data: bytes, name: str) -> int:

@@ -24,7 +24,7 @@ from .options import SpeechOptions
 from .speech import Progress, RawResult
 from .types import Audio, Segment, Span, Word
 
-__all__ = ["FakeRecognizer", "LiveServer", "free_port", "tone"]
+__all__ = ["FakeRecognizer", "LiveServer", "free_port", "sign_in", "tone"]
 
 
 class FakeRecognizer:
@@ -136,3 +136,16 @@ class LiveServer:
 
     def __exit__(self, *exc: Any) -> None:
         self.stop()
+
+
+def sign_in(client: Any, email: str, password: str) -> str:
+    """Sign ``client`` (an ``httpx.Client`` or FastAPI ``TestClient`` on the web app) in; return its CSRF token.
+
+    Raises:
+        RuntimeError: the server did not accept the sign-in (its status and answer in the message).
+    """
+    token = str(client.get("/login.json").json()["csrf_token"])
+    r = client.post("/login", data={"email": email, "password": password, "csrf": token}, follow_redirects=False)
+    if r.status_code != 303:
+        raise RuntimeError(f"sign-in as {email} refused: {r.status_code} {r.text[:300]}")
+    return token
