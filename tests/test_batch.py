@@ -17,7 +17,7 @@ import pytest
 
 from podium import batch
 
-from .media_fixtures import write_wav
+from .media_fixtures import read_speech, write_wav
 
 pytestmark = pytest.mark.slow
 
@@ -103,9 +103,7 @@ def _rows(out: Path) -> list[dict[str, str]]:
 
 def _long_corpus(samples, d: Path, n: int) -> Path:
     """n copies of a 60 s read talk (each a few seconds of work), made different so none is skipped."""
-    from podium import media
-
-    x = np.concatenate([media.load(p).audio.samples for p in sorted((samples / "speech_clean").glob("ljspeech_*.wav"))])
+    x = read_speech(samples)
     d.mkdir()
     for k in range(n):
         write_wav(d / f"talk{k:02d}.wav", np.roll(x, 1000 * k)[: 16000 * 60])

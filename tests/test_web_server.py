@@ -15,7 +15,7 @@ import pytest
 from podium.store import Analysis, Job, Recording, default_url, open_store
 from podium.testing import LiveServer, sign_in
 
-from .media_fixtures import write_wav
+from .media_fixtures import read_speech, write_wav
 
 pytestmark = pytest.mark.slow
 
@@ -24,10 +24,7 @@ PASSWORD = "a long enough passphrase"
 
 def _talk(samples: Path, path: Path, seconds: int, shift: int = 0) -> bytes:
     """A read talk of ``seconds`` (LJSpeech sentences), shifted so that every file differs."""
-    from podium import media
-
-    x = np.concatenate([media.load(p).audio.samples for p in sorted((samples / "speech_clean").glob("ljspeech_*.wav"))])
-    write_wav(path, np.roll(x, 997 * shift)[: 16000 * seconds])
+    write_wav(path, np.roll(read_speech(samples), 997 * shift)[: 16000 * seconds])
     return path.read_bytes()
 
 
