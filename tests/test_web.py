@@ -412,6 +412,45 @@ def test_queue_claims_once_releases_and_recovers(db_url, tmp_path):
     store.close()
 
 
+def test_every_new_stage_reaches_the_job_row_at_once(tmp_path):
+    """Progress within a stage is throttled to once a second, but a page must never miss a stage: a short stage
+    (speech on a short clip) used to be swallowed by the throttle when it began less than a second after the last."""
+    from datetime import UTC, datetime
+
+    from podium.store import Recording, default_url
+    from podium.web import jobs
+
+    store = open_store(default_url(tmp_path / "data"))
+    owner = store.add_user("h@example.org", "H", "speaker", PASSWORD)
+    now = datetime.now(UTC)
+    with store.session.begin() as s:
+        rec = Recording(owner_id=owner, path="/x/a.wav", sha256="0" * 64, title="a", created_at=now)
+        s.add(rec)
+        s.flush()
+        s.add(Job(recording_id=rec.id, status="queued", attempts=0, created_at=now, updated_at=now))
+    claim = jobs.claim(store, "h:1")
+    assert claim is not None
+
+    def row() -> tuple[str | None, float | None]:
+        with store.session() as s:
+            j = s.get(Job, claim.job_id)
+            return j.stage, j.progress
+
+    beat = jobs._Heartbeat(store, claim.job_id, "h:1")
+    try:
+        beat.progress("media", 0, 1)
+        beat.progress("media", 1, 1)
+        beat.progress("speech", 0, 60)  # within the same second: a new stage, written
+        assert row()[0] == "speech"
+        beat.progress("speech", 10, 60)  # progress within the stage, within the second: skipped
+        assert row() == ("speech", pytest.approx(jobs._STAGE_START["speech"]))
+        beat.progress("speech", 60, 60)  # the end of a stage is always written
+        assert row()[1] > jobs._STAGE_START["speech"]
+    finally:
+        beat.stop()
+        store.close()
+
+
 def test_run_worker_restores_signal_handlers(tmp_path):
     import signal
 

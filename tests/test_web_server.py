@@ -93,10 +93,12 @@ def test_killed_worker_job_runs_again_and_the_server_lives_on(data, samples, tmp
 
 
 def test_server_crash_and_restart_loses_nothing(data, samples, tmp_path):
+    # the first take is long enough to be caught mid-analysis whatever the machine's speed; the others queue behind
+    takes = [_talk(samples, tmp_path / f"t{k}.wav", 120 if k == 0 else 45, k) for k in range(3)]
     srv = LiveServer(data, workers=1).start()
     try:
         with _client(srv, "sam@example.org") as c:
-            ids = [_upload(c, _talk(samples, tmp_path / f"t{k}.wav", 45, k), f"take {k}.wav") for k in range(3)]
+            ids = [_upload(c, take, f"take {k}.wav") for k, take in enumerate(takes)]
         job = _wait(lambda: (j := _job(data, ids[0]))["stage"] == "speech" and j, 120, "the first analysis to start")
         worker = int(job["worker"].rsplit(":", 1)[1])
         # the whole service dies at once (a power cut, an OOM kill of everything)

@@ -273,20 +273,21 @@ def _finish(store: Store, me: str, job: Claim, data: dict[str, Any], folder: Pat
 
 
 class _Heartbeat:
-    """Stage and progress to the job row at most once a second, and a heartbeat every HEARTBEAT_S."""
+    """Stage and progress to the job row (each new stage at once, progress within a stage at most once a second),
+    and a heartbeat every HEARTBEAT_S."""
 
     def __init__(self, store: Store, job_id: int, worker: str) -> None:
         self.store, self.job_id, self.worker = store, job_id, worker
-        self.last = 0.0
+        self.last, self.stage = 0.0, ""
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._beat, daemon=True)
         self.thread.start()
 
     def progress(self, stage: str, done: float, total: float) -> None:
         now = time.monotonic()
-        if now - self.last < 1.0 and done < total:
+        if stage == self.stage and now - self.last < 1.0 and done < total:
             return
-        self.last = now
+        self.last, self.stage = now, stage
         before = _STAGE_START.get(stage, 1.0)  # a stage after the analysis (writing the report): all but done
         share = STAGE_WEIGHTS.get(stage, 0.0) * (done / total if total else 0.0)
         _set(self.store, self.job_id, self.worker, stage=stage, progress=min(0.99, before + share), heartbeat_at=_now())
