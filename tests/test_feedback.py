@@ -142,6 +142,18 @@ def test_face_moments_and_scores():
     assert "approximate" in dims["eye_contact"].value
 
 
+def test_a_face_seen_for_a_few_seconds_is_unscored_not_guessed():
+    """Five seconds of a steady face would score high on everything; too little to judge, so nothing is scored."""
+    from podium import feedback
+    from podium.face import FaceOptions, summarize
+
+    whole = _face_timeline()
+    fb = feedback.assess_face(summarize(list(whole.timeline[:25]), FaceOptions()))
+    assert fb.overall is None and all(s.score is None for s in fb.scores)
+    assert "only 5 s" in fb.scores[0].reason
+    assert feedback.assess_face(summarize(list(whole.timeline[:100]), FaceOptions())).overall is not None
+
+
 def test_every_threshold_is_used(tmp_path):
     from podium import feedback
 

@@ -556,8 +556,13 @@ def _face(face: Any, cfg: CoachConfig, moments: list[Moment]) -> list[Score]:
             f"face too dark from {clock(s.start)} to {clock(s.end)}",
         )
     basis = f"face visible in {face.present_ratio:.0%} of {face.samples} samples ({face.sample_fps:g} a second)"
-    if face.skipped_reason or face.present_ratio < min_present:
-        why = face.skipped_reason or f"the face is visible in only {face.present_ratio:.0%} of the video"
+    visible_s, min_visible = face.present_ratio * face.samples / face.sample_fps, cfg("face.min_visible_s")
+    if face.skipped_reason or face.present_ratio < min_present or visible_s < min_visible:
+        why = face.skipped_reason or (
+            f"the face is visible in only {face.present_ratio:.0%} of the video"
+            if face.present_ratio < min_present
+            else f"the face is visible for only {visible_s:.0f} s (at least {min_visible:g} s are needed to score it)"
+        )
         tip = "Face the camera, head and shoulders in the frame, so the face can be read."
         return [Score(d, None, "", "–", "", basis, tip, why) for d in ("eye_contact", "expression", "framing")]
     ec = face.eye_contact_ratio or 0.0
