@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import stat
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,25 @@ SECRET = "k" * 40
 
 def _settings(tmp: Path, db: str = "", **kw) -> Settings:
     return Settings(data=tmp, db=db, secret_key=SECRET, workers=0, analyze_face=False, **kw).checked()
+
+
+def _queue(store, owner: int, paths: list[str]) -> list[int]:
+    """Recordings of ``owner`` at ``paths``, each with a queued job; returns the job ids."""
+    from datetime import UTC, datetime
+
+    from podium.store import Recording
+
+    now, ids = datetime.now(UTC), []
+    with store.session.begin() as s:
+        for k, path in enumerate(paths):
+            rec = Recording(owner_id=owner, path=path, sha256="0" * 64, title=f"t{k}", created_at=now)
+            s.add(rec)
+            s.flush()
+            job = Job(recording_id=rec.id, status="queued", attempts=0, created_at=now, updated_at=now)
+            s.add(job)
+            s.flush()
+            ids.append(job.id)
+    return ids
 
 
 @pytest.fixture()
@@ -379,18 +399,12 @@ def test_unknown_paths_are_404_in_html_and_json(site):
 def test_queue_claims_once_releases_and_recovers(db_url, tmp_path):
     from datetime import UTC, datetime, timedelta
 
-    from podium.store import Recording
     from podium.web import jobs
 
     store = open_store(db_url)
     owner = store.add_user("q@example.org", "Q", "speaker", PASSWORD)
     now = datetime.now(UTC)
-    with store.session.begin() as s:
-        for k in range(3):
-            rec = Recording(owner_id=owner, path=f"/x/{k}.wav", sha256="0" * 64, title=f"t{k}", created_at=now)
-            s.add(rec)
-            s.flush()
-            s.add(Job(recording_id=rec.id, status="queued", attempts=0, created_at=now, updated_at=now))
+    _queue(store, owner, [f"/x/{k}.wav" for k in range(3)])
     gone = subprocess.Popen(["true"])
     gone.wait()  # a pid that surely has no process now
     a, b, c = (jobs.claim(store, f"{jobs.socket.gethostname()}:{gone.pid}") for _ in range(3))
@@ -415,19 +429,11 @@ def test_queue_claims_once_releases_and_recovers(db_url, tmp_path):
 def test_every_new_stage_reaches_the_job_row_at_once(tmp_path):
     """Progress within a stage is throttled to once a second, but a page must never miss a stage: a short stage
     (speech on a short clip) used to be swallowed by the throttle when it began less than a second after the last."""
-    from datetime import UTC, datetime
-
-    from podium.store import Recording, default_url
+    from podium.store import default_url
     from podium.web import jobs
 
     store = open_store(default_url(tmp_path / "data"))
-    owner = store.add_user("h@example.org", "H", "speaker", PASSWORD)
-    now = datetime.now(UTC)
-    with store.session.begin() as s:
-        rec = Recording(owner_id=owner, path="/x/a.wav", sha256="0" * 64, title="a", created_at=now)
-        s.add(rec)
-        s.flush()
-        s.add(Job(recording_id=rec.id, status="queued", attempts=0, created_at=now, updated_at=now))
+    _queue(store, store.add_user("h@example.org", "H", "speaker", PASSWORD), ["/x/a.wav"])
     claim = jobs.claim(store, "h:1")
     assert claim is not None
 
@@ -449,6 +455,55 @@ def test_every_new_stage_reaches_the_job_row_at_once(tmp_path):
     finally:
         beat.stop()
         store.close()
+
+
+@pytest.mark.parametrize("interrupted", ["turned into an ImportError", "swallowed"])
+def test_a_stop_that_lands_inside_other_code_hands_the_job_back(tmp_path, monkeypatch, interrupted):
+    """SIGTERM raises wherever the worker is. An extension module interrupted while it initialises turns that into
+    "ImportError: initialization failed" (seen in CI, during faster-whisper's first import); other code may swallow
+    it. Either way the job goes back to the queue, uncounted, instead of failing with a false reason."""
+    import os
+    import signal
+
+    import podium
+
+    settings = _settings(tmp_path / "data")
+    store = open_store(settings.db_url)
+    wav = tmp_path / "a.wav"
+    wav.write_bytes(b"RIFF")  # never read: the stand-in analysis below stops first
+    (job_id,) = _queue(store, store.add_user("w@example.org", "W", "speaker", PASSWORD), [str(wav)])
+
+    def analysis(path, options, progress):
+        try:
+            progress("speech", 0, 10)
+            os.kill(os.getpid(), signal.SIGTERM)  # the server stops its workers
+            time.sleep(1)  # the handler runs here
+        except BaseException as e:
+            if interrupted == "swallowed":
+                progress("speech", 5, 10)  # carries on as if nothing happened, until its next progress report
+            raise ImportError("initialization failed") from e
+        raise AssertionError("the stop never came")
+
+    monkeypatch.setattr(podium, "analyze", analysis)
+    assert run_worker(settings, once=True) == 0
+    with store.session() as s:
+        job = s.get(Job, job_id)
+        assert (job.status, job.attempts, job.error, job.worker) == ("queued", 0, None, None), job.error
+        assert "stopped" in job.note
+    store.close()
+
+
+def test_a_stop_during_a_database_write_waits_for_the_write():
+    from podium.web import jobs
+
+    stop = jobs._StopRequest()
+    wrote = False
+    with pytest.raises(jobs._Stop), stop.deferred():
+        stop(15, None)  # inside the write: noted, not raised
+        wrote = True  # so the write goes on to its end; the stop comes after it
+    assert wrote and stop.requested
+    with pytest.raises(jobs._Stop):
+        stop.check()
 
 
 def test_run_worker_restores_signal_handlers(tmp_path):

@@ -49,7 +49,8 @@ def _job(data: Path, rec_id: int) -> dict:
     try:
         with store.session() as s:
             j = s.query(Job).filter(Job.recording_id == rec_id).one()
-            return {"status": j.status, "worker": j.worker, "stage": j.stage, "attempts": j.attempts, "note": j.note}
+            keys = ("status", "worker", "stage", "attempts", "note", "error")
+            return {k: getattr(j, k) for k in keys}
     finally:
         store.close()
 

@@ -14,6 +14,7 @@ died) goes the same way. Nothing is lost and nothing stays "running".
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -26,6 +27,7 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -68,7 +70,7 @@ def claim(store: Store, worker: str) -> Claim | None:
     from sqlalchemy import select, update
 
     for _ in range(5):  # another worker may win the race for the same row; then try the next
-        with store.session.begin() as s:
+        with _STOP.deferred(), store.session.begin() as s:
             job = s.scalar(select(Job).where(Job.status == "queued").order_by(Job.id).limit(1))
             if job is None:
                 return None
@@ -100,7 +102,7 @@ def _set(store: Store, job_id: int, worker: str | None = None, **values: Any) ->
     cond = [Job.id == job_id]
     if worker is not None:
         cond += [Job.worker == worker, Job.status == "running"]
-    with store.session.begin() as s:
+    with _STOP.deferred(), store.session.begin() as s:
         result: Any = s.execute(update(Job).where(*cond).values(updated_at=_now(), **values))
         return bool(result.rowcount)
 
@@ -183,6 +185,44 @@ class _Stop(BaseException):
     """SIGTERM in a worker: put the job back and leave."""
 
 
+class _StopRequest:
+    """A worker's SIGTERM handler, which must stop an analysis at once without leaving a wrong trace.
+
+    It raises :class:`_Stop` wherever the main thread is, with two exceptions. Inside a database write
+    (:meth:`deferred`) the write finishes first, so that no half-committed transaction holds SQLite's lock while the
+    job is handed back. And since code the stop interrupts may turn the exception into one of its own (an extension
+    module interrupted while it initialises says "ImportError: initialization failed") or swallow it, an error after
+    a stop request is the stop, not the job's failure (:meth:`check`), and the next progress report stops.
+    """
+
+    def __init__(self) -> None:
+        self.requested = False
+        self.shield = 0
+
+    def __call__(self, _signum: int, _frame: Any) -> None:
+        self.requested = True
+        if self.shield == 0:
+            raise _Stop
+
+    @contextlib.contextmanager
+    def deferred(self) -> Iterator[None]:
+        main = threading.current_thread() is threading.main_thread()  # signals only ever reach the main thread
+        self.shield += main
+        try:
+            yield
+        finally:
+            self.shield -= main
+            if main and self.requested and self.shield == 0:
+                raise _Stop
+
+    def check(self) -> None:
+        if self.requested:
+            raise _Stop
+
+
+_STOP = _StopRequest()  # armed by run_worker (a worker is a process of its own); inert in the server
+
+
 def run_worker(settings: Settings, *, once: bool = False, idle_s: float = 1.0) -> int:
     """Work the queue until SIGTERM (or, with ``once``, until it is empty). Returns how many jobs it finished
     (done or failed; a job handed back on SIGTERM does not count)."""
@@ -190,18 +230,17 @@ def run_worker(settings: Settings, *, once: bool = False, idle_s: float = 1.0) -
 
     store = open_store(settings.db_url)
     me = worker_name()
-
-    def stop(_signum: int, _frame: Any) -> None:
-        raise _Stop
-
-    before = signal.signal(signal.SIGTERM, stop), signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _STOP.requested = False
+    before = signal.signal(signal.SIGTERM, _STOP), signal.signal(signal.SIGINT, signal.SIG_IGN)
     # (Ctrl-C reaches the server, which stops its workers with SIGTERM)
     ran = 0
-    log.info("worker %s: waiting for jobs", me)
     try:
+        _preload()
+        log.info("worker %s: waiting for jobs", me)
         while True:
             if _orphaned():
                 break
+            _STOP.check()
             job = claim(store, me)
             if job is None:
                 if once:
@@ -211,12 +250,22 @@ def run_worker(settings: Settings, *, once: bool = False, idle_s: float = 1.0) -
             _work(store, settings, me, job)
             ran += 1
     except _Stop:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not cut the hand-back short
         release(store, me, "the worker was stopped", settings.max_attempts, count=False)
     finally:
         store.close()
         signal.signal(signal.SIGTERM, before[0])
         signal.signal(signal.SIGINT, before[1])
     return ran
+
+
+def _preload() -> None:
+    """Import the analysis stack before taking a job: the first job starts sooner, and a stop that comes while a
+    job runs never lands inside an extension module's import."""
+    from .. import pipeline  # noqa: F401
+
+    with contextlib.suppress(ImportError):  # if missing, the job says what to install
+        import faster_whisper  # noqa: F401
 
 
 def _work(store: Store, settings: Settings, me: str, job: Claim) -> None:
@@ -242,9 +291,11 @@ def _work(store: Store, settings: Settings, me: str, job: Claim) -> None:
         os.replace(tmp, final)
         _finish(store, me, job, data, final)
     except PodiumError as e:
+        _STOP.check()  # what the interrupted code made of the stop (see _StopRequest)
         message = " ".join(str(e).replace(job.path, job.title).split())  # the title, not the server's path
         _set(store, job.job_id, me, status="failed", error=message, stage=None)
     except Exception as e:  # a bug in a stage: the job fails with what happened, the worker lives on
+        _STOP.check()
         log.exception("job %s failed", job.job_id)
         _set(store, job.job_id, me, status="failed", error=f"internal error: {type(e).__name__}: {e}", stage=None)
     finally:
@@ -263,7 +314,7 @@ def _file_name(title: str, suffix: str) -> str:
 
 
 def _finish(store: Store, me: str, job: Claim, data: dict[str, Any], folder: Path) -> None:
-    with store.session.begin() as s:
+    with _STOP.deferred(), store.session.begin() as s:
         j = s.get(Job, job.job_id)
         if j is None or j.worker != me or j.status != "running":
             shutil.rmtree(folder, ignore_errors=True)  # taken from us meanwhile (stale): its new run will write
@@ -284,6 +335,7 @@ class _Heartbeat:
         self.thread.start()
 
     def progress(self, stage: str, done: float, total: float) -> None:
+        _STOP.check()  # a stop that the interrupted code swallowed ends here
         now = time.monotonic()
         if stage == self.stage and now - self.last < 1.0 and done < total:
             return
