@@ -172,3 +172,51 @@ def test_usage_error_exits_2(capsys):
     with pytest.raises(SystemExit) as e:
         main(["analyze"])
     assert e.value.code == 2
+
+
+def _bad_files(tmp_path: Path) -> dict[str, Path]:
+    """One of each kind of broken recording, made here."""
+    full_wav = write_wav(tmp_path / "full.wav", speechlike(6.0))
+    full_mp4 = encode(tmp_path / "full.mp4", audio=speechlike(3.0), video_s=3.0)
+    full_flac = encode(tmp_path / "full.flac", audio=speechlike(6.0), acodec="flac")
+    out = {
+        "text": tmp_path / "notes.mp4",
+        "cut wav": tmp_path / "cut.wav",
+        "cut mp4": tmp_path / "cut.mp4",
+        "zeroed flac": tmp_path / "bad.flac",
+    }
+    out["text"].write_text("These are my speaker notes, not a video.\n" * 50)
+    out["cut wav"].write_bytes(full_wav.read_bytes()[: full_wav.stat().st_size // 3])
+    out["cut mp4"].write_bytes(full_mp4.read_bytes()[: full_mp4.stat().st_size // 2])
+    flac = bytearray(full_flac.read_bytes())
+    flac[len(flac) // 3 :] = b"\x00" * (len(flac) - len(flac) // 3)
+    out["zeroed flac"].write_bytes(bytes(flac))
+    return out
+
+
+def test_check_refuses_what_load_refuses_and_keeps_no_audio(tmp_path):
+    """``media.check`` (the web app's upload check) says exactly what ``load`` says, without holding the samples."""
+    import tracemalloc
+
+    for kind, p in _bad_files(tmp_path).items():
+        with pytest.raises(InputError) as loaded:
+            media.load(p)
+        with pytest.raises(InputError) as checked:
+            media.check(p)
+        assert str(checked.value) == str(loaded.value), kind
+    long = write_wav(tmp_path / "long.wav", speechlike(3.0))
+    with pytest.raises(InputError, match="max_duration_s"):
+        media.check(long, MediaOptions(max_duration_s=2.0))
+
+    peaks: dict[tuple[str, int], int] = {}
+    for seconds in (30, 120):
+        talk = write_wav(tmp_path / f"talk{seconds}.wav", speechlike(float(seconds)))
+        for fn in (media.load, media.check):
+            tracemalloc.start()
+            got = fn(talk)
+            peaks[fn.__name__, seconds] = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+        assert got == media.load(talk).info
+    # load holds the samples (4 bytes each at 16 kHz); check's peak does not grow with the length
+    assert peaks["load", 120] - peaks["load", 30] > 90 * 16000 * 4 * 0.9, peaks
+    assert abs(peaks["check", 120] - peaks["check", 30]) < 1_000_000 and peaks["check", 120] < peaks["load", 30], peaks

@@ -20,7 +20,7 @@ from .errors import InputError
 from .options import MediaOptions
 from .types import Audio, MediaInfo, Recording
 
-__all__ = ["SAMPLE_RATE", "file_sha256", "load", "probe"]
+__all__ = ["SAMPLE_RATE", "check", "file_sha256", "load", "probe"]
 
 SAMPLE_RATE = 16000
 log = logging.getLogger(__name__)
@@ -54,14 +54,27 @@ def load(path: str | os.PathLike[str], options: MediaOptions | None = None) -> R
         InputError: as :func:`probe`, plus a stream that stops decoding early
             (truncated or corrupt) or runs past ``options.max_duration_s``.
     """
-    options = options or MediaOptions()
+    return _read(path, options or MediaOptions(), keep=True)
+
+
+def check(path: str | os.PathLike[str], options: MediaOptions | None = None) -> MediaInfo:
+    """Decode the whole audio stream as :func:`load` does, keeping none of it: the same errors, in flat memory
+    (a server checks an upload with this; a 4-hour recording would otherwise hold ~0.9 GB while it is checked).
+
+    Raises:
+        InputError: as :func:`load`.
+    """
+    return _read(path, options or MediaOptions(), keep=False).info
+
+
+def _read(path: str | os.PathLike[str], options: MediaOptions, *, keep: bool) -> Recording:
     p = _check_file(path)
     with _open(p) as container:
         info = _info(p, container)
         _check_length(info, options)
         if info.container == "wav":
             _check_riff(p)
-        audio = _decode_audio(p, container, info, options) if info.has_audio else None
+        audio = _decode_audio(p, container, info, options, keep=keep) if info.has_audio else None
     return Recording(info=info, audio=audio)
 
 
@@ -205,7 +218,8 @@ def _check_riff(p: Path) -> None:
             pos += 8 + n + (n & 1)
 
 
-def _decode_audio(p: Path, container: Any, info: MediaInfo, options: MediaOptions) -> Audio:
+def _decode_audio(p: Path, container: Any, info: MediaInfo, options: MediaOptions, *, keep: bool) -> Audio | None:
+    """The whole stream, resampled, with its truncation and length checks; ``keep=False`` only counts samples."""
     import av
 
     stream = container.streams.audio[0]
@@ -213,24 +227,28 @@ def _decode_audio(p: Path, container: Any, info: MediaInfo, options: MediaOption
     chunks: list[np.ndarray] = []
     total = 0
     limit = options.max_duration_s
+
+    def take(frames: list[Any]) -> int:
+        n = 0
+        for out in frames:
+            arr = out.to_ndarray().reshape(-1)
+            if keep:
+                chunks.append(arr.astype(np.float32, copy=False))
+            n += arr.size
+        return n
+
     try:
         for packet in container.demux(stream):
             for frame in packet.decode():
-                for out in resampler.resample(frame):
-                    arr = out.to_ndarray().reshape(-1)
-                    chunks.append(arr.astype(np.float32, copy=False))
-                    total += arr.size
+                total += take(resampler.resample(frame))
             if limit is not None and total > limit * SAMPLE_RATE:
                 raise InputError(f"{p}: audio runs past the limit of {limit:g} s (max_duration_s)", p)
-        for out in resampler.resample(None):
-            chunks.append(out.to_ndarray().reshape(-1).astype(np.float32, copy=False))
+        total += take(resampler.resample(None))
     except av.error.FFmpegError as e:
-        got = sum(c.size for c in chunks) / SAMPLE_RATE
         raise InputError(
-            f"{p}: audio is corrupt or truncated; decoding failed at {got:.1f} s ({_reason(e)})", p
+            f"{p}: audio is corrupt or truncated; decoding failed at {total / SAMPLE_RATE:.1f} s ({_reason(e)})", p
         ) from None
-    samples = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
-    got = samples.size / SAMPLE_RATE
+    got = total / SAMPLE_RATE
     if got == 0:
         raise InputError(f"{p}: the audio stream holds no decodable sound; the file may be truncated or corrupt", p)
     declared = _duration(None, stream) if stream.duration else info.duration_s
@@ -240,5 +258,8 @@ def _decode_audio(p: Path, container: Any, info: MediaInfo, options: MediaOption
             f"but only {got:.1f} s could be decoded",
             p,
         )
+    if not keep:
+        return None
+    samples = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
     np.clip(samples, -1.0, 1.0, out=samples)
     return Audio(samples=samples, sr=SAMPLE_RATE)

@@ -114,16 +114,16 @@ async def _receive(request: Request, tmp: Path, limit: int, title: str, max_mb: 
 
 
 def _check_media(path: Path, title: str, max_duration_s: float, face: bool) -> Any:
-    """Decode the whole audio once: a renamed text file, a truncated or overlong recording is refused here."""
+    """Decode the whole audio once, keeping none of it: a renamed text file, a truncated or overlong recording is
+    refused here, and the server's memory stays flat whatever the length."""
     from .. import media
     from ..options import MediaOptions
 
     try:
-        rec = media.load(path, MediaOptions(max_duration_s=max_duration_s))
+        info = media.check(path, MediaOptions(max_duration_s=max_duration_s))
     except InputError as e:
         reason = str(e).split(": ", 1)[-1]
         raise Problem(415, f"“{title}” cannot be used: {reason}") from None
-    info = rec.info
     if not info.has_audio and not (info.has_video and face):
         raise Problem(415, f"“{title}” has no audio stream, so there is no speech to analyse.")
     return info
