@@ -590,3 +590,17 @@ def test_home_and_the_report_folder_redirect(site, analysed):
     r = site["coach"].get(f"/recordings/{analysed}/report", follow_redirects=False)
     assert r.status_code == 307 and r.headers["location"] == f"/recordings/{analysed}/report/"
     assert site["s2"].get(f"/recordings/{analysed}/report", follow_redirects=False).status_code == 404
+
+
+def test_times_are_written_in_utc_for_the_page_to_show_in_the_readers_zone():
+    from datetime import datetime, timedelta, timezone
+
+    from podium.web.views import Templates, _jsonable
+
+    when = Templates().env.filters["when"]
+    naive = datetime(2026, 11, 30, 13, 5)  # as SQLite hands it back: UTC without the zone
+    paris = datetime(2026, 11, 30, 14, 5, tzinfo=timezone(timedelta(hours=1)))  # as PostgreSQL may
+    expected = '<time datetime="2026-11-30T13:05:00+00:00">2026-11-30 13:05 UTC</time>'
+    assert str(when(naive)) == str(when(paris)) == str(when(naive.isoformat())) == expected
+    assert when(None) == ""
+    assert _jsonable({"at": [naive, paris]}) == {"at": ["2026-11-30T13:05:00+00:00"] * 2}

@@ -7,6 +7,8 @@ word and from a moment; another speaker cannot see it; their coach can. Screensh
 from __future__ import annotations
 
 import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -33,7 +35,9 @@ def server(tmp_path_factory):
 
 
 def _page(browser, server, email: str):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=server.url)
+    ctx = browser.new_context(
+        viewport={"width": 1280, "height": 900}, base_url=server.url, timezone_id="Asia/Kolkata", locale="en-US"
+    )
     page = ctx.new_page()
     page.errors, page.outside = [], []
     page.on("pageerror", lambda e: page.errors.append(str(e)))
@@ -117,6 +121,12 @@ def test_speaker_uploads_follows_opens_and_plays_and_others_see_what_they_may(br
     _until(sam, lambda: abs(_player(sam, "p.currentTime") - t) < 0.3, 15, "the report to open at the moment")
     sam.goto("/recordings")
     assert sam.locator("table.list tbody tr").count() == 2
+    # times come from the server in UTC and are shown in the reader's zone (UTC+5:30 here), UTC in the tooltip
+    when = sam.query_selector("table.list time")
+    utc = datetime.fromisoformat(when.get_attribute("datetime"))
+    local = utc.astimezone(ZoneInfo("Asia/Kolkata"))
+    assert when.get_attribute("title").endswith("UTC") and "UTC" not in when.text_content()
+    assert f"{local.hour % 12 or 12}:{local.minute:02d}" in when.text_content(), when.text_content()
     sam.screenshot(path=str(SHOTS / "web-recordings.png"), full_page=True)
     sam.goto("/history")
     sam.screenshot(path=str(SHOTS / "web-history.png"), full_page=True)

@@ -60,13 +60,16 @@ class Templates:
         return self.env.get_template(name).render(**context)
 
 
-def _when(value: Any) -> str:
+def _when(value: Any) -> Any:
+    """A ``<time>`` in UTC, which web.js rewrites in the reader's own zone (UTC stays where scripts do not run)."""
+    from markupsafe import Markup
+
     if not value:
         return ""
-    t = datetime.fromisoformat(value) if isinstance(value, str) else value
-    if t.tzinfo is not None:  # PostgreSQL answers in its session's zone
-        t = t.astimezone(UTC)
-    return t.strftime("%Y-%m-%d %H:%M UTC")  # stored in UTC (SQLite hands them back without the zone)
+    t = _utc(datetime.fromisoformat(value) if isinstance(value, str) else value)
+    return Markup('<time datetime="{}">{}</time>').format(
+        t.isoformat(timespec="seconds"), t.strftime("%Y-%m-%d %H:%M UTC")
+    )
 
 
 def _num(value: Any) -> str:
@@ -170,5 +173,10 @@ def _jsonable(x: Any) -> Any:
     if isinstance(x, (list, tuple)):
         return [_jsonable(v) for v in x]
     if isinstance(x, datetime):
-        return x.isoformat()
+        return _utc(x).isoformat()
     return x
+
+
+def _utc(t: datetime) -> datetime:
+    """Times are stored in UTC: SQLite hands them back without the zone, PostgreSQL in its session's zone."""
+    return t.replace(tzinfo=UTC) if t.tzinfo is None else t.astimezone(UTC)

@@ -89,6 +89,18 @@
     }
   }
 
+  function localTimes() {
+    // the server writes UTC; show each time in the reader's zone, the UTC one kept as a tooltip
+    const fmt = new Intl.DateTimeFormat(undefined, {dateStyle: "medium", timeStyle: "short"});
+    for (const el of document.querySelectorAll("time[datetime]")) {
+      const t = new Date(el.getAttribute("datetime"));
+      if (isNaN(t)) continue;
+      el.title = el.textContent;
+      el.textContent = fmt.format(t);
+    }
+  }
+
+  localTimes();
   uploadForm();
   followJob();
   pollList();
