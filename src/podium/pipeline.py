@@ -13,9 +13,11 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
+import pickle
+import subprocess
+import sys
 import time
 from collections.abc import Callable
-from typing import Any
 
 from . import face as face_stage
 from . import feedback, language, media, pitch, speech, voice
@@ -64,98 +66,93 @@ def analyze(
     hook("media", 1, 1)
     # the face runs in its own process while speech runs here: two cores, two stages
     faces = _FaceJob(info, options, notes) if info.has_video else None
-    if rec.audio is None:
-        if faces is None or not faces.started:
-            if faces is not None:
-                faces.close()
-            raise InputError(
-                f"{info.path}: has video but no audio stream. Podium analyses speech (words, fillers, pace, pauses, "
-                "pitch, loudness), and face analysis is off or not installed, so there is nothing it can analyse.",
-                info.path,
+    try:
+        if rec.audio is None:
+            if faces is None or not faces.started:
+                raise InputError(
+                    f"{info.path}: has video but no audio stream. Podium analyses speech (words, fillers, pace, "
+                    "pauses, pitch, loudness), and face analysis is off or not installed, so there is nothing it can "
+                    "analyse.",
+                    info.path,
+                )
+            notes.append("No audio stream: only the face was analysed (no words, pace, pauses, pitch or loudness).")
+            observed = faces.result(timings)
+            coaching = feedback.assess_face(observed, options.coach)
+            return Report(
+                source=info,
+                transcript=None,
+                voice=None,
+                face=observed,
+                feedback=coaching,
+                notes=tuple(notes),
+                timings={k: round(v, 3) for k, v in timings.items()},
+                options=options.to_dict(),
             )
-        notes.append("No audio stream: only the face was analysed (no words, pace, pauses, pitch or loudness).")
-        observed = faces.result(timings)
-        coaching = feedback.assess_face(observed, options.coach)
+        audio = rec.audio
+
+        t = time.perf_counter()
+        hook("speech", 0, audio.duration_s)
+        transcript = speech.transcribe(
+            audio,
+            options.speech,
+            recognizer=recognizer,
+            recover=False,
+            progress=lambda done: hook("speech", min(done, audio.duration_s), audio.duration_s),
+        )
+        timings["speech"] = time.perf_counter() - t
+        hook("speech", audio.duration_s, audio.duration_s)
+        if not transcript.words:
+            notes.append("No speech was recognised in the audio.")
+
+        t = time.perf_counter()
+        hook("voice", 0, 1)
+        track = pitch.track(audio.samples, audio.sr, fmin=options.voice.fmin_hz, fmax=options.voice.fmax_hz)
+        if options.speech.recover_fillers and transcript.words:
+            transcript = speech.recover_fillers(audio, transcript, track)
+        timings["pitch"] = time.perf_counter() - t
+        t = time.perf_counter()
+        measured = voice.measure(audio, transcript, options.voice, track=track)
+        timings["voice"] = time.perf_counter() - t
+        hook("voice", 1, 1)
+
+        observed = None
+        if faces is not None:
+            hook("face", 0, 1)
+            observed = faces.result(timings)
+            hook("face", 1, 1)
+
+        t = time.perf_counter()
+        hook("coach", 0, 1)
+        words = language.analyze(transcript, options.coach)
+        coaching = feedback.assess(transcript, measured, words, face=observed, config=options.coach)
+        timings["coach"] = time.perf_counter() - t
+        hook("coach", 1, 1)
         return Report(
             source=info,
-            transcript=None,
-            voice=None,
+            transcript=transcript,
+            voice=measured,
+            language=words,
             face=observed,
             feedback=coaching,
             notes=tuple(notes),
             timings={k: round(v, 3) for k, v in timings.items()},
             options=options.to_dict(),
         )
-    audio = rec.audio
-
-    t = time.perf_counter()
-    hook("speech", 0, audio.duration_s)
-    transcript = speech.transcribe(
-        audio,
-        options.speech,
-        recognizer=recognizer,
-        recover=False,
-        progress=lambda done: hook("speech", min(done, audio.duration_s), audio.duration_s),
-    )
-    timings["speech"] = time.perf_counter() - t
-    hook("speech", audio.duration_s, audio.duration_s)
-    if not transcript.words:
-        notes.append("No speech was recognised in the audio.")
-
-    t = time.perf_counter()
-    hook("voice", 0, 1)
-    track = pitch.track(audio.samples, audio.sr, fmin=options.voice.fmin_hz, fmax=options.voice.fmax_hz)
-    if options.speech.recover_fillers and transcript.words:
-        transcript = speech.recover_fillers(audio, transcript, track)
-    timings["pitch"] = time.perf_counter() - t
-    t = time.perf_counter()
-    measured = voice.measure(audio, transcript, options.voice, track=track)
-    timings["voice"] = time.perf_counter() - t
-    hook("voice", 1, 1)
-
-    observed = None
-    if faces is not None:
-        hook("face", 0, 1)
-        observed = faces.result(timings)
-        hook("face", 1, 1)
-
-    t = time.perf_counter()
-    hook("coach", 0, 1)
-    words = language.analyze(transcript, options.coach)
-    coaching = feedback.assess(transcript, measured, words, face=observed, config=options.coach)
-    timings["coach"] = time.perf_counter() - t
-    hook("coach", 1, 1)
-    return Report(
-        source=info,
-        transcript=transcript,
-        voice=measured,
-        language=words,
-        face=observed,
-        feedback=coaching,
-        notes=tuple(notes),
-        timings={k: round(v, 3) for k, v in timings.items()},
-        options=options.to_dict(),
-    )
-
-
-def _quiet_worker() -> None:
-    """MediaPipe's native code logs to file descriptor 2; keep a user's terminal clean (errors still
-    come back as exceptions). PODIUM_DEBUG=1 keeps the logs."""
-    if not os.environ.get("PODIUM_DEBUG"):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 2)
-        os.close(devnull)
+    finally:  # the analysis failed or was stopped: the face process must not run on alone
+        if faces is not None:
+            faces.close()
 
 
 class _FaceJob:
-    """face.observe in a separate process (spawned: MediaPipe and CTranslate2 each bring their own threads)."""
+    """face.observe in a child process of its own, alongside speech (MediaPipe and CTranslate2 each bring their own
+    threads). The child is a fresh ``python -c`` that imports only podium.face: unlike multiprocessing's spawn, it
+    never re-runs the caller's script, so a script without an ``if __name__ == "__main__"`` guard, or code fed on
+    stdin, gets its face analysis too. MediaPipe's native logging goes to /dev/null (PODIUM_DEBUG=1 keeps it)."""
 
     def __init__(self, info: MediaInfo, options: AnalysisOptions, notes: list[str]) -> None:
         self.notes = notes
-        self.pool: Any = None
-        self.future: Any = None
+        self.proc: subprocess.Popen[bytes] | None = None
         self.t0 = time.perf_counter()
-        self.fps = options.face.sample_fps
         if not options.analyze_face:
             notes.append("The video was not analysed (face analysis turned off).")
             return
@@ -164,32 +161,56 @@ class _FaceJob:
                 "The video was not analysed: face analysis needs MediaPipe (pip install 'podium-coach[face]')."
             )
             return
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_quiet_worker)
-        self.future = self.pool.submit(face_stage.observe, info, options.face)
+        env = dict(os.environ)  # the child finds podium where this process did, installed or not
+        env["PYTHONPATH"] = os.pathsep.join([p for p in sys.path if p] + [env.get("PYTHONPATH", "")]).strip(os.pathsep)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", "from podium.face import _child_main; _child_main()"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=None if os.environ.get("PODIUM_DEBUG") else subprocess.DEVNULL,
+            env=env,
+        )
+        assert self.proc.stdin is not None
+        with self.proc.stdin:
+            self.proc.stdin.write(pickle.dumps((info, options.face)))
 
     @property
     def started(self) -> bool:
-        return self.future is not None
+        return self.proc is not None
 
     def result(self, timings: dict[str, float]) -> face_stage.Face | None:
-        if self.future is None:
+        if self.proc is None:
             return None
         try:
-            return self.future.result()
-        except PodiumError as e:
-            self.notes.append(f"The video could not be analysed: {e}")
-            return None
-        except Exception as e:  # a crashed worker must not lose the speech analysis
-            self.notes.append(f"The video could not be analysed (face worker failed: {type(e).__name__}: {e}).")
+            assert self.proc.stdout is not None
+            out = self.proc.stdout.read()  # all of it, when the child is done
+            self.proc.wait()
+            try:
+                status, value = pickle.loads(out)
+            except Exception:
+                code = self.proc.returncode
+                why = f"signal {-code}" if code < 0 else f"exit code {code}"
+                self.notes.append(f"The video could not be analysed (the face process stopped: {why}).")
+                return None
+            if status == "ok":
+                return value  # type: ignore[no-any-return]
+            if isinstance(value, PodiumError):
+                self.notes.append(f"The video could not be analysed: {value}")
+            else:  # a crash in the face stage must not lose the speech analysis
+                self.notes.append(
+                    f"The video could not be analysed (face stage failed: {type(value).__name__}: {value})."
+                )
             return None
         finally:
             timings["face"] = time.perf_counter() - self.t0
             self.close()
 
     def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
+        """Stop the child if it still runs (the analysis failed or was stopped meanwhile)."""
+        if self.proc is not None:
+            if self.proc.poll() is None:
+                self.proc.kill()
+            self.proc.wait()
+            if self.proc.stdout is not None:
+                self.proc.stdout.close()
+            self.proc = None
