@@ -604,3 +604,10 @@ def test_times_are_written_in_utc_for_the_page_to_show_in_the_readers_zone():
     assert str(when(naive)) == str(when(paris)) == str(when(naive.isoformat())) == expected
     assert when(None) == ""
     assert _jsonable({"at": [naive, paris]}) == {"at": ["2026-11-30T13:05:00+00:00"] * 2}
+
+
+def test_numbers_in_tables_are_rounded_alike():
+    from podium.web.views import Templates
+
+    num = Templates().env.filters["num"]
+    assert [num(121.6, 0), num(143.0, 0), num(9.861, 1), num(87.0), num(None, 0)] == ["122", "143", "9.9", "87", "–"]

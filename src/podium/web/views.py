@@ -72,10 +72,12 @@ def _when(value: Any) -> Any:
     )
 
 
-def _num(value: Any) -> str:
-    """87.0 -> "87", 9.86 -> "9.86", None -> "–"."""
+def _num(value: Any, digits: int | None = None) -> str:
+    """87.0 -> "87", 9.86 -> "9.86", None -> "–"; with ``digits``, rounded first (121.6 -> "122" at 0)."""
     if value is None:
         return "–"
+    if digits is not None and isinstance(value, (int, float)):
+        value = round(float(value), digits)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
