@@ -20,6 +20,8 @@ from podium.testing import sign_in
 from podium.web import Settings, create_app
 from podium.web.jobs import run_worker
 
+from .media_fixtures import read_speech, write_wav
+
 PASSWORD = "a long enough passphrase"
 SECRET = "k" * 40
 
@@ -341,21 +343,26 @@ def test_a_failed_job_says_why_and_can_be_retried(site, samples):
     assert j["status"] == "done" and j["error"] is None
 
 
-def test_history_and_team(site, analysed, samples):
+def test_history_and_team(site, analysed, samples, tmp_path):
     c = site["s1"]
     wav = (samples / "speech_disfluent" / "mfa_acoustic_corpus.wav").read_bytes()
     assert _upload(c, wav, "take 2.wav").status_code == 201
-    run_worker(site["settings"], once=True)
+    write_wav(tmp_path / "take3.wav", read_speech(samples)[: 16000 * 40])
+    assert _upload(c, (tmp_path / "take3.wav").read_bytes(), "take 3.wav").status_code == 201
+    assert run_worker(site["settings"], once=True) == 2
     h = c.get("/history.json").json()
-    assert [r["title"] for r in h["rehearsals"]] == ["Inaugural take 1.flac", "take 2.wav"]
+    assert [r["title"] for r in h["rehearsals"]] == ["Inaugural take 1.flac", "take 2.wav", "take 3.wav"]
+    # take 1 (11 s) is too short to score pace: its wpm is listed but stays out of the trend
+    assert h["rehearsals"][0]["pace"] is None and h["rehearsals"][0]["wpm"] > 0
     wpm = next(t for t in h["trends"] if t["metric"] == "wpm")
-    assert len(wpm["values"]) == 2 and wpm["change"] == pytest.approx(wpm["values"][1] - wpm["values"][0], abs=0.11)
+    assert wpm["values"][0] is None and None not in wpm["values"][1:]
+    assert wpm["change"] == pytest.approx(wpm["values"][2] - wpm["values"][1], abs=0.11)
     page = c.get("/history").text
     assert "<svg" in page and "Progress of Sam" in page
     team = site["coach"].get("/team.json").json()
     assert team["team"] == "A" and {m["name"] for m in team["members"]} == {"Cole", "Sam"}
     sam = next(m for m in team["members"] if m["name"] == "Sam")
-    assert sam["rehearsals"] == 2 and sam["history_url"] == f"/speakers/{site['ids']['s1']}/history"
+    assert sam["rehearsals"] == 3 and sam["history_url"] == f"/speakers/{site['ids']['s1']}/history"
     everyone = site["admin"].get("/team.json").json()
     assert {m["name"] for m in everyone["members"]} == {"Ada", "Cole", "Sam", "Tess"}
     assert site["s1"].get("/team.json").status_code == 404

@@ -18,6 +18,8 @@ router = APIRouter()
 METRICS = ("overall", *SCORE_COLUMNS, "wpm", "fillers_per_min")
 _LABELS = {"overall": "Overall score", "wpm": "Pace (words per minute)", "fillers_per_min": "Fillers per minute"}
 _BETTER = {"wpm": 0, "fillers_per_min": -1}  # which way is better: scores up (1), fillers down (-1), pace neither (0)
+# a rate enters a trend only from rehearsals long enough to score it: a 3 s clip's "122 wpm" is not a rehearsal's pace
+_SCORED_BY = {"wpm": "pace", "fillers_per_min": "fillers"}
 
 
 def history(s: Any, owner_id: int) -> list[dict[str, Any]]:
@@ -47,7 +49,8 @@ def trends(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Per metric: its values in order, first and latest, and an SVG line chart."""
     out = []
     for m in METRICS:
-        values = [r[m] for r in rows]
+        gate = _SCORED_BY.get(m, m)
+        values = [r[m] if r[gate] is not None else None for r in rows]
         known = [v for v in values if v is not None]
         if not known:
             continue
