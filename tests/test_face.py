@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,8 @@ import pytest
 pytest.importorskip("mediapipe")
 
 from podium import face, media
+
+from .media_fixtures import encode, speechlike
 
 
 def _img(path: Path) -> np.ndarray:
@@ -293,3 +296,58 @@ def test_a_failed_analysis_stops_its_face_process(samples):
         analyze(samples / "video_talking" / "pyfeat_face_noface.mov", recognizer=Broken())
     assert seen, "no face process was running during speech"
     assert not (seen & face_children()), "the face process outlived the analysis"
+
+
+ORPHAN = """
+import sys, time
+from podium import analyze
+from podium.testing import FakeRecognizer
+
+class Slow(FakeRecognizer):
+    def recognize(self, audio, options, progress=None):
+        print("speech", flush=True)
+        time.sleep(120)
+
+analyze(sys.argv[1], recognizer=Slow())
+"""
+
+
+def test_the_face_process_dies_with_an_analysis_killed_outright(tmp_path):
+    """SIGKILL (the OOM killer, a killed web or batch worker) gives the analysis no chance to stop its face process;
+    the kernel does (PR_SET_PDEATHSIG), so a long video is not left to be watched by nobody."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    video = encode(tmp_path / "long.mp4", audio=speechlike(240.0), video_s=240.0)  # the face needs ~15 s for it
+    proc = subprocess.Popen([sys.executable, "-c", ORPHAN, str(video)], stdout=subprocess.PIPE, text=True, cwd=tmp_path)
+    try:
+        assert proc.stdout.readline().strip() == "speech"
+        kids = [int(p.parent.name) for p in Path("/proc").glob("[0-9]*/stat") if _ppid(p) == proc.pid]
+        assert kids, "no face process"
+    finally:
+        proc.kill()
+        proc.wait()
+        proc.stdout.close()
+    end = time.monotonic() + 2  # the kernel's kill is at once; the face would run on for many seconds
+    while any(Path(f"/proc/{k}").exists() and _state(k) != "Z" for k in kids) and time.monotonic() < end:
+        time.sleep(0.1)
+    alive = [k for k in kids if Path(f"/proc/{k}").exists() and _state(k) != "Z"]
+    for k in alive:  # do not leave it running whatever the outcome
+        os.kill(k, signal.SIGKILL)
+    assert not alive, "the face process outlived the killed analysis"
+
+
+def _ppid(stat: Path) -> int:
+    try:
+        return int(stat.read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return -1
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return "gone"

@@ -542,6 +542,7 @@ def _child_main() -> None:
     import pickle
     import sys
 
+    _die_with_parent()
     answer = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     info, options = pickle.load(sys.stdin.buffer)
@@ -556,3 +557,20 @@ def _child_main() -> None:
         data = pickle.dumps(("error", RuntimeError(f"{type(result[1]).__name__}: {result[1]} ({e})")))
     answer.write(data)
     answer.close()
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this process when the analysis that started it dies (a web worker or batch worker
+    killed outright), instead of leaving it to finish a long video alone. Elsewhere, nothing."""
+    import ctypes
+    import signal
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != int(os.environ.get("PODIUM_FACE_PARENT") or os.getppid()):
+        os._exit(1)  # the parent died before the call above took effect

@@ -161,7 +161,8 @@ class _FaceJob:
                 "The video was not analysed: face analysis needs MediaPipe (pip install 'podium-coach[face]')."
             )
             return
-        env = dict(os.environ)  # the child finds podium where this process did, installed or not
+        env = dict(os.environ, PODIUM_FACE_PARENT=str(os.getpid()))  # (see face._die_with_parent)
+        # the child finds podium where this process did, installed or not
         env["PYTHONPATH"] = os.pathsep.join([p for p in sys.path if p] + [env.get("PYTHONPATH", "")]).strip(os.pathsep)
         self.proc = subprocess.Popen(
             [sys.executable, "-c", "from podium.face import _child_main; _child_main()"],
