@@ -18,6 +18,7 @@ import pytest
 from podium import batch
 
 from .media_fixtures import read_speech, write_wav
+from .procs import children
 
 pytestmark = pytest.mark.slow
 
@@ -120,22 +121,8 @@ def _batch_proc(src: Path, out: Path) -> subprocess.Popen:
 
 
 def _children(pid: int) -> list[int]:
-    """Pool workers of ``pid``: spawned children running ``spawn_main`` (not multiprocessing's resource tracker).
-
-    Read from /proc rather than ``ps``, whose args column is cut to the terminal width when piped.
-    """
-    workers = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except (OSError, IndexError, ValueError):
-            continue  # the process ended while we looked
-        if ppid == pid and "spawn_main" in cmdline and "resource_tracker" not in cmdline:
-            workers.append(int(entry.name))
-    return sorted(workers)
+    """Pool workers of ``pid``: spawned children running ``spawn_main`` (not multiprocessing's resource tracker)."""
+    return children(pid, "spawn_main", but_not="resource_tracker")
 
 
 def _wait_for(pred, timeout=120.0):

@@ -14,6 +14,7 @@ pytest.importorskip("mediapipe")
 from podium import face, media
 
 from .media_fixtures import encode, speechlike
+from .procs import alive, children
 
 
 def _img(path: Path) -> np.ndarray:
@@ -253,25 +254,14 @@ def test_the_readme_snippet_gets_its_face_analysis_without_a_main_guard(samples,
 def test_a_failed_analysis_stops_its_face_process(samples):
     """Speech fails (or the web worker is told to stop) while the face still runs: the face process goes too. And a
     face process that dies does not take the speech analysis with it."""
-    import os
     import signal
-    from pathlib import Path as P
 
     from podium import StageError, analyze
     from podium.testing import FakeRecognizer
     from podium.types import Word
 
     def face_children() -> set[int]:
-        me = os.getpid()
-        out = set()
-        for stat in P("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == me and fields[0] != "Z":
-                out.add(int(stat.parent.name))
-        return out
+        return set(children(os.getpid()))
 
     seen: set[int] = set()
     # a face process killed meanwhile (out of memory, say): the speech analysis is kept, with a note
@@ -324,30 +314,16 @@ def test_the_face_process_dies_with_an_analysis_killed_outright(tmp_path):
     proc = subprocess.Popen([sys.executable, "-c", ORPHAN, str(video)], stdout=subprocess.PIPE, text=True, cwd=tmp_path)
     try:
         assert proc.stdout.readline().strip() == "speech"
-        kids = [int(p.parent.name) for p in Path("/proc").glob("[0-9]*/stat") if _ppid(p) == proc.pid]
+        kids = children(proc.pid)
         assert kids, "no face process"
     finally:
         proc.kill()
         proc.wait()
         proc.stdout.close()
     end = time.monotonic() + 2  # the kernel's kill is at once; the face would run on for many seconds
-    while any(Path(f"/proc/{k}").exists() and _state(k) != "Z" for k in kids) and time.monotonic() < end:
+    while any(alive(k) for k in kids) and time.monotonic() < end:
         time.sleep(0.1)
-    alive = [k for k in kids if Path(f"/proc/{k}").exists() and _state(k) != "Z"]
-    for k in alive:  # do not leave it running whatever the outcome
+    left = [k for k in kids if alive(k)]
+    for k in left:  # do not leave it running whatever the outcome
         os.kill(k, signal.SIGKILL)
-    assert not alive, "the face process outlived the killed analysis"
-
-
-def _ppid(stat: Path) -> int:
-    try:
-        return int(stat.read_text().rsplit(")", 1)[1].split()[1])
-    except (OSError, IndexError, ValueError):
-        return -1
-
-
-def _state(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return "gone"
+    assert not left, "the face process outlived the killed analysis"

@@ -16,6 +16,7 @@ from podium.store import Analysis, Job, Recording, default_url, open_store
 from podium.testing import LiveServer, sign_in
 
 from .media_fixtures import read_speech, write_wav
+from .procs import alive
 
 pytestmark = pytest.mark.slow
 
@@ -105,7 +106,7 @@ def test_server_crash_and_restart_loses_nothing(data, samples, tmp_path):
         # the whole service dies at once (a power cut, an OOM kill of everything)
         srv.kill()
         os.kill(worker, signal.SIGKILL)
-        _wait(lambda: not Path(f"/proc/{worker}").exists() or "Z" in _state(worker), 30, "the worker to die")
+        _wait(lambda: not alive(worker), 30, "the worker to die")
         assert _job(data, ids[0])["status"] == "running"  # as the crash left it
     finally:
         srv.kill()
@@ -136,10 +137,3 @@ def test_clean_stop_puts_the_running_job_back(data, samples, tmp_path):
         assert srv.stop() in (0, -signal.SIGTERM)  # uvicorn stops gracefully, then exits by the signal it got
     job = _job(data, rid)
     assert job["status"] == "queued" and job["attempts"] == 0 and "stopped" in job["note"], job
-
-
-def _state(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return "gone"
