@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from typing import Any
 
 from . import face as face_stage
 from . import feedback, language, media, pitch, speech, voice
@@ -64,6 +65,11 @@ def analyze(
     timings["media"] = time.perf_counter() - t
     info = rec.info
     hook("media", 1, 1)
+
+    def report(**parts: Any) -> Report:
+        timed = {k: round(v, 3) for k, v in timings.items()}
+        return Report(source=info, notes=tuple(notes), timings=timed, options=options.to_dict(), **parts)
+
     # the face runs in its own process while speech runs here: two cores, two stages
     faces = _FaceJob(info, options, notes) if info.has_video else None
     try:
@@ -77,16 +83,8 @@ def analyze(
                 )
             notes.append("No audio stream: only the face was analysed (no words, pace, pauses, pitch or loudness).")
             observed = faces.result(timings)
-            coaching = feedback.assess_face(observed, options.coach)
-            return Report(
-                source=info,
-                transcript=None,
-                voice=None,
-                face=observed,
-                feedback=coaching,
-                notes=tuple(notes),
-                timings={k: round(v, 3) for k, v in timings.items()},
-                options=options.to_dict(),
+            return report(
+                transcript=None, voice=None, face=observed, feedback=feedback.assess_face(observed, options.coach)
             )
         audio = rec.audio
 
@@ -127,17 +125,7 @@ def analyze(
         coaching = feedback.assess(transcript, measured, words, face=observed, config=options.coach)
         timings["coach"] = time.perf_counter() - t
         hook("coach", 1, 1)
-        return Report(
-            source=info,
-            transcript=transcript,
-            voice=measured,
-            language=words,
-            face=observed,
-            feedback=coaching,
-            notes=tuple(notes),
-            timings={k: round(v, 3) for k, v in timings.items()},
-            options=options.to_dict(),
-        )
+        return report(transcript=transcript, voice=measured, language=words, face=observed, feedback=coaching)
     finally:  # the analysis failed or was stopped: the face process must not run on alone
         if faces is not None:
             faces.close()
