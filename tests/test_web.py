@@ -190,6 +190,62 @@ def test_forged_session_and_changed_password_end_the_session(site):
     assert status(token) == 401
 
 
+def test_a_speaker_changes_their_password_in_the_browser(site):
+    """Admins hand out first passwords; the speaker changes theirs on /account. Every other session ends; this one
+    goes on; wrong current passwords count as failed sign-ins."""
+    from fastapi.testclient import TestClient
+
+    me, elsewhere = site["s2"], TestClient(site["app"])
+    sign_in(elsewhere, "s2@example.org", PASSWORD)
+    page = me.get("/account")
+    assert page.status_code == 200 and "Change your password" in page.text and "s2@example.org" in page.text
+    assert me.get("/account.json").json()["account"]["email"] == "s2@example.org"
+    new = "a brand new passphrase"
+
+    def change(current: str, new: str, repeat: str, csrf: str | None = None):
+        form = {"current": current, "new": new, "repeat": repeat, "csrf": _csrf(me) if csrf is None else csrf}
+        return me.post("/account/password", data=form, follow_redirects=False)
+
+    assert change(PASSWORD, new, new, csrf="forged").status_code == 403
+    bad = change("not my password", new, new)
+    assert bad.status_code == 400 and "current password" in bad.text
+    assert "differ" in change(PASSWORD, new, new + "!").text
+    assert "at least 10 characters" in change(PASSWORD, "short", "short").text
+    assert "the one you have" in change(PASSWORD, PASSWORD, PASSWORD).text
+    ok = change(PASSWORD, new, new)
+    assert ok.status_code == 303 and ok.headers["location"] == "/account?changed=1"
+    assert "Your password is changed" in me.get("/account?changed=1").text  # this browser stays signed in
+    assert elsewhere.get("/recordings.json").status_code == 401  # the other session ended
+    fresh = TestClient(site["app"])
+    with pytest.raises(RuntimeError, match="refused: 401"):
+        sign_in(fresh, "s2@example.org", PASSWORD)
+    sign_in(fresh, "s2@example.org", new)
+    # guessing the current password is rate-limited like signing in
+    codes = [change(f"wrong guess number {k}", new + "2", new + "2").status_code for k in range(6)]
+    assert codes == [400] * 5 + [429], codes
+
+
+def test_an_admin_sets_a_new_password_and_every_session_of_that_user_ends(site):
+    a, sam = site["admin"], site["s1"]
+    assert sam.get("/recordings.json").status_code == 200
+    r = a.post(f"/admin/users/{site['ids']['s1']}/password", data={"password": "short", "csrf": _csrf(a)})
+    assert r.status_code == 400
+    r = a.post(
+        f"/admin/users/{site['ids']['s1']}/password",
+        data={"password": "handed over in person", "csrf": _csrf(a)},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    assert sam.get("/recordings.json").status_code == 401
+    sign_in(sam, "s1@example.org", "handed over in person")
+    # only an admin may, and a missing user is 404
+    coach = site["coach"]
+    r = coach.post(f"/admin/users/{site['ids']['s1']}/password", data={"password": "x" * 12, "csrf": _csrf(coach)})
+    assert r.status_code == 404
+    assert a.post("/admin/users/999/password", data={"password": "x" * 12, "csrf": _csrf(a)}).status_code == 404
+    assert "new password for Sam" in a.get("/admin/users").text
+
+
 def test_logout_needs_csrf_and_ends_the_session(site):
     c = site["s2"]
     assert c.post("/logout", data={}).status_code == 403

@@ -137,6 +137,17 @@ def test_speaker_uploads_follows_opens_and_plays_and_others_see_what_they_may(br
         phone.goto(path)
         assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), path
     phone.screenshot(path=str(SHOTS / "web-recordings-phone.png"), full_page=True)
+    # his name opens his account page, where he changes the password an admin gave him
+    sam.click("header .who a")
+    sam.wait_for_url("**/account")
+    sam.fill("input[name=current]", PASSWORD)
+    sam.fill("input[name=new]", "my own long passphrase")
+    sam.fill("input[name=repeat]", "my own long passphrase")
+    sam.click("form[action='/account/password'] button[type=submit]")
+    sam.wait_for_url("**/account?changed=1")
+    assert "Your password is changed" in sam.text_content("main")
+    sam.screenshot(path=str(SHOTS / "web-account.png"), full_page=True)
+    assert sam.errors == []
     sam.context.close()
 
     # another team's speaker: not in her list, and the page does not exist for her

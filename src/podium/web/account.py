@@ -1,4 +1,5 @@
-"""Sign in and out. Failed sign-ins are limited per address and per email (see auth.RateLimiter)."""
+"""Sign in and out, and your own account. Failed sign-ins (and wrong current passwords) are limited per address
+and per email (see auth.RateLimiter)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,19 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from ..errors import ParameterError
 from .auth import SESSION_COOKIE, RateLimiter, Signer
-from .views import NotSignedIn, Problem, check_csrf, current_account, render, settings_of, store_of, wants_json
+from .views import (
+    CurrentAccount,
+    NotSignedIn,
+    Problem,
+    check_csrf,
+    current_account,
+    render,
+    settings_of,
+    store_of,
+    wants_json,
+)
 
 router = APIRouter()
 
@@ -73,13 +85,17 @@ def login(
     with store.session() as s:
         user = s.scalar(select(User).where(User.email == email))
         assert user is not None and user.password_hash
-        signer: Signer = request.app.state.signer
-        token = signer.session(user.id, user.password_hash)
-    response = RedirectResponse(_safe_next(next), status_code=303)
+        user_id, digest = user.id, user.password_hash
+    return _start_session(request, RedirectResponse(_safe_next(next), status_code=303), user_id, digest)
+
+
+def _start_session(request: Request, response: Response, user_id: int, password_hash: str) -> Response:
+    """Give this browser a session cookie (signed, tied to the password: a new password ends every other one)."""
+    signer: Signer = request.app.state.signer
     settings = settings_of(request)
     response.set_cookie(
         SESSION_COOKIE,
-        token,
+        signer.session(user_id, password_hash),
         max_age=settings.session_days * 86400,
         httponly=True,
         samesite="lax",
@@ -94,3 +110,55 @@ def logout(request: Request) -> Response:
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
+
+
+@router.get("/account")
+@router.get("/account.json")
+def account_page(request: Request, account: CurrentAccount, changed: int = 0) -> Response:
+    """Who you are here, and the form to change your password."""
+    data = {"account": account.public(), "changed": bool(changed), "error": ""}
+    return render(request, "account.html", data, account)
+
+
+@router.post("/account/password", dependencies=[Depends(check_csrf)])
+def change_password(
+    request: Request,
+    account: CurrentAccount,
+    current: Annotated[str, Form()] = "",
+    new: Annotated[str, Form()] = "",
+    repeat: Annotated[str, Form()] = "",
+) -> Response:
+    """Change your own password: the current one first (wrong guesses count as failed sign-ins), then the new one
+    twice. Every other session of yours ends; this browser stays signed in."""
+    from ..store import User
+
+    limiter: RateLimiter = request.app.state.limiter
+    keys = (f"ip:{request.client.host if request.client else '?'}", f"email:{account.email}")
+    wait = limiter.wait_s(*keys)
+    if wait > 0:
+        raise Problem(429, "Too many wrong passwords. Try again later.", {"Retry-After": str(int(wait) + 1)})
+    store = store_of(request)
+    error = ""
+    if not store.check_password(account.email, current):
+        limiter.failed(*keys)
+        error = "Your current password is not that one."
+    elif new != repeat:
+        error = "The two new passwords differ."
+    elif new == current:
+        error = "The new password is the one you have."
+    else:
+        try:
+            store.set_password(account.email, new)
+        except ParameterError as e:  # too short
+            error = str(e)[:1].upper() + str(e)[1:] + "."
+    if error:
+        if wants_json(request):
+            raise Problem(400, error)
+        data = {"account": account.public(), "changed": False, "error": error}
+        return render(request, "account.html", data, account, status=400)
+    limiter.succeeded(*keys)
+    with store.session() as s:
+        user = s.get(User, account.id)
+        assert user is not None and user.password_hash
+        digest = user.password_hash
+    return _start_session(request, RedirectResponse("/account?changed=1", status_code=303), account.id, digest)

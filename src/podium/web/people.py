@@ -217,7 +217,7 @@ def add_user(
     role: Annotated[str, Form()] = "speaker",
     team: Annotated[str, Form()] = "",
 ) -> Response:
-    """A new account (an admin chooses its first password; the user changes it with ``podium user passwd``)."""
+    """A new account (an admin chooses its first password; the user changes it on their account page)."""
     _admin(account)
     try:
         store_of(request).add_user(email, name.strip(), role, password, team.strip())
@@ -244,4 +244,26 @@ def change_user(
         raise Problem(400, str(e)) from None
     if not found:
         raise not_found()
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/admin/users/{user_id:int}/password", dependencies=[Depends(check_csrf)])
+def reset_password(
+    request: Request, user_id: int, account: CurrentAccount, password: Annotated[str, Form()] = ""
+) -> Response:
+    """Give a user a new password (forgotten, or a first one for a speaker who had none to sign in with); every
+    session of theirs ends. They change it on their account page."""
+    _admin(account)
+    store = store_of(request)
+    with store.session() as s:
+        user = s.get(User, user_id)
+        email = user.email if user is not None else None
+    if user is None:
+        raise not_found()
+    if not email:
+        raise Problem(400, "This user has no email to sign in with; add them again with one.")
+    try:
+        store.set_password(email, password)
+    except ParameterError as e:
+        raise Problem(400, str(e)) from None
     return RedirectResponse("/admin/users", status_code=303)
