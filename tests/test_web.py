@@ -674,3 +674,25 @@ def test_numbers_in_tables_are_rounded_alike():
 
     num = Templates().env.filters["num"]
     assert [num(121.6, 0), num(143.0, 0), num(9.861, 1), num(87.0), num(None, 0)] == ["122", "143", "9.9", "87", "–"]
+
+
+def test_lists_and_histories_never_read_report_json(site, analysed):
+    """report.json runs to hundreds of kilobytes a rehearsal; the recordings list (polled every few seconds while a
+    job runs), the history and the team page read only score columns, each in one query whatever the team's size."""
+    from sqlalchemy import event
+
+    engine = site["app"].state.store.engine
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        for who, path in (("s1", "/recordings.json"), ("s1", "/history.json"), ("admin", "/team.json")):
+            seen.clear()
+            assert site[who].get(path).status_code == 200
+            assert not [q for q in seen if "report_json" in q], path
+            assert sum("FROM analyses" in q or "JOIN analyses" in q for q in seen) == 1, (path, seen)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

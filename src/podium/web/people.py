@@ -24,25 +24,44 @@ _SCORED_BY = {"wpm": "pace", "fillers_per_min": "fillers"}
 
 def history(s: Any, owner_id: int) -> list[dict[str, Any]]:
     """Every analysed rehearsal of ``owner_id``, oldest first, with its scores."""
+    return histories(s, [owner_id]).get(owner_id, [])
+
+
+def histories(s: Any, owner_ids: list[int] | None) -> dict[int, list[dict[str, Any]]]:
+    """:func:`history` for many speakers (None: everyone) in one query, reading only the score columns (never
+    report.json, which runs to hundreds of kilobytes a rehearsal)."""
     from sqlalchemy import select
 
     q = (
-        select(Recording, Analysis)
+        select(
+            Recording.id,
+            Recording.owner_id,
+            Recording.title,
+            Analysis.created_at,
+            *(getattr(Analysis, m) for m in METRICS),
+        )
         .join(Job, Job.recording_id == Recording.id)
         .join(Analysis, Analysis.recording_id == Recording.id)
-        .where(Recording.owner_id == owner_id, Job.status == "done")
+        .where(Job.status == "done")
         .order_by(Analysis.created_at, Analysis.id)
     )
-    seen: dict[int, dict[str, Any]] = {}
-    for rec, a in s.execute(q).all():  # the latest analysis of each recording
-        seen[rec.id] = {
-            "id": rec.id,
-            "url": f"/recordings/{rec.id}",
-            "title": rec.title,
-            "date": a.created_at,
-            **{m: getattr(a, m) for m in METRICS},
+    if owner_ids is not None:
+        q = q.where(Recording.owner_id.in_(owner_ids))
+    latest: dict[int, dict[str, Any]] = {}
+    for row in s.execute(q).all():  # the latest analysis of each recording wins
+        rec_id, owner, title, date, *values = row
+        latest[rec_id] = {
+            "id": rec_id,
+            "owner_id": owner,
+            "url": f"/recordings/{rec_id}",
+            "title": title,
+            "date": date,
+            **dict(zip(METRICS, values, strict=True)),
         }
-    return sorted(seen.values(), key=lambda r: (r["date"], r["id"]))
+    out: dict[int, list[dict[str, Any]]] = {}
+    for r in sorted(latest.values(), key=lambda r: (r["date"], r["id"])):
+        out.setdefault(r.pop("owner_id"), []).append(r)
+    return out
 
 
 def trends(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -154,9 +173,11 @@ def team(request: Request, account: CurrentAccount) -> Response:
                 raise Problem(404, "You are a coach without a team; ask an admin to put you in one.")
             q = q.where(User.team_id == account.team_id)
         teams = {t.id: t.name for t in s.scalars(select(Team))}
+        people = list(s.scalars(q))
+        every = histories(s, None if account.role == "admin" else [u.id for u in people])
         members = []
-        for u in s.scalars(q):
-            rows = history(s, u.id)
+        for u in people:
+            rows = every.get(u.id, [])
             overall = [r["overall"] for r in rows if r["overall"] is not None]
             members.append(
                 {

@@ -151,6 +151,7 @@ def _add(request: Request, account: Account, path: Path, digest: str, title: str
 def _rows(s: Any, account: Account, *, rec_id: int | None = None, owner_id: int | None = None) -> list[dict[str, Any]]:
     """Recordings ``account`` may see (newest first), each with its job and latest analysis."""
     from sqlalchemy import func, select
+    from sqlalchemy.orm import defer
 
     latest = (
         select(Analysis.recording_id, func.max(Analysis.id).label("aid")).group_by(Analysis.recording_id).subquery()
@@ -170,6 +171,7 @@ def _rows(s: Any, account: Account, *, rec_id: int | None = None, owner_id: int 
         q = q.where(Recording.id == rec_id)
     if owner_id is not None:
         q = q.where(Recording.owner_id == owner_id)
+    q = q.options(defer(Analysis.report_json))  # hundreds of kilobytes each; the list needs only the scores
     return [_public(r, j, a, u) for r, j, a, u in s.execute(q.limit(1000)).all()]
 
 
