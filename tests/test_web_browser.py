@@ -15,6 +15,8 @@ import pytest
 from podium.store import default_url, open_store
 from podium.testing import LiveServer
 
+from .media_fixtures import read_speech, write_wav
+
 pytestmark = pytest.mark.slow
 
 from .test_browser import SHOTS  # noqa: E402  (one screenshot folder for every browser test)
@@ -89,7 +91,7 @@ def _player(page, expr: str):
     return page.evaluate(f"() => {{ const p = document.getElementById('player'); return {expr}; }}")
 
 
-def test_speaker_uploads_follows_opens_and_plays_and_others_see_what_they_may(browser, server, samples):
+def test_speaker_uploads_follows_opens_and_plays_and_others_see_what_they_may(browser, server, samples, tmp_path):
     sam = _page(browser, server, "sam@example.org")
     SHOTS.mkdir(parents=True, exist_ok=True)
     video = samples / "video_talking" / "grid_bbaf2n.mpg"
@@ -128,6 +130,24 @@ def test_speaker_uploads_follows_opens_and_plays_and_others_see_what_they_may(br
     assert when.get_attribute("title").endswith("UTC") and "UTC" not in when.text_content()
     assert f"{local.hour % 12 or 12}:{local.minute:02d}" in when.text_content(), when.text_content()
     sam.screenshot(path=str(SHOTS / "web-recordings.png"), full_page=True)
+
+    # while a third take is analysed, the list follows it in place: a file being chosen for the next upload stays
+    write_wav(tmp_path / "take3.wav", read_speech(samples)[: 16000 * 60])
+    csrf = sam.context.request.get(server.url + "/login.json").json()["csrf_token"]
+    up = sam.context.request.post(
+        server.url + "/recordings",
+        data=(tmp_path / "take3.wav").read_bytes(),
+        headers={"X-Filename": "take 3.wav", "X-CSRF-Token": csrf, "Accept": "application/json"},
+    )
+    assert up.status == 201, up.text()
+    sam.goto("/recordings")
+    first = "table.list tbody tr:first-child .status"
+    assert sam.text_content(first) in ("queued", "running")
+    sam.set_input_files("#file", str(tmp_path / "take3.wav"))
+    sam.evaluate("() => { window.stillHere = true; }")
+    _until(sam, lambda: sam.text_content(first) == "done", 120, "the list to show the take done")
+    assert sam.evaluate("() => window.stillHere === true && document.getElementById('file').files.length === 1")
+    assert sam.locator("table.list tbody tr").count() == 3
     sam.goto("/history")
     sam.screenshot(path=str(SHOTS / "web-history.png"), full_page=True)
     assert sam.errors == [] and sam.outside == []

@@ -79,8 +79,24 @@
   }
 
   function pollList() {
+    // while something is queued or running, redraw the list's rows in place every few seconds (never the whole
+    // page: that would lose a file being chosen, or cut short an upload in progress)
     const table = document.querySelector("table[data-poll]");
-    if (table && Number(table.dataset.poll) > 0) setTimeout(() => window.location.reload(), 4000);
+    if (!table || Number(table.dataset.poll) <= 0) return;
+    async function tick() {
+      try {
+        const r = await fetch(window.location.pathname + window.location.search, {headers: {Accept: "text/html"}});
+        const fresh = r.ok && new DOMParser().parseFromString(await r.text(), "text/html").querySelector("table[data-poll]");
+        if (fresh) {
+          const rows = document.importNode(fresh.tBodies[0], true);
+          table.tBodies[0].replaceWith(rows);
+          table.dataset.poll = fresh.dataset.poll;
+          localTimes(rows);
+        }
+      } catch (e) { /* the server restarts: keep asking */ }
+      if (Number(table.dataset.poll) > 0) setTimeout(tick, 3000);
+    }
+    setTimeout(tick, 3000);
   }
 
   function confirmations() {
@@ -89,10 +105,10 @@
     }
   }
 
-  function localTimes() {
+  function localTimes(root) {
     // the server writes UTC; show each time in the reader's zone, the UTC one kept as a tooltip
     const fmt = new Intl.DateTimeFormat(undefined, {dateStyle: "medium", timeStyle: "short"});
-    for (const el of document.querySelectorAll("time[datetime]")) {
+    for (const el of (root || document).querySelectorAll("time[datetime]")) {
       const t = new Date(el.getAttribute("datetime"));
       if (isNaN(t)) continue;
       el.title = el.textContent;
