@@ -212,6 +212,9 @@ def test_a_speaker_changes_their_password_in_the_browser(site):
     assert "differ" in change(PASSWORD, new, new + "!").text
     assert "at least 10 characters" in change(PASSWORD, "short", "short").text
     assert "the one you have" in change(PASSWORD, PASSWORD, PASSWORD).text
+    form = {"current": PASSWORD, "new": "short", "repeat": "short", "csrf": _csrf(me)}
+    refused = me.post("/account/password", data=form, headers={"Accept": "application/json"})
+    assert refused.status_code == 400 and "at least 10 characters" in refused.json()["error"]  # a program gets JSON
     ok = change(PASSWORD, new, new)
     assert ok.status_code == 303 and ok.headers["location"] == "/account?changed=1"
     assert "Your password is changed" in me.get("/account?changed=1").text  # this browser stays signed in

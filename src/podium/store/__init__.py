@@ -186,8 +186,8 @@ class Store:
             user.role, user.team_id = role, _team_id(s, team)
             return True
 
-    def set_password(self, email: str, password: str) -> None:
-        """Replace a user's password.
+    def set_password(self, email: str, password: str) -> str:
+        """Replace a user's password; returns its new hash (a web session is tied to it).
 
         Raises:
             ParameterError: no such user, or the password is too short.
@@ -200,6 +200,7 @@ class Store:
             if user is None:
                 raise ParameterError(f"no user with email {email.strip().lower()}")
             user.password_hash = digest
+        return digest
 
     def check_password(self, email: str, password: str) -> bool:
         """True when ``password`` is this user's (constant-time argon2 verification)."""
@@ -217,8 +218,8 @@ class Store:
             return False
 
     def speaker(self, name: str) -> int | None:
-        """The id of the speaker called ``name`` (created without a password if new: they cannot sign in until an
-        admin sets one)."""
+        """The id of the speaker called ``name`` (created if new, with no email or password: a speaker in the
+        records of a batch, who cannot sign in)."""
         if not name:
             return None
         from sqlalchemy import select

@@ -14,6 +14,7 @@ from .views import (
     CurrentAccount,
     NotSignedIn,
     Problem,
+    answers_json,
     check_csrf,
     current_account,
     render,
@@ -64,17 +65,8 @@ def login(
 
     from ..store import User
 
-    limiter: RateLimiter = request.app.state.limiter
     email = email.strip().lower()
-    keys = (f"ip:{request.client.host if request.client else '?'}", f"email:{email}")
-    wait = limiter.wait_s(*keys)
-    if wait > 0:
-        minutes = max(1, round(wait / 60))
-        raise Problem(
-            429,
-            f"Too many failed sign-ins. Try again in {minutes} minute{'s' * (minutes != 1)}.",
-            {"Retry-After": str(int(wait) + 1)},
-        )
+    limiter, keys = _guard(request, email, "failed sign-ins")
     store = store_of(request)
     if not email or not password or not store.check_password(email, password):
         limiter.failed(*keys)
@@ -87,6 +79,21 @@ def login(
         assert user is not None and user.password_hash
         user_id, digest = user.id, user.password_hash
     return _start_session(request, RedirectResponse(_safe_next(next), status_code=303), user_id, digest)
+
+
+def _guard(request: Request, email: str, what: str) -> tuple[RateLimiter, tuple[str, ...]]:
+    """The rate limiter and this attempt's keys (the address, the email), or 429 while either is over its limit."""
+    limiter: RateLimiter = request.app.state.limiter
+    keys = (f"ip:{request.client.host if request.client else '?'}", f"email:{email}")
+    wait = limiter.wait_s(*keys)
+    if wait > 0:
+        minutes = max(1, round(wait / 60))
+        raise Problem(
+            429,
+            f"Too many {what}. Try again in {minutes} minute{'s' * (minutes != 1)}.",
+            {"Retry-After": str(int(wait) + 1)},
+        )
+    return limiter, keys
 
 
 def _start_session(request: Request, response: Response, user_id: int, password_hash: str) -> Response:
@@ -130,15 +137,9 @@ def change_password(
 ) -> Response:
     """Change your own password: the current one first (wrong guesses count as failed sign-ins), then the new one
     twice. Every other session of yours ends; this browser stays signed in."""
-    from ..store import User
-
-    limiter: RateLimiter = request.app.state.limiter
-    keys = (f"ip:{request.client.host if request.client else '?'}", f"email:{account.email}")
-    wait = limiter.wait_s(*keys)
-    if wait > 0:
-        raise Problem(429, "Too many wrong passwords. Try again later.", {"Retry-After": str(int(wait) + 1)})
+    limiter, keys = _guard(request, account.email, "wrong passwords")
     store = store_of(request)
-    error = ""
+    error, digest = "", ""
     if not store.check_password(account.email, current):
         limiter.failed(*keys)
         error = "Your current password is not that one."
@@ -148,17 +149,13 @@ def change_password(
         error = "The new password is the one you have."
     else:
         try:
-            store.set_password(account.email, new)
+            digest = store.set_password(account.email, new)
         except ParameterError as e:  # too short
             error = str(e)[:1].upper() + str(e)[1:] + "."
     if error:
-        if wants_json(request):
+        if answers_json(request):
             raise Problem(400, error)
         data = {"account": account.public(), "changed": False, "error": error}
         return render(request, "account.html", data, account, status=400)
     limiter.succeeded(*keys)
-    with store.session() as s:
-        user = s.get(User, account.id)
-        assert user is not None and user.password_hash
-        digest = user.password_hash
     return _start_session(request, RedirectResponse("/account?changed=1", status_code=303), account.id, digest)

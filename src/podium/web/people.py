@@ -272,8 +272,8 @@ def change_user(
 def reset_password(
     request: Request, user_id: int, account: CurrentAccount, password: Annotated[str, Form()] = ""
 ) -> Response:
-    """Give a user a new password (forgotten, or a first one for a speaker who had none to sign in with); every
-    session of theirs ends. They change it on their account page."""
+    """Give a user with an email a new password (a forgotten one); every session of theirs ends. They change it on
+    their account page. Speakers without an email (added by ``podium batch --db``) cannot sign in at all."""
     _admin(account)
     store = store_of(request)
     with store.session() as s:
