@@ -178,7 +178,7 @@ def _rows(s: Any, account: Account, *, rec_id: int | None = None, owner_id: int 
 def _public(rec: Recording, job: Job, analysis: Analysis | None, owner: User) -> dict[str, Any]:
     from ..store import SCORE_COLUMNS
 
-    done = analysis is not None and job.status == "done"
+    shown = analysis if job.status == "done" else None  # scores only once the job is done
     return {
         "id": rec.id,
         "url": f"/recordings/{rec.id}",
@@ -193,11 +193,11 @@ def _public(rec: Recording, job: Job, analysis: Analysis | None, owner: User) ->
         "attempts": job.attempts,
         "error": job.error,
         "note": job.note,
-        "report_url": f"/recordings/{rec.id}/report/" if done else None,
-        "overall": analysis.overall if done and analysis else None,
-        "wpm": analysis.wpm if done and analysis else None,
-        "fillers_per_min": analysis.fillers_per_min if done and analysis else None,
-        "scores": {c: getattr(analysis, c) for c in SCORE_COLUMNS} if done and analysis else None,
+        "report_url": f"/recordings/{rec.id}/report/" if shown else None,
+        "overall": shown.overall if shown else None,
+        "wpm": shown.wpm if shown else None,
+        "fillers_per_min": shown.fillers_per_min if shown else None,
+        "scores": {c: getattr(shown, c) for c in SCORE_COLUMNS} if shown else None,
     }
 
 
