@@ -34,6 +34,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .cores import per_worker
 from .errors import InputError, MissingDependency, ParameterError
 from .options import AnalysisOptions
 
@@ -237,8 +238,7 @@ def run(
     if workers < 1:
         raise ParameterError(f"workers={workers}: must be at least 1")
     if options.speech.cpu_threads == 0:  # share the cores: workers must not oversubscribe the CPU
-        threads = max(1, (os.cpu_count() or 1) // workers)
-        options = replace(options, speech=replace(options.speech, cpu_threads=threads))
+        options = replace(options, speech=replace(options.speech, cpu_threads=per_worker(workers)))
     root = Path(out)
     root.mkdir(parents=True, exist_ok=True)
     for stale in root.glob(".*.partial-*"):  # left by a run that was killed

@@ -548,7 +548,10 @@ def _child_main() -> None:
     info, options = pickle.load(sys.stdin.buffer)
     result: tuple[str, Any]
     try:
-        result = ("ok", observe(info, options))
+        from .cores import one_blas_thread
+
+        with one_blas_thread():  # as in the parent: the same bits whatever the engine (see podium.cores)
+            result = ("ok", observe(info, options))
     except Exception as e:  # the parent turns it into a note; the speech analysis goes on
         result = ("error", e)
     try:

@@ -22,6 +22,7 @@ from typing import Any
 
 from . import face as face_stage
 from . import feedback, language, media, pitch, speech, voice
+from .cores import one_blas_thread
 from .errors import InputError, PodiumError
 from .options import AnalysisOptions
 from .types import MediaInfo, Report
@@ -54,7 +55,16 @@ def analyze(
         ModelNotFound, MissingDependency: a model or extra is missing.
         StageError: a stage failed on this recording.
     """
-    options = options or AnalysisOptions()
+    with one_blas_thread():  # the same bits whatever the engine or thread count (see podium.cores)
+        return _analyze(path, options or AnalysisOptions(), progress, recognizer)
+
+
+def _analyze(
+    path: str | os.PathLike[str],
+    options: AnalysisOptions,
+    progress: ProgressHook | None,
+    recognizer: speech.Recognizer | None,
+) -> Report:
     hook = progress or (lambda stage, done, total: None)
     timings: dict[str, float] = {}
     notes: list[str] = []

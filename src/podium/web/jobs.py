@@ -33,6 +33,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from ..cores import per_worker
 from ..errors import InputError, PodiumError
 from ..store import Job, Recording, Store, analysis_row
 from .settings import Settings
@@ -279,7 +280,7 @@ def _work(store: Store, settings: Settings, me: str, job: Claim) -> None:
             raise InputError(f"{job.title}: the uploaded recording is no longer on the server (no such file)")
         options = AnalysisOptions(
             media=MediaOptions(max_duration_s=settings.max_duration_s),
-            speech=SpeechOptions(cpu_threads=_threads(settings.workers)),
+            speech=SpeechOptions(cpu_threads=per_worker(settings.workers)),
             analyze_face=settings.analyze_face,
         )
         report = analyze(job.path, options, progress=beat.progress)
@@ -301,11 +302,6 @@ def _work(store: Store, settings: Settings, me: str, job: Claim) -> None:
     finally:
         beat.stop()
         shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _threads(workers: int) -> int:
-    """The cores shared out among the workers on this machine, so that they do not fight over them."""
-    return max(1, (os.cpu_count() or 1) // max(1, workers))
 
 
 def _file_name(title: str, suffix: str) -> str:

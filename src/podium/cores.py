@@ -1,0 +1,35 @@
+"""One rule for sharing a machine's cores, and arithmetic that does not depend on how they are shared.
+
+A recording's report must be the same whichever engine, worker count or thread
+count analysed it. CTranslate2 is given its thread count explicitly, but NumPy's
+BLAS picks its own from the environment: Ray starts its workers with
+``OMP_NUM_THREADS=1`` while a local process pool leaves it unset, and on
+processors where OpenBLAS uses its Haswell/Zen kernels (AVX2 without AVX-512,
+e.g. many AMD EPYC machines) a matrix product such as Whisper's mel filterbank
+differs in its last bits between one thread and two. Those bits moved word
+confidences in the third decimal. Podium's BLAS work is small (the filterbank,
+the pitch tracker), so every analysis runs it on one thread: the same bits
+everywhere, at no measurable cost (``tests/test_determinism.py`` pins it).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+__all__ = ["one_blas_thread", "per_worker"]
+
+
+def per_worker(workers: int) -> int:
+    """CPU threads for each of ``workers`` analyses running at once on this machine (at least 1)."""
+    return max(1, (os.cpu_count() or 1) // max(1, workers))
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """Run NumPy's BLAS (OpenBLAS, MKL ...) on one thread inside the block, and restore it after."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
