@@ -21,8 +21,9 @@ demo: $(STAMP)  ## install, analyse a sample recording, print where the report i
 	$(PY) -m podium analyze .cache/demo/two_cities.wav --out $(DEMO_DIR)
 	@echo "Open $(DEMO_DIR)/report.html in a browser."
 
-test: $(STAMP)  ## lint and the whole test suite, real models included
+test: $(STAMP)  ## lint, types (mypy --strict) and the whole test suite, real models included
 	$(VENV)/bin/ruff check src tests bench scripts
+	$(VENV)/bin/mypy
 	PODIUM_SAMPLES=$(SAMPLES) $(PY) -m pytest
 
 lint: $(STAMP)

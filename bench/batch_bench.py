@@ -39,7 +39,9 @@ def main() -> int:
         result = {"recordings": len(items), "machine": machine(), "runs": {}}
         for workers, engine in ((1, "local"), (2, "local"), (2, "ray")):
             t = time.perf_counter()
-            outcomes = batch.run(items, Path(tmp) / f"out{workers}{engine}", workers=workers, engine=engine)
+            outcomes = batch.run(
+                items, Path(tmp) / f"out{workers}{engine}", workers=workers, engine=batch.engine_named(engine)
+            )
             wall = time.perf_counter() - t
             per_min = len(items) / wall * 60
             result["runs"][f"{engine}-{workers}"] = {

@@ -35,17 +35,14 @@ def _lj_talk(samples: Path) -> np.ndarray:
     return np.concatenate([np.concatenate([media.load(f).audio.samples, gap]) for f in files])
 
 
-@pytest.fixture(scope="session")
-def controlled(samples, tmp_path_factory):
-    """The read talk and three controlled changes of it (Praat does the signal work, tests only)."""
-    parselmouth = pytest.importorskip("parselmouth")
+def controlled_talks(samples: Path, d: Path) -> tuple[dict[str, Path], list[float]]:
+    """The read talk and three controlled changes of it, written to ``d`` (Praat does the signal work, tests only):
+    ``original``, ``fast`` (1.5x, pitch kept), ``flat`` (one pitch), ``silences`` (three 3 s silences at the cuts)."""
+    import parselmouth
     from parselmouth.praat import call
-
-    import podium
 
     from .media_fixtures import write_wav
 
-    d = tmp_path_factory.mktemp("controlled")
     x = _lj_talk(samples)
     snd = parselmouth.Sound(x.astype(np.float64), 16000)
     fast = call(snd, "Lengthen (overlap-add)", 75, 600, 1 / 1.5).values[0]  # 1.5x faster, pitch kept
@@ -60,10 +57,22 @@ def controlled(samples, tmp_path_factory):
         parts += [x[prev : int(c * 16000)], np.zeros(3 * 16000, np.float32)]
         prev = int(c * 16000)
     silences = np.concatenate([*parts, x[prev:]])
-    out = {}
+    paths = {}
     for name, y in (("original", x), ("fast", fast), ("flat", flat), ("silences", silences)):
-        out[name] = podium.analyze(write_wav(d / f"{name}.wav", np.asarray(y, np.float32)))
-    out["cuts"] = [c + 3 * k for k, c in enumerate(cuts)]
+        paths[name] = write_wav(d / f"{name}.wav", np.asarray(y, np.float32))
+    return paths, [c + 3 * k for k, c in enumerate(cuts)]
+
+
+@pytest.fixture(scope="session")
+def controlled(samples, tmp_path_factory):
+    """The read talk and three controlled changes of it, analysed (see ``controlled_talks``)."""
+    pytest.importorskip("parselmouth")
+    import podium
+
+    paths, cuts = controlled_talks(samples, tmp_path_factory.mktemp("controlled"))
+    out: dict = {name: podium.analyze(p) for name, p in paths.items()}
+    out["cuts"] = cuts
+    out["paths"] = paths
     return out
 
 

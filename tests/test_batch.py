@@ -187,7 +187,7 @@ def test_ray_engine_gives_the_same_reports_as_the_local_engine(samples, tmp_path
     (src / "empty.wav").write_bytes(b"")
     items = batch.discover(src)
     local = batch.run(items, tmp_path / "local", workers=2)
-    remote = batch.run(items, tmp_path / "ray", workers=2, engine="ray")  # starts a local Ray cluster, stops it after
+    remote = batch.run(items, tmp_path / "ray", workers=2, engine=batch.RayEngine())  # a local Ray cluster for the run
     assert [(o.item.name, o.status) for o in local] == [(o.item.name, o.status) for o in remote]
     for o in local:
         if o.status != "done":
@@ -220,12 +220,12 @@ def test_results_land_in_the_store(samples, tmp_path):
             continue
         rep = json.loads((out / o.item.name / "report.json").read_text())
         row = con.execute(
-            "select a.overall, a.fillers, a.wpm from analyses a join recordings r on r.id = "
+            "select a.overall, a.scores, a.wpm from analyses a join recordings r on r.id = "
             "a.recording_id where r.path = ?",
             (o.item.path,),
         ).fetchone()
         s = rep["summary"]
-        assert row == (s["overall_score"], s["scores"].get("fillers"), s["wpm"])
+        assert (row[0], json.loads(row[1]), row[2]) == (s["overall_score"], s["scores"], s["wpm"])
     assert con.execute("select count(*) from users where name = 'Ann' and password_hash is null").fetchone() == (1,)
     batch.run(batch.discover(manifest), out, workers=2, db=db, resume=True)  # nothing new to record but the failure
     assert con.execute("select count(*) from analyses").fetchone() == (2,)

@@ -178,7 +178,7 @@ def test_rotated_phone_video_is_turned_upright(samples, tmp_path):
     info = media.probe(path)
     assert info.rotation in (90, 270) and (info.width, info.height) == (360, 640)
     f = face.observe(info)
-    assert f.present_ratio >= 0.8 and abs(f.head_pose["roll_median"]) < 20
+    assert f.present_ratio >= 0.8 and abs(f.head_pose.roll_median) < 20
 
 
 def test_variable_frame_rate(samples, tmp_path):

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import podium
+from podium.coach import DIMENSIONS
 from podium.config import CoachConfig
 from podium.options import AnalysisOptions
 from podium.testing import FakeRecognizer
@@ -79,15 +80,10 @@ def test_priorities_rank_by_impact_and_strengths_have_figures(tmp_path):
     cfg = CoachConfig.load()
     fb = _fake_talk(tmp_path, RICH, 60.0, 0.6).feedback
     assert 1 <= len(fb.priorities) <= 3
-    titles = {
-        "pace": "Pace",
-        "fillers": "Fillers",
-        "pauses": "Pauses",
-        "vocal_variety": "Vocal variety",
-        "language": "Language",
-    }
-    flagged = [s for s in fb.scores if s.score is not None and s.score < cfg("scores.flag_below")]
-    impact = sorted(flagged, key=lambda s: -(100 - s.score) * cfg(f"weights.{s.dimension}"))
+    from podium.coach import TITLES as titles
+
+    flagged = [s for s in fb.scores if s.score is not None and s.score < cfg.scores.flag_below]
+    impact = sorted(flagged, key=lambda s: -(100 - s.score) * cfg.weight(s.dimension))
     assert [p.split(" (")[0] for p in fb.priorities] == [titles[s.dimension] for s in impact][:3]
     assert all(re.search(r"\d+/100", p) for p in fb.priorities)
     for s in fb.strengths:
@@ -99,7 +95,9 @@ def test_priorities_rank_by_impact_and_strengths_have_figures(tmp_path):
 
 def _face_timeline():
     """A minute at 5 samples/s: looking down 20-30 s, out of frame 40-45 s, in the dark 50-55 s."""
-    from podium.face import FaceOptions, FaceSample, summarize
+    from podium.face import summarize
+    from podium.options import FaceOptions
+    from podium.types import FaceSample
 
     out = []
     for k in range(300):
@@ -130,7 +128,7 @@ def _face_timeline():
 
 
 def test_face_moments_and_scores():
-    from podium import feedback
+    from podium import coach as feedback
 
     fb = feedback.assess_face(_face_timeline())
     kinds = {m.kind for m in fb.moments}
@@ -144,8 +142,9 @@ def test_face_moments_and_scores():
 
 def test_a_face_seen_for_a_few_seconds_is_unscored_not_guessed():
     """Five seconds of a steady face would score high on everything; too little to judge, so nothing is scored."""
-    from podium import feedback
-    from podium.face import FaceOptions, summarize
+    from podium import coach as feedback
+    from podium.face import summarize
+    from podium.options import FaceOptions
 
     whole = _face_timeline()
     fb = feedback.assess_face(summarize(list(whole.timeline[:25]), FaceOptions()))
@@ -155,12 +154,15 @@ def test_a_face_seen_for_a_few_seconds_is_unscored_not_guessed():
 
 
 def test_every_threshold_is_used(tmp_path):
-    from podium import feedback
+    from dataclasses import fields
+    from pathlib import Path
+
+    from podium import coach as feedback
 
     cfg = CoachConfig.load()
-    _fake_talk(tmp_path, RICH, 60.0, 0.6, coach=cfg)
-    feedback.assess_face(_face_timeline(), cfg)
-    unused = set(cfg.values) - cfg.used
+    code = "\n".join(p.read_text() for p in Path(feedback.__file__).parents[1].rglob("*.py") if p.name != "config.py")
+    sections = [cfg.scores, cfg.coverage, *cfg.dimensions.values()]
+    unused = {f.name for s in sections for f in fields(s) if f.name != "weight" and f".{f.name}" not in code}
     assert unused == set()
 
 
@@ -192,6 +194,12 @@ def test_every_threshold_has_a_source_comment():
         ("[pace]\nmin_wpm = 200\n", "pace.min_wpm"),
         ("[fillers]\nzero_ratio = 3\n", "fillers.zero_ratio"),
         ("[pace\nmax_wpm = 1\n", "not valid TOML"),
+        ("[pace]\nzero_margin_wpm = 0\n", "pace.zero_margin_wpm"),
+        ("[pace]\nweight = nan\n", "pace.weight"),
+        ("[paces]\nweight = 1\n", "unknown section [paces]"),
+        ("[pace]\nmax_wmp = 1\n", "[pace] has weight, min_wpm, max_wpm"),
+        ("[fillers]\nexcellent_ratio = 0\n", "fillers.excellent_ratio"),
+        ("".join(f"[{d.name}]\nweight = 0\n" for d in DIMENSIONS), "every weight is 0"),
     ],
 )
 def test_bad_config_names_the_key(tmp_path, capsys, toml, needle):
@@ -278,10 +286,21 @@ def test_disfluent_monologue_flags_fillers_and_covers_the_stretch(samples):
 
 
 def test_unknown_words_do_not_break_the_coach():
-    from podium import feedback, language
+    from podium import coach as feedback
+    from podium import language
     from podium.types import Loudness, Pitch, Transcript, Voice
 
     t = Transcript("en", (Word("<script>", 0.0, 0.5, 0.9),), ())
     v = Voice(60.0, 60.0, 60.0, 0.5, (), (), Pitch(None, None, None, 0.0), Loudness(None, None))
     fb = feedback.assess(t, v, language.analyze(t))
     assert fb.overall is None
+
+
+def test_a_config_that_is_not_utf8_is_one_line(tmp_path, capsys):
+    p = tmp_path / "latin1.toml"
+    p.write_bytes("# caf\xe9\n[pace]\nmax_wpm = 150\n".encode("latin-1"))
+    from podium.cli import main
+
+    assert main(["analyze", "x.wav", "--config", str(p)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "not UTF-8" in err[0]

@@ -8,7 +8,7 @@ import re
 import pytest
 
 import podium
-from podium.report import SCHEMA_VERSION, from_json, to_srt, to_vtt
+from podium.report import SCHEMA_VERSION, from_dict, read, to_dict, to_srt, to_vtt
 from podium.testing import FakeRecognizer
 from podium.types import Word
 
@@ -33,7 +33,7 @@ def report(tmp_path):
 
 def test_json_has_the_contract_fields(report, tmp_path):
     paths = podium.write_report(report, tmp_path / "out")
-    data = from_json(paths["json"].read_text())
+    data = json.loads(paths["json"].read_text())
     assert data["schema_version"] == SCHEMA_VERSION
     for key in ("podium_version", "created_at", "source", "transcript", "voice", "summary"):
         assert key in data
@@ -67,7 +67,7 @@ def test_json_has_language_and_feedback_blocks(tmp_path):
     ]
     wav = write_wav(tmp_path / "talk.wav", speechlike(len(words) * 0.5 + 1))
     report = podium.analyze(wav, recognizer=FakeRecognizer(words))
-    data = from_json(podium.write_report(report, tmp_path / "out")["json"].read_text())
+    data = json.loads(podium.write_report(report, tmp_path / "out")["json"].read_text())
     lang, fb = data["language"], data["feedback"]
     assert set(lang["fillers"]) == {"count", "per_min", "ratio", "by_word"} and lang["fillers"]["by_word"]["um"] == 12
     assert {"hedges", "repetitions", "sentiment", "key_phrases", "readability", "sensitive"} <= set(lang)
@@ -83,9 +83,20 @@ def test_json_has_language_and_feedback_blocks(tmp_path):
     assert {r.split(",")[0] for r in csv_rows} >= {"pace", "fillers", "pauses", "vocal_variety", "language", "overall"}
 
 
-def test_major_version_mismatch_is_refused():
-    with pytest.raises(ValueError, match="schema_version"):
-        from_json(json.dumps({"schema_version": "99.0"}))
+def test_major_version_mismatch_is_refused(tmp_path):
+    with pytest.raises(podium.InputError, match="schema_version"):
+        from_dict({"schema_version": "99.0", "source": {}})
+    (tmp_path / "report.json").write_text("{not json")
+    with pytest.raises(podium.InputError, match=r"not a report\.json"):
+        read(tmp_path)
+
+
+def test_report_json_reads_back_into_the_same_report(report, tmp_path):
+    podium.write_report(report, tmp_path / "out")
+    written = json.loads((tmp_path / "out" / "report.json").read_text())
+    again = read(tmp_path / "out")
+    assert again.feedback == report.feedback and again.transcript == report.transcript
+    assert to_dict(again) == written
 
 
 def test_html_escapes_words_from_the_recording(report, tmp_path):

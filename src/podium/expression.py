@@ -63,7 +63,8 @@ class ExpressionModel:
         gray = cv2.cvtColor(np.ascontiguousarray(rgb[a:b, c:d]), cv2.COLOR_RGB2GRAY)
         x = cv2.resize(gray, (64, 64)).astype(np.float32) / 255.0
         x = ((x - 0.5) * 2.0)[None, None]
-        return self.session.run(None, {"input": x})[0][0]
+        out: np.ndarray = self.session.run(None, {"input": x})[0][0]
+        return out
 
     def predict(self, rgb: np.ndarray, box: tuple[float, float, float, float]) -> str:
         return LABELS[int(np.argmax(self.scores(rgb, box)))]

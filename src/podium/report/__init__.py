@@ -14,24 +14,27 @@ import csv
 import io
 import os
 import tempfile
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from ..errors import InputError
 from ..types import Report
 from .html import render_html
-from .json import SCHEMA_VERSION, from_json, to_dict, to_json
+from .json import SCHEMA_VERSION, summary, to_dict, to_json
 from .playback import existing_media, place_media
+from .read import from_dict, read
 from .subtitles import cues, to_srt, to_vtt
 
 __all__ = [
     "SCHEMA_VERSION",
     "cues",
-    "from_json",
+    "from_dict",
+    "read",
     "redraw",
     "render_html",
+    "summary",
     "to_csv",
     "to_dict",
     "to_json",
@@ -73,18 +76,18 @@ def write(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise InputError(f"{out}: cannot create the report folder ({e.strerror or e})", out) from None
-    data = to_dict(report)
+    source = report.source  # the recording to place; the report shows ``name`` instead of its path
     if name:
-        data["source"]["path"] = name
+        report = replace(report, source=replace(report.source, path=name))
     words = report.transcript.words if report.transcript else ()
     try:
-        placed = place_media(report.source, out, media, audio, name)
+        placed = place_media(source, out, media, audio, name)
     except OSError as e:
         raise InputError(f"{out}: cannot place the recording next to the report ({e.strerror or e})", out) from None
     files = {
-        "json": ("report.json", to_json(data)),
-        "html": ("report.html", render_html(data, placed)),
-        "csv": ("metrics.csv", to_csv(data)),
+        "json": ("report.json", to_json(to_dict(report))),
+        "html": ("report.html", render_html(report, placed)),
+        "csv": ("metrics.csv", to_csv(report)),
         "srt": ("transcript.srt", to_srt(words)),
         "vtt": ("transcript.vtt", to_vtt(words)),
     }
@@ -94,40 +97,35 @@ def write(
     return paths
 
 
-def redraw(folder: str | os.PathLike[str], data: dict[str, Any]) -> Path:
-    """Write ``data`` (report.json as a dict) over a report folder's report.json, report.html and metrics.csv.
+def redraw(folder: str | os.PathLike[str]) -> Path:
+    """Redraw a report folder's report.json, report.html and metrics.csv from its report.json (after an upgrade, or
+    after the recording was moved into its media folder). The page plays what is in ``folder/media`` now.
 
-    The page plays what is in ``folder/media`` now. Returns report.html's path.
+    Returns report.html's path.
 
     Raises:
-        InputError: the folder cannot be written.
+        InputError: no readable report.json there, or the folder cannot be written.
     """
     out = Path(folder)
-    _atomic_write(out / "report.json", to_json(data))
-    _atomic_write(out / "metrics.csv", to_csv(data))
-    return _atomic_write(out / "report.html", render_html(data, existing_media(data["source"], out)))
+    if not (out / "report.json").is_file():
+        raise InputError(f"{out}: no report.json here (give a folder written by 'podium analyze')", out)
+    report = read(out)
+    _atomic_write(out / "report.json", to_json(to_dict(report)))
+    _atomic_write(out / "metrics.csv", to_csv(report))
+    return _atomic_write(out / "report.html", render_html(report, existing_media(report.source, out)))
 
 
-def to_csv(data: dict[str, Any]) -> str:
-    """metrics.csv: one row per scored dimension, then the headline figures."""
+def to_csv(report: Report) -> str:
+    """metrics.csv: one row per dimension (in the registry's order), then the overall score and the headline figures."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["dimension", "score", "band", "value", "target", "basis", "tip"])
-    fb = data.get("feedback") or {}
-    for d in fb.get("dimensions", []):
-        w.writerow(
-            [
-                d["dimension"],
-                "" if d["score"] is None else d["score"],
-                d["band"],
-                d["value"],
-                d["target"],
-                d["basis"],
-                d["tip"],
-            ]
-        )
-    w.writerow(["overall", "" if fb.get("overall") is None else fb["overall"], "", "", "", "", ""])
-    for k, v in data["summary"].items():
+    fb = report.feedback
+    for s in fb.scores if fb else ():
+        w.writerow([s.dimension, "" if s.score is None else s.score, s.band, s.value, s.target, s.basis, s.tip])
+    overall = fb.overall if fb else None
+    w.writerow(["overall", "" if overall is None else overall, "", "", "", "", ""])
+    for k, v in summary(report).items():
         if isinstance(v, int | float | str) or v is None:
             w.writerow([f"summary.{k}", "" if v is None else v, "", "", "", "", ""])
     return buf.getvalue()

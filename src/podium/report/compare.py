@@ -9,32 +9,40 @@ Reads report folders or report.json files (oldest first) and writes
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from html import escape
 from pathlib import Path
 from typing import Any
 
+from ..coach import TITLES as DIMENSION_TITLES
 from ..errors import InputError
-from ..feedback import DIMENSION_TITLES
+from ..types import Report
 from .html import _asset
-from .json import from_json
+from .json import summary
+from .read import read
 
 __all__ = ["STEADY", "load_reports", "progress", "render_progress", "write_progress"]
 
 STEADY = 5  # points of score change that count as a change, not noise (Podium's choice)
 
-_METRICS = [  # (label, path into report.json, unit, better)
-    ("Overall score", ("feedback", "overall"), "", "up"),
-    ("Pace", ("voice", "wpm"), " wpm", "range"),
-    ("Fillers per minute", ("summary", "fillers_per_min"), "/min", "down"),
-    ("Long pauses", ("summary", "long_pauses"), "", "down"),
-    ("Pitch variation", ("voice", "pitch", "variation_st"), " st", "up"),
-    ("Hedges", ("language", "hedges"), "", "down"),
+
+def _hedges(r: Report) -> int | None:
+    return len(r.language.hedges) if r.language is not None else None
+
+
+_METRICS: list[tuple[str, Callable[[Report], Any], str, str]] = [  # (label, figure, unit, better)
+    ("Overall score", lambda r: r.feedback.overall if r.feedback else None, "", "up"),
+    ("Pace", lambda r: r.voice.wpm if r.voice else None, " wpm", "range"),
+    ("Fillers per minute", lambda r: summary(r)["fillers_per_min"], "/min", "down"),
+    ("Long pauses", lambda r: len(r.voice.long_pauses) if r.voice else None, "", "down"),
+    ("Pitch variation", lambda r: r.voice.pitch.variation_st if r.voice else None, " st", "up"),
+    ("Hedges", _hedges, "", "down"),
 ]
 _TITLES = DIMENSION_TITLES
 
 
-def load_reports(paths: list[str | Path]) -> list[dict[str, Any]]:
-    """report.json of each path (a report folder or the file itself)."""
+def load_reports(paths: Sequence[str | Path]) -> list[tuple[str, Report]]:
+    """Each path's report (a report folder or its report.json), labelled by its folder's name."""
     if len(paths) < 2:
         raise InputError("compare needs at least two reports, oldest first")
     out = []
@@ -42,31 +50,19 @@ def load_reports(paths: list[str | Path]) -> list[dict[str, Any]]:
         f = p / "report.json" if p.is_dir() else p
         if not f.is_file():
             raise InputError(f"{p}: no report.json here (give report folders or report.json files)", p)
-        try:
-            out.append(from_json(f.read_text(encoding="utf-8")))
-        except (ValueError, KeyError) as e:
-            raise InputError(f"{f}: not a Podium report ({e})", f) from None
-        out[-1]["_label"] = p.name if p.is_dir() else p.parent.name
+        out.append((p.name if p.is_dir() else p.parent.name, read(f)))
     return out
 
 
-def _get(d: Any, path: tuple[str, ...]) -> Any:
-    for k in path:
-        if not isinstance(d, dict) or d.get(k) is None:
-            return None
-        d = d[k]
-    return len(d) if isinstance(d, list) else d
-
-
-def progress(reports: list[dict[str, Any]]) -> dict[str, Any]:
+def progress(reports: Sequence[tuple[str, Report]]) -> dict[str, Any]:
     """Trends per dimension and per headline metric, and what improved or not (first vs last)."""
     dims: dict[str, list[int | None]] = {}
-    for r in reports:
-        for d in (r.get("feedback") or {}).get("dimensions", []):
-            dims.setdefault(d["dimension"], [None] * len(reports))
-    for i, r in enumerate(reports):
-        for d in (r.get("feedback") or {}).get("dimensions", []):
-            dims[d["dimension"]][i] = d["score"]
+    for _, r in reports:
+        for s in r.feedback.scores if r.feedback else ():
+            dims.setdefault(s.dimension, [None] * len(reports))
+    for i, (_, r) in enumerate(reports):
+        for s in r.feedback.scores if r.feedback else ():
+            dims[s.dimension][i] = s.score
     improved: list[dict[str, Any]] = []
     declined: list[dict[str, Any]] = []
     steady: list[dict[str, Any]] = []
@@ -78,12 +74,12 @@ def progress(reports: list[dict[str, Any]]) -> dict[str, Any]:
         entry = {"dimension": dim, "from": known[0], "to": known[-1], "change": delta}
         (improved if delta >= STEADY else declined if delta <= -STEADY else steady).append(entry)
     metrics = [
-        {"label": label, "unit": unit, "better": better, "values": [_get(r, path) for r in reports]}
-        for label, path, unit, better in _METRICS
+        {"label": label, "unit": unit, "better": better, "values": [figure(r) for _, r in reports]}
+        for label, figure, unit, better in _METRICS
     ]
     return {
-        "labels": [r["_label"] for r in reports],
-        "dates": [r.get("created_at") for r in reports],
+        "labels": [label for label, _ in reports],
+        "dates": [r.created_at or None for _, r in reports],
         "scores": dims,
         "metrics": metrics,
         "improved": improved,
@@ -160,7 +156,7 @@ def render_progress(p: dict[str, Any]) -> str:
     )
 
 
-def write_progress(paths: list[str | Path], out_dir: str | Path) -> tuple[dict[str, Any], Path]:
+def write_progress(paths: Sequence[str | Path], out_dir: str | Path) -> tuple[dict[str, Any], Path]:
     """Compare the reports and write progress.html and progress.json into ``out_dir``."""
     p = progress(load_reports(paths))
     out = Path(out_dir)

@@ -14,6 +14,9 @@ from html import escape
 from importlib import resources
 from typing import Any
 
+from ..types import Report
+from .json import to_dict
+
 __all__ = ["embed_json", "render_html"]
 
 
@@ -27,8 +30,9 @@ def embed_json(data: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028")
 
 
-def render_html(data: dict[str, Any], media: dict[str, Any] | None = None) -> str:
-    """The page for a report dict (``report.json``'s content) and where its recording is."""
+def render_html(report: Report, media: dict[str, Any] | None = None) -> str:
+    """The page for ``report`` and where its recording is (``media``, see ``playback``)."""
+    data = to_dict(report)
     page = dict(data)
     page["media"] = media or {}
     name = escape(data["source"]["path"].replace("\\", "/").rsplit("/", 1)[-1])

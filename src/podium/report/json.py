@@ -9,19 +9,20 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 
 from .. import __version__
-from ..fillers import count as count_fillers
+from ..coach import TITLES
 from ..fillers import is_non_lexical
-from ..types import Feedback, Language, Report, Transcript, Voice
+from ..types import Face, Feedback, Language, Report, Transcript, Voice
 
-__all__ = ["SCHEMA_VERSION", "from_json", "to_dict", "to_json"]
+__all__ = ["SCHEMA_VERSION", "summary", "to_dict", "to_json"]
 
-SCHEMA_VERSION = "1.3"  # 1.1: language, feedback; 1.2: voice.contour; 1.3: face
+SCHEMA_VERSION = "1.4"  # 1.1: language, feedback; 1.2: voice.contour; 1.3: face; 1.4: uptalk, titles
 
 
 def to_dict(report: Report) -> dict[str, Any]:
@@ -30,9 +31,9 @@ def to_dict(report: Report) -> dict[str, Any]:
     data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "podium_version": __version__,
-        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "created_at": report.created_at or datetime.now(UTC).isoformat(timespec="seconds"),
         "source": report.source.to_dict(),
-        "summary": _summary(report),
+        "summary": summary(report),
         "transcript": _transcript(t) if t is not None else None,
         "voice": _voice(v) if v is not None else None,
         "language": _language(report.language) if report.language is not None else None,
@@ -42,26 +43,19 @@ def to_dict(report: Report) -> dict[str, Any]:
         "timings_s": dict(report.timings),
         "options": report.options,
     }
-    return _plain(data)
+    plain: dict[str, Any] = _plain(data)
+    return plain
 
 
 def to_json(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def from_json(text: str) -> dict[str, Any]:
-    """Parse a report.json, checking its major schema version."""
-    data = json.loads(text)
-    major = str(data.get("schema_version", "0")).split(".")[0]
-    if major != SCHEMA_VERSION.split(".")[0]:
-        raise ValueError(f"report schema_version={data.get('schema_version')!r}; this Podium reads {SCHEMA_VERSION}")
-    return data
-
-
-def _summary(report: Report) -> dict[str, Any]:
-    t, v = report.transcript, report.voice
+def summary(report: Report) -> dict[str, Any]:
+    """The headline figures (report.json's ``summary``), read from the stages' results."""
+    t, v, lang = report.transcript, report.voice, report.language
     words = t.words if t else ()
-    fillers = count_fillers(words)
+    fillers = Counter(lang.fillers_by_kind) if lang else Counter()
     n_fill = sum(fillers.values())
     n_words = sum(1 for w in words if not is_non_lexical(w))
     minutes = (v.speaking_time_s / 60) if v and v.speaking_time_s else 0.0
@@ -139,7 +133,7 @@ def _language(lang: Language) -> dict[str, Any]:
     return d
 
 
-def _face(face: Any) -> dict[str, Any]:
+def _face(face: Face) -> dict[str, Any]:
     d = dataclasses.asdict(face)
     d["timeline"] = [{k: v for k, v in s.items() if k != "expressive"} for s in d["timeline"]]
     return d
@@ -149,7 +143,7 @@ def _feedback(fb: Feedback) -> dict[str, Any]:
     return {
         "overall": fb.overall,
         "scores": {s.dimension: s.score for s in fb.scores},
-        "dimensions": [dataclasses.asdict(s) for s in fb.scores],
+        "dimensions": [{**dataclasses.asdict(s), "title": TITLES.get(s.dimension, s.dimension)} for s in fb.scores],
         "moments": [dataclasses.asdict(m) for m in fb.moments],
         "priorities": list(fb.priorities),
         "strengths": list(fb.strengths),

@@ -83,15 +83,18 @@ def _link_or_copy(src: Path, dest: Path, *, link: bool = True) -> None:
     shutil.copyfile(src, dest)
 
 
-def existing_media(source: dict[str, Any], out: Path) -> dict[str, Any]:
+def existing_media(source: MediaInfo, out: Path) -> dict[str, Any]:
     """The page's media entry for a report folder written earlier (what is in ``out/media`` now)."""
-    name = Path(str(source["path"]).replace("\\", "/")).name
+    name = Path(str(source.path).replace("\\", "/")).name
     stem = Path(name).stem
-    have = lambda rel: rel if (out / rel).is_file() else None  # noqa: E731
+
+    def have(rel: str) -> str | None:
+        return rel if (out / rel).is_file() else None
+
     return {
         "src": have(f"media/{name}"),
         "fallback": have(f"media/{stem}.audio.webm"),
-        "kind": "video" if source.get("has_video") else "audio",
+        "kind": "video" if source.has_video else "audio",
         "expected": f"media/{name}",
     }
 

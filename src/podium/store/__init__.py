@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ParameterError
+from ..types import Report
 from .models import Analysis, Base, Job, Recording, Team, User
 
 __all__ = [
@@ -32,9 +33,8 @@ __all__ = [
     "data_dir",
     "default_url",
     "open_store",
+    "scores_of",
 ]
-
-SCORE_COLUMNS = ("pace", "fillers", "pauses", "vocal_variety", "language", "eye_contact", "expression", "framing")
 
 
 ROLES = ("speaker", "coach", "admin")
@@ -237,7 +237,7 @@ class Store:
         *,
         path: str,
         sha256: str,
-        report: dict[str, Any] | None,
+        report: Report | None,
         report_dir: str | None,
         status: str,
         error: str = "",
@@ -254,7 +254,7 @@ class Store:
                 path=path,
                 sha256=sha256,
                 title=title or Path(path).name,
-                duration_s=(report or {}).get("source", {}).get("duration_s"),
+                duration_s=report.source.duration_s if report is not None else None,
                 created_at=now,
             )
             s.add(rec)
@@ -274,18 +274,27 @@ class Store:
             return int(rec.id)
 
 
-def analysis_row(recording_id: int, report: dict[str, Any], report_dir: str | None, now: datetime) -> Analysis:
-    """An :class:`Analysis` for ``report`` (report.json as a dict), its scores copied into columns."""
-    summary = report.get("summary", {})
-    scores = summary.get("scores") or {}
+def analysis_row(recording_id: int, report: Report, report_dir: str | None, now: datetime) -> Analysis:
+    """An :class:`Analysis` for ``report``: report.json, and the figures the lists and trends read without it."""
+    from ..report import SCHEMA_VERSION, summary, to_dict, to_json
+
+    head = summary(report)
     return Analysis(
         recording_id=recording_id,
         created_at=now,
-        schema_version=report.get("schema_version"),
-        report_json=json.dumps(report),
+        schema_version=SCHEMA_VERSION,
+        report_json=to_json(to_dict(report)),
         report_dir=report_dir,
-        overall=summary.get("overall_score"),
-        wpm=summary.get("wpm"),
-        fillers_per_min=summary.get("fillers_per_min"),
-        **{c: scores.get(c) for c in SCORE_COLUMNS},
+        overall=head["overall_score"],
+        wpm=head["wpm"],
+        fillers_per_min=head["fillers_per_min"],
+        scores=json.dumps(head["scores"]),
     )
+
+
+def scores_of(analysis: Analysis) -> dict[str, float | None]:
+    """Every dimension's score in ``analysis`` (None where it was not scored or did not exist yet)."""
+    from ..coach import DIMENSIONS
+
+    kept = json.loads(analysis.scores or "{}")
+    return {d.name: kept.get(d.name) for d in DIMENSIONS}

@@ -40,7 +40,7 @@ def create_app(settings: Settings, *, start_workers: bool = True) -> Any:
 
     from ..store import open_store
     from . import account, people, recordings
-    from .jobs import Supervisor
+    from .supervisor import Supervisor
     from .views import NotSignedIn, Problem, Templates, answers_json, error_response
 
     settings.uploads.mkdir(parents=True, exist_ok=True)

@@ -15,15 +15,12 @@ died) goes the same way. Nothing is lost and nothing stays "running".
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import re
 import shutil
 import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -33,12 +30,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..cores import per_worker
 from ..errors import InputError, PodiumError
 from ..store import Job, Recording, Store, analysis_row
+from ..types import Report
 from .settings import Settings
 
-__all__ = ["STALE_S", "Claim", "Supervisor", "claim", "enqueue_retry", "release", "run_worker", "worker_name"]
+__all__ = ["STALE_S", "Claim", "claim", "enqueue_retry", "release", "run_worker", "worker_name"]
 
 log = logging.getLogger(__name__)
 
@@ -176,8 +173,8 @@ def _orphaned() -> bool:
 
 def clean_partials(reports: Path, pid: int | None = None) -> None:
     """Remove the half-written report folders of worker ``pid`` (None: of every worker no longer alive)."""
-    for p in reports.glob(".partial-*"):
-        owner = p.name.split("-")[1]
+    for p in reports.glob(".*.partial-*"):  # as podium.folder names them: .NAME.partial-PID-RANDOM
+        owner = p.name.rsplit(".partial-", 1)[1].split("-")[0]
         if owner.isdigit() and (int(owner) == pid if pid is not None else not _alive(int(owner))):
             shutil.rmtree(p, ignore_errors=True)
 
@@ -270,27 +267,23 @@ def _preload() -> None:
 
 
 def _work(store: Store, settings: Settings, me: str, job: Claim) -> None:
-    from .. import analyze, write_report
-    from ..options import AnalysisOptions, MediaOptions, SpeechOptions
+    from ..folder import analyze_to_folder
+    from ..options import AnalysisOptions, MediaOptions
 
     beat = _Heartbeat(store, job.job_id, me)
-    tmp = settings.reports / f".partial-{os.getpid()}-{job.recording_id}-{uuid.uuid4().hex[:8]}"
     try:
         if not Path(job.path).is_file():
             raise InputError(f"{job.title}: the uploaded recording is no longer on the server (no such file)")
         options = AnalysisOptions(
-            media=MediaOptions(max_duration_s=settings.max_duration_s),
-            speech=SpeechOptions(cpu_threads=per_worker(settings.workers)),
-            analyze_face=settings.analyze_face,
+            media=MediaOptions(max_duration_s=settings.max_duration_s), analyze_face=settings.analyze_face
         )
-        report = analyze(job.path, options, progress=beat.progress)
-        beat.progress("report", 0, 1)
-        # the report names the recording by the title the speaker gave it: no server paths in what users download
-        write_report(report, tmp, name=_file_name(job.title, Path(job.path).suffix))
-        data = json.loads((tmp / "report.json").read_text(encoding="utf-8"))  # exactly what was written
         final = settings.reports / f"{job.recording_id}-{uuid.uuid4().hex[:12]}"
-        os.replace(tmp, final)
-        _finish(store, me, job, data, final)
+        # the report names the recording by the title the speaker gave it: no server paths in what users download
+        name = _file_name(job.title, Path(job.path).suffix)
+        report = analyze_to_folder(
+            job.path, final, options, progress=beat.progress, workers=settings.workers, name=name
+        )
+        _finish(store, me, job, report, final)
     except PodiumError as e:
         _STOP.check()  # what the interrupted code made of the stop (see _StopRequest)
         message = " ".join(str(e).replace(job.path, job.title).split())  # the title, not the server's path
@@ -301,7 +294,6 @@ def _work(store: Store, settings: Settings, me: str, job: Claim) -> None:
         _set(store, job.job_id, me, status="failed", error=f"internal error: {type(e).__name__}: {e}", stage=None)
     finally:
         beat.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _file_name(title: str, suffix: str) -> str:
@@ -309,13 +301,13 @@ def _file_name(title: str, suffix: str) -> str:
     return stem[:100] + suffix
 
 
-def _finish(store: Store, me: str, job: Claim, data: dict[str, Any], folder: Path) -> None:
+def _finish(store: Store, me: str, job: Claim, report: Report, folder: Path) -> None:
     with _STOP.deferred(), store.session.begin() as s:
         j = s.get(Job, job.job_id)
         if j is None or j.worker != me or j.status != "running":
             shutil.rmtree(folder, ignore_errors=True)  # taken from us meanwhile (stale): its new run will write
             return
-        s.add(analysis_row(job.recording_id, data, str(folder), _now()))
+        s.add(analysis_row(job.recording_id, report, str(folder), _now()))
         j.status, j.stage, j.progress, j.error, j.updated_at = "done", None, 1.0, None, _now()
 
 
@@ -352,68 +344,3 @@ class _Heartbeat:
     def stop(self) -> None:
         self.done.set()
         self.thread.join(timeout=5)
-
-
-class Supervisor:
-    """Keeps ``settings.workers`` worker processes alive next to the server and frees the jobs of any that die."""
-
-    def __init__(self, settings: Settings, store: Store) -> None:
-        self.settings, self.store = settings, store
-        self.procs: list[subprocess.Popen[bytes]] = []
-        self.stopping = threading.Event()
-        self.thread = threading.Thread(target=self._watch, name="podium-supervisor", daemon=True)
-
-    def start(self) -> None:
-        clean_partials(self.settings.reports)
-        freed = recover(self.store, self.settings.max_attempts)
-        if freed:
-            log.warning("%d job(s) left running by a previous server went back to the queue or failed", freed)
-        self.procs = [self._spawn() for _ in range(self.settings.workers)]
-        self.thread.start()
-
-    def _spawn(self) -> subprocess.Popen[bytes]:
-        env = dict(os.environ, PODIUM_DB=self.settings.db_url, PODIUM_DATA=str(self.settings.data))
-        env["PODIUM_SECRET_KEY"] = ""  # workers never need it
-        env["PODIUM_WORKER_PARENT"] = str(os.getpid())
-        env["PODIUM_WORKERS"] = str(self.settings.workers)  # each worker takes its share of the cores
-        args = [sys.executable, "-m", "podium", "worker"] + ([] if self.settings.analyze_face else ["--no-face"])
-        return subprocess.Popen(args, env=env, stdin=subprocess.DEVNULL, start_new_session=True)
-
-    def _watch(self) -> None:
-        last_sweep = time.monotonic()
-        while not self.stopping.wait(1.0):
-            for i, p in enumerate(self.procs):
-                code = p.poll()
-                if code is None or self.stopping.is_set():
-                    continue
-                why = f"signal {-code}" if code < 0 else f"exit code {code}"
-                reason = f"the analysis process stopped unexpectedly ({why}: killed, or out of memory)"
-                try:
-                    n = release(self.store, worker_name(p.pid), reason, self.settings.max_attempts)
-                except Exception:
-                    log.exception("could not free the jobs of worker %s", p.pid)
-                    continue  # try again next second, before starting its replacement
-                log.warning("worker %s stopped (%s); %d job(s) freed; starting another", p.pid, why, n)
-                clean_partials(self.settings.reports, p.pid)
-                self.procs[i] = self._spawn()
-            if time.monotonic() - last_sweep > 30:
-                last_sweep = time.monotonic()
-                try:
-                    recover(self.store, self.settings.max_attempts)
-                except Exception:
-                    log.exception("recovering stale jobs failed")
-
-    def stop(self, timeout: float = 20.0) -> None:
-        """SIGTERM every worker (each puts its job back in the queue), then SIGKILL what is left."""
-        self.stopping.set()
-        for p in self.procs:
-            if p.poll() is None:
-                p.terminate()
-        end = time.monotonic() + timeout
-        for p in self.procs:
-            try:
-                p.wait(max(0.1, end - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
-                release(self.store, worker_name(p.pid), "the worker did not stop in time", self.settings.max_attempts)

@@ -8,14 +8,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from ..coach import DIMENSIONS
 from ..errors import ParameterError
-from ..store import ROLES, SCORE_COLUMNS, Analysis, Job, Recording, Team, User
+from ..store import ROLES, Analysis, Job, Recording, Team, User, scores_of
 from .auth import Account, visible_owner_ids
 from .views import CurrentAccount, Problem, check_csrf, not_found, render, store_of, wants_json
 
 router = APIRouter()
 
-METRICS = ("overall", *SCORE_COLUMNS, "wpm", "fillers_per_min")
+METRICS = ("overall", *(d.name for d in DIMENSIONS), "wpm", "fillers_per_min")
+_COLUMNS = ("overall", "wpm", "fillers_per_min")  # the rest are in Analysis.scores
 _LABELS = {"overall": "Overall score", "wpm": "Pace (words per minute)", "fillers_per_min": "Fillers per minute"}
 _BETTER = {"wpm": 0, "fillers_per_min": -1}  # which way is better: scores up (1), fillers down (-1), pace neither (0)
 # a rate enters a trend only from rehearsals long enough to score it: a 3 s clip's "122 wpm" is not a rehearsal's pace
@@ -38,7 +40,8 @@ def histories(s: Any, owner_ids: list[int] | None) -> dict[int, list[dict[str, A
             Recording.owner_id,
             Recording.title,
             Analysis.created_at,
-            *(getattr(Analysis, m) for m in METRICS),
+            Analysis.scores,
+            *(getattr(Analysis, m) for m in _COLUMNS),
         )
         .join(Job, Job.recording_id == Recording.id)
         .join(Analysis, Analysis.recording_id == Recording.id)
@@ -49,14 +52,15 @@ def histories(s: Any, owner_ids: list[int] | None) -> dict[int, list[dict[str, A
         q = q.where(Recording.owner_id.in_(owner_ids))
     latest: dict[int, dict[str, Any]] = {}
     for row in s.execute(q).all():  # the latest analysis of each recording wins
-        rec_id, owner, title, date, *values = row
+        rec_id, owner, title, date, scores, *values = row
         latest[rec_id] = {
             "id": rec_id,
             "owner_id": owner,
             "url": f"/recordings/{rec_id}",
             "title": title,
             "date": date,
-            **dict(zip(METRICS, values, strict=True)),
+            **scores_of(Analysis(scores=scores)),
+            **dict(zip(_COLUMNS, values, strict=True)),
         }
     out: dict[int, list[dict[str, Any]]] = {}
     for r in sorted(latest.values(), key=lambda r: (r["date"], r["id"])):
@@ -132,7 +136,8 @@ def _speaker(s: Any, account: Account, user_id: int) -> User:
     user = s.get(User, user_id)
     if user is None or (owners is not None and user_id not in owners):
         raise not_found()
-    return user
+    found: User = user
+    return found
 
 
 @router.get("/history")

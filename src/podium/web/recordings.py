@@ -176,7 +176,7 @@ def _rows(s: Any, account: Account, *, rec_id: int | None = None, owner_id: int 
 
 
 def _public(rec: Recording, job: Job, analysis: Analysis | None, owner: User) -> dict[str, Any]:
-    from ..store import SCORE_COLUMNS
+    from ..store import scores_of
 
     shown = analysis if job.status == "done" else None  # scores only once the job is done
     return {
@@ -197,7 +197,7 @@ def _public(rec: Recording, job: Job, analysis: Analysis | None, owner: User) ->
         "overall": shown.overall if shown else None,
         "wpm": shown.wpm if shown else None,
         "fillers_per_min": shown.fillers_per_min if shown else None,
-        "scores": {c: getattr(shown, c) for c in SCORE_COLUMNS} if shown else None,
+        "scores": scores_of(shown) if shown else None,
     }
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ParameterError
+from ..options import MediaOptions
 from ..store import data_dir, default_url
 
 __all__ = ["MIN_SECRET", "Settings"]
@@ -50,7 +51,7 @@ class Settings:
     secret_key: str = ""
     workers: int = 1
     max_upload_mb: int = 2048
-    max_duration_s: float = 4 * 3600
+    max_duration_s: float = MediaOptions().max_duration_s or 4 * 3600  # the analysis default, once
     max_attempts: int = 2
     secure_cookies: bool | None = None
     session_days: int = 14

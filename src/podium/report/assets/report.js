@@ -7,8 +7,6 @@
   const app = document.getElementById("app");
   const dur = Math.max(D.source.duration_s || 0, 0.1);
   const opts = (D.options && D.options.coach && D.options.coach.values) || {};
-  const TITLES = {pace: "Pace", fillers: "Fillers", pauses: "Pauses", vocal_variety: "Vocal variety",
-    language: "Language", eye_contact: "Eye contact", expression: "Expression", framing: "Framing"};
 
   function el(tag, attrs, ...kids) {
     const e = document.createElement(tag);
@@ -116,7 +114,7 @@
     const cards = el("div", {class: "cards"});
     for (const d of fb.dimensions) {
       cards.append(el("div", {class: "card", "data-dimension": d.dimension},
-        el("h3", {}, el("span", {text: TITLES[d.dimension] || d.dimension}), band(d.band)),
+        el("h3", {}, el("span", {text: d.title || d.dimension}), band(d.band)),
         el("div", {class: "score", text: d.score === null ? "–" : String(d.score)}),
         el("p", {text: d.value}),
         el("p", {class: "muted small", text: "Aim: " + d.target}),
@@ -165,7 +163,7 @@
   const windows = v.pace_timeline || [];
   const pace = windows.length === 1 ? [[windows[0].start, windows[0].wpm], [windows[0].end, windows[0].wpm]]
     : windows.map((w) => [(w.start + w.end) / 2, w.wpm]);
-  const lo = opts["pace.min_wpm"] || 100, hi = opts["pace.max_wpm"] || 165, top2 = Math.max(220, ...pace.map((p) => p[1] + 10));
+  const lo = (opts.pace && opts.pace.min_wpm) || 100, hi = (opts.pace && opts.pace.max_wpm) || 165, top2 = Math.max(220, ...pace.map((p) => p[1] + 10));
   const py = (val) => tPace.y + tPace.h - tPace.h * val / top2;
   chart.append(svg("rect", {x: LEFT, y: py(hi), width: PW, height: py(lo) - py(hi), fill: "#e3f4e8"}));
   line(pace, tPace, 0, top2, "#3457d5");
