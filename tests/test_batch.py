@@ -36,6 +36,8 @@ def corpus(samples, tmp_path_factory):
     data = (samples / "speech_clean" / "jfk.flac").read_bytes()
     (d / "broken" / "truncated.flac").write_bytes(data[:4000])
     (d / "broken" / "empty.wav").write_bytes(b"")
+    video = (samples / "video_talking" / "grid_bbaf2n.mpg").read_bytes()
+    (d / "broken" / "cut_short.mpg").write_bytes(video[:20_000])  # decodes as a fraction of a second
     return d
 
 
@@ -50,9 +52,11 @@ def test_forty_recordings_with_the_right_statuses(first_run):
     _, results = first_run
     assert len(results) >= 40
     failed = {Path(r.item.path).name for r in results if r.status == "failed"}
-    assert failed == {"truncated.flac", "empty.wav"}
+    assert failed == {"truncated.flac", "empty.wav", "cut_short.mpg"}
     assert all(r.status == "done" for r in results if Path(r.item.path).name not in failed)
     assert all(r.error for r in results if r.status == "failed")
+    short = next(r for r in results if r.item.path.endswith("cut_short.mpg"))
+    assert "too short to analyse" in short.error
 
 
 def test_summary_matches_each_report(first_run):
@@ -85,7 +89,10 @@ def test_resume_skips_what_is_complete_and_unchanged(corpus, first_run):
     out, _ = first_run
     again = batch.run(batch.discover(corpus), out, workers=2, resume=True)
     assert {r.status for r in again if r.status != "failed"} == {"skipped"}
-    assert sum(r.status == "failed" for r in again) == 2  # failures are tried again, and fail again
+    assert sum(r.status == "failed" for r in again) == 3  # failures are tried again, and fail again
+    rows = _rows(out)  # the summary still says which recordings succeeded, and that an earlier run did them
+    assert {r["status"] for r in rows} == {"done", "failed"}
+    assert {r["analysed"] for r in rows if r["status"] == "done"} == {"earlier run"}
 
 
 def test_manifest_with_speaker_and_title(tmp_path, samples):

@@ -211,3 +211,19 @@ def test_pdf_without_chromium_says_what_to_install(reports, capsys, monkeypatch)
     assert main(["report", str(reports["audio"].parent), "--pdf"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "apt-get install chromium" in err[0]
+
+
+def test_a_recording_named_with_hash_and_percent_plays(browser, samples, tmp_path):
+    """'#' would cut the media URL short and '%' would be read as an escape: each path part is encoded."""
+    import shutil
+
+    src = tmp_path / "take #2 at 50% speed.wav"
+    shutil.copy(samples / "speech_clean" / "jfk.flac", tmp_path / "jfk.flac")
+    write_wav(src, podium.media.load(tmp_path / "jfk.flac").audio.samples)
+    podium.write_report(podium.analyze(src), tmp_path / "out")
+    page = _open(browser, tmp_path / "out" / "report.html")
+    assert _wait(page, "() => document.getElementById('player').readyState >= 1"), "the recording did not load"
+    src = page.eval_on_selector("#player", "p => p.src")
+    assert "%23" in src and "%2523" not in src  # "#" encoded, once
+    assert page.errors == [] and page.blocked == []
+    page.context.close()

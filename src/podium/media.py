@@ -75,6 +75,8 @@ def _read(path: str | os.PathLike[str], options: MediaOptions, *, keep: bool) ->
         if info.container == "wav":
             _check_riff(p)
         audio = _decode_audio(p, container, info, options, keep=keep) if info.has_audio else None
+    if not info.has_audio:
+        _check_short(p, info.duration_s, options)
     return Recording(info=info, audio=audio)
 
 
@@ -191,6 +193,15 @@ def _check_length(info: MediaInfo, options: MediaOptions) -> None:
         )
 
 
+def _check_short(p: Path, seconds: float, options: MediaOptions) -> None:
+    if seconds < options.min_duration_s:
+        raise InputError(
+            f"{p}: only {seconds:.2f} s long, too short to analyse (at least {options.min_duration_s:g} s; "
+            "a download cut short?)",
+            p,
+        )
+
+
 def _check_riff(p: Path) -> None:
     """A WAV whose data chunk claims more bytes than the file holds was cut short.
 
@@ -258,6 +269,7 @@ def _decode_audio(p: Path, container: Any, info: MediaInfo, options: MediaOption
             f"but only {got:.1f} s could be decoded",
             p,
         )
+    _check_short(p, got, options)
     if not keep:
         return None
     samples = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)

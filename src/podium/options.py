@@ -28,13 +28,17 @@ class MediaOptions:
     Attributes:
         max_duration_s: refuse recordings longer than this (seconds); protects a
             shared server from a day-long upload. ``None`` means no limit.
+        min_duration_s: refuse recordings shorter than this (seconds): too short to say anything about (a
+            truncated download of a few kilobytes, say), so a batch lists them with the failures.
     """
 
     max_duration_s: float | None = 4 * 3600.0
+    min_duration_s: float = 1.0
 
     def __post_init__(self) -> None:
         m = self.max_duration_s
         _check(m is None or m > 0, "max_duration_s", m, "must be positive or None")
+        _check(self.min_duration_s >= 0, "min_duration_s", self.min_duration_s, "must be >= 0")
 
 
 @dataclass(frozen=True)

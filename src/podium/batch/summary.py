@@ -11,11 +11,25 @@ from .work import Outcome
 
 __all__ = ["write_summary"]
 
-_COLUMNS = ["name", "path", "speaker", "title", "status", "error", "attempts", "duration_s", "overall_score"]
+_COLUMNS = [
+    "name",
+    "path",
+    "speaker",
+    "title",
+    "status",
+    "analysed",
+    "error",
+    "attempts",
+    "duration_s",
+    "overall_score",
+]
+# how a run's outcome reads in the summary: a report kept from an earlier run (--resume) is still "done"
+_STATUS = {"skipped": ("done", "earlier run"), "done": ("done", "this run")}
 
 
 def write_summary(root: Path, outcomes: list[Outcome]) -> tuple[Path, Path]:
-    """summary.csv (one row per recording: status, every top-level score and metric) and summary.html."""
+    """summary.csv (one row per recording: status, which run analysed it, every top-level score and metric) and
+    summary.html."""
     score_keys = sorted({k for o in outcomes for k in (o.summary.get("scores") or {})})
     metric_keys = sorted(
         {
@@ -35,7 +49,7 @@ def write_summary(root: Path, outcomes: list[Outcome]) -> tuple[Path, Path]:
                 o.item.path,
                 o.item.speaker,
                 o.item.title,
-                o.status,
+                *_STATUS.get(o.status, (o.status, "")),
                 o.error,
                 o.attempts,
                 s.get("duration_s", ""),
@@ -63,7 +77,7 @@ def _summary_html(header: list[str], rows: list[list[Any]]) -> str:
     from ..report.html import _asset, embed_json
 
     data = embed_json({"header": header, "rows": rows})
-    done = sum(1 for r in rows if r[4] in ("done", "skipped"))
+    done = sum(1 for r in rows if r[4] == "done")
     charts = "".join(
         _histogram(title, [r[i] for r in rows])
         for i, title in enumerate(header)

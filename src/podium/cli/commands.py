@@ -128,7 +128,14 @@ def _web_settings(ns: argparse.Namespace, **flags: Any) -> Any:
 def _serve(ns: argparse.Namespace) -> int:
     from ..web import serve
 
-    settings = _web_settings(ns, host=ns.host, port=ns.port, workers=ns.workers, max_upload_mb=ns.max_upload_mb)
+    settings = _web_settings(
+        ns,
+        host=ns.host,
+        port=ns.port,
+        workers=ns.workers,
+        max_upload_mb=ns.max_upload_mb,
+        forwarded_allow_ips=ns.forwarded_allow_ips,
+    )
     logging.getLogger("podium").setLevel(min(logging.getLogger("podium").getEffectiveLevel(), logging.INFO))
     where = "this machine only" if settings.loopback else "other machines too"
     print(f"Podium on http://{settings.host}:{settings.port} ({where}); data in {settings.data}", file=sys.stderr)

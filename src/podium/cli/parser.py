@@ -146,7 +146,7 @@ def parser() -> argparse.ArgumentParser:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="environment: PODIUM_DATA (data folder), PODIUM_DB (database URL), PODIUM_SECRET_KEY,\n"
-        "  PODIUM_WORKERS, PODIUM_MAX_UPLOAD_MB; flags win.\n\n"
+        "  PODIUM_WORKERS, PODIUM_MAX_UPLOAD_MB, PODIUM_FORWARDED_ALLOW_IPS; flags win.\n\n"
         "examples:\n"
         "  podium user add me@example.org --role admin   the first account\n"
         "  podium serve                                  http://127.0.0.1:8000, SQLite in ~/.local/share/podium\n"
@@ -156,6 +156,12 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--port", type=int, default=None, help="port (default 8000)")
     sv.add_argument("--workers", type=int, default=None, metavar="N", help="analyses at once (default 1; 0: none here)")
     sv.add_argument("--max-upload-mb", type=int, default=None, metavar="MB", help="largest upload (default 2048)")
+    sv.add_argument(
+        "--forwarded-allow-ips",
+        default=None,
+        metavar="IPS",
+        help="reverse proxies whose X-Forwarded-For names the client (comma-separated, or '*'); default: none",
+    )
     w = sub.add_parser(
         "worker",
         help="work the web app's analysis queue (podium serve starts its own; add more on other machines)",

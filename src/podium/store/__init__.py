@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import ParameterError
 from ..types import Report
-from .models import Analysis, Base, Job, Recording, Team, User
+from .models import Analysis, Base, Job, Recording, Session, Team, User
 
 __all__ = [
     "ROLES",
@@ -187,12 +187,12 @@ class Store:
             return True
 
     def set_password(self, email: str, password: str) -> str:
-        """Replace a user's password; returns its new hash (a web session is tied to it).
+        """Replace a user's password and end every web session of theirs; returns the new hash.
 
         Raises:
             ParameterError: no such user, or the password is too short.
         """
-        from sqlalchemy import select
+        from sqlalchemy import delete, select
 
         digest = _hash_password(password)
         with self.session.begin() as s:
@@ -200,6 +200,7 @@ class Store:
             if user is None:
                 raise ParameterError(f"no user with email {email.strip().lower()}")
             user.password_hash = digest
+            s.execute(delete(Session).where(Session.user_id == user.id))
         return digest
 
     def check_password(self, email: str, password: str) -> bool:

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["Analysis", "Base", "Job", "Recording", "Team", "User"]
+__all__ = ["Analysis", "Base", "Job", "Recording", "Session", "SignInFailure", "Team", "User"]
 
 
 class Base(DeclarativeBase):
@@ -73,3 +73,23 @@ class Analysis(Base):
     scores: Mapped[str | None] = mapped_column(Text, nullable=True)
     wpm: Mapped[float | None] = mapped_column(Float, nullable=True)
     fillers_per_min: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class Session(Base):
+    """A signed-in browser. The cookie holds a random token; only its sha256 is kept, so a copy of the database
+    cannot sign anyone in. Deleting the row ends the session (logout, password change, an admin's reset)."""
+
+    __tablename__ = "sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class SignInFailure(Base):
+    """One failed sign-in (or wrong current password), by key: ``account:EMAIL`` and ``address:IP``."""
+
+    __tablename__ = "sign_in_failures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(400), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

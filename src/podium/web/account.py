@@ -1,5 +1,10 @@
-"""Sign in and out, and your own account. Failed sign-ins (and wrong current passwords) are limited per address
-and per email (see auth.RateLimiter)."""
+"""Sign in and out, and your own account.
+
+Sessions live in the store (``store.access``): logging out ends this one, a password change ends the others.
+Failed sign-ins (and wrong current passwords) are limited per account (``ACCOUNT_LIMIT`` in ``WINDOW_S``) and,
+more loosely, per address (``ADDRESS_LIMIT``): one person's typos lock only their own account, even when everyone
+arrives from one proxy address, while an address spraying many accounts is still stopped. The address is the
+proxy's ``X-Forwarded-For`` only when ``--forwarded-allow-ips`` trusts that proxy."""
 
 from __future__ import annotations
 
@@ -9,7 +14,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ..errors import ParameterError
-from .auth import SESSION_COOKIE, RateLimiter, Signer
+from ..store import access
+from .auth import SESSION_COOKIE
 from .views import (
     CurrentAccount,
     NotSignedIn,
@@ -24,6 +30,10 @@ from .views import (
 )
 
 router = APIRouter()
+
+WINDOW_S = 900.0
+ACCOUNT_LIMIT = 5  # wrong passwords for one account in WINDOW_S (Podium's choice; common guidance is 5-10)
+ADDRESS_LIMIT = 30  # from one address, whatever the account: a classroom behind one NAT still gets in
 
 
 def _safe_next(target: str) -> str:
@@ -66,26 +76,25 @@ def login(
     from ..store import User
 
     email = email.strip().lower()
-    limiter, keys = _guard(request, email, "failed sign-ins")
+    keys = _guard(request, email, "failed sign-ins")
     store = store_of(request)
     if not email or not password or not store.check_password(email, password):
-        limiter.failed(*keys)
+        access.failed(store, *keys)
         error = "That email and password do not match an account."
         data = {"next": _safe_next(next), "error": error, "email": email, "csrf_token": ""}
         return render(request, "login.html", data, None, status=401)
-    limiter.succeeded(*keys)
+    access.succeeded(store, keys[0])
     with store.session() as s:
         user = s.scalar(select(User).where(User.email == email))
         assert user is not None and user.password_hash
-        user_id, digest = user.id, user.password_hash
-    return _start_session(request, RedirectResponse(_safe_next(next), status_code=303), user_id, digest)
+        user_id = user.id
+    return _start_session(request, RedirectResponse(_safe_next(next), status_code=303), user_id)
 
 
-def _guard(request: Request, email: str, what: str) -> tuple[RateLimiter, tuple[str, ...]]:
-    """The rate limiter and this attempt's keys (the address, the email), or 429 while either is over its limit."""
-    limiter: RateLimiter = request.app.state.limiter
-    keys = (f"ip:{request.client.host if request.client else '?'}", f"email:{email}")
-    wait = limiter.wait_s(*keys)
+def _guard(request: Request, email: str, what: str) -> tuple[str, str]:
+    """This attempt's keys (the account, the address), or 429 while either is over its limit."""
+    keys = (f"account:{email}", f"address:{request.client.host if request.client else '?'}")
+    wait = access.wait_s(store_of(request), {keys[0]: ACCOUNT_LIMIT, keys[1]: ADDRESS_LIMIT}, WINDOW_S)
     if wait > 0:
         minutes = max(1, round(wait / 60))
         raise Problem(
@@ -93,16 +102,15 @@ def _guard(request: Request, email: str, what: str) -> tuple[RateLimiter, tuple[
             f"Too many {what}. Try again in {minutes} minute{'s' * (minutes != 1)}.",
             {"Retry-After": str(int(wait) + 1)},
         )
-    return limiter, keys
+    return keys
 
 
-def _start_session(request: Request, response: Response, user_id: int, password_hash: str) -> Response:
-    """Give this browser a session cookie (signed, tied to the password: a new password ends every other one)."""
-    signer: Signer = request.app.state.signer
+def _start_session(request: Request, response: Response, user_id: int) -> Response:
+    """Give this browser a new session (a random token; the store keeps its hash)."""
     settings = settings_of(request)
     response.set_cookie(
         SESSION_COOKIE,
-        signer.session(user_id, password_hash),
+        access.start_session(store_of(request), user_id, settings.session_days),
         max_age=settings.session_days * 86400,
         httponly=True,
         samesite="lax",
@@ -114,6 +122,8 @@ def _start_session(request: Request, response: Response, user_id: int, password_
 
 @router.post("/logout", dependencies=[Depends(check_csrf)])
 def logout(request: Request) -> Response:
+    """End this session in the store (a copy of the cookie stops working too) and forget the cookie."""
+    access.end_session(store_of(request), request.cookies.get(SESSION_COOKIE, ""))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -137,11 +147,11 @@ def change_password(
 ) -> Response:
     """Change your own password: the current one first (wrong guesses count as failed sign-ins), then the new one
     twice. Every other session of yours ends; this browser stays signed in."""
-    limiter, keys = _guard(request, account.email, "wrong passwords")
+    keys = _guard(request, account.email, "wrong passwords")
     store = store_of(request)
-    error, digest = "", ""
+    error = ""
     if not store.check_password(account.email, current):
-        limiter.failed(*keys)
+        access.failed(store, *keys)
         error = "Your current password is not that one."
     elif new != repeat:
         error = "The two new passwords differ."
@@ -149,7 +159,7 @@ def change_password(
         error = "The new password is the one you have."
     else:
         try:
-            digest = store.set_password(account.email, new)
+            store.set_password(account.email, new)
         except ParameterError as e:  # too short
             error = str(e)[:1].upper() + str(e)[1:] + "."
     if error:
@@ -157,5 +167,6 @@ def change_password(
             raise Problem(400, error)
         data = {"account": account.public(), "changed": False, "error": error}
         return render(request, "account.html", data, account, status=400)
-    limiter.succeeded(*keys)
-    return _start_session(request, RedirectResponse("/account?changed=1", status_code=303), account.id, digest)
+    access.succeeded(store, keys[0])
+    access.end_sessions(store, account.id)  # every session of this account, this one too: it gets a new one
+    return _start_session(request, RedirectResponse("/account?changed=1", status_code=303), account.id)

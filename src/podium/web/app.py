@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, ParameterError, PodiumError
-from .auth import CSRF_COOKIE, RateLimiter, Signer, new_browser_token
+from .auth import CSRF_COOKIE, Signer, new_browser_token
 from .settings import Settings
 
 __all__ = ["create_app"]
@@ -26,6 +26,9 @@ APP_CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; media-src 'self'; "
     "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
 )
+
+
+MAX_ID = 2**63 - 1  # the largest id SQLite and PostgreSQL (bigint) can hold
 
 
 def create_app(settings: Settings, *, start_workers: bool = True) -> Any:
@@ -64,8 +67,12 @@ def create_app(settings: Settings, *, start_workers: bool = True) -> Any:
     app = FastAPI(title="Podium", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.settings = settings
     app.state.signer = Signer(settings.secret_key)
-    app.state.limiter = RateLimiter()
     app.state.templates = Templates()
+    if settings.forwarded_allow_ips:  # the client's address from a trusted proxy's X-Forwarded-For, else the peer
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        hosts = [h.strip() for h in settings.forwarded_allow_ips.split(",") if h.strip()]
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=hosts)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     for module in (account, recordings, people):
         app.include_router(module.router)
@@ -95,6 +102,15 @@ def create_app(settings: Settings, *, start_workers: bool = True) -> Any:
                 path="/",
             )
         return response
+
+    @app.middleware("http")
+    async def ids_in_range(request: Request, call_next: Any) -> Any:
+        """An id beyond what any database row can have is simply not found (not a 500 from the driver)."""
+        for part in request.url.path.split("/"):
+            digits = part.split(".", 1)[0]
+            if digits.isdigit() and int(digits) > MAX_ID:
+                return error_response(request, 404, "Not found.")
+        return await call_next(request)
 
     @app.exception_handler(Problem)
     async def on_problem(request: Request, e: Problem) -> Any:

@@ -1,8 +1,8 @@
-"""Sign-in: signed session cookies, CSRF tokens, sign-in rate limits, and who may see what.
+"""Who is signed in and what they may see: accounts, CSRF tokens, visibility.
 
-The session cookie holds ``user id . password fingerprint . issued at`` and an
-HMAC-SHA256 of them under the server's secret key; changing a password (or the
-key) ends every session made before. CSRF: every form and every state-changing
+Sessions and sign-in limits live in the store (``podium.store.access``): the
+session cookie is a random token whose hash the store keeps, so logging out,
+changing a password or an admin's reset ends sessions for real. CSRF: every form and every state-changing
 request carries a token, the HMAC of a random per-browser cookie
 (``podium_csrf``), so a page on another site, which can neither read that
 cookie nor compute the HMAC, cannot post on a user's behalf.
@@ -18,13 +18,10 @@ import base64
 import hashlib
 import hmac
 import secrets
-import threading
-import time
-from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["CSRF_COOKIE", "SESSION_COOKIE", "Account", "RateLimiter", "Signer", "visible_owner_ids"]
+__all__ = ["CSRF_COOKIE", "SESSION_COOKIE", "Account", "Signer", "visible_owner_ids"]
 
 SESSION_COOKIE = "podium_session"
 CSRF_COOKIE = "podium_csrf"
@@ -55,22 +52,6 @@ class Signer:
         d = hmac.new(self.key, f"{purpose}\x00{value}".encode(), hashlib.sha256).digest()
         return base64.urlsafe_b64encode(d).decode().rstrip("=")
 
-    def session(self, user_id: int, password_hash: str) -> str:
-        value = f"{user_id}.{_fingerprint(password_hash)}.{int(time.time())}"
-        return f"{value}.{self.mac('session', value)}"
-
-    def read_session(self, token: str, max_age_s: float) -> tuple[int, str] | None:
-        """(user id, password fingerprint) of a genuine, unexpired token; else None."""
-        parts = token.split(".")
-        if len(parts) != 4 or not parts[0].isdigit() or not parts[2].isdigit():
-            return None
-        value = ".".join(parts[:3])
-        if not hmac.compare_digest(parts[3], self.mac("session", value)):
-            return None
-        if time.time() - int(parts[2]) > max_age_s:
-            return None
-        return int(parts[0]), parts[1]
-
     def csrf(self, browser_token: str) -> str:
         return self.mac("csrf", browser_token)
 
@@ -78,49 +59,8 @@ class Signer:
         return bool(browser_token) and bool(sent) and hmac.compare_digest(self.csrf(browser_token), sent)
 
 
-def _fingerprint(password_hash: str) -> str:
-    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
-
-
-def fingerprint_matches(password_hash: str | None, fingerprint: str) -> bool:
-    return bool(password_hash) and hmac.compare_digest(_fingerprint(password_hash or ""), fingerprint)
-
-
 def new_browser_token() -> str:
     return secrets.token_urlsafe(32)
-
-
-class RateLimiter:
-    """At most ``limit`` failed sign-ins per key (an address, an email) in ``window_s``; in memory, per server."""
-
-    def __init__(self, limit: int = 5, window_s: float = 900.0) -> None:
-        self.limit, self.window_s = limit, window_s
-        self.fails: dict[str, deque[float]] = {}
-        self.lock = threading.Lock()
-
-    def wait_s(self, *keys: str) -> float:
-        """Seconds until another try is allowed for every key (0: now)."""
-        now = time.monotonic()
-        wait = 0.0
-        with self.lock:
-            for k in keys:
-                q = self.fails.get(k)
-                while q and now - q[0] > self.window_s:
-                    q.popleft()
-                if q and len(q) >= self.limit:
-                    wait = max(wait, self.window_s - (now - q[0]))
-        return wait
-
-    def failed(self, *keys: str) -> None:
-        now = time.monotonic()
-        with self.lock:
-            for k in keys:
-                self.fails.setdefault(k, deque()).append(now)
-
-    def succeeded(self, *keys: str) -> None:
-        with self.lock:
-            for k in keys:
-                self.fails.pop(k, None)
 
 
 def visible_owner_ids(session: Any, account: Account) -> list[int] | None:

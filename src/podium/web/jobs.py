@@ -286,19 +286,36 @@ def _work(store: Store, settings: Settings, me: str, job: Claim) -> None:
         _finish(store, me, job, report, final)
     except PodiumError as e:
         _STOP.check()  # what the interrupted code made of the stop (see _StopRequest)
-        message = " ".join(str(e).replace(job.path, job.title).split())  # the title, not the server's path
-        _set(store, job.job_id, me, status="failed", error=message, stage=None)
+        _set(store, job.job_id, me, status="failed", error=public_error(str(e), job, settings), stage=None)
     except Exception as e:  # a bug in a stage: the job fails with what happened, the worker lives on
         _STOP.check()
         log.exception("job %s failed", job.job_id)
-        _set(store, job.job_id, me, status="failed", error=f"internal error: {type(e).__name__}: {e}", stage=None)
+        error = public_error(f"internal error: {type(e).__name__}: {e}", job, settings)
+        _set(store, job.job_id, me, status="failed", error=error, stage=None)
     finally:
         beat.stop()
 
 
+def public_error(message: str, job: Claim, settings: Settings) -> str:
+    """An error as the speaker may read it: one line, the recording named by its title, no server path in it (the
+    log keeps the full story)."""
+    message = message.replace(job.path, job.title)
+    for folder, said in ((settings.reports, "the reports folder"), (settings.uploads, "the uploads folder")):
+        message = re.sub(re.escape(str(folder)) + r"[^\s:,;)]*", said, message)
+    message = message.replace(str(settings.data), "the data folder")
+    return " ".join(message.split())
+
+
+NAME_BYTES = 120  # a file name's stem, in UTF-8 bytes: well inside every file system's 255-byte limit
+
+
 def _file_name(title: str, suffix: str) -> str:
+    """A file name made from a title (display text, never a path): safe characters, at most NAME_BYTES bytes of
+    UTF-8 before the suffix, never cut inside a character."""
     stem = re.sub(r"[^\w.() -]", "_", Path(title).stem).strip(" .") or "recording"
-    return stem[:100] + suffix
+    stem = stem.encode("utf-8")[:NAME_BYTES].decode("utf-8", "ignore").rstrip(" .") or "recording"
+    ext = suffix.encode("utf-8")[:16].decode("utf-8", "ignore")
+    return stem + ext
 
 
 def _finish(store: Store, me: str, job: Claim, report: Report, folder: Path) -> None:

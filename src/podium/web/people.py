@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from ..coach import DIMENSIONS
 from ..errors import ParameterError
-from ..store import ROLES, Analysis, Job, Recording, Team, User, scores_of
+from ..store import ROLES, Analysis, Job, Recording, Team, User, access, scores_of
 from .auth import Account, visible_owner_ids
 from .views import CurrentAccount, Problem, check_csrf, not_found, render, store_of, wants_json
 
@@ -292,4 +292,5 @@ def reset_password(
         store.set_password(email, password)
     except ParameterError as e:
         raise Problem(400, str(e)) from None
+    access.end_sessions(store, user_id)
     return RedirectResponse("/admin/users", status_code=303)

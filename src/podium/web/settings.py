@@ -42,6 +42,9 @@ class Settings:
         secure_cookies: send cookies over HTTPS only (default: on unless loopback).
         session_days: how long a sign-in lasts.
         analyze_face: analyse the video of uploads (face, eye contact, framing).
+        forwarded_allow_ips: the reverse proxies (comma-separated addresses, or ``*``) whose ``X-Forwarded-For``
+            names the client; sign-in limits per address use it (``$PODIUM_FORWARDED_ALLOW_IPS``; empty: the
+            connecting address is the client).
     """
 
     host: str = "127.0.0.1"
@@ -56,6 +59,7 @@ class Settings:
     secure_cookies: bool | None = None
     session_days: int = 14
     analyze_face: bool = True
+    forwarded_allow_ips: str = ""
 
     @classmethod
     def from_env(cls, **flags: Any) -> Settings:
@@ -72,6 +76,7 @@ class Settings:
             ("secret_key", "PODIUM_SECRET_KEY", str),
             ("workers", "PODIUM_WORKERS", int),
             ("max_upload_mb", "PODIUM_MAX_UPLOAD_MB", int),
+            ("forwarded_allow_ips", "PODIUM_FORWARDED_ALLOW_IPS", str),
         ):
             if env.get(var):
                 try:

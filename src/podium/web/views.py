@@ -9,8 +9,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from ..store import Store, Team, User
-from .auth import CSRF_COOKIE, SESSION_COOKIE, Account, Signer, fingerprint_matches
+from ..store import Store, Team, access
+from .auth import CSRF_COOKIE, SESSION_COOKIE, Account, Signer
 from .settings import Settings
 
 __all__ = [
@@ -102,17 +102,10 @@ def store_of(request: Request) -> Store:
 
 def current_account(request: Request) -> Account:
     """The signed-in user, or :class:`NotSignedIn` (a redirect to /login, or 401 for JSON)."""
-    settings = settings_of(request)
-    signer: Signer = request.app.state.signer
-    token = request.cookies.get(SESSION_COOKIE, "")
-    got = signer.read_session(token, settings.session_days * 86400) if token else None
-    if got is None:
+    user = access.session_user(store_of(request), request.cookies.get(SESSION_COOKIE, ""))
+    if user is None:
         raise NotSignedIn
-    user_id, fingerprint = got
     with store_of(request).session() as s:
-        user = s.get(User, user_id)
-        if user is None or not fingerprint_matches(user.password_hash, fingerprint):
-            raise NotSignedIn
         team = s.get(Team, user.team_id) if user.team_id is not None else None
         return Account(user.id, user.name, user.email or "", user.role, user.team_id, team.name if team else None)
 

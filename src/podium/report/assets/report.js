@@ -36,14 +36,16 @@
     {id: "player", controls: "", preload: "metadata", "aria-label": "The recording"});
   const playerNote = el("p", {class: "note", id: "media-note", hidden: ""});
   let stopAt = null, triedFallback = false;
-  if (media.src) player.src = media.src;
+  // a file name may hold "#", "%", "?" or spaces: each path part is encoded, or the browser would cut it short
+  const url = (path) => path.split("/").map(encodeURIComponent).join("/");
+  if (media.src) player.src = url(media.src);
   else {
     playerNote.hidden = false;
     playerNote.textContent = "The recording is not next to this report. Put it at " + (media.expected || "media/") +
       " beside report.html and run 'podium report' on this folder to listen along.";
   }
   player.addEventListener("error", () => {
-    if (media.fallback && !triedFallback) { triedFallback = true; player.src = media.fallback; return; }
+    if (media.fallback && !triedFallback) { triedFallback = true; player.src = url(media.fallback); return; }
     playerNote.hidden = false;
     playerNote.textContent = "The recording could not be played here. Put " + (media.expected || "it") +
       " next to report.html (in its media folder) to listen along.";
