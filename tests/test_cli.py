@@ -67,3 +67,13 @@ def test_eval_speech_command(samples, tmp_path, capsys):
 def test_eval_on_a_folder_without_references(tmp_path, capsys):
     assert main(["eval", "speech", str(tmp_path)]) == 1
     assert "no recording with a NAME.txt" in capsys.readouterr().err
+
+
+def test_output_read_by_a_reader_that_stops_early_is_not_a_traceback(tmp_path):
+    """`podium doctor | head -1`: the pipe closes early; no BrokenPipeError traceback on stderr."""
+    import subprocess
+    import sys
+
+    cmd = f"{sys.executable} -m podium doctor | head -1"
+    done = subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() and "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, done.stderr
