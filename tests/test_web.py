@@ -325,6 +325,13 @@ def test_upload_is_analysed_and_reported(site, analysed):
     assert page.status_code == 200 and "Podium report" in page.text
     report = c.get(j["report_url"] + "report.json").json()
     assert report["source"]["path"] == "Inaugural take 1.flac"  # the title, not a server path
+    from podium.store import Analysis
+
+    store = open_store(site["settings"].db_url)
+    with store.session() as s:  # the copy the store keeps names no server path either
+        kept = json.loads(s.query(Analysis).one().report_json)
+    store.close()
+    assert kept["source"]["path"] == "Inaugural take 1.flac"
     assert "ask not what your country" in " ".join(w["text"].lower() for w in report["transcript"]["words"])
     media = c.get(j["report_url"] + "media/Inaugural take 1.flac", headers={"Range": "bytes=0-99"})
     assert media.status_code == 206 and len(media.content) == 100

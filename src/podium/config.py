@@ -126,19 +126,11 @@ class CoachConfig:
     @classmethod
     def load(cls, path: str | Path | None = None) -> CoachConfig:
         """The defaults, with the values in ``path`` (a TOML file) overriding them; checked completely."""
-        from .coach.registry import DIMENSIONS
-
-        kinds: dict[str, type[Section]] = {**_GENERAL, **{d.name: d.thresholds for d in DIMENSIONS}}
-        values: dict[str, dict[str, Any]] = tomllib.loads(_defaults_text())
-        where = "podium/data/coach.toml"
-        if path is not None:
-            where = str(path)
-            _overlay(values, _read(Path(path)), kinds, where)
-        built = {name: _build(kind, name, values.get(name, {}), where) for name, kind in kinds.items()}
-        dims = {d.name: cast(DimensionSection, built[d.name]) for d in DIMENSIONS}
-        if not any(s.weight > 0 for s in dims.values()):
+        where = "podium/data/coach.toml" if path is None else str(path)
+        cfg = cls._assemble(_read(Path(path)) if path is not None else {}, where, where)
+        if not any(s.weight > 0 for s in cfg.dimensions.values()):
             raise ParameterError(f"{where}: every weight is 0; at least one dimension must count in the overall score")
-        return cls(cast(ScoreRules, built["scores"]), cast(Coverage, built["coverage"]), dims, where)
+        return cfg
 
     def of(self, dimension: Dimension[D]) -> D:
         """The section of ``dimension``, typed as that dimension declares it."""
@@ -154,16 +146,24 @@ class CoachConfig:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CoachConfig:
-        """Rebuild from ``to_dict``'s output (a report's options), checked like a user's file."""
+        """Rebuild from ``to_dict``'s output (a report's options), checked like a user's file; sections and keys this
+        Podium does not know are left out."""
+        source = str(data.get("source", "report"))
+        return cls._assemble(dict(data.get("values", {})), "report options", source, ignore_unknown=True)
+
+    @classmethod
+    def _assemble(
+        cls, user: Mapping[str, Any], where: str, source: str, *, ignore_unknown: bool = False
+    ) -> CoachConfig:
+        """The defaults with ``user``'s sections over them, every section built and checked."""
         from .coach.registry import DIMENSIONS
 
         kinds: dict[str, type[Section]] = {**_GENERAL, **{d.name: d.thresholds for d in DIMENSIONS}}
         values: dict[str, dict[str, Any]] = tomllib.loads(_defaults_text())
-        _overlay(values, dict(data.get("values", {})), kinds, "report options", ignore_unknown=True)
-        built = {name: _build(kind, name, values.get(name, {}), "report options") for name, kind in kinds.items()}
+        _overlay(values, user, kinds, where, ignore_unknown=ignore_unknown)
+        built = {name: _build(kind, name, values.get(name, {}), where) for name, kind in kinds.items()}
         dims = {d.name: cast(DimensionSection, built[d.name]) for d in DIMENSIONS}
-        scores, coverage = cast(ScoreRules, built["scores"]), cast(Coverage, built["coverage"])
-        return cls(scores, coverage, dims, str(data.get("source", "report")))
+        return cls(cast(ScoreRules, built["scores"]), cast(Coverage, built["coverage"]), dims, source)
 
 
 def _read(p: Path) -> dict[str, Any]:

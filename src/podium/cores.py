@@ -17,13 +17,25 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
-__all__ = ["one_blas_thread", "per_worker"]
+if TYPE_CHECKING:
+    from .options import AnalysisOptions
+
+__all__ = ["one_blas_thread", "per_worker", "sharing_cores"]
 
 
 def per_worker(workers: int) -> int:
     """CPU threads for each of ``workers`` analyses running at once on this machine (at least 1)."""
     return max(1, (os.cpu_count() or 1) // max(1, workers))
+
+
+def sharing_cores(options: AnalysisOptions, workers: int) -> AnalysisOptions:
+    """``options`` with the recogniser's threads set to this analysis's share of the cores when left unset (0)."""
+    if options.speech.cpu_threads:
+        return options
+    return replace(options, speech=replace(options.speech, cpu_threads=per_worker(workers)))
 
 
 @contextmanager

@@ -4,7 +4,7 @@ The folder is written under a temporary name beside its final place and renamed
 into place only when complete, so a crash, a kill or a full disk never leaves a
 half-written report where a finished one is expected. Everything that can be
 checked before the analysis starts (where the folder goes) is checked first.
-Cores are shared by one rule (``podium.cores.per_worker``).
+Cores are shared by one rule (``podium.cores.sharing_cores``).
 """
 
 from __future__ import annotations
@@ -13,14 +13,13 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from pathlib import Path
 
-from .cores import per_worker
+from .cores import sharing_cores
 from .errors import InputError
 from .options import AnalysisOptions
 from .pipeline import ProgressHook, analyze
-from .report import write
+from .report import named, write
 from .types import Report
 
 __all__ = ["analyze_to_folder", "check_out"]
@@ -58,7 +57,8 @@ def analyze_to_folder(
     name: str | None = None,
     extra: Callable[[Report], Mapping[str, str]] | None = None,
 ) -> Report:
-    """Analyse ``path`` and write its report folder at ``out`` (replacing an earlier report there).
+    """Analyse ``path`` and write its report folder at ``out`` (replacing an earlier report there); return the
+    report as written (shown under ``name`` when one is given).
 
     Args:
         path: the recording.
@@ -74,9 +74,7 @@ def analyze_to_folder(
         InputError: the recording or the folder cannot be used; and everything ``pipeline.analyze`` raises.
     """
     final = check_out(out)
-    options = options or AnalysisOptions()
-    if options.speech.cpu_threads == 0:
-        options = replace(options, speech=replace(options.speech, cpu_threads=per_worker(workers)))
+    options = sharing_cores(options or AnalysisOptions(), workers)
     report = analyze(path, options, progress)
     tmp = final.parent / f".{final.name}.partial-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     try:
@@ -92,4 +90,4 @@ def analyze_to_folder(
         raise InputError(f"{final}: cannot write the report ({e.strerror or e})", final) from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return report
+    return named(report, name)

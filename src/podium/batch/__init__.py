@@ -32,11 +32,10 @@ import logging
 import os
 import shutil
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..cores import per_worker
+from ..cores import sharing_cores
 from ..errors import InputError, ParameterError
 from ..options import AnalysisOptions
 from ..report import read
@@ -158,8 +157,7 @@ def run(
     workers = workers or default_workers()
     if workers < 1:
         raise ParameterError(f"workers={workers}: must be at least 1")
-    if options.speech.cpu_threads == 0:  # share the cores: workers must not oversubscribe the CPU
-        options = replace(options, speech=replace(options.speech, cpu_threads=per_worker(workers)))
+    options = sharing_cores(options, workers)  # workers must not oversubscribe the CPU
     root = Path(out)
     root.mkdir(parents=True, exist_ok=True)
     for stale in root.glob(".*.partial-*"):  # left by a run that was killed

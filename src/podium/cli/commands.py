@@ -20,12 +20,12 @@ __all__ = ["COMMANDS"]
 
 
 def _analyze(ns: argparse.Namespace) -> int:
-    from ..folder import analyze_to_folder, check_out
+    from ..folder import analyze_to_folder
     from ..report import to_dict, to_json
 
     options = analysis_options(ns)
     src = Path(ns.file)
-    out = check_out(Path(ns.out) if ns.out else Path.cwd() / f"{src.stem or 'recording'}.podium")
+    out = Path(ns.out) if ns.out else Path.cwd() / f"{src.stem or 'recording'}.podium"
     with Progress(enabled=not ns.quiet) as bar:
         report = analyze_to_folder(src, out, options, progress=bar.update)
     if ns.json:

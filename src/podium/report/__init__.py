@@ -21,7 +21,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..types import Report
-from .html import render_html
+from .html import render_html, render_page
 from .json import SCHEMA_VERSION, summary, to_dict, to_json
 from .playback import existing_media, place_media
 from .read import from_dict, read
@@ -31,6 +31,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "cues",
     "from_dict",
+    "named",
     "read",
     "redraw",
     "render_html",
@@ -77,16 +78,16 @@ def write(
     except OSError as e:
         raise InputError(f"{out}: cannot create the report folder ({e.strerror or e})", out) from None
     source = report.source  # the recording to place; the report shows ``name`` instead of its path
-    if name:
-        report = replace(report, source=replace(report.source, path=name))
+    report = named(report, name)
+    data = to_dict(report)
     words = report.transcript.words if report.transcript else ()
     try:
         placed = place_media(source, out, media, audio, name)
     except OSError as e:
         raise InputError(f"{out}: cannot place the recording next to the report ({e.strerror or e})", out) from None
     files = {
-        "json": ("report.json", to_json(to_dict(report))),
-        "html": ("report.html", render_html(report, placed)),
+        "json": ("report.json", to_json(data)),
+        "html": ("report.html", render_page(data, placed)),
         "csv": ("metrics.csv", to_csv(report)),
         "srt": ("transcript.srt", to_srt(words)),
         "vtt": ("transcript.vtt", to_vtt(words)),
@@ -110,9 +111,16 @@ def redraw(folder: str | os.PathLike[str]) -> Path:
     if not (out / "report.json").is_file():
         raise InputError(f"{out}: no report.json here (give a folder written by 'podium analyze')", out)
     report = read(out)
-    _atomic_write(out / "report.json", to_json(to_dict(report)))
+    data = to_dict(report)
+    _atomic_write(out / "report.json", to_json(data))
     _atomic_write(out / "metrics.csv", to_csv(report))
-    return _atomic_write(out / "report.html", render_html(report, existing_media(report.source, out)))
+    return _atomic_write(out / "report.html", render_page(data, existing_media(report.source, out)))
+
+
+def named(report: Report, name: str | None) -> Report:
+    """``report`` as it is written when the recording is shown under ``name`` instead of its path (the web app
+    keeps its server's paths out of every report it keeps)."""
+    return replace(report, source=replace(report.source, path=name)) if name else report
 
 
 def to_csv(report: Report) -> str:

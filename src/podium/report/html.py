@@ -17,7 +17,7 @@ from typing import Any
 from ..types import Report
 from .json import to_dict
 
-__all__ = ["embed_json", "render_html"]
+__all__ = ["embed_json", "render_html", "render_page"]
 
 
 def _asset(name: str) -> str:
@@ -32,7 +32,12 @@ def embed_json(data: Any) -> str:
 
 def render_html(report: Report, media: dict[str, Any] | None = None) -> str:
     """The page for ``report`` and where its recording is (``media``, see ``playback``)."""
-    data = to_dict(report)
+    return render_page(to_dict(report), media)
+
+
+def render_page(data: dict[str, Any], media: dict[str, Any] | None = None) -> str:
+    """The page for a report already turned into report.json's dict (``to_dict``), so a caller that writes both
+    report.json and the page turns it once."""
     page = dict(data)
     page["media"] = media or {}
     name = escape(data["source"]["path"].replace("\\", "/").rsplit("/", 1)[-1])
