@@ -64,6 +64,31 @@ def test_eval_speech_command(samples, tmp_path, capsys):
     assert data["fillers"]["um+uh"]["recall"] >= 0.8
 
 
+def test_eval_speech_scores_timed_fillers_as_events(samples, tmp_path, capsys):
+    """With filler times beside the reference, a filler found at another time is a miss and a false alarm."""
+    import shutil
+
+    src = samples / "speech_disfluent_extra" / "ba_test_monologue"
+    for d, times in (("right", None), ("wrong", "5.0\t5.3\tum\n30.0\t30.3\tum\n")):
+        (tmp_path / d).mkdir()
+        shutil.copy(src.with_suffix(".mp3"), tmp_path / d)
+        shutil.copy(src.with_suffix(".txt"), tmp_path / d)
+        tsv = tmp_path / d / "ba_test_monologue.fillers.tsv"
+        tsv.write_text(src.with_suffix(".fillers.tsv").read_text() if times is None else "start\tend\tword\n" + times)
+        out_json = tmp_path / f"{d}.json"
+        assert main(["eval", "speech", str(tmp_path / d), "--json", str(out_json)]) == 0
+        data = json.loads(out_json.read_text())
+        um = data["fillers"]["um"]
+        if times is None:
+            assert (um["tp"], um["fp"], um["fn"]) == (2, 0, 0), um
+        else:
+            assert (um["tp"], um["fp"], um["fn"]) == (0, 2, 2), um
+            out = capsys.readouterr().out
+            assert "missed       ba_test_monologue.mp3 um 5.00-5.30" in out
+            assert out.count("false alarm  ba_test_monologue.mp3 um") == 2
+            assert len(data["files"][0]["filler_misses"]) == 2
+
+
 def test_eval_on_a_folder_without_references(tmp_path, capsys):
     assert main(["eval", "speech", str(tmp_path)]) == 1
     assert "no recording with a NAME.txt" in capsys.readouterr().err

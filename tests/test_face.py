@@ -268,7 +268,7 @@ def test_a_failed_analysis_stops_its_face_process(samples):
     words = [Word("hello", 0.5, 0.9, 0.95), Word("there", 1.0, 1.4, 0.95)]
 
     class Killer(FakeRecognizer):
-        def recognize(self, audio, options, progress=None):
+        def recognize(self, audio, options, progress=None, prompt_where=None):
             for pid in face_children():
                 os.kill(pid, signal.SIGKILL)
             return super().recognize(audio, options, progress)
@@ -278,7 +278,7 @@ def test_a_failed_analysis_stops_its_face_process(samples):
     assert any("face process stopped: signal 9" in n for n in report.notes), report.notes
 
     class Broken(FakeRecognizer):
-        def recognize(self, audio, options, progress=None):
+        def recognize(self, audio, options, progress=None, prompt_where=None):
             seen.update(face_children())
             raise StageError("speech", "the recogniser broke")
 
@@ -294,7 +294,7 @@ from podium import analyze
 from podium.testing import FakeRecognizer
 
 class Slow(FakeRecognizer):
-    def recognize(self, audio, options, progress=None):
+    def recognize(self, audio, options, progress=None, prompt_where=None):
         print("speech", flush=True)
         time.sleep(120)
 

@@ -26,6 +26,15 @@ def test_clean_overall_wer_at_most_10_percent(clean):
     assert clean.wer <= 0.10
 
 
+def test_the_filler_prompt_costs_nothing_on_clean_speech(samples, clean):
+    """Clean read speech holds no filler-like sound, so it is decoded exactly as without the prompt."""
+    from podium.options import AnalysisOptions, SpeechOptions
+
+    plain = evaluate(samples / "speech_clean", AnalysisOptions(speech=SpeechOptions(filler_prompt=False)))
+    print(f"\nclean WER with the prompt where asked {clean.wer:.4f}, never prompted {plain.wer:.4f}")
+    assert clean.wer <= plain.wer
+
+
 def test_jfk_exact(clean):
     jfk = next(f for f in clean.files if f.name == "jfk.flac")
     assert jfk.wer.errors == 0, jfk.hypothesis

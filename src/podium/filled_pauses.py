@@ -17,9 +17,10 @@ import numpy as np
 
 from . import pitch
 from .fillers import NON_LEXICAL, normalize
+from .syllables import count_syllables
 from .types import Audio, Span, Word
 
-__all__ = ["recover"]
+__all__ = ["candidates", "recover"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ class _Voiced:
     strength: float
     usual_pitch: bool
     nasal_end: bool
+    jitter_cents: float = 0.0
+    above_floor_st: float = 0.0
 
 
 _MIN_BURST_S = 0.12  # a quick "uh" in a run of them
@@ -41,6 +44,11 @@ _MAX_SLOPE_ST_S = 8.0  # and no glide
 _MIN_STRENGTH = 0.6  # clearly periodic
 _MAX_COVER = 0.25  # share of the stretch a non-filler word may overlap
 _F0_RANGE = (0.6, 1.25)  # relative to the speaker's median F0: filled pauses sit low
+# A voice is never perfectly steady: its F0 wanders at random by a few cents from one 10 ms frame
+# to the next; a synthetic or instrumental tone does not, and vibrato is smooth. The third difference
+# of F0 (in cents) keeps the random part and all but cancels slow, smooth movement (a 5 Hz vibrato
+# of +-30 cents leaves under 1 cent).
+_MIN_JITTER_CENTS = 2.0
 
 
 def recover(
@@ -70,10 +78,107 @@ def recover(
     for v in bursts:
         if v in claimed or not _is_filled_pause(v) or not _between_words(v, lexical):
             continue
-        conf = round(min(1.0, v.strength), 4)
-        out.append(Word("um" if v.nasal_end else "uh", round(v.start, 3), round(v.end, 3), conf, source="recovered"))
+        out.append(_filler_word(v))
+    out.sort(key=lambda w: (w.start, w.end))
+    out = _inside_words(out, _steady_stretches(track, audio), track)
     out.sort(key=lambda w: (w.start, w.end))
     return out
+
+
+def candidates(audio: Audio, track: pitch.PitchTrack) -> list[Span]:
+    """Where the sound alone suggests a filled pause, before any word is known.
+
+    Steady stretches with a filler's pitch (see ``_inside_words``). Fluent
+    read speech holds almost none, so the recogniser's filler prompt, which
+    costs accuracy on fluent speech, goes only to the chunks that hold one.
+    """
+    found = [v for v in _steady_stretches(track, audio) if _is_steady_filler(v)]
+    return [Span(round(v.start, 3), round(v.end, 3)) for v in sorted(found, key=lambda v: v.start)]
+
+
+def _filler_word(v: _Voiced) -> Word:
+    conf = round(min(1.0, v.strength), 4)
+    return Word("um" if v.nasal_end else "uh", round(v.start, 3), round(v.end, 3), conf, source="recovered")
+
+
+_MIN_STEADY_S = 0.2  # a steady vowel this long is rare inside a fluent word (measured: see docs/how-it-works.md)
+_STEADY_FLUX_DB = 5.0  # spectral change over 60 ms under which the envelope counts as steady
+_TOO_LONG = 1.5
+_MIN_OWN_VOICE_S = 0.05  # a word keeps a vowel of its own outside the filler; else the stretch *is* the word, drawn out
+# Filled pauses are said low, near the bottom of the speaker's range (Shriberg and Lickley 1993; O'Shaughnessy
+# 1992): within 2 semitones of the speaker's 10th-percentile F0 (measured 0-1.2 st on the real ones here). A word's
+# held vowel usually is not (2-7.5 st on the drawn words of mfa_acoustic_corpus's slow stretch).
+_MAX_ABOVE_FLOOR_ST = 2.0  # a word this many times its syllables' usual length hides something
+
+
+def _inside_words(words: list[Word], steady: list[_Voiced], track: pitch.PitchTrack) -> list[Word]:
+    """Filled pauses that the recogniser folded into a neighbouring word.
+
+    Whisper often stretches a word over an "uh" said next to it, or slides a
+    word's times onto it. A steady voiced stretch of 200 ms or more (flat
+    pitch, stable spectral envelope) is rare inside a fluent word; it is taken
+    for a filled pause when the word around it lasts far longer than its
+    syllables need (the speaker's own median time per syllable) and keeps
+    voicing of its own outside the stretch, or when the word has several
+    syllables and too little time outside the stretch to say
+    them. The filler is cut out of the word, which keeps the rest of its time.
+    """
+    lexical = [i for i, w in enumerate(words) if normalize(w.text) not in NON_LEXICAL]
+    if len(lexical) < 2:
+        return words
+    syl_s = _seconds_per_syllable([words[i] for i in lexical])
+    out = list(words)
+    added: list[Word] = []
+    for v in steady:
+        if not _is_steady_filler(v) or any(_overlap(w, v) > 0 for w in out if normalize(w.text) in NON_LEXICAL):
+            continue
+        over = [(_overlap(out[i], v), i) for i in lexical if _overlap(out[i], v) > 0.03]
+        if not over:
+            continue
+        _, i = max(over)
+        w = out[i]
+        syllables = max(1, count_syllables(normalize(w.text)))
+        dur, rest = w.end - w.start, w.end - w.start - _overlap(w, v)
+        too_long = dur >= _TOO_LONG * syllables * syl_s + 0.1 and _voiced_s(track, w, v) >= _MIN_OWN_VOICE_S
+        # a word of several syllables cannot be one steady vowel: its times slid over the filler
+        no_room = syllables >= 2 and rest < (syllables - 1) * 0.5 * syl_s
+        if not (too_long or no_room):
+            continue
+        if v.start - w.start >= w.end - v.end:  # the filler came after the word
+            out[i] = replace(w, end=round(max(w.start + 0.05, v.start), 3))
+        else:
+            out[i] = replace(w, start=round(min(w.end - 0.05, v.end), 3))
+        added.append(_filler_word(v))
+    return out + added
+
+
+def _voiced_s(track: pitch.PitchTrack, w: Word, v: _Voiced) -> float:
+    """Seconds of voicing in word ``w`` outside the stretch ``v``: the word's own vowel."""
+    t = track.times
+    own = (t >= w.start) & (t < w.end) & ~((t >= v.start) & (t < v.end)) & track.voiced
+    hop = float(t[1] - t[0]) if len(t) > 1 else 0.01
+    return float(own.sum()) * hop
+
+
+def _seconds_per_syllable(words: Sequence[Word]) -> float:
+    """The speaker's median time per syllable, from the words themselves (0.12-0.35 s)."""
+    per = [(w.end - w.start) / max(1, count_syllables(normalize(w.text))) for w in words if w.end > w.start]
+    return float(np.clip(np.median(per), 0.12, 0.35)) if per else 0.2
+
+
+def _overlap(w: Word, v: _Voiced) -> float:
+    return max(0.0, min(w.end, v.end) - max(w.start, v.start))
+
+
+def _is_steady_filler(v: _Voiced) -> bool:
+    return (
+        _MIN_STEADY_S <= v.end - v.start <= _MAX_S
+        and v.spread_st <= _MAX_SPREAD_ST
+        and abs(v.slope_st_s) <= _MAX_SLOPE_ST_S
+        and v.usual_pitch
+        and v.above_floor_st <= _MAX_ABOVE_FLOOR_ST
+        and v.jitter_cents >= _MIN_JITTER_CENTS
+    )
 
 
 def _fit_runs(words: Sequence[Word], bursts: list[_Voiced], duration: float) -> tuple[list[Word], set[_Voiced]]:
@@ -135,6 +240,7 @@ def _is_filled_pause(v: _Voiced) -> bool:
         and abs(v.slope_st_s) <= _MAX_SLOPE_ST_S
         and v.strength >= _MIN_STRENGTH
         and v.usual_pitch
+        and v.jitter_cents >= _MIN_JITTER_CENTS
     )
 
 
@@ -167,7 +273,6 @@ def _voiced_stretches(track: pitch.PitchTrack, audio: Audio) -> list[_Voiced]:
     voiced = track.voiced
     if track.f0.size < 2 or voiced.sum() < 10:
         return []
-    speaker_f0 = float(np.median(track.f0[voiced]))
     hop = float(track.times[1] - track.times[0])
     out = []
     for a, b in _runs(voiced, bridge=3):
@@ -176,24 +281,100 @@ def _voiced_stretches(track: pitch.PitchTrack, audio: Audio) -> list[_Voiced]:
             f0 = f0[f0 > 0]
             if len(f0) < 3:
                 continue
-            start, end = float(track.times[a2] - hop / 2), float(track.times[b2 - 1] + hop / 2)
-            med = float(np.median(f0))
-            st = 12 * np.log2(f0 / med)
-            keep = np.abs(st) < 2.0  # octave slips are not glides
-            t = np.arange(len(st))[keep] * hop
-            out.append(
-                _Voiced(
-                    start=start,
-                    end=end,
-                    f0_hz=med,
-                    spread_st=1.4826 * float(np.median(np.abs(st))),
-                    slope_st_s=float(np.polyfit(t, st[keep], 1)[0]) if keep.sum() >= 3 else 0.0,
-                    strength=float(np.mean(track.strength[a2:b2])),
-                    usual_pitch=_F0_RANGE[0] * speaker_f0 <= med <= _F0_RANGE[1] * speaker_f0,
-                    nasal_end=_nasal_end(audio, start, end),
-                )
-            )
+            out.append(_stats(track, audio, a2, b2, hop))
     return out
+
+
+_SPEAKER_WINDOW_S = 10.0  # the speaker's pitch is judged on the voice around a stretch, not the whole recording
+
+
+def _speaker_pitch(track: pitch.PitchTrack, a: int, b: int, hop: float) -> tuple[float, float]:
+    """Median and floor (10th percentile) F0 of the voice within ``_SPEAKER_WINDOW_S`` of frames ``[a, b)``.
+
+    Local, so that a filler is judged against the voice that says it: another
+    speaker, or the same speaker minutes later, does not move the measure.
+    """
+    reach = int(_SPEAKER_WINDOW_S / hop)
+    f0 = track.f0[max(0, a - reach) : b + reach]
+    f0 = f0[f0 > 0]
+    if len(f0) < 10:
+        return 0.0, 0.0
+    med, floor = np.percentile(f0, [50, 10])
+    return float(med), float(floor)
+
+
+def _stats(track: pitch.PitchTrack, audio: Audio, a: int, b: int, hop: float) -> _Voiced:
+    """Pitch statistics of frames ``[a, b)``."""
+    speaker_f0, floor_f0 = _speaker_pitch(track, a, b, hop)
+    f0 = track.f0[a:b]
+    f0 = f0[f0 > 0]
+    start, end = float(track.times[a] - hop / 2), float(track.times[b - 1] + hop / 2)
+    med = float(np.median(f0)) if len(f0) else 0.0
+    st = 12 * np.log2(f0 / med) if len(f0) else np.zeros(0)
+    keep = np.abs(st) < 2.0  # octave slips are not glides
+    t = np.arange(len(st))[keep] * hop
+    return _Voiced(
+        start=start,
+        end=end,
+        f0_hz=med,
+        spread_st=1.4826 * float(np.median(np.abs(st))) if len(st) else 0.0,
+        slope_st_s=float(np.polyfit(t, st[keep], 1)[0]) if keep.sum() >= 3 else 0.0,
+        strength=float(np.mean(track.strength[a:b])),
+        usual_pitch=_F0_RANGE[0] * speaker_f0 <= med <= _F0_RANGE[1] * speaker_f0,
+        nasal_end=_nasal_end(audio, start, end),
+        jitter_cents=float(np.median(np.abs(np.diff(st, 3)))) * 100 if len(st) >= 4 else 0.0,
+        above_floor_st=12 * float(np.log2(med / floor_f0)) if med > 0 and floor_f0 > 0 else 0.0,
+    )
+
+
+def _steady_stretches(track: pitch.PitchTrack, audio: Audio) -> list[_Voiced]:
+    """Runs of voiced frames whose spectral envelope holds still (Goto et al. 1999)."""
+    if track.f0.size < 10 or track.voiced.sum() < 10:
+        return []
+    flux = _spectral_flux(audio, track.times)
+    steady = track.voiced & (flux <= _STEADY_FLUX_DB)
+    hop = float(track.times[1] - track.times[0])
+    out = []
+    for a, b in _runs(steady, bridge=2):
+        if (b - a) * hop < _MIN_STEADY_S:
+            continue
+        out.append(_stats(track, audio, a, b, hop))
+    return out
+
+
+_BANDS = 24
+
+
+def _spectral_flux(audio: Audio, times: np.ndarray, span: int = 3, win: int = 512, block: int = 4096) -> np.ndarray:
+    """Mean absolute change (dB) of a 24-band mel envelope between frames ``span`` hops before and after."""
+    sr = audio.sr
+    f = np.fft.rfftfreq(win, 1 / sr)
+    fb = _mel_bank(f, _BANDS, 100.0, min(4000.0, sr / 2))
+    centres = np.round(times * sr).astype(np.int64)
+    x = np.pad(audio.samples.astype(np.float32), (win // 2, win // 2))
+    window = np.hanning(win).astype(np.float32)
+    env = np.empty((len(times), _BANDS), dtype=np.float32)
+    for k in range(0, len(times), block):
+        idx = centres[k : k + block, None] + np.arange(win)[None, :]
+        idx = np.clip(idx, 0, len(x) - 1)
+        spec = np.abs(np.fft.rfft(x[idx] * window, axis=1)) ** 2
+        env[k : k + block] = 10 * np.log10(spec @ fb.T + 1e-10)
+    flux = np.full(len(times), np.inf, dtype=np.float32)
+    if len(times) > 2 * span:
+        flux[span:-span] = np.mean(np.abs(env[2 * span :] - env[: -2 * span]), axis=1)
+    return flux
+
+
+def _mel_bank(f: np.ndarray, n: int, fmin: float, fmax: float) -> np.ndarray:
+    def mel(h: float) -> float:
+        return 2595 * float(np.log10(1 + h / 700))
+
+    edges = 700 * (10 ** (np.linspace(mel(fmin), mel(fmax), n + 2) / 2595) - 1)
+    bank = np.zeros((n, len(f)), dtype=np.float32)
+    for i in range(n):
+        a, b, c = edges[i : i + 3]
+        bank[i] = np.clip(np.minimum((f - a) / (b - a), (c - f) / (c - b)), 0, None)
+    return bank
 
 
 def _runs(mask: np.ndarray, bridge: int) -> list[tuple[int, int]]:

@@ -1,6 +1,6 @@
 """``analyze(path, options) -> Report``: the only module that knows stage order.
 
-    media.load -> speech.transcribe -> pitch.track -> speech.recover_fillers
+    media.load -> pitch.track -> speech.transcribe -> speech.recover_fillers
       -> voice.measure -> language.analyze -> coach.assess -> Report
     face.observe runs alongside, in its own process, when there is video.
 
@@ -105,11 +105,16 @@ def _analyze(
 
         t = time.perf_counter()
         hook("speech", 0, audio.duration_s)
+        # the pitch track first: it tells the recogniser where filler-like sound is
+        track = pitch.track(audio.samples, audio.sr, fmin=options.voice.fmin_hz, fmax=options.voice.fmax_hz)
+        timings["pitch"] = time.perf_counter() - t
+        t = time.perf_counter()
         transcript = speech.transcribe(
             audio,
             options.speech,
             recognizer=recognizer,
             recover=False,
+            track=track,
             progress=lambda done: hook("speech", min(done, audio.duration_s), audio.duration_s),
         )
         timings["speech"] = time.perf_counter() - t
@@ -119,10 +124,9 @@ def _analyze(
 
         t = time.perf_counter()
         hook("voice", 0, 1)
-        track = pitch.track(audio.samples, audio.sr, fmin=options.voice.fmin_hz, fmax=options.voice.fmax_hz)
         if options.speech.recover_fillers and transcript.words:
             transcript = speech.recover_fillers(audio, transcript, track)
-        timings["pitch"] = time.perf_counter() - t
+        timings["fillers"] = time.perf_counter() - t
         t = time.perf_counter()
         measured = voice.measure(audio, transcript, options.voice, track=track)
         timings["voice"] = time.perf_counter() - t

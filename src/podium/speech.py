@@ -13,7 +13,7 @@ PyPI packages, so nothing is fetched at analysis time:
   offline that fails with :class:`ModelNotFound` naming what to install.
 
 Whisper drops most "um"/"uh". Three things bring them back (DESIGN.md section 4):
-a short disfluent prompt given to every 30 s window, recovery of filled
+a short disfluent prompt given to the chunks that hold filler-like sound, recovery of filled
 pauses from the audio (``podium.filled_pauses.recover``), and lexical fillers judged
 in context (``podium.fillers.mark``).
 """
@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -70,8 +70,18 @@ class Recognizer(Protocol):
 
     name: str
 
-    def recognize(self, audio: Audio, options: SpeechOptions, progress: Progress | None = None) -> RawResult:
-        """Recognise ``audio``; times in seconds from its start."""
+    def recognize(
+        self,
+        audio: Audio,
+        options: SpeechOptions,
+        progress: Progress | None = None,
+        prompt_where: Sequence[Span] | None = None,
+    ) -> RawResult:
+        """Recognise ``audio``; times in seconds from its start.
+
+        ``prompt_where``: where filler-like sound was heard; a recogniser that
+        prompts for fillers prompts only there (everywhere when ``None``).
+        """
         ...
 
 
@@ -82,6 +92,7 @@ def transcribe(
     recognizer: Recognizer | None = None,
     progress: Progress | None = None,
     recover: bool = True,
+    track: pitch.PitchTrack | None = None,
 ) -> Transcript:
     """Transcribe speech verbatim, marking fillers.
 
@@ -93,6 +104,9 @@ def transcribe(
         recover: run filler recovery here (when ``options.recover_fillers``);
             the pipeline passes ``False`` and recovers with the pitch track
             it computes once for all stages.
+        track: a pitch track of ``audio`` if one was already computed; it
+            tells where filler-like sound is, so that only those chunks get
+            the filler prompt.
 
     Raises:
         ModelNotFound, MissingDependency: the model cannot be loaded offline.
@@ -100,8 +114,13 @@ def transcribe(
     """
     options = options or SpeechOptions()
     rec = recognizer or get_recognizer(options)
+    if options.filler_prompt and (options.recover_fillers or track is not None):
+        track = track or pitch.track(audio.samples, audio.sr)
     try:
-        raw = rec.recognize(audio, options, progress)
+        if options.filler_prompt and track is not None:
+            raw = rec.recognize(audio, options, progress, prompt_where=filled_pauses.candidates(audio, track))
+        else:
+            raw = rec.recognize(audio, options, progress)
     except (ModelNotFound, MissingDependency):
         raise
     except Exception as e:  # a model crash on one recording must not look like a user error
@@ -114,7 +133,7 @@ def transcribe(
         speech_spans=raw.speech_spans,
     )
     if options.recover_fillers and recover:
-        transcript = recover_fillers(audio, transcript)
+        transcript = recover_fillers(audio, transcript, track)
     return transcript
 
 
@@ -136,7 +155,13 @@ class WhisperRecognizer:
         self.model = model
         self.name = name
 
-    def recognize(self, audio: Audio, options: SpeechOptions, progress: Progress | None = None) -> RawResult:
+    def recognize(
+        self,
+        audio: Audio,
+        options: SpeechOptions,
+        progress: Progress | None = None,
+        prompt_where: Sequence[Span] | None = None,
+    ) -> RawResult:
         from faster_whisper import BatchedInferencePipeline
         from faster_whisper.vad import VadOptions, get_speech_timestamps
 
@@ -153,33 +178,63 @@ class WhisperRecognizer:
             "batch_size": options.batch_size,
             "word_timestamps": True,
             "condition_on_previous_text": False,
-            "hotwords": FILLER_PROMPT if options.filler_prompt else None,
         }
-        # Each chunk of speech (<= 30 s) is decoded on its own, in batches: faster
-        # on CPU than sequential decoding, and a chunk that goes wrong cannot make
-        # the decoder skip the next 30 s. A chunk whose text stops while speech
-        # goes on (with the prompt the decoder sometimes ends early) is decoded
-        # again from its last word, with timestamps, then without the prompt.
+        # The prompt costs accuracy on fluent speech (DESIGN.md section 4), so with
+        # ``prompt_where`` only the chunks that hold filler-like sound get it.
+        clips = _chunks(spans, audio.duration_s)
+        prompt = FILLER_PROMPT if options.filler_prompt else None
+        if prompt and prompt_where is not None:
+            flagged = [any(s.start < c["end"] and s.end > c["start"] for s in prompt_where) for c in clips]
+            groups = [
+                ([c for c, f in zip(clips, flagged, strict=True) if not f], None),
+                ([c for c, f in zip(clips, flagged, strict=True) if f], prompt),
+            ]
+        else:
+            groups = [(clips, prompt)]
         words: list[Word] = []
         language = options.language
-        clips = _chunks(spans, audio.duration_s)
-        for attempt in range(_MAX_PASSES):
-            retry: dict[str, Any] = {"without_timestamps": attempt == 0}
-            if attempt == 2:
-                retry["hotwords"] = None
-            seg_iter, info = pipe.transcribe(samples, clip_timestamps=clips, **{**kwargs, **retry})
-            language = info.language or language
-            new: list[Word] = []
-            for seg in seg_iter:
-                new.extend(p for w in seg.words or () for p in _split_word(w))
-                if progress is not None:
-                    progress(float(seg.end))
-            words.extend(_after(new, words))
-            clips = _unfinished(clips, words, spans)
-            if not clips:
-                break
+        for group, hotwords in groups:
+            if group:
+                heard = _decode(pipe, samples, group, spans, {**kwargs, "hotwords": hotwords}, words, progress)
+                language = heard or language
         words = _drop_hallucinations(sorted(words, key=lambda w: (w.start, w.end)))
         return RawResult(tuple(words), _segments(words), spans, language)
+
+
+def _decode(
+    pipe: Any,
+    samples: np.ndarray,
+    clips: list[dict[str, float]],
+    spans: tuple[Span, ...],
+    kwargs: dict[str, Any],
+    words: list[Word],
+    progress: Progress | None,
+) -> str | None:
+    """Decode ``clips`` into ``words`` (appended); returns the language detected.
+
+    Each chunk of speech (<= 30 s) is decoded on its own, in batches: faster
+    on CPU than sequential decoding, and a chunk that goes wrong cannot make
+    the decoder skip the next 30 s. A chunk whose text stops while speech
+    goes on (with the prompt the decoder sometimes ends early) is decoded
+    again from its last word, with timestamps, then without the prompt.
+    """
+    language = None
+    for attempt in range(_MAX_PASSES):
+        retry: dict[str, Any] = {"without_timestamps": attempt == 0}
+        if attempt == 2:
+            retry["hotwords"] = None
+        seg_iter, info = pipe.transcribe(samples, clip_timestamps=clips, **{**kwargs, **retry})
+        language = info.language or language
+        new: list[Word] = []
+        for seg in seg_iter:
+            new.extend(p for w in seg.words or () for p in _split_word(w))
+            if progress is not None:
+                progress(float(seg.end))
+        words.extend(_after(new, words))
+        clips = _unfinished(clips, words, spans)
+        if not clips:
+            break
+    return language
 
 
 _CHUNK_S = 30.0  # Whisper's window

@@ -38,7 +38,13 @@ class FakeRecognizer:
         self.language = language
         self.calls = 0
 
-    def recognize(self, audio: Audio, options: SpeechOptions, progress: Progress | None = None) -> RawResult:
+    def recognize(
+        self,
+        audio: Audio,
+        options: SpeechOptions,
+        progress: Progress | None = None,
+        prompt_where: Sequence[Span] | None = None,
+    ) -> RawResult:
         self.calls += 1
         spans = self.spans if self.spans is not None else _loud_spans(audio)
         segs = (

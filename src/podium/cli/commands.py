@@ -218,7 +218,7 @@ def _eval(ns: argparse.Namespace) -> int:
 
 
 def _eval_speech(ns: argparse.Namespace) -> int:
-    from ..eval.speech import UM_UH, evaluate
+    from ..eval.speech import TOLERANCE_S, UM_UH, evaluate
 
     options = analysis_options(ns)
 
@@ -239,6 +239,21 @@ def _eval_speech(ns: argparse.Namespace) -> int:
     rows = [("um+uh", result.filler_scores(UM_UH))] + [(k, result.filler_scores((k,))) for k in result.kinds()]
     for k, s in rows:
         print(f"{k:14s} {s['precision']:9.3f} {s['recall']:7.3f} {s['f1']:6.3f}   ({s['tp']}/{s['fp']}/{s['fn']})")
+    timed = [f for f in result.files if f.events is not None]
+    if timed:
+        print(f"\nTimed fillers (a hit is within {TOLERANCE_S:g} s of the reference) in {len(timed)} files:")
+        for f in timed:
+            assert f.events is not None
+            for _, e in f.events.misses:
+                print(f"  missed       {f.name} {e.kind} {e.start:.2f}-{e.end:.2f}")
+            for _, e in f.events.false_alarms:
+                print(f"  false alarm  {f.name} {e.kind} {e.start:.2f}-{e.end:.2f}")
+    untimed = [f for f in result.files if f.events is None and (f.ref_fillers or f.hyp_fillers)]
+    for f in untimed:
+        for k in sorted(set(f.ref_fillers) | set(f.hyp_fillers)):
+            _, fa, miss = f.tally(k)
+            if fa or miss:
+                print(f"  {f.name}: {k} said {f.ref_fillers.get(k, 0)}, found {f.hyp_fillers.get(k, 0)} (no times)")
     if ns.json:
         try:
             Path(ns.json).write_text(json.dumps(result.to_dict(), indent=1) + "\n", encoding="utf-8")

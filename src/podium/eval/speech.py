@@ -7,13 +7,19 @@ folder has one (columns ``n_um``, ``n_uh``, ``n_hm``, ``n_er_filler``,
 ``n_yknow`` + ``n_you_know``, ``n_like_as_filler``), otherwise from the
 non-lexical fillers written in the reference ("um", "uh", "hmm", "er").
 
-Fillers are matched by count per file and kind (true positives =
-``min(found, reference)``), because references carry no filler times.
+Fillers are scored as timed events when a recording has filler times
+(``NAME.fillers.tsv``: start, end, word per line after a header; or a
+``NAME.TextGrid`` whose word tier marks them) that agree in number with its
+reference: a detection within 1 s of a reference filler (overlap or gap; the
+references' automatic alignments are that loose) is a hit, each matched once
+(``podium.eval.events``). Otherwise they are matched by count per file and
+kind (true positives = ``min(found, reference)``).
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +28,7 @@ from pathlib import Path
 from .. import fillers, media, speech
 from ..errors import InputError
 from ..options import AnalysisOptions
+from .events import Event, Matches, match
 from .text import WerResult, normalize, wer
 
 __all__ = ["MEDIA_SUFFIXES", "FileResult", "SpeechEval", "evaluate"]
@@ -50,6 +57,7 @@ _CSV_KINDS = {
     "like": ("n_like_as_filler",),
 }
 UM_UH = ("um", "uh")
+TOLERANCE_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,15 @@ class FileResult:
     wer: WerResult
     ref_fillers: dict[str, int]
     hyp_fillers: dict[str, int]
+    events: Matches | None = None  # when the reference times its fillers
+
+    def tally(self, kind: str) -> tuple[int, int, int]:
+        """(hits, false alarms, misses) of one kind: by time when timed, else by count."""
+        if self.events is not None and kind in fillers.NON_LEXICAL.values():
+            s = self.events.scores(kind)
+            return int(s["tp"]), int(s["fp"]), int(s["fn"])
+        ref, hyp = self.ref_fillers.get(kind, 0), self.hyp_fillers.get(kind, 0)
+        return min(ref, hyp), max(0, hyp - ref), max(0, ref - hyp)
 
 
 @dataclass(frozen=True)
@@ -82,10 +99,10 @@ class SpeechEval:
         for f in self.files:
             ks = kinds or tuple(set(f.ref_fillers) | set(f.hyp_fillers))
             for k in ks:
-                ref, hyp = f.ref_fillers.get(k, 0), f.hyp_fillers.get(k, 0)
-                tp += min(ref, hyp)
-                fp += max(0, hyp - ref)
-                fn += max(0, ref - hyp)
+                hit, fa, miss = f.tally(k)
+                tp += hit
+                fp += fa
+                fn += miss
         p = tp / (tp + fp) if tp + fp else 1.0
         r = tp / (tp + fn) if tp + fn else 1.0
         f1 = 2 * p * r / (p + r) if p + r else 0.0
@@ -110,6 +127,14 @@ class SpeechEval:
                     "hypothesis": f.hypothesis,
                     "ref_fillers": f.ref_fillers,
                     "hyp_fillers": f.hyp_fillers,
+                    **(
+                        {
+                            "filler_misses": [[e.kind, e.start, e.end] for _, e in f.events.misses],
+                            "filler_false_alarms": [[e.kind, e.start, e.end] for _, e in f.events.false_alarms],
+                        }
+                        if f.events is not None
+                        else {}
+                    ),
                 }
                 for f in self.files
             ],
@@ -152,13 +177,24 @@ def evaluate(
         ref_counts = table.get(audio_path.name)
         if ref_counts is None:
             ref_counts = dict(Counter(fillers.NON_LEXICAL[t] for t in normalize(reference) if t in fillers.NON_LEXICAL))
+        ref_fillers = {k: v for k, v in ref_counts.items() if v}
+        timed = _timed_fillers(audio_path)
+        events = None
+        if timed is not None and Counter(e.kind for e in timed) == Counter(
+            {k: v for k, v in ref_fillers.items() if k in fillers.NON_LEXICAL.values()}
+        ):
+            found = [
+                Event(w.filler_kind or "", w.start, w.end) for w in transcript.words if _non_lexical(w.filler_kind)
+            ]
+            events = match(audio_path.name, timed, found, tolerance_s=TOLERANCE_S, by_kind=True)
         fr = FileResult(
             name=audio_path.name,
             reference=reference,
             hypothesis=hyp_text,
             wer=wer(normalize(reference), normalize(hyp_text)),
-            ref_fillers={k: v for k, v in ref_counts.items() if v},
+            ref_fillers=ref_fillers,
             hyp_fillers=dict(fillers.count(transcript.words)),
+            events=events,
         )
         result.files.append(fr)
         if on_file is not None:
@@ -174,3 +210,29 @@ def _filler_table(path: Path) -> dict[str, dict[str, int]]:
         for row in csv.DictReader(fh):
             out[row["file"]] = {k: sum(int(row.get(c) or 0) for c in cols) for k, cols in _CSV_KINDS.items()}
     return out
+
+
+def _non_lexical(kind: str | None) -> bool:
+    return kind is not None and kind in fillers.NON_LEXICAL.values()
+
+
+def _timed_fillers(media_path: Path) -> list[Event] | None:
+    """Filler times from ``NAME.fillers.tsv`` or ``NAME.TextGrid``, or ``None`` when there are none."""
+    tsv = media_path.with_name(media_path.stem + ".fillers.tsv")
+    if tsv.is_file():
+        out = []
+        for line in tsv.read_text(encoding="utf-8").splitlines()[1:]:
+            parts = line.split("\t")
+            if len(parts) >= 3 and fillers.normalize(parts[2]) in fillers.NON_LEXICAL:
+                out.append(Event(fillers.NON_LEXICAL[fillers.normalize(parts[2])], float(parts[0]), float(parts[1])))
+        return out
+    grid = media_path.with_suffix(".TextGrid")
+    if grid.is_file():
+        text = grid.read_text(encoding="utf-8", errors="replace")
+        out = []
+        for a, b, word in re.findall(r'xmin = ([\d.]+)\s*xmax = ([\d.]+)\s*text = "([^"]*)"', text):
+            tok = fillers.normalize(word)
+            if tok in fillers.NON_LEXICAL:
+                out.append(Event(fillers.NON_LEXICAL[tok], float(a), float(b)))
+        return out
+    return None

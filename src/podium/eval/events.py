@@ -1,0 +1,77 @@
+"""Filled pauses scored as timed events (the way PodcastFillers scores filler detection).
+
+A detection is a hit when it overlaps a reference filler, or comes within
+``tolerance_s`` of one (reference times from forced alignment or from the
+recogniser are themselves loose by a few hundred milliseconds). Each reference
+and each detection is matched at most once, closest first; kinds are matched
+apart ("um" with "um") or together (a filled pause is a filled pause).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+__all__ = ["Event", "Matches", "match"]
+
+
+@dataclass(frozen=True)
+class Event:
+    """A filler: its kind ("um", "uh", ...) and its time in seconds."""
+
+    kind: str
+    start: float
+    end: float
+
+
+@dataclass
+class Matches:
+    """Hits, misses and false alarms of one or more recordings."""
+
+    hits: list[tuple[str, Event, Event]] = field(default_factory=list)  # (file, reference, detection)
+    misses: list[tuple[str, Event]] = field(default_factory=list)
+    false_alarms: list[tuple[str, Event]] = field(default_factory=list)
+
+    def add(self, other: Matches) -> None:
+        self.hits += other.hits
+        self.misses += other.misses
+        self.false_alarms += other.false_alarms
+
+    def scores(self, kind: str | None = None) -> dict[str, float]:
+        """Precision, recall and F1, of one kind (by the reference's kind for hits and misses) or all."""
+        tp = sum(1 for _, r, _ in self.hits if kind in (None, r.kind))
+        fn = sum(1 for _, r in self.misses if kind in (None, r.kind))
+        fp = sum(1 for _, d in self.false_alarms if kind in (None, d.kind))
+        p = tp / (tp + fp) if tp + fp else 1.0
+        r = tp / (tp + fn) if tp + fn else 1.0
+        return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0, "tp": tp, "fp": fp, "fn": fn}
+
+
+def match(
+    name: str, reference: Sequence[Event], detected: Iterable[Event], *, tolerance_s: float = 0.5, by_kind: bool = False
+) -> Matches:
+    """Match ``detected`` fillers to ``reference`` ones in one recording called ``name``."""
+    det = list(detected)
+    pairs = sorted(
+        (_distance(r, d), i, j)
+        for i, r in enumerate(reference)
+        for j, d in enumerate(det)
+        if _distance(r, d) <= tolerance_s and (not by_kind or r.kind == d.kind)
+    )
+    used_r: set[int] = set()
+    used_d: set[int] = set()
+    out = Matches()
+    for _, i, j in pairs:
+        if i in used_r or j in used_d:
+            continue
+        used_r.add(i)
+        used_d.add(j)
+        out.hits.append((name, reference[i], det[j]))
+    out.misses = [(name, r) for i, r in enumerate(reference) if i not in used_r]
+    out.false_alarms = [(name, d) for j, d in enumerate(det) if j not in used_d]
+    return out
+
+
+def _distance(a: Event, b: Event) -> float:
+    """0 when the two overlap, otherwise the gap between them."""
+    return max(0.0, max(a.start, b.start) - min(a.end, b.end))

@@ -1,0 +1,191 @@
+"""Filled pauses found from the sound: inside words the recogniser stretched over them, in any context."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from podium import filled_pauses, media, pitch, speech
+from podium.eval import devset
+from podium.eval.events import Event, match
+from podium.testing import FakeRecognizer
+from podium.types import Audio, Span, Word
+
+SR = 16000
+
+
+def _token(samples, i: int) -> tuple[np.ndarray, float]:
+    return devset._cut(samples, devset.TOKENS[i])
+
+
+_HOST = "librivox_sense_and_sensibility_01_austen_64kb-0870.wav"  # a man reading, F0 ~100 Hz like the tokens'
+
+
+def _host(samples) -> np.ndarray:
+    return media.load(samples / "speech_clean" / _HOST).audio.samples.astype(np.float64)
+
+
+# the host as the recogniser times it (tiny.en, no prompt)
+_HOST_WORDS = [
+    ("And", 0.08, 0.46), ("Mr.", 0.46, 0.68), ("John", 0.84, 1.1), ("Dashwood", 1.1, 1.68), ("had", 1.68, 1.96),
+    ("then", 1.96, 2.34), ("leisure", 2.34, 2.72), ("to", 2.72, 3.2), ("consider", 3.2, 3.46), ("how", 3.46, 4.1),
+    ("much", 4.1, 4.42), ("there", 4.42, 4.66), ("might", 4.66, 4.92), ("be", 4.92, 5.12),
+    ("prudently", 5.12, 5.52), ("in", 5.52, 5.66), ("his", 5.66, 5.86), ("power", 5.86, 6.08), ("to", 6.08, 6.28),
+    ("do", 6.28, 6.56), ("for", 6.56, 6.72), ("them.", 6.72, 6.92),
+]  # fmt: skip
+_AT = 4.42  # between "much" and "there", mid-phrase
+
+
+def _spliced(samples, sound: np.ndarray, at: float = _AT) -> tuple[Audio, list[Word], float]:
+    """``sound`` inserted between "much" and "there"; "much" stretched over it, as Whisper does."""
+    host = _host(samples)
+    pos = int(at * SR)
+    x = np.concatenate([host[:pos], sound, host[pos:]]).astype(np.float32)
+    d = len(sound) / SR
+    words = []
+    for text, a, b in _HOST_WORDS:
+        if a >= at:
+            a, b = a + d, b + d
+        elif b >= at:
+            b = b + d  # the word before absorbs the filler
+        words.append(Word(text, a, b, 0.9))
+    return Audio(x, SR), words, d
+
+
+def _recover(audio: Audio, words: list[Word]) -> list[Word]:
+    t = speech.transcribe(audio, recognizer=FakeRecognizer(words), recover=False)
+    return list(speech.recover_fillers(audio, t, pitch.track(audio.samples, SR)).words)
+
+
+@pytest.mark.parametrize("i", [0, 1, 7, 8])
+def test_a_filler_inside_a_stretched_word_is_cut_out(samples, i):
+    sound, relative = _token(samples, i)
+    sound = devset.to_pitch(sound, devset._floor_f0(_host(samples)) * relative) * 0.5
+    audio, words, d = _spliced(samples, sound)
+    out = _recover(audio, words)
+    found = [w for w in out if w.filler_kind in ("um", "uh")]
+    assert len(found) == 1, out
+    f = found[0]
+    assert f.source == "recovered" and 0 < f.confidence <= 1
+    assert f.start >= _AT - 0.1 and f.end <= _AT + d + 0.1
+    much = next(w for w in out if w.text == "much")
+    assert much.end <= f.start + 1e-6  # re-timed: the word no longer covers the filler
+    assert much.end - much.start >= 0.05
+
+
+@pytest.mark.parametrize("kind", ["tone", "vibrato", "hummed tune"])
+def test_a_steady_tone_is_not_a_filler(samples, kind):
+    import random
+
+    f0 = devset._median_f0(_host(samples))
+    sound = {
+        "tone": lambda: devset._harmonic_tone(f0, 0.6, vibrato=0.0),
+        "vibrato": lambda: devset._harmonic_tone(f0, 0.6, vibrato=0.3),
+        "hummed tune": lambda: devset._hummed_tune(f0, random.Random(3)),
+    }[kind]() * 0.1
+    audio, words, _ = _spliced(samples, sound)
+    assert [w for w in _recover(audio, words) if w.filler] == []
+
+
+def test_a_word_of_normal_length_keeps_its_vowel(samples):
+    """No filler in fluent speech: the clean clip with its own word times."""
+    host = _host(samples).astype(np.float32)
+    words = [Word(t, a, b, 0.9) for t, a, b in _HOST_WORDS]
+    assert [w for w in _recover(Audio(host, SR), words) if w.filler] == []
+
+
+def test_seconds_per_syllable_is_the_speakers_own():
+    slow = [Word("present", 0, 0.8, 1), Word("the", 0.8, 1.2, 1), Word("sense", 1.2, 1.6, 1)]
+    fast = [replace(w, start=w.start / 2, end=w.end / 2) for w in slow]
+    assert filled_pauses._seconds_per_syllable(slow) > filled_pauses._seconds_per_syllable(fast)
+
+
+def test_events_match_once_within_tolerance():
+    ref = [Event("um", 1.0, 1.4), Event("uh", 5.0, 5.3)]
+    det = [Event("um", 1.2, 1.5), Event("um", 1.3, 1.6), Event("uh", 8.0, 8.2)]
+    m = match("x", ref, det, tolerance_s=0.5)
+    assert [(r.start, d.start) for _, r, d in m.hits] == [(1.0, 1.2)]
+    assert [e.start for _, e in m.misses] == [5.0]
+    assert sorted(e.start for _, e in m.false_alarms) == [1.3, 8.0]
+    s = m.scores()
+    assert (s["tp"], s["fp"], s["fn"]) == (1, 2, 1)
+
+
+@pytest.mark.slow
+def test_a_filler_does_not_depend_on_what_surrounds_it(samples):
+    """The fillers found in a clip alone are found again when it sits twice inside a longer talk."""
+    from podium.options import SpeechOptions
+
+    clip = media.load(samples / "speech_disfluent" / "mfa_acoustic_corpus.wav").audio.samples
+    alone = _fillers(clip, SpeechOptions())
+    assert len(alone) >= 3
+    parts, offsets, t = [], [], 0.0
+    gap = np.zeros(int(0.5 * SR), np.float32)
+    for name in (
+        "ljspeech_LJ001-0001.wav",
+        None,
+        "jfk.flac",
+        "ljspeech_LJ001-0003.wav",
+        None,
+        "ljspeech_LJ001-0005.wav",
+    ):
+        x = clip if name is None else media.load(samples / "speech_clean" / name).audio.samples
+        if name is None:
+            offsets.append(t)
+        parts += [x, gap]
+        t += (len(x) + len(gap)) / SR
+    long = np.concatenate(parts)
+    inside = _fillers(long, SpeechOptions())
+    for off in offsets:
+        expected = [Event(e.kind, e.start + off, e.end + off) for e in alone]
+        here = [e for e in inside if off <= e.start < off + len(clip) / SR]
+        m = match("copy", expected, here, tolerance_s=0.3)
+        assert not m.misses, f"copy at {off:.1f} s lost {m.misses}; found {here}"
+
+
+def _fillers(x: np.ndarray, options) -> list[Event]:
+    audio = Audio(np.ascontiguousarray(x, dtype=np.float32), SR)
+    t = speech.transcribe(audio, options, recover=False)
+    t = speech.recover_fillers(audio, t, pitch.track(audio.samples, SR))
+    return [Event(w.filler_kind, w.start, w.end) for w in t.words if w.filler_kind in ("um", "uh")]
+
+
+def test_recover_without_speech_changes_nothing():
+    audio = Audio(np.zeros(SR, np.float32), SR)
+    words = [Word("hello", 0.1, 0.4, 0.9)]
+    assert filled_pauses.recover(audio, words, [Span(0.0, 0.5)]) == words
+
+
+def test_candidates_are_the_fillers_and_nothing_in_fluent_speech(samples):
+    host = _host(samples).astype(np.float32)
+    assert filled_pauses.candidates(Audio(host, SR), pitch.track(host, SR)) == []
+    sound, relative = _token(samples, 8)
+    audio, _, d = _spliced(samples, devset.to_pitch(sound, devset._floor_f0(_host(samples)) * relative) * 0.5)
+    spans = filled_pauses.candidates(audio, pitch.track(audio.samples, SR))
+    assert len(spans) == 1 and spans[0].start < _AT + d and spans[0].end > _AT
+
+
+class _Recorder(FakeRecognizer):
+    def recognize(self, audio, options, progress=None, prompt_where=None):
+        self.prompt_where = prompt_where
+        return super().recognize(audio, options, progress)
+
+
+def test_the_filler_prompt_goes_only_where_filler_like_sound_is(samples):
+    """transcribe hands the recogniser the candidates; none for fluent speech, so no prompt there."""
+    host = _host(samples).astype(np.float32)
+    rec = _Recorder([Word(t, a, b, 0.9) for t, a, b in _HOST_WORDS])
+    speech.transcribe(Audio(host, SR), recognizer=rec)
+    assert rec.prompt_where == []
+    sound, relative = _token(samples, 8)
+    audio, words, _ = _spliced(samples, devset.to_pitch(sound, devset._floor_f0(_host(samples)) * relative) * 0.5)
+    rec = _Recorder(words)
+    speech.transcribe(audio, recognizer=rec)
+    assert rec.prompt_where and rec.prompt_where[0].start >= _AT - 0.1
+    from podium.options import SpeechOptions
+
+    rec = _Recorder(words)
+    speech.transcribe(audio, SpeechOptions(filler_prompt=False), recognizer=rec)
+    assert rec.prompt_where is None  # no prompt asked for: nothing to place
