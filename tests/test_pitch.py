@@ -63,3 +63,37 @@ def test_whisper_unvoiced_falsetto_higher(samples):
     assert tw.voiced.mean() < 0.25 * tn.voiced.mean()
     # falsetto: more than an octave above the same speaker's normal voice
     assert _median(falsetto) > 2.0 * _median(normal)
+
+
+def _viterbi_whole(freq, strength, jump_cost, vu_cost):
+    """The path search as first written, with every frame's log-frequency held at once (the reference)."""
+    n, m = freq.shape
+    logf = np.log2(np.where(freq > 0, freq, 1.0))
+    voiced = freq > 0
+    score = strength[0].copy()
+    back = np.zeros((n, m), dtype=np.int32)
+    for i in range(1, n):
+        vp, vc = voiced[i - 1][:, None], voiced[i][None, :]
+        cost = np.where(
+            vp & vc, jump_cost * np.abs(logf[i - 1][:, None] - logf[i][None, :]), np.where(vp ^ vc, vu_cost, 0.0)
+        )
+        total = score[:, None] - cost
+        back[i] = np.argmax(total, axis=0)
+        score = total[back[i], np.arange(m)] + strength[i]
+    path = np.zeros(n, dtype=np.int64)
+    path[-1] = int(np.argmax(score))
+    for i in range(n - 1, 0, -1):
+        path[i - 1] = back[i, path[i]]
+    return path
+
+
+def test_the_path_search_in_blocks_is_the_whole_one():
+    """Long talks are searched a block of frames at a time; across block edges the path must not change."""
+    from podium.pitch import _viterbi
+
+    rng = np.random.default_rng(7)
+    n, m = 70_000, 15  # more than two blocks of 32,768 frames
+    freq = np.where(rng.random((n, m)) < 0.3, 0.0, rng.uniform(75, 600, (n, m)))
+    freq[:, 0] = 0.0
+    strength = rng.random((n, m))
+    assert np.array_equal(_viterbi(freq, strength, 0.35, 0.14), _viterbi_whole(freq, strength, 0.35, 0.14))

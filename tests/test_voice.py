@@ -140,3 +140,33 @@ def test_pauses_match_textgrid_silences(samples):
     assert len(det) >= 4
     assert len(matched) >= 0.8 * len(det)
     assert len(found) == len(ref_long)
+
+
+def test_long_talks_are_measured_in_bounded_memory():
+    """Pitch, loudness and the filled-pause envelope hold no float64 copy of a long recording.
+
+    Their peak memory may hold a constant working set, but what each added second of audio costs must stay well
+    under the 4 bytes a float32 sample takes (a float64 copy of the audio alone costs 8).
+    """
+    import tracemalloc
+
+    from podium import filled_pauses, pitch
+    from podium.types import Audio
+
+    rng = np.random.default_rng(1)
+    x = (rng.standard_normal(16000 * 600) * 0.05).astype(np.float32)
+    per_sample = {}
+    for name, fn in (
+        ("levels", lambda a: voice.frame_levels(a)),
+        ("pitch", lambda a: pitch.track(a.samples, 16000)),
+        ("flux", lambda a: filled_pauses._spectral_flux(a, np.arange(len(a.samples) // 160) * 0.01)),
+    ):
+        peaks = []
+        for seconds in (300, 600):
+            audio = Audio(x[: 16000 * seconds], 16000)
+            tracemalloc.start()
+            fn(audio)
+            peaks.append(tracemalloc.get_traced_memory()[1])
+            tracemalloc.stop()
+        per_sample[name] = (peaks[1] - peaks[0]) / (16000 * 300)
+    assert per_sample["levels"] < 1 and per_sample["pitch"] < 4 and per_sample["flux"] < 2, per_sample

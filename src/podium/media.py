@@ -235,16 +235,24 @@ def _decode_audio(p: Path, container: Any, info: MediaInfo, options: MediaOption
 
     stream = container.streams.audio[0]
     resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
-    chunks: list[np.ndarray] = []
     total = 0
     limit = options.max_duration_s
+    # one buffer sized from the header and grown if it was short: decoding a long talk
+    # into pieces and joining them would hold the audio twice
+    declared_s = (_duration(None, stream) if stream.duration else info.duration_s) or 60.0
+    expected = int(min(declared_s, limit if limit is not None else 3600.0, 4 * 3600.0) * SAMPLE_RATE)
+    buf = np.empty(expected + SAMPLE_RATE if keep else 0, dtype=np.float32)
 
     def take(frames: list[Any]) -> int:
+        nonlocal buf
         n = 0
         for out in frames:
             arr = out.to_ndarray().reshape(-1)
             if keep:
-                chunks.append(arr.astype(np.float32, copy=False))
+                at = total + n
+                if at + arr.size > buf.size:
+                    buf = np.resize(buf, max(at + arr.size, int(buf.size * 1.5)))
+                buf[at : at + arr.size] = arr
             n += arr.size
         return n
 
@@ -272,6 +280,6 @@ def _decode_audio(p: Path, container: Any, info: MediaInfo, options: MediaOption
     _check_short(p, got, options)
     if not keep:
         return None
-    samples = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
+    samples = buf[:total] if total > 0.9 * buf.size else buf[:total].copy()  # a view, unless much was left over
     np.clip(samples, -1.0, 1.0, out=samples)
     return Audio(samples=samples, sr=SAMPLE_RATE)

@@ -81,7 +81,11 @@ def track(
     """
     if not 0 < fmin < fmax < sr / 2:
         raise ValueError(f"need 0 < fmin={fmin} < fmax={fmax} < sr/2={sr / 2}")
-    x = np.asarray(audio, dtype=np.float64)
+    # frames are taken from the samples as given and made float64 a batch at a time: a copy of a long talk
+    # in float64 would hold eight bytes per sample at once
+    x = np.asarray(audio)
+    if not np.issubdtype(x.dtype, np.floating):
+        x = x.astype(np.float64)
     win = int(round(3.0 / fmin * sr))
     hop = max(1, int(round(hop_s * sr)))
     n = 0 if len(x) < win else 1 + (len(x) - win) // hop
@@ -94,42 +98,32 @@ def track(
     window = np.hanning(win + 2)[1:-1]
     rw = np.fft.irfft(np.abs(np.fft.rfft(window, nfft)) ** 2, nfft)[: max_lag + 2]
     rw = rw / rw[0]
-    global_peak = float(np.max(np.abs(x - x.mean()))) or 1.0
+    mean = float(x.mean(dtype=np.float64))
+    global_peak = max(float(np.max(x)) - mean, mean - float(np.min(x))) or 1.0  # max |x - mean|
 
+    # column 0 of each table is the unvoiced candidate, filled after the voiced ones
     k = max_candidates - 1
-    lags = np.zeros((n, k))
-    strengths = np.full((n, k), -np.inf)
-    rvals = np.zeros((n, k))
+    all_freq = np.zeros((n, k + 1))
+    all_strength = np.full((n, k + 1), -np.inf)
+    all_r = np.zeros((n, k + 1))
     local_peak = np.zeros(n)
     frames_all = np.lib.stride_tricks.sliding_window_view(x, win)[::hop][:n]
     for b0 in range(0, n, batch):
-        fr = frames_all[b0 : b0 + batch]
+        fr = frames_all[b0 : b0 + batch].astype(np.float64)
         fr = fr - fr.mean(axis=1, keepdims=True)
-        local_peak[b0 : b0 + len(fr)] = np.max(np.abs(fr), axis=1)
+        b1 = b0 + len(fr)
+        local_peak[b0:b1] = np.max(np.abs(fr), axis=1)
         spec = np.fft.rfft(fr * window, nfft)
         ac = np.fft.irfft(np.abs(spec) ** 2, nfft)[:, : max_lag + 2]
         r = ac / np.maximum(ac[:, :1], 1e-20) / rw
-        _candidates(
-            r,
-            min_lag,
-            max_lag,
-            sr,
-            fmin,
-            octave_cost,
-            voicing_threshold,
-            k,
-            lags[b0 : b0 + len(fr)],
-            strengths[b0 : b0 + len(fr)],
-            rvals[b0 : b0 + len(fr)],
-        )
+        lags = all_freq[b0:b1, 1:]
+        _candidates(r, min_lag, max_lag, sr, fmin, octave_cost, voicing_threshold, k, lags, all_strength[b0:b1, 1:],
+                    all_r[b0:b1, 1:])  # fmt: skip
+        lags[...] = np.where(lags > 0, sr / np.maximum(lags, 1e-9), 0.0)  # lag -> frequency
 
-    unvoiced = voicing_threshold + np.maximum(
+    all_strength[:, 0] = voicing_threshold + np.maximum(
         0.0, 2.0 - (local_peak / global_peak) / (silence_threshold / (1.0 + voicing_threshold))
     )
-    freq = np.where(lags > 0, sr / np.maximum(lags, 1e-9), 0.0)
-    all_freq = np.concatenate([np.zeros((n, 1)), freq], axis=1)
-    all_strength = np.concatenate([unvoiced[:, None], strengths], axis=1)
-    all_r = np.concatenate([np.zeros((n, 1)), rvals], axis=1)
     step = 0.01 / hop_s
     path = _viterbi(all_freq, all_strength, octave_jump_cost * step, voiced_unvoiced_cost * step)
     rows = np.arange(n)
@@ -178,14 +172,23 @@ def _candidates(
 def _viterbi(freq: np.ndarray, strength: np.ndarray, jump_cost: float, vu_cost: float) -> np.ndarray:
     """Best path through candidates; column 0 is the unvoiced candidate."""
     n, m = freq.shape
-    logf = np.log2(np.where(freq > 0, freq, 1.0))
-    voiced = freq > 0
     score = strength[0].copy()
-    back = np.zeros((n, m), dtype=np.int32)
+    back = np.zeros((n, m), dtype=np.int8 if m <= 127 else np.int32)
+    block = 1 << 15  # log-frequencies a block of frames at a time, not for the whole talk at once
+    logf: np.ndarray = np.zeros((0, m))
+    voiced: np.ndarray = np.zeros((0, m), dtype=bool)
+    base = 0
     for i in range(1, n):
-        vp, vc = voiced[i - 1][:, None], voiced[i][None, :]
+        j = i % block
+        if i == 1 or j == 0:
+            a = i - 1
+            part = freq[a : a + block + 1]
+            logf, voiced = np.log2(np.where(part > 0, part, 1.0)), part > 0
+            base = a
+        p, c = i - 1 - base, i - base
+        vp, vc = voiced[p][:, None], voiced[c][None, :]
         cost = np.where(
-            vp & vc, jump_cost * np.abs(logf[i - 1][:, None] - logf[i][None, :]), np.where(vp ^ vc, vu_cost, 0.0)
+            vp & vc, jump_cost * np.abs(logf[p][:, None] - logf[c][None, :]), np.where(vp ^ vc, vu_cost, 0.0)
         )
         total = score[:, None] - cost
         back[i] = np.argmax(total, axis=0)

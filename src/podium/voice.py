@@ -109,13 +109,21 @@ def _sentence_ends(track: pitch_mod.PitchTrack, words: list[Word], last_s: float
 
 def frame_levels(audio: Audio) -> np.ndarray:
     """RMS level in dBFS of 25 ms frames every 10 ms, frame ``i`` centred at ``i * 0.01`` s."""
-    x = audio.samples.astype(np.float64)
+    x = audio.samples
     hop, win = int(_HOP_S * audio.sr), int(_WIN_S * audio.sr)
     n = int(np.ceil(len(x) / hop))
-    padded = np.concatenate([np.zeros(win // 2), x, np.zeros(win)])
-    sq = np.concatenate([[0.0], np.cumsum(padded**2)])
-    starts = np.arange(n) * hop
-    energy = (sq[starts + win] - sq[starts]) / win
+    energy = np.empty(n)
+    block = 1 << 12  # frames at a time (41 s): float64 squares of a whole long talk would not fit in a small machine
+    for f0 in range(0, n, block):
+        f1 = min(n, f0 + block)
+        a = f0 * hop - win // 2  # sample where frame f0 starts, in the recording's own time
+        seg = np.zeros((f1 - f0 - 1) * hop + win)
+        lo, hi = max(0, a), min(len(x), a + len(seg))
+        if hi > lo:
+            seg[lo - a : hi - a] = x[lo:hi]
+        sq = np.concatenate([[0.0], np.cumsum(seg**2)])
+        starts = np.arange(f1 - f0) * hop
+        energy[f0:f1] = (sq[starts + win] - sq[starts]) / win
     db: np.ndarray = 10 * np.log10(np.maximum(energy, 1e-12))
     return db
 
