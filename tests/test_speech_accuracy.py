@@ -62,3 +62,17 @@ def test_no_filler_on_controls(disfluent, name):
 def test_you_know_found_as_filler(disfluent):
     f = next(f for f in disfluent.files if f.name == "mfa_youknow.flac")
     assert f.hyp_fillers.get("you know") == 1, f.hypothesis
+
+
+def test_decoding_clips_a_group_at_a_time_changes_no_word(samples, monkeypatch):
+    """A long talk's clips go to the recogniser a group at a time (memory); the words must be the same."""
+    from tests.media_fixtures import read_speech
+
+    from podium import speech
+    from podium.types import Audio
+
+    audio = Audio(read_speech(samples), 16000)  # ~2 minutes, 5 or more clips
+    whole = speech.transcribe(audio, recover=False).words
+    monkeypatch.setattr(speech, "_CLIPS_AT_ONCE", 4)
+    grouped = speech.transcribe(audio, recover=False).words
+    assert len(whole) > 100 and grouped == whole

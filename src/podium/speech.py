@@ -223,13 +223,17 @@ def _decode(
         retry: dict[str, Any] = {"without_timestamps": attempt == 0}
         if attempt == 2:
             retry["hotwords"] = None
-        seg_iter, info = pipe.transcribe(samples, clip_timestamps=clips, **{**kwargs, **retry})
-        language = info.language or language
         new: list[Word] = []
-        for seg in seg_iter:
-            new.extend(p for w in seg.words or () for p in _split_word(w))
-            if progress is not None:
-                progress(float(seg.end))
+        # faster-whisper copies each clip's audio and computes every clip's features before decoding the
+        # first: for a 3-hour talk that is a second copy of the audio plus 350 MB, so clips go a group at a time
+        at_once = kwargs["batch_size"] * max(1, _CLIPS_AT_ONCE // kwargs["batch_size"])
+        for g in range(0, len(clips), at_once):
+            seg_iter, info = pipe.transcribe(samples, clip_timestamps=clips[g : g + at_once], **{**kwargs, **retry})
+            language = info.language or language
+            for seg in seg_iter:
+                new.extend(p for w in seg.words or () for p in _split_word(w))
+                if progress is not None:
+                    progress(float(seg.end))
         words.extend(_after(new, words))
         clips = _unfinished(clips, words, spans)
         if not clips:
@@ -263,6 +267,7 @@ def _speech_spans(
 
 
 _MAX_PASSES = 3
+_CLIPS_AT_ONCE = 32  # about, rounded to a multiple of the batch size so batches hold the same clips as in one call
 _LEFT_OVER_S = 2.0  # seconds of speech with no word that make a stretch worth decoding again
 _LAST_WORD_S = 0.6
 
