@@ -66,10 +66,9 @@ def test_you_know_found_as_filler(disfluent):
 
 def test_decoding_clips_a_group_at_a_time_changes_no_word(samples, monkeypatch):
     """A long talk's clips go to the recogniser a group at a time (memory); the words must be the same."""
-    from tests.media_fixtures import read_speech
-
     from podium import speech
     from podium.types import Audio
+    from tests.media_fixtures import read_speech
 
     audio = Audio(read_speech(samples), 16000)  # ~2 minutes, 5 or more clips
     whole = speech.transcribe(audio, recover=False).words
