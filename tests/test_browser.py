@@ -115,6 +115,43 @@ def test_clicking_a_moment_seeks_to_it(browser, reports):
     page.context.close()
 
 
+_IN_VIEW = """() => { const r = document.getElementById('player').getBoundingClientRect();
+    return r.width > 0 && r.top >= 0 && r.bottom <= window.innerHeight
+        && r.left >= 0 && r.right <= window.innerWidth; }"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_player_is_on_screen_whenever_a_moment_plays(browser, reports, width):
+    """Clicking a moment far below the player brings the player along (it floats), on a desktop and on a phone."""
+    page = _open(browser, reports["audio"], width)
+    buttons = page.query_selector_all("#moment-list button")
+    assert buttons
+    for i, b in enumerate(buttons):
+        b.scroll_into_view_if_needed()
+        page.evaluate("() => window.scrollBy(0, 200)")  # the player's own place is well off screen
+        b.click()
+        assert _wait(page, _IN_VIEW), f"moment {i} of {len(buttons)} plays with the player off screen"
+    page.screenshot(path=str(SHOTS / f"moment-playing-audio-{width}.png"))
+    page.click(".unfloat")  # closed: back in its place, which is off screen
+    assert not page.evaluate(_IN_VIEW)
+    page.evaluate("() => document.getElementById('player-transcript').scrollIntoView()")
+    assert _wait(page, _IN_VIEW)
+    page.context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_video_is_on_screen_when_played_from_afar(browser, reports, width):
+    """Played from afar (the page's end; a click that does not scroll), the video comes along."""
+    page = _open(browser, reports["video"], width)
+    page.evaluate("() => window.scrollTo(0, document.documentElement.scrollHeight)")
+    page.wait_for_timeout(200)
+    assert not page.evaluate(_IN_VIEW)  # the page is long enough to leave the player behind
+    page.evaluate("() => document.querySelector('#transcript .w').click()")
+    assert _wait(page, _IN_VIEW)
+    page.screenshot(path=str(SHOTS / f"video-playing-{width}.png"))
+    page.context.close()
+
+
 def test_hovering_the_chart_shows_values_and_clicking_seeks(browser, reports):
     page = _open(browser, reports["audio"])
     chart = page.query_selector("#chart")

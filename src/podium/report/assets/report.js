@@ -50,10 +50,12 @@
     playerNote.textContent = "The recording could not be played here. Put " + (media.expected || "it") +
       " next to report.html (in its media folder) to listen along.";
   });
+  let onSeek = (play) => {};
   function seek(t, play, until) {
     player.currentTime = Math.max(0, t);
     stopAt = until === undefined ? null : until;
     if (play) { const p = player.play(); if (p && p.catch) p.catch(() => {}); }
+    onSeek(play);
   }
   player.addEventListener("timeupdate", () => {
     if (stopAt !== null && player.currentTime >= stopAt) { player.pause(); stopAt = null; }
@@ -290,7 +292,28 @@
     el("span", {}, el("i", {style: "background:var(--pause)"}), "pause ≥ 0.5 s"), el("span", {text: "Click a word to play from there."}));
   app.append(el("section", {id: "player-transcript", "aria-label": "Recording and transcript"},
     el("h2", {text: "Listen and read", style: "margin-top:0"}),
-    el("div", {class: "media"}, el("div", {class: "player"}, player, playerNote), el("div", {}, legend2, tx))));
+    el("div", {class: "media"}, el("div", {class: "player"}, el("div", {class: "playerbox"}, player), playerNote),
+      el("div", {}, legend2, tx))));
+
+  /* The player follows the listener: when a moment, word or chart plays it while its place is off screen, it floats
+     in a corner (across the bottom on a phone) until its place is seen again or it is closed. */
+  const box = player.parentElement, slot = box.parentElement;
+  const unfloat = el("button", {type: "button", class: "unfloat", "aria-label": "Put the player back", text: "×"});
+  box.append(unfloat);
+  let engaged = false, slotSeen = true;
+  function place() {
+    const float = engaged && !slotSeen;
+    if (float === box.classList.contains("floating")) return;
+    slot.style.minHeight = float ? slot.offsetHeight + "px" : "";
+    box.classList.toggle("floating", float);
+  }
+  unfloat.addEventListener("click", () => { engaged = false; place(); });
+  player.addEventListener("play", () => { engaged = true; place(); });
+  player.addEventListener("ended", () => { engaged = false; place(); });
+  if ("IntersectionObserver" in window) {
+    new IntersectionObserver((es) => { slotSeen = es[es.length - 1].isIntersecting; place(); }, {threshold: 0.3}).observe(slot);
+  }
+  onSeek = (play) => { if (play) { engaged = true; place(); } };
 
   /* ---------- moments ---------- */
   if (fb) {
