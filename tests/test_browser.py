@@ -152,6 +152,22 @@ def test_the_video_is_on_screen_when_played_from_afar(browser, reports, width):
     page.context.close()
 
 
+@pytest.mark.parametrize("kind", ["video", "audio"])
+def test_no_repeated_verbs_or_empty_brackets_on_the_page(browser, reports, kind):
+    """Two copy defects a reader saw: "Try: Try a silent pause" and "Fillers 0 ()"."""
+    import re
+
+    page = _open(browser, reports[kind])
+    # the page's own sentences; the transcript is the speaker's words, restarts and all
+    text = page.evaluate("""() => [...document.querySelectorAll('section')].filter(s => !s.querySelector('#transcript'))
+        .map(s => s.innerText).join('\\n')""")
+    assert not re.search(r"\b(\w+):? \1\b", text, re.IGNORECASE), re.search(r"\b(\w+):? \1\b", text, re.I)
+    assert "()" not in text
+    if kind == "audio":
+        assert "Try a silent pause" in text or "try a silent pause" in text  # the tip is still there
+    page.context.close()
+
+
 def test_hovering_the_chart_shows_values_and_clicking_seeks(browser, reports):
     page = _open(browser, reports["audio"])
     chart = page.query_selector("#chart")

@@ -50,6 +50,8 @@
     playerNote.textContent = "The recording could not be played here. Put " + (media.expected || "it") +
       " next to report.html (in its media folder) to listen along.";
   });
+  /* "Try: " before a tip, unless the tip already says "try" first ("Try: Try a silent pause") */
+  function tryThis(tip) { return /^try\b/i.test(tip) ? tip.charAt(0).toUpperCase() + tip.slice(1) : "Try: " + tip; }
   let onSeek = (play) => {};
   function seek(t, play, until) {
     player.currentTime = Math.max(0, t);
@@ -323,7 +325,7 @@
         "aria-label": "Play " + clock(m.start) + " to " + clock(m.end) + ": " + m.evidence,
         onclick: () => seek(m.start, true, m.end + 0.3)},
       el("span", {}, el("b", {text: clock(m.start) + "–" + clock(m.end)}), el("br"), el("span", {class: "sev " + m.severity, text: m.severity})),
-      el("span", {}, el("span", {text: m.evidence}), el("br"), el("span", {class: "muted", text: "Try: " + m.tip})))));
+      el("span", {}, el("span", {text: m.evidence}), el("br"), el("span", {class: "muted", text: tryThis(m.tip)})))));
     }
     if (!fb.moments.length) ul.append(el("li", {class: "muted", text: "No moment stood out."}));
     app.append(el("section", {id: "moments", "aria-label": "Moments"}, el("h2", {text: "Moments", style: "margin-top:0"}),
@@ -341,7 +343,8 @@
   }
   if (D.language && !lang.skipped_reason) {
     const f = lang.fillers;
-    rows.push(["Fillers", f.count + " (" + Object.entries(f.by_word).map(([k, n]) => k + " " + n).join(", ") + ")"],
+    const kinds = Object.entries(f.by_word).map(([k, n]) => k + " " + n).join(", ");
+    rows.push(["Fillers", f.count + (kinds ? " (" + kinds + ")" : "")],
       ["Hedges / restarts", (lang.hedges || []).length + " / " + (lang.repetitions || []).length],
       ["Reading ease (Flesch) / grade", fmt(lang.readability.flesch_reading_ease, 0) + " / " + fmt(lang.readability.fk_grade, 1)],
       ["Words per sentence", fmt(lang.readability.words_per_sentence, 1)], ["Vocabulary diversity (MATTR)", fmt(lang.vocabulary.mattr, 2)],
