@@ -52,6 +52,11 @@
   });
   /* "Try: " before a tip, unless the tip already says "try" first ("Try: Try a silent pause") */
   function tryThis(tip) { return /^try\b/i.test(tip) ? tip.charAt(0).toUpperCase() + tip.slice(1) : "Try: " + tip; }
+  /* a date as the reader writes dates ("4 Dec 2026, 03:58"), not an ISO stamp */
+  function when(iso) {
+    const d = new Date(iso);
+    return isNaN(d) ? String(iso || "") : d.toLocaleString(undefined, {dateStyle: "medium", timeStyle: "short"});
+  }
   let onSeek = (play) => {};
   function seek(t, play, until) {
     player.currentTime = Math.max(0, t);
@@ -70,7 +75,7 @@
   app.append(el("header", {},
     el("a", {class: "skip", href: "#transcript", text: "Skip to the transcript"}),
     el("h1", {text: "Podium report: " + name}),
-    el("p", {class: "muted small", text: clock(D.source.duration_s) + " long · analysed " + D.created_at +
+    el("p", {class: "muted small", text: clock(D.source.duration_s) + " long · analysed " + when(D.created_at) +
       " · Podium " + D.podium_version + " · made on this computer, nothing uploaded"})));
   for (const n of D.notes || []) app.append(el("p", {class: "note", text: n}));
 
@@ -335,6 +340,8 @@
   /* ---------- details ---------- */
   const rows = [];
   const fmt = (x, d, u) => (x === null || x === undefined) ? "–" : Number(x).toFixed(d) + (u || "");
+  // the Flesch-Kincaid formula goes below 0 for very short, plain sentences; a school grade does not
+  const grade = (g) => (g === null || g === undefined) ? "–" : g < 1 ? "under 1" : Number(g).toFixed(1);
   if (D.voice) {
     rows.push(["Pace while speaking", fmt(v.wpm, 0, " wpm")], ["Pace over the whole recording", fmt(v.wpm_overall, 0, " wpm")],
       ["Articulation rate", fmt(v.articulation_wpm, 0, " wpm")], ["Pauses ≥ 0.25 s / long", (v.pauses || []).length + " / " + (v.long_pauses || []).length],
@@ -346,7 +353,7 @@
     const kinds = Object.entries(f.by_word).map(([k, n]) => k + " " + n).join(", ");
     rows.push(["Fillers", f.count + (kinds ? " (" + kinds + ")" : "")],
       ["Hedges / restarts", (lang.hedges || []).length + " / " + (lang.repetitions || []).length],
-      ["Reading ease (Flesch) / grade", fmt(lang.readability.flesch_reading_ease, 0) + " / " + fmt(lang.readability.fk_grade, 1)],
+      ["Reading ease (Flesch) / grade", fmt(lang.readability.flesch_reading_ease, 0) + " / " + grade(lang.readability.fk_grade)],
       ["Words per sentence", fmt(lang.readability.words_per_sentence, 1)], ["Vocabulary diversity (MATTR)", fmt(lang.vocabulary.mattr, 2)],
       ["Sentiment (−1 to 1)", fmt(lang.sentiment.compound, 2)], ["Questions to the audience", String((lang.questions || []).length)],
       ["Key phrases", (lang.key_phrases || []).map((k) => k.text).join(", ") || "–"],
