@@ -197,7 +197,7 @@ def _hedges(toks: list[_Tok], words: Sequence[Word]) -> list[Finding]:
                     b,
                     text,
                     "Say it plainly, or say what you are unsure of and why.",
-                    "hedge or weak word (DESIGN.md section 4)",
+                    "hedge or weak word (PowerPoint Speaker Coach and Yoodli flag them too)",
                 )
             )
     return sorted(out, key=lambda f: f.start)

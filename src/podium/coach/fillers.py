@@ -44,7 +44,7 @@ def _assess(ev: Evidence, th: FillerThresholds, moments: Moments) -> Score:
     assert ev.transcript is not None and ev.language is not None
     lang = ev.language
     exc, good, zero = th.excellent_ratio, th.good_ratio, th.zero_ratio
-    target = f"under {exc:.0%} of words excellent, {exc:.0%}-{good:.0%} good (DESIGN.md section 4)"
+    target = f"under {exc:.0%} of words excellent, {exc:.0%}-{good:.0%} good (published speech-coaching bands)"
     for group in clusters(occurrences(ev.transcript.words), th.cluster_min, th.cluster_window_s):
         kinds = sorted({k for _, _, k in group})
         moments.add(

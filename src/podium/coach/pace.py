@@ -41,7 +41,7 @@ def _assess(ev: Evidence, th: PaceThresholds, moments: Moments) -> Score:
     assert ev.voice is not None
     voice = ev.voice
     lo, hi = th.min_wpm, th.max_wpm
-    target = f"{lo}-{hi} wpm (PowerPoint Speaker Coach, DESIGN.md section 4)"
+    target = f"{lo}-{hi} wpm (PowerPoint Speaker Coach)"
     outside: tuple[tuple[str, Callable[[PaceWindow], bool]], ...] = (
         ("rushed", lambda w: w.wpm > hi),
         ("dragging", lambda w: w.wpm < lo),

@@ -46,7 +46,7 @@ def _assess(ev: Evidence, th: PauseThresholds, moments: Moments) -> Score:
     voice = ev.voice
     target = (
         f"up to {th.ok_per_min:g} hesitation a minute; pauses at sentence ends are good "
-        "(Podium's choice, DESIGN.md section 4)"
+        "(Podium's choice)"
     )
     hesitations = [p for p in voice.pauses if p.position in ("mid", "filler") and p.duration >= th.hesitation_s]
     for p in voice.pauses:

@@ -39,7 +39,7 @@ def _assess(ev: Evidence, th: VocalVarietyThresholds, moments: Moments) -> Score
     assert ev.voice is not None
     voice = ev.voice
     good, flat = th.good_st, th.flat_st
-    target = f"pitch spread of {good:g}+ semitones (readers measure 4.7-5.8 in Praat; DESIGN.md section 3)"
+    target = f"pitch spread of {good:g}+ semitones (human readers measure 4.7-5.8 in Praat)"
     for s in voice.pitch.monotone_spans:
         evidence = f"flat pitch from {clock(s.start)} to {clock(s.end)}"
         moments.add(s.start, s.end, "monotone", "vocal_variety", "minor", evidence, tips=TIPS["monotone"])
