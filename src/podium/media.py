@@ -239,8 +239,8 @@ def _decode_audio(p: Path, container: Any, info: MediaInfo, options: MediaOption
     limit = options.max_duration_s
     # one buffer sized from the header and grown if it was short: decoding a long talk
     # into pieces and joining them would hold the audio twice
-    declared_s = (_duration(None, stream) if stream.duration else info.duration_s) or 60.0
-    expected = int(min(declared_s, limit if limit is not None else 3600.0, 4 * 3600.0) * SAMPLE_RATE)
+    declared = _duration(None, stream) if stream.duration else info.duration_s
+    expected = int(min(declared or 60.0, limit if limit is not None else 3600.0, 4 * 3600.0) * SAMPLE_RATE)
     buf = np.empty(expected + SAMPLE_RATE if keep else 0, dtype=np.float32)
 
     def take(frames: list[Any]) -> int:
@@ -270,7 +270,6 @@ def _decode_audio(p: Path, container: Any, info: MediaInfo, options: MediaOption
     got = total / SAMPLE_RATE
     if got == 0:
         raise InputError(f"{p}: the audio stream holds no decodable sound; the file may be truncated or corrupt", p)
-    declared = _duration(None, stream) if stream.duration else info.duration_s
     if declared - got > max(_TRUNCATION_TOLERANCE_S, _TRUNCATION_TOLERANCE_RATIO * declared):
         raise InputError(
             f"{p}: file looks truncated: its header says {declared:.1f} s of audio "
