@@ -21,7 +21,6 @@ no prompt), the same model Podium uses, measured in the same run.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 import time
@@ -33,9 +32,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from speech_bench import machine
 
-from podium import fillers, media, pitch, speech
+from podium import fillers, media, speech
 from podium.eval import devset
 from podium.eval.events import Event, Matches, match
+from podium.eval.speech import filler_table, reference_fillers
 from podium.eval.text import normalize, wer
 from podium.options import SpeechOptions
 from podium.types import Audio, Word
@@ -46,12 +46,8 @@ System = Callable[[np.ndarray], Sequence[Word]]
 
 def podium_system(opts: SpeechOptions) -> System:
     def run(x: np.ndarray) -> Sequence[Word]:
-        audio = Audio(x.astype(np.float32), 16000)
-        t = speech.transcribe(audio, opts, recover=False)
-        if not t.words:
-            return []
-        track = pitch.track(audio.samples, audio.sr)
-        return speech.recover_fillers(audio, t, track).words
+        # as the pipeline does: one pitch track places the prompt and recovers the fillers
+        return speech.transcribe(Audio(x.astype(np.float32), 16000), opts).words
 
     return run
 
@@ -82,27 +78,17 @@ def detections(words: Sequence[Word]) -> list[Event]:
 
 
 def natural(samples: Path, folder: str) -> list[tuple[str, np.ndarray, str, list[Event] | None, dict[str, int]]]:
-    """(name, audio, reference text, timed fillers or None, filler counts) per clip."""
+    """(name, audio, reference text, timed fillers or None, filler counts) per clip, read as `podium eval speech`
+    reads them."""
     root = samples / folder
-    counts: dict[str, dict[str, int]] = {}
-    if (root / "fillers.csv").is_file():
-        with open(root / "fillers.csv", newline="", encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                counts[row["file"]] = {k: int(row.get(f"n_{k}") or 0) for k in ("um", "uh", "hm")}
-                counts[row["file"]]["er"] = int(row.get("n_er_filler") or 0)
+    table = filler_table(root / "fillers.csv")
     out = []
     for p in sorted(root.iterdir()):
         if p.suffix.lower() not in {".wav", ".flac", ".mp3"} or not p.with_suffix(".txt").is_file():
             continue
-        timed = None
-        tsv = p.with_suffix(".fillers.tsv")
-        if tsv.is_file():
-            rows = [r.split("\t") for r in tsv.read_text().splitlines()[1:] if r.strip()]
-            timed = [Event(fillers.NON_LEXICAL.get(r[2], r[2]), float(r[0]), float(r[1])) for r in rows]
         ref = p.with_suffix(".txt").read_text(encoding="utf-8").strip()
-        c = counts.get(p.name) or {k: sum(1 for t in normalize(ref) if fillers.NON_LEXICAL.get(t) == k) for k in FILLED}
-        audio = media.load(p).audio
-        out.append((p.name, audio.samples, ref, timed, c))
+        counts, timed = reference_fillers(p, ref, table)
+        out.append((p.name, media.load(p).audio.samples, ref, timed, counts))
     return out
 
 

@@ -31,7 +31,7 @@ from ..options import AnalysisOptions
 from .events import Event, Matches, match
 from .text import WerResult, normalize, wer
 
-__all__ = ["MEDIA_SUFFIXES", "FileResult", "SpeechEval", "evaluate"]
+__all__ = ["MEDIA_SUFFIXES", "FileResult", "SpeechEval", "evaluate", "filler_table", "reference_fillers"]
 
 MEDIA_SUFFIXES = {
     ".wav",
@@ -165,7 +165,7 @@ def evaluate(
     ]
     if not pairs:
         raise InputError(f"{root}: no recording with a NAME.txt reference next to it", root)
-    table = _filler_table(root / "fillers.csv")
+    table = filler_table(root / "fillers.csv")
     result = SpeechEval()
     for audio_path, ref_path in pairs:
         rec = media.load(audio_path, options.media)
@@ -174,15 +174,9 @@ def evaluate(
         transcript = speech.transcribe(rec.audio, options.speech)
         reference = ref_path.read_text(encoding="utf-8").strip()
         hyp_text = " ".join(w.text for w in transcript.words)
-        ref_counts = table.get(audio_path.name)
-        if ref_counts is None:
-            ref_counts = dict(Counter(fillers.NON_LEXICAL[t] for t in normalize(reference) if t in fillers.NON_LEXICAL))
-        ref_fillers = {k: v for k, v in ref_counts.items() if v}
-        timed = _timed_fillers(audio_path)
+        ref_fillers, timed = reference_fillers(audio_path, reference, table)
         events = None
-        if timed is not None and Counter(e.kind for e in timed) == Counter(
-            {k: v for k, v in ref_fillers.items() if k in fillers.NON_LEXICAL.values()}
-        ):
+        if timed is not None:
             found = [
                 Event(w.filler_kind or "", w.start, w.end) for w in transcript.words if _non_lexical(w.filler_kind)
             ]
@@ -202,7 +196,25 @@ def evaluate(
     return result
 
 
-def _filler_table(path: Path) -> dict[str, dict[str, int]]:
+def reference_fillers(
+    media_path: Path, reference: str, table: dict[str, dict[str, int]]
+) -> tuple[dict[str, int], list[Event] | None]:
+    """A recording's reference fillers: counts by kind (from ``table``, the folder's fillers.csv, else from the
+    reference text), and their times when a timed reference gives as many of each non-lexical kind."""
+    counts = table.get(media_path.name)
+    if counts is None:
+        counts = dict(Counter(fillers.NON_LEXICAL[t] for t in normalize(reference) if t in fillers.NON_LEXICAL))
+    counts = {k: v for k, v in counts.items() if v}
+    timed = _timed_fillers(media_path)
+    if timed is not None and Counter(e.kind for e in timed) != Counter(
+        {k: v for k, v in counts.items() if k in fillers.NON_LEXICAL.values()}
+    ):
+        timed = None  # incomplete times (mfa_acoustic_corpus's TextGrid omits an "uh"): counted instead
+    return counts, timed
+
+
+def filler_table(path: Path) -> dict[str, dict[str, int]]:
+    """Filler counts by file and kind from a fillers.csv (empty when there is none)."""
     if not path.is_file():
         return {}
     out: dict[str, dict[str, int]] = {}
