@@ -44,10 +44,7 @@ class PauseThresholds(DimensionSection):
 def _assess(ev: Evidence, th: PauseThresholds, moments: Moments) -> Score:
     assert ev.voice is not None
     voice = ev.voice
-    target = (
-        f"up to {th.ok_per_min:g} hesitation a minute; pauses at sentence ends are good "
-        "(Podium's choice)"
-    )
+    target = f"up to {th.ok_per_min:g} hesitation a minute; pauses at sentence ends are good (Podium's choice)"
     hesitations = [p for p in voice.pauses if p.position in ("mid", "filler") and p.duration >= th.hesitation_s]
     for p in voice.pauses:
         if p.duration >= th.long_s:
