@@ -128,12 +128,12 @@ def negatives(samples_dir: Path, words_of: Transcriber, *, seed: int = 1) -> lis
         drawn = np.concatenate([host[:a], stretch(host[a:b], rng.uniform(2.0, 3.0)), host[b:]])
         out.append(Clip(f"{host_path.stem}~drawn-{w.text.strip('.,?!').lower()}", "negative", drawn, text, ()))
         _, t = rng.choice(gaps)
-        level = _rms_speech(host)
+        level, f0 = _rms_speech(host), _median_f0(host)
         for kind, sound in (
             ("breath", _breath(rng) * level * 0.3),
-            ("tone", _harmonic_tone(_median_f0(host), 0.6, vibrato=0.0) * level),
-            ("vibrato", _harmonic_tone(_median_f0(host), 0.6, vibrato=0.3) * level),
-            ("hum", _hummed_tune(_median_f0(host), rng) * level * 0.6),
+            ("tone", _harmonic_tone(f0, 0.6, vibrato=0.0) * level),
+            ("vibrato", _harmonic_tone(f0, 0.6, vibrato=0.3) * level),
+            ("hum", _hummed_tune(f0, rng) * level * 0.6),
         ):
             out.append(Clip(f"{host_path.stem}~{kind}", "negative", _insert(host, sound, int(t * SR)), text, ()))
     return out
