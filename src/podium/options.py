@@ -51,10 +51,12 @@ class SpeechOptions:
             it is fetched) or a path to a CTranslate2 model folder.
         language: spoken language; English only is supported by ``tiny.en``.
         beam_size: beam search width (1 = greedy, faster).
-        filler_prompt: start decoding with a short disfluent prompt so that the
-            recogniser writes "um"/"uh" instead of dropping them (DESIGN.md section 4).
-        recover_fillers: look for filled pauses the recogniser left out (speech the
-            voice-activity detector heard that no word covers, short and voiced).
+        filler_prompt: start decoding the chunks that hold filler-like sound (a
+            steady, low, voiced stretch) with a short disfluent prompt, so that the
+            recogniser writes "um"/"uh" instead of dropping them (DESIGN.md section 4);
+            other chunks are decoded without it, as it costs accuracy on fluent speech.
+        recover_fillers: look for filled pauses the recogniser left out: voiced
+            stretches between words, and steady ones inside a word it stretched over them.
         batch_size: speech chunks (up to 30 s each) decoded together; 4 keeps peak
             memory near 650 MB for a 10-minute talk (8: ~950 MB, 5-10 % faster).
         cpu_threads: threads for the recogniser (0 = let it decide).

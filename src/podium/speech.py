@@ -114,11 +114,13 @@ def transcribe(
     """
     options = options or SpeechOptions()
     rec = recognizer or get_recognizer(options)
-    if options.filler_prompt and (options.recover_fillers or track is not None):
+    where = None
+    if options.filler_prompt:  # placed where filler-like sound is, with or without filler recovery
         track = track or pitch.track(audio.samples, audio.sr)
+        where = filled_pauses.candidates(audio, track)
     try:
-        if options.filler_prompt and track is not None:
-            raw = rec.recognize(audio, options, progress, prompt_where=filled_pauses.candidates(audio, track))
+        if where is not None:
+            raw = rec.recognize(audio, options, progress, prompt_where=where)
         else:
             raw = rec.recognize(audio, options, progress)
     except (ModelNotFound, MissingDependency):
