@@ -103,12 +103,12 @@ def _filler_word(v: _Voiced) -> Word:
 
 _MIN_STEADY_S = 0.2  # a steady vowel this long is rare inside a fluent word (measured: see docs/how-it-works.md)
 _STEADY_FLUX_DB = 5.0  # spectral change over 60 ms under which the envelope counts as steady
-_TOO_LONG = 1.5
+_TOO_LONG = 1.5  # a word this many times its syllables' usual length hides something
 _MIN_OWN_VOICE_S = 0.05  # a word keeps a vowel of its own outside the filler; else the stretch *is* the word, drawn out
 # Filled pauses are said low, near the bottom of the speaker's range (Shriberg and Lickley 1993; O'Shaughnessy
 # 1992): within 2 semitones of the speaker's 10th-percentile F0 (measured 0-1.2 st on the real ones here). A word's
 # held vowel usually is not (2-7.5 st on the drawn words of mfa_acoustic_corpus's slow stretch).
-_MAX_ABOVE_FLOOR_ST = 2.0  # a word this many times its syllables' usual length hides something
+_MAX_ABOVE_FLOOR_ST = 2.0
 
 
 def _inside_words(words: list[Word], steady: list[_Voiced], track: pitch.PitchTrack) -> list[Word]:
@@ -120,22 +120,29 @@ def _inside_words(words: list[Word], steady: list[_Voiced], track: pitch.PitchTr
     for a filled pause when the word around it lasts far longer than its
     syllables need (the speaker's own median time per syllable) and keeps
     voicing of its own outside the stretch, or when the word has several
-    syllables and too little time outside the stretch to say
-    them. The filler is cut out of the word, which keeps the rest of its time.
+    syllables and too little time outside the stretch to say them. The
+    filler is cut out of the word, which keeps the rest of its time.
     """
-    lexical = [i for i, w in enumerate(words) if normalize(w.text) not in NON_LEXICAL]
-    if len(lexical) < 2:
+    is_lexical = np.array([normalize(w.text) not in NON_LEXICAL for w in words], dtype=bool)
+    if is_lexical.sum() < 2:
         return words
-    syl_s = _seconds_per_syllable([words[i] for i in lexical])
+    syl_s = _seconds_per_syllable([w for w, lex in zip(words, is_lexical, strict=True) if lex])
     out = list(words)
+    # word times as arrays (kept in step with ``out``), so each stretch meets the words in one vectorised pass
+    starts = np.array([w.start for w in out])
+    ends = np.array([w.end for w in out])
     added: list[Word] = []
     for v in steady:
-        if not _is_steady_filler(v) or any(_overlap(w, v) > 0 for w in out if normalize(w.text) in NON_LEXICAL):
+        if not _is_steady_filler(v):
             continue
-        over = [(_overlap(out[i], v), i) for i in lexical if _overlap(out[i], v) > 0.03]
-        if not over:
+        overlap = np.minimum(ends, v.end) - np.maximum(starts, v.start)
+        if np.any((overlap > 0) & ~is_lexical):  # the recogniser wrote a filler here
             continue
-        _, i = max(over)
+        overlap = np.where(is_lexical & (overlap > 0.03), overlap, -np.inf)
+        best = overlap.max()
+        if not np.isfinite(best):
+            continue
+        i = int(np.flatnonzero(overlap == best)[-1])  # the word it overlaps most (the later one on a tie)
         w = out[i]
         syllables = max(1, count_syllables(normalize(w.text)))
         dur, rest = w.end - w.start, w.end - w.start - _overlap(w, v)
@@ -148,6 +155,7 @@ def _inside_words(words: list[Word], steady: list[_Voiced], track: pitch.PitchTr
             out[i] = replace(w, end=round(max(w.start + 0.05, v.start), 3))
         else:
             out[i] = replace(w, start=round(min(w.end - 0.05, v.end), 3))
+        starts[i], ends[i] = out[i].start, out[i].end
         added.append(_filler_word(v))
     return out + added
 
@@ -155,7 +163,9 @@ def _inside_words(words: list[Word], steady: list[_Voiced], track: pitch.PitchTr
 def _voiced_s(track: pitch.PitchTrack, w: Word, v: _Voiced) -> float:
     """Seconds of voicing in word ``w`` outside the stretch ``v``: the word's own vowel."""
     t = track.times
-    own = (t >= w.start) & (t < w.end) & ~((t >= v.start) & (t < v.end)) & track.voiced
+    a, b = np.searchsorted(t, [w.start, w.end])  # the word's frames only, not the whole talk's
+    tw = t[a:b]
+    own = ~((tw >= v.start) & (tw < v.end)) & track.voiced[a:b]
     hop = float(t[1] - t[0]) if len(t) > 1 else 0.01
     return float(own.sum()) * hop
 
