@@ -87,13 +87,16 @@ def _viterbi_whole(freq, strength, jump_cost, vu_cost):
     return path
 
 
-def test_the_path_search_in_blocks_is_the_whole_one():
-    """Long talks are searched a block of frames at a time; across block edges the path must not change."""
-    from podium.pitch import _viterbi
+def test_the_path_search_fed_in_batches_is_the_whole_one():
+    """Long talks are searched a batch of frames at a time; across batch edges the path must not change."""
+    from podium.pitch import _Viterbi
 
     rng = np.random.default_rng(7)
-    n, m = 70_000, 15  # more than two blocks of 32,768 frames
+    n, m = 20_000, 15
     freq = np.where(rng.random((n, m)) < 0.3, 0.0, rng.uniform(75, 600, (n, m)))
     freq[:, 0] = 0.0
     strength = rng.random((n, m))
-    assert np.array_equal(_viterbi(freq, strength, 0.35, 0.14), _viterbi_whole(freq, strength, 0.35, 0.14))
+    fed = _Viterbi(n, m, 0.35, 0.14)
+    for a in range(0, n, 4096):
+        fed.feed(freq[a : a + 4096], strength[a : a + 4096])
+    assert np.array_equal(fed.path(), _viterbi_whole(freq, strength, 0.35, 0.14))

@@ -363,16 +363,23 @@ def _spectral_flux(audio: Audio, times: np.ndarray, span: int = 3, win: int = 51
     centres = np.round(times * sr).astype(np.int64)
     x = audio.samples
     window = np.hanning(win).astype(np.float32)
-    env = np.empty((len(times), _BANDS), dtype=np.float32)
-    for k in range(0, len(times), block):
-        idx = centres[k : k + block, None] + np.arange(win)[None, :] - win // 2
+    n = len(times)
+    flux = np.full(n, np.inf, dtype=np.float32)
+    if n <= 2 * span:
+        return flux
+    # the envelope a block of frames at a time, each block with ``span`` frames of context either side, so that
+    # neither the envelope of a long talk nor its samples are held whole (podium.spool)
+    for k in range(span, n - span, block):
+        lo, hi = k - span, min(n, k + block + span)
+        first = int(centres[lo]) - win // 2
+        seg = x[max(0, first) : max(0, int(centres[hi - 1]) - win // 2 + win)]
+        idx = centres[lo:hi, None] + np.arange(win)[None, :] - win // 2
         inside = (idx >= 0) & (idx < len(x))  # zeros beyond the ends, without a padded copy of the talk
-        frames = np.where(inside, x[np.clip(idx, 0, len(x) - 1)], 0.0).astype(np.float32)
+        rel = np.clip(idx - max(0, first), 0, max(0, len(seg) - 1))
+        frames = np.where(inside, seg[rel] if len(seg) else 0.0, 0.0).astype(np.float32)
         spec = np.abs(np.fft.rfft(frames * window, axis=1)) ** 2
-        env[k : k + block] = 10 * np.log10(spec @ fb.T + 1e-10)
-    flux = np.full(len(times), np.inf, dtype=np.float32)
-    if len(times) > 2 * span:
-        flux[span:-span] = np.mean(np.abs(env[2 * span :] - env[: -2 * span]), axis=1)
+        env = 10 * np.log10(spec @ fb.T + 1e-10)
+        flux[k : hi - span] = np.mean(np.abs(env[2 * span :] - env[: -2 * span]), axis=1)
     return flux
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from . import spool
 from .errors import InputError
 from .options import MediaOptions
 from .types import Audio, MediaInfo, Recording
@@ -237,22 +238,18 @@ def _decode_audio(p: Path, container: Any, info: MediaInfo, options: MediaOption
     resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
     total = 0
     limit = options.max_duration_s
-    # one buffer sized from the header and grown if it was short: decoding a long talk
-    # into pieces and joining them would hold the audio twice
+    # one buffer sized from the header and grown if it was short (joining pieces would hold the audio twice);
+    # a long talk goes to a temporary file instead (podium.spool)
     declared = _duration(None, stream) if stream.duration else info.duration_s
     expected = int(min(declared or 60.0, limit if limit is not None else 3600.0, 4 * 3600.0) * SAMPLE_RATE)
-    buf = np.empty(expected + SAMPLE_RATE if keep else 0, dtype=np.float32)
+    sink = spool.SampleSink(int(spool.SPOOL_AFTER_S * SAMPLE_RATE), expected + SAMPLE_RATE) if keep else None
 
     def take(frames: list[Any]) -> int:
-        nonlocal buf
         n = 0
         for out in frames:
             arr = out.to_ndarray().reshape(-1)
-            if keep:
-                at = total + n
-                if at + arr.size > buf.size:
-                    buf = np.resize(buf, max(at + arr.size, int(buf.size * 1.5)))
-                buf[at : at + arr.size] = arr
+            if sink is not None:
+                sink.append(np.clip(arr, -1.0, 1.0))
             n += arr.size
         return n
 
@@ -277,8 +274,6 @@ def _decode_audio(p: Path, container: Any, info: MediaInfo, options: MediaOption
             p,
         )
     _check_short(p, got, options)
-    if not keep:
+    if sink is None:
         return None
-    samples = buf[:total] if total > 0.9 * buf.size else buf[:total].copy()  # a view, unless much was left over
-    np.clip(samples, -1.0, 1.0, out=samples)
-    return Audio(samples=samples, sr=SAMPLE_RATE)
+    return Audio(samples=sink.finish(), sr=SAMPLE_RATE)

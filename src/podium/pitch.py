@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .spool import Rows, Spooled
+
 __all__ = ["PitchTrack", "track"]
 
 
@@ -81,11 +83,9 @@ def track(
     """
     if not 0 < fmin < fmax < sr / 2:
         raise ValueError(f"need 0 < fmin={fmin} < fmax={fmax} < sr/2={sr / 2}")
-    # frames are taken from the samples as given and made float64 a batch at a time: a copy of a long talk
-    # in float64 would hold eight bytes per sample at once
-    x = np.asarray(audio)
-    if not np.issubdtype(x.dtype, np.floating):
-        x = x.astype(np.float64)
+    # frames are read from the samples a batch at a time (a long talk's samples live on disk, podium.spool) and
+    # made float64 there: a float64 copy of a long talk would hold eight bytes per sample at once
+    x = audio if np.issubdtype(audio.dtype, np.floating) else np.asarray(audio, dtype=np.float64)
     win = int(round(3.0 / fmin * sr))
     hop = max(1, int(round(hop_s * sr)))
     n = 0 if len(x) < win else 1 + (len(x) - win) // hop
@@ -98,39 +98,63 @@ def track(
     window = np.hanning(win + 2)[1:-1]
     rw = np.fft.irfft(np.abs(np.fft.rfft(window, nfft)) ** 2, nfft)[: max_lag + 2]
     rw = rw / rw[0]
-    mean = float(x.mean(dtype=np.float64))
-    global_peak = max(float(np.max(x)) - mean, mean - float(np.min(x))) or 1.0  # max |x - mean|
+    mean, lo, hi = _mean_min_max(x)
+    global_peak = max(hi - mean, mean - lo) or 1.0  # max |x - mean|
 
-    # column 0 of each table is the unvoiced candidate, filled after the voiced ones
+    # Candidates and the Viterbi pass go a batch at a time. Column 0 of each table is the unvoiced candidate;
+    # the candidates' frequencies and strengths are kept (on disk for a long talk) until the path is known.
     k = max_candidates - 1
-    all_freq = np.zeros((n, k + 1))
-    all_strength = np.full((n, k + 1), -np.inf)
-    all_r = np.zeros((n, k + 1))
+    freqs, rs = Rows(n, k + 1), Rows(n, k + 1)
     local_peak = np.zeros(n)
-    frames_all = np.lib.stride_tricks.sliding_window_view(x, win)[::hop][:n]
-    for b0 in range(0, n, batch):
-        fr = frames_all[b0 : b0 + batch].astype(np.float64)
-        fr = fr - fr.mean(axis=1, keepdims=True)
-        b1 = b0 + len(fr)
-        local_peak[b0:b1] = np.max(np.abs(fr), axis=1)
-        spec = np.fft.rfft(fr * window, nfft)
-        ac = np.fft.irfft(np.abs(spec) ** 2, nfft)[:, : max_lag + 2]
-        r = ac / np.maximum(ac[:, :1], 1e-20) / rw
-        lags = all_freq[b0:b1, 1:]
-        _candidates(r, min_lag, max_lag, sr, fmin, octave_cost, voicing_threshold, k, lags, all_strength[b0:b1, 1:],
-                    all_r[b0:b1, 1:])  # fmt: skip
-        lags[...] = np.where(lags > 0, sr / np.maximum(lags, 1e-9), 0.0)  # lag -> frequency
-
-    all_strength[:, 0] = voicing_threshold + np.maximum(
-        0.0, 2.0 - (local_peak / global_peak) / (silence_threshold / (1.0 + voicing_threshold))
-    )
     step = 0.01 / hop_s
-    path = _viterbi(all_freq, all_strength, octave_jump_cost * step, voiced_unvoiced_cost * step)
-    rows = np.arange(n)
-    f0 = all_freq[rows, path]
+    path_finder = _Viterbi(n, k + 1, octave_jump_cost * step, voiced_unvoiced_cost * step)
+    try:
+        for b0 in range(0, n, batch):
+            b1 = min(n, b0 + batch)
+            seg = np.asarray(x[b0 * hop : (b1 - 1) * hop + win], dtype=np.float64)
+            fr = np.lib.stride_tricks.sliding_window_view(seg, win)[::hop]
+            fr = fr - fr.mean(axis=1, keepdims=True)
+            local_peak[b0:b1] = np.max(np.abs(fr), axis=1)
+            spec = np.fft.rfft(fr * window, nfft)
+            ac = np.fft.irfft(np.abs(spec) ** 2, nfft)[:, : max_lag + 2]
+            r = ac / np.maximum(ac[:, :1], 1e-20) / rw
+            shape = (b1 - b0, k + 1)
+            freq, strength, rval = np.zeros(shape), np.full(shape, -np.inf), np.zeros(shape)
+            lags = freq[:, 1:]
+            _candidates(r, min_lag, max_lag, sr, fmin, octave_cost, voicing_threshold, k, lags, strength[:, 1:],
+                        rval[:, 1:])  # fmt: skip
+            lags[...] = np.where(lags > 0, sr / np.maximum(lags, 1e-9), 0.0)  # lag -> frequency
+            strength[:, 0] = voicing_threshold + np.maximum(
+                0.0, 2.0 - (local_peak[b0:b1] / global_peak) / (silence_threshold / (1.0 + voicing_threshold))
+            )
+            path_finder.feed(freq, strength)
+            freqs.append(freq)
+            rs.append(rval)
+        path = path_finder.path()
+        f0, strength_out = np.empty(n), np.empty(n)
+        for b0 in range(0, n, batch):
+            b1 = min(n, b0 + batch)
+            rows, cols = np.arange(b1 - b0), path[b0:b1]
+            f0[b0:b1] = freqs.read(b0, b1)[rows, cols]
+            strength_out[b0:b1] = rs.read(b0, b1)[rows, cols]
+    finally:
+        freqs.close()
+        rs.close()
     times = (np.arange(n) * hop + win / 2) / sr
     level = 20 * np.log10(np.maximum(local_peak, 1e-10))
-    return PitchTrack(times, f0, all_r[rows, path], level)
+    return PitchTrack(times, f0, strength_out, level)
+
+
+def _mean_min_max(x: np.ndarray, block: int = 1 << 20) -> tuple[float, float, float]:
+    """Mean, min and max of the samples; a long talk's a block at a time (it lives on disk, podium.spool)."""
+    if not isinstance(x, Spooled):
+        return float(x.mean(dtype=np.float64)), float(np.min(x)), float(np.max(x))
+    total, lo, hi = 0.0, np.inf, -np.inf
+    for a in range(0, len(x), block):
+        part = x[a : a + block]
+        total += float(part.sum(dtype=np.float64))
+        lo, hi = min(lo, float(part.min())), max(hi, float(part.max()))
+    return total / len(x), lo, hi
 
 
 def _candidates(
@@ -169,32 +193,45 @@ def _candidates(
     rvals[:, :kk] = np.where(ok, np.minimum(peak_r, 1.0), 0.0)
 
 
-def _viterbi(freq: np.ndarray, strength: np.ndarray, jump_cost: float, vu_cost: float) -> np.ndarray:
-    """Best path through candidates; column 0 is the unvoiced candidate."""
-    n, m = freq.shape
-    score = strength[0].copy()
-    back = np.zeros((n, m), dtype=np.int8 if m <= 127 else np.int32)
-    block = 1 << 15  # log-frequencies a block of frames at a time, not for the whole talk at once
-    logf: np.ndarray = np.zeros((0, m))
-    voiced: np.ndarray = np.zeros((0, m), dtype=bool)
-    base = 0
-    for i in range(1, n):
-        j = i % block
-        if i == 1 or j == 0:
-            a = i - 1
-            part = freq[a : a + block + 1]
-            logf, voiced = np.log2(np.where(part > 0, part, 1.0)), part > 0
-            base = a
-        p, c = i - 1 - base, i - base
-        vp, vc = voiced[p][:, None], voiced[c][None, :]
-        cost = np.where(
-            vp & vc, jump_cost * np.abs(logf[p][:, None] - logf[c][None, :]), np.where(vp ^ vc, vu_cost, 0.0)
-        )
-        total = score[:, None] - cost
-        back[i] = np.argmax(total, axis=0)
-        score = total[back[i], np.arange(m)] + strength[i]
-    path = np.zeros(n, dtype=np.int64)
-    path[-1] = int(np.argmax(score))
-    for i in range(n - 1, 0, -1):
-        path[i - 1] = back[i, path[i]]
-    return path
+class _Viterbi:
+    """Best path through candidates, fed a batch of frames at a time; column 0 is the unvoiced candidate.
+
+    Only the back-pointers (one byte per candidate and frame) are kept for the whole talk.
+    """
+
+    def __init__(self, n: int, m: int, jump_cost: float, vu_cost: float) -> None:
+        self.back = np.zeros((n, m), dtype=np.int8 if m <= 127 else np.int32)
+        self.jump_cost, self.vu_cost = jump_cost, vu_cost
+        self.score: np.ndarray | None = None
+        self.last: tuple[np.ndarray, np.ndarray] | None = None  # log-frequencies and voicing of the previous frame
+        self.i = 0
+
+    def feed(self, freq: np.ndarray, strength: np.ndarray) -> None:
+        logf, voiced = np.log2(np.where(freq > 0, freq, 1.0)), freq > 0
+        m = freq.shape[1]
+        cols = np.arange(m)
+        for j in range(len(freq)):
+            if self.score is None:
+                self.score = strength[0].copy()
+            else:
+                assert self.last is not None
+                lp, vp = self.last[0][:, None], self.last[1][:, None]
+                vc = voiced[j][None, :]
+                cost = np.where(
+                    vp & vc, self.jump_cost * np.abs(lp - logf[j][None, :]), np.where(vp ^ vc, self.vu_cost, 0.0)
+                )
+                total = self.score[:, None] - cost
+                back = np.argmax(total, axis=0)
+                self.back[self.i] = back
+                self.score = total[back, cols] + strength[j]
+            self.last = (logf[j], voiced[j])
+            self.i += 1
+
+    def path(self) -> np.ndarray:
+        assert self.score is not None
+        n = self.i
+        path = np.zeros(n, dtype=np.int64)
+        path[-1] = int(np.argmax(self.score))
+        for i in range(n - 1, 0, -1):
+            path[i - 1] = self.back[i, path[i]]
+        return path

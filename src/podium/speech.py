@@ -167,7 +167,10 @@ class WhisperRecognizer:
         from faster_whisper import BatchedInferencePipeline
         from faster_whisper.vad import VadOptions, get_speech_timestamps
 
-        samples = np.ascontiguousarray(audio.samples, dtype=np.float32)
+        samples = audio.samples
+        if samples.dtype != np.float32 or not samples.flags.c_contiguous:
+            samples = np.ascontiguousarray(samples, dtype=np.float32)
+        # (a long talk's samples stay as they are: a Spooled array, read from disk a clip at a time, podium.spool)
         # no padding: the spans double as the speech/silence boundaries for pauses
         vad = VadOptions(min_silence_duration_ms=160, speech_pad_ms=0, max_speech_duration_s=_CHUNK_S - 1)
         spans = _speech_spans(samples, audio.sr, lambda x: get_speech_timestamps(x, vad, sampling_rate=audio.sr))

@@ -17,8 +17,6 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
-
 from ..errors import InputError
 from ..types import Report
 from .html import render_html, render_page
@@ -50,7 +48,6 @@ def write(
     out_dir: str | os.PathLike[str],
     *,
     media: str = "link",
-    audio: np.ndarray | None = None,
     name: str | None = None,
 ) -> dict[str, Path]:
     """Write every report file into ``out_dir`` (created if needed).
@@ -60,7 +57,6 @@ def write(
         out_dir: the report folder.
         media: ``link`` the recording into ``out_dir/media`` (a copy where linking fails), ``copy`` it,
             or ``none``.
-        audio: the decoded audio, used if a browser-playable audio copy must be made.
         name: the recording's file name to show instead of its path, and to give it under ``media/`` (the web
             app keeps its server's paths out of the reports it serves).
 
@@ -82,7 +78,7 @@ def write(
     data = to_dict(report)
     words = report.transcript.words if report.transcript else ()
     try:
-        placed = place_media(source, out, media, audio, name)
+        placed = place_media(source, out, media, name)
     except OSError as e:
         raise InputError(f"{out}: cannot place the recording next to the report ({e.strerror or e})", out) from None
     files = {

@@ -13,8 +13,6 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from ..types import MediaInfo
 
 __all__ = ["existing_media", "place_media"]
@@ -26,16 +24,13 @@ _PLAYABLE_AUDIO = {"aac", "mp3", "opus", "vorbis", "flac", "pcm_s16le", "pcm_s24
 _PLAYABLE_CONTAINERS = ("mov", "mp4", "matroska", "webm", "ogg", "wav", "mp3", "flac")
 
 
-def place_media(
-    info: MediaInfo, out: Path, mode: str = "link", audio: np.ndarray | None = None, name: str | None = None
-) -> dict[str, Any]:
+def place_media(info: MediaInfo, out: Path, mode: str = "link", name: str | None = None) -> dict[str, Any]:
     """Put the recording under ``out/media`` and say how the page should play it.
 
     Args:
         info: the recording's metadata (its path is the source).
         out: the report folder.
         mode: ``link`` (hard link, else copy), ``copy``, or ``none`` (leave it out).
-        audio: the decoded 16 kHz audio, for the fallback copy (decoded again if needed and missing).
         name: the file name under ``media/`` (default: the recording's own).
 
     Returns:
@@ -62,7 +57,7 @@ def place_media(
     result["src"] = f"media/{name}"
     if not _playable(info) and info.has_audio:
         try:
-            result["fallback"] = "media/" + _audio_copy(info, folder / (Path(name).stem + ".audio.webm"), audio).name
+            result["fallback"] = "media/" + _audio_copy(info, folder / (Path(name).stem + ".audio.webm")).name
         except Exception as e:  # the page still works without sound
             log.warning("could not write a playable audio copy: %s", e)
     return result
@@ -105,30 +100,30 @@ def _playable(info: MediaInfo) -> bool:
     return container_ok and video_ok and info.audio_codec in _PLAYABLE_AUDIO
 
 
-def _audio_copy(info: MediaInfo, dest: Path, audio: np.ndarray | None) -> Path:
+def _audio_copy(info: MediaInfo, dest: Path) -> Path:
+    """An Opus/WebM copy of the recording's sound, decoded and encoded as it streams (a long talk is never held)."""
     import av
 
-    from ..media import load
-
-    if audio is None:
-        rec = load(info.path)
-        audio = rec.audio.samples if rec.audio is not None else np.zeros(1600, np.float32)
-    x48 = np.interp(np.arange(int(len(audio) * 3)) / 3.0, np.arange(len(audio)), audio).astype(np.float32)
     tmp = dest.with_name("." + dest.name + ".part")
-    with av.open(str(tmp), "w", format="webm") as out:
+    with av.open(info.path) as src, av.open(str(tmp), "w", format="webm") as out:
         stream = out.add_stream("libopus", rate=48000)
         stream.layout = "mono"
         stream.bit_rate = 32000
-        size = 960
-        for i in range(0, len(x48), size):
-            chunk = x48[i : i + size]
-            if len(chunk) < size:
-                chunk = np.pad(chunk, (0, size - len(chunk)))
-            frame = av.AudioFrame.from_ndarray(chunk.reshape(1, -1), format="flt", layout="mono")
-            frame.sample_rate = 48000
-            frame.pts = i
-            for pkt in stream.encode(frame):
-                out.mux(pkt)
+        resampler = av.AudioResampler(format="flt", layout="mono", rate=48000, frame_size=960)
+        pts = 0
+
+        def encode(frames: list[Any]) -> None:
+            nonlocal pts
+            for f in frames:
+                f.pts = pts
+                pts += f.samples
+                for pkt in stream.encode(f):
+                    out.mux(pkt)
+
+        for packet in src.demux(src.streams.audio[0]):
+            for frame in packet.decode():
+                encode(resampler.resample(frame))
+        encode(resampler.resample(None))
         for pkt in stream.encode():
             out.mux(pkt)
     os.replace(tmp, dest)
