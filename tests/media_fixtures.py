@@ -96,3 +96,59 @@ def encode(
 def speechlike(seconds: float = 2.0) -> np.ndarray:
     """A voiced tone at a speaking pitch, with a little glide."""
     return tone([120, 150, 110], seconds)
+
+
+def pdf_deck(path: Path, texts: list[str], *, font_pt: float = 24, password: str | None = None) -> Path:
+    """A 16:9 PDF deck, one page per text (fpdf2, a test-only dependency)."""
+    from fpdf import FPDF
+
+    pdf = FPDF(orientation="L", unit="pt", format=(540, 960))
+    if password:
+        pdf.set_encryption(owner_password=password, user_password=password)
+    for i, text in enumerate(texts):
+        pdf.add_page()
+        pdf.set_fill_color(*[(40 + 53 * i) % 200 + 30, (90 + 31 * i) % 200 + 30, (150 + 71 * i) % 200 + 30])
+        pdf.rect(0, 0, 960, 90, style="F")  # a band of its own colour, so that pages differ as pictures too
+        pdf.set_xy(40, 120)
+        pdf.set_font("Helvetica", size=font_pt)
+        pdf.multi_cell(880, font_pt * 1.2, text.encode("latin-1", "replace").decode("latin-1"))
+    pdf.output(str(path))
+    return path
+
+
+def pptx_deck(path: Path, slides: list[tuple[str, str, str]], *, font_pt: float = 24) -> Path:
+    """A PPTX deck: (title, body, notes) per slide; the body's runs at ``font_pt`` (python-pptx)."""
+    from pptx import Presentation
+    from pptx.util import Pt
+
+    prs = Presentation()
+    for title, body, notes in slides:
+        slide = prs.slides.add_slide(prs.slide_layouts[1])
+        slide.shapes.title.text = title
+        frame = slide.placeholders[1].text_frame
+        frame.text = body
+        for para in frame.paragraphs:
+            for run in para.runs:
+                run.font.size = Pt(font_pt)
+        if notes:
+            slide.notes_slide.notes_text_frame.text = notes
+    prs.save(str(path))
+    return path
+
+
+def slides_video(path: Path, pages: list[np.ndarray], changes: list[float], seconds: float, fps: int = 25) -> Path:
+    """A screen recording: ``pages[i]`` (RGB) from ``changes[i]`` seconds on, H.264."""
+    h, w = pages[0].shape[:2]
+    w, h = w - w % 2, h - h % 2
+    with av.open(str(path), "w") as out:
+        vs = out.add_stream("libx264", rate=fps)
+        vs.width, vs.height, vs.pix_fmt = w, h, "yuv420p"
+        for k in range(int(seconds * fps)):
+            t = k / fps
+            i = max(j for j, c in enumerate(changes) if c <= t + 1e-9)
+            frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(pages[i][:h, :w]), format="rgb24")
+            for pkt in vs.encode(frame):
+                out.mux(pkt)
+        for pkt in vs.encode():
+            out.mux(pkt)
+    return path

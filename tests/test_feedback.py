@@ -182,7 +182,8 @@ def test_every_threshold_has_a_source_comment():
             j -= 1
         text = " ".join(block)
         assert block, f"{m.group(1)} has no comment"
-        assert re.search(r"DESIGN\.md|Podium's choice|Flesch|Speaker Coach|Praat", text), m.group(1)
+        sources = r"DESIGN\.md|Podium's choice|Flesch|Speaker Coach|Praat|6 x 6\" rule|accessibility guidance"
+        assert re.search(sources, text), m.group(1)
 
 
 @pytest.mark.parametrize(

@@ -7,13 +7,14 @@ value. Thresholds cite their source; see also ``DESIGN.md`` section 4.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from .config import CoachConfig
 from .errors import ParameterError
 
-__all__ = ["AnalysisOptions", "FaceOptions", "MediaOptions", "SpeechOptions", "VoiceOptions"]
+__all__ = ["AnalysisOptions", "FaceOptions", "MediaOptions", "SlideOptions", "SpeechOptions", "VoiceOptions"]
 
 
 def _check(ok: bool, name: str, value: object, need: str) -> None:
@@ -183,6 +184,29 @@ class FaceOptions:
 
 
 @dataclass(frozen=True)
+class SlideOptions:
+    """The deck the talk was given with.
+
+    Attributes:
+        deck: a PDF or PPTX file.
+        times: a timing file (one start time per slide, or ``slide, time`` lines); else the slides are looked for in
+            the video, else aligned to the words said.
+        target_minutes: the talk's target length; the report names the slide on which it ran over.
+        optional: analyse the talk without the deck when the deck cannot be read (a note says why), instead of
+            refusing the analysis.
+    """
+
+    deck: str
+    times: str | None = None
+    target_minutes: float | None = None
+    optional: bool = False
+
+    def __post_init__(self) -> None:
+        t = self.target_minutes
+        _check(t is None or (math.isfinite(t) and t > 0), "target_minutes", t, "must be a positive number of minutes")
+
+
+@dataclass(frozen=True)
 class AnalysisOptions:
     """All options of one analysis; picklable, so batch workers can share it.
 
@@ -191,6 +215,7 @@ class AnalysisOptions:
         analyze_face: look at the video too (when there is one and MediaPipe is installed).
         coach: the coaching thresholds (``data/coach.toml``, or a user's file via
             ``CoachConfig.load(path)``).
+        slides: the deck, when the talk was given with one.
     """
 
     media: MediaOptions = field(default_factory=MediaOptions)
@@ -199,9 +224,11 @@ class AnalysisOptions:
     face: FaceOptions = field(default_factory=FaceOptions)
     coach: CoachConfig = field(default_factory=CoachConfig.load)
     analyze_face: bool = True
+    slides: SlideOptions | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            **({"slides": asdict(self.slides)} if self.slides is not None else {}),
             "media": asdict(self.media),
             "speech": asdict(self.speech),
             "voice": asdict(self.voice),
@@ -214,7 +241,13 @@ class AnalysisOptions:
     def from_dict(cls, data: dict[str, Any]) -> AnalysisOptions:
         """Build from a nested dict (as ``to_dict`` writes); unknown keys are errors."""
         parts: dict[str, Any] = {}
-        kinds = {"media": MediaOptions, "speech": SpeechOptions, "voice": VoiceOptions, "face": FaceOptions}
+        kinds = {
+            "media": MediaOptions,
+            "speech": SpeechOptions,
+            "voice": VoiceOptions,
+            "face": FaceOptions,
+            "slides": SlideOptions,
+        }
         data = dict(data)
         if "analyze_face" in data:
             parts["analyze_face"] = bool(data.pop("analyze_face"))

@@ -1,7 +1,8 @@
 """``analyze(path, options) -> Report``: the only module that knows stage order.
 
+    slides.read_deck (first: a bad deck is refused before any work)
     media.load -> pitch.track -> speech.transcribe -> speech.recover_fillers
-      -> voice.measure -> language.analyze -> coach.assess -> Report
+      -> voice.measure -> language.analyze -> slides.analyze -> coach.assess -> Report
     face.observe runs alongside, in its own process, when there is video.
 
 A stage that cannot run (no audio) leaves its part empty with a note; a file
@@ -21,13 +22,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from . import coach, language, media, pitch, speech, voice
+from . import coach, language, media, pitch, slides, speech, voice
 from .cores import one_blas_thread
 from .errors import InputError, PodiumError
 from .models import FACE as FACE_MODEL
 from .models import find as find_model
 from .options import AnalysisOptions
-from .types import Face, MediaInfo, Report
+from .types import Deck, Face, MediaInfo, Report, Slides, Transcript
 
 __all__ = ["ProgressHook", "analyze"]
 
@@ -71,12 +72,21 @@ def _analyze(
     timings: dict[str, float] = {}
     notes: list[str] = []
 
+    deck = _deck(options, notes)  # before the recording: a bad deck must not cost an analysis first
     t = time.perf_counter()
     hook("media", 0, 1)
     rec = media.load(path, options.media)
     timings["media"] = time.perf_counter() - t
     info = rec.info
     hook("media", 1, 1)
+    if deck is not None and options.slides is not None and options.slides.times is not None:
+        try:  # the timing file is checked against the deck and the recording's length before the work starts
+            slides.timing.from_file(options.slides.times, len(deck.slides), info.duration_s)
+        except InputError as e:
+            if not options.slides.optional:
+                raise
+            notes.append(f"The slides were not analysed: {e}")
+            deck = None
 
     def report(**parts: Any) -> Report:
         timed = {k: round(v, 3) for k, v in timings.items()}
@@ -138,16 +148,51 @@ def _analyze(
             observed = faces.result(timings)
             hook("face", 1, 1)
 
+        used = None
+        if deck is not None:
+            t = time.perf_counter()
+            hook("slides", 0, 1)
+            used = _slides(deck, transcript, info, options)
+            timings["slides"] = time.perf_counter() - t
+            hook("slides", 1, 1)
+
         t = time.perf_counter()
         hook("coach", 0, 1)
         words = language.analyze(transcript, options.coach.of(coach.by_name("language")))
-        coaching = coach.assess(transcript, measured, words, face=observed, config=options.coach)
+        coaching = coach.assess(transcript, measured, words, face=observed, config=options.coach, slides=used)
         timings["coach"] = time.perf_counter() - t
         hook("coach", 1, 1)
-        return report(transcript=transcript, voice=measured, language=words, face=observed, feedback=coaching)
+        return report(
+            transcript=transcript, voice=measured, language=words, face=observed, feedback=coaching, slides=used
+        )
     finally:  # the analysis failed or was stopped: the face process must not run on alone
         if faces is not None:
             faces.close()
+
+
+def _deck(options: AnalysisOptions, notes: list[str]) -> Deck | None:
+    if options.slides is None:
+        return None
+    try:
+        return slides.read_deck(options.slides.deck)
+    except InputError as e:
+        if not options.slides.optional:
+            raise
+        notes.append(f"The slides were not analysed: {e}")
+        return None
+
+
+def _slides(deck: Deck, transcript: Transcript, info: MediaInfo, options: AnalysisOptions) -> Slides:
+    assert options.slides is not None
+    o = options.slides
+    return slides.analyze(
+        deck,
+        transcript,
+        info.duration_s,
+        times_file=o.times,
+        video=info.path if info.has_video else None,
+        target_s=o.target_minutes * 60 if o.target_minutes is not None else None,
+    )
 
 
 class _FaceJob:

@@ -4,6 +4,7 @@ user's mistakes; ``podium.cli.main`` turns those into one line on stderr and exi
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import os
@@ -24,6 +25,13 @@ def _analyze(ns: argparse.Namespace) -> int:
     from ..report import to_dict, to_json
 
     options = analysis_options(ns)
+    if ns.slides is not None:
+        from ..options import SlideOptions
+
+        deck = SlideOptions(ns.slides, ns.slide_times, ns.target_minutes, ns.slides_optional)
+        options = dataclasses.replace(options, slides=deck)
+    elif ns.slide_times is not None or ns.target_minutes is not None:
+        raise ParameterError("--slide-times and --target-minutes need --slides DECK")
     src = Path(ns.file)
     out = Path(ns.out) if ns.out else Path.cwd() / f"{src.stem or 'recording'}.podium"
     with Progress(enabled=not ns.quiet) as bar:

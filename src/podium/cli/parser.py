@@ -61,6 +61,24 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--json", action="store_true", help="print report.json to stdout instead of the summary")
     a.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
     _add_analysis_options(a)
+    d = a.add_argument_group(
+        "slides",
+        "Give the deck and the report says which slides were read aloud, how long each was up, and which are "
+        "crowded. The slide times come from --slide-times when given, else from the video when it shows the deck "
+        "(a PDF's pages are matched to the frames), else from the words said.",
+    )
+    d.add_argument("--slides", metavar="DECK", help="the talk's deck: a PDF, or a PowerPoint .pptx (with its notes)")
+    d.add_argument(
+        "--slide-times",
+        metavar="FILE",
+        help="when each slide came up: one start time per line (75, 1:15), or 'slide, time' lines",
+    )
+    d.add_argument("--target-minutes", type=float, metavar="MIN", help="the talk's target length, in minutes")
+    d.add_argument(
+        "--slides-optional",
+        action="store_true",
+        help="if the deck or the times cannot be read, analyse the talk without them (a note says why)",
+    )
 
     b = sub.add_parser(
         "batch",

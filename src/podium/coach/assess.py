@@ -7,7 +7,7 @@ from typing import Any
 
 from ..config import CoachConfig
 from ..fillers import is_non_lexical
-from ..types import Face, Feedback, Language, Moment, Score, Transcript, Voice
+from ..types import Face, Feedback, Language, Moment, Score, Slides, Transcript, Voice
 from .base import Evidence, Moments, clock
 from .registry import DIMENSIONS, TITLES
 
@@ -20,6 +20,7 @@ def assess(
     language: Language,
     face: Face | None = None,
     config: CoachConfig | None = None,
+    slides: Slides | None = None,
 ) -> Feedback:
     """Score the talk on every dimension and choose what to say (see ``podium.coach``)."""
     cfg = config or CoachConfig.load()
@@ -42,10 +43,11 @@ def assess(
         f"{cov.min_speech_s} s and {cov.min_words} words"
     )
     enough = speech_s >= cov.min_speech_s and len(words) >= cov.min_words
-    ev = Evidence(transcript, voice, language, face, cfg, enough, basis, short)
+    ev = Evidence(transcript, voice, language, face, cfg, slides, enough, basis, short)
     with_face = face is not None and face.skipped_reason != "no video"
     moments = Moments()
-    scores = [d.score(ev, moments) for d in DIMENSIONS if d.reads == "speech" or with_face]
+    runs = {"speech": True, "face": with_face, "slides": slides is not None}
+    scores = [d.score(ev, moments) for d in DIMENSIONS if runs[d.reads]]
     if with_face and face is not None:
         coverage["face_visible"] = round(face.present_ratio, 3)
     return _feedback(scores, moments.items, coverage, cfg, language)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Generic, Literal, TypeVar
 
 from ..config import CoachConfig, DimensionSection
-from ..types import Face, Language, Moment, Score, Transcript, Voice
+from ..types import Face, Language, Moment, Score, Slides, Transcript, Voice
 
 __all__ = ["Dimension", "Evidence", "Moments", "clamp", "clock", "clusters", "plural"]
 
@@ -30,6 +30,7 @@ class Evidence:
     Attributes:
         transcript, voice, language: the speech stages' results (``None`` for a video without sound).
         face: the face stage's result (``None`` when the video was not analysed).
+        slides: how the talk used its deck (``None`` without a deck).
         config: every threshold (a dimension reads its own section from ``assess``'s argument).
         enough: enough speech to score a speech dimension (``[coverage]``).
         basis: what a speech score rests on, in words ("1.9 min of speech, 310 words ...").
@@ -41,6 +42,7 @@ class Evidence:
     language: Language | None
     face: Face | None
     config: CoachConfig
+    slides: Slides | None = None
     enough: bool = False
     basis: str = ""
     short: str = ""
@@ -76,7 +78,8 @@ class Dimension(Generic[T]):
     Attributes:
         name: its key in report.json, CSV, the store and coach.toml (``pace``).
         title: how people read it ("Pace").
-        reads: ``speech`` (scored from the transcript and voice) or ``face`` (from the video).
+        reads: ``speech`` (scored from the transcript and voice), ``face`` (from the video) or ``slides`` (the deck
+            and the words; only when a deck was given).
         thresholds: the dataclass its coach.toml section loads into (a ``DimensionSection``: a weight, then its own
             thresholds, each with its source in coach.toml).
         assess: ``assess(evidence, thresholds, moments) -> Score``; adds this dimension's moments.
@@ -84,7 +87,7 @@ class Dimension(Generic[T]):
 
     name: str
     title: str
-    reads: Literal["speech", "face"]
+    reads: Literal["speech", "face", "slides"]
     thresholds: type[T]
     assess: Callable[[Evidence, T, Moments], Score]
 

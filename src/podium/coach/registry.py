@@ -12,6 +12,7 @@ from .framing import FRAMING
 from .language import LANGUAGE
 from .pace import PACE
 from .pauses import PAUSES
+from .slides import SLIDES
 from .uptalk import UPTALK
 from .vocal_variety import VOCAL_VARIETY
 
@@ -27,6 +28,7 @@ DIMENSIONS: tuple[Dimension[Any], ...] = (
     EYE_CONTACT,
     EXPRESSION,
     FRAMING,
+    SLIDES,
 )
 
 #: display names by dimension name

@@ -81,6 +81,11 @@ def write(
         placed = place_media(source, out, media, name)
     except OSError as e:
         raise InputError(f"{out}: cannot place the recording next to the report ({e.strerror or e})", out) from None
+    deck = (report.options.get("slides") or {}).get("deck") if report.slides is not None else None
+    if deck:
+        from ..slides import thumbnails
+
+        placed["slide_images"] = thumbnails(deck) or []
     files = {
         "json": ("report.json", to_json(data)),
         "html": ("report.html", render_page(data, placed)),

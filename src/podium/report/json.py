@@ -22,7 +22,7 @@ from ..types import Face, Feedback, Language, Report, Transcript, Voice
 
 __all__ = ["SCHEMA_VERSION", "summary", "to_dict", "to_json"]
 
-SCHEMA_VERSION = "1.4"  # 1.1: language, feedback; 1.2: voice.contour; 1.3: face; 1.4: uptalk, titles
+SCHEMA_VERSION = "1.5"  # 1.1: language, feedback; 1.2: voice.contour; 1.3: face; 1.4: uptalk, titles; 1.5: slides
 
 
 def to_dict(report: Report) -> dict[str, Any]:
@@ -38,6 +38,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "voice": _voice(v) if v is not None else None,
         "language": _language(report.language) if report.language is not None else None,
         "face": _face(report.face) if report.face is not None else None,
+        "slides": dataclasses.asdict(report.slides) if report.slides is not None else None,
         "feedback": _feedback(report.feedback) if report.feedback is not None else None,
         "notes": list(report.notes),
         "timings_s": dict(report.timings),

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..errors import InputError
-from ..types import Face, Feedback, Language, MediaInfo, Report, Transcript, Voice
+from ..types import Face, Feedback, Language, MediaInfo, Report, Slides, Transcript, Voice
 
 __all__ = ["from_dict", "read"]
 
@@ -61,6 +61,7 @@ def from_dict(data: Mapping[str, Any], where: str = "report") -> Report:
             language=_language(data["language"]) if data.get("language") else None,
             feedback=_feedback(data["feedback"]) if data.get("feedback") else None,
             face=_opt(Face, data.get("face")),
+            slides=_opt(Slides, data.get("slides")),
             notes=tuple(data.get("notes", ())),
             timings=dict(data.get("timings_s", {})),
             options=dict(data.get("options", {})),

@@ -8,6 +8,7 @@ into one (``podium.report.read``). One module per stage's result:
     speech    Word, Segment, Transcript, Pause, PaceWindow, Pitch, Loudness, Rise, Voice
     language  Finding, Sentence, KeyPhrase, Language
     face      Face, FaceSample, HeadPose, Framing, Lighting
+    slides    Slide, Deck, Reading, SlideUse, Slides
     coach     Score, Moment, Feedback
     report    Report
 """
@@ -17,10 +18,12 @@ from .face import Face, FaceSample, Framing, HeadPose, Lighting
 from .language import Finding, KeyPhrase, Language, Sentence
 from .media import Audio, MediaInfo, Recording, Span
 from .report import Report
+from .slides import Deck, Reading, Slide, Slides, SlideUse
 from .speech import Loudness, PaceWindow, Pause, Pitch, Rise, Segment, Transcript, Voice, Word
 
 __all__ = [
     "Audio",
+    "Deck",
     "Face",
     "FaceSample",
     "Feedback",
@@ -36,12 +39,16 @@ __all__ = [
     "PaceWindow",
     "Pause",
     "Pitch",
+    "Reading",
     "Recording",
     "Report",
     "Rise",
     "Score",
     "Segment",
     "Sentence",
+    "Slide",
+    "SlideUse",
+    "Slides",
     "Span",
     "Transcript",
     "Voice",

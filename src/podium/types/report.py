@@ -9,6 +9,7 @@ from .coach import Feedback
 from .face import Face
 from .language import Language
 from .media import MediaInfo
+from .slides import Slides
 from .speech import Transcript, Voice
 
 __all__ = ["Report"]
@@ -24,6 +25,7 @@ class Report:
         voice: ``None`` when there was no audio.
         language, feedback: the coach's analysis (``None`` when there was no audio).
         face: the face stage's result (``None`` when the video was not analysed).
+        slides: how the talk used its deck (``None`` when no deck was given).
         notes: plain sentences about what was and was not analysed.
         timings: seconds spent per stage.
         options: the options used, as a JSON-able dict.
@@ -40,3 +42,4 @@ class Report:
     timings: dict[str, float] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)
     created_at: str = ""
+    slides: Slides | None = None

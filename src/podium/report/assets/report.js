@@ -136,6 +136,46 @@
     app.append(sc);
   }
 
+  /* ---------- slides ---------- */
+  if (D.slides) {
+    const S = D.slides;
+    const th = Object.assign({read_share: 0.5, rushed_s: 5, max_words: 36, min_font_pt: 18},
+      ((D.options || {}).coach || {}).values ? D.options.coach.values.slides : {});
+    const from = {video: "the video", file: "the timing file", speech: "the words said"}[S.timing] || S.timing;
+    const sec = el("section", {id: "slides", "aria-label": "Slides"}, el("h2", {text: "Slides", style: "margin-top:0"}),
+      el("p", {class: "muted small", text: S.deck + " · " + S.slides.length + " slides · when each came up: from " + from +
+        (S.timing === "speech" ? " (confidence " + S.confidence.toFixed(2) + (S.confidence < 0.5 ? ": approximate" : "") + ")" : "") +
+        (S.target_s ? " · target " + +(S.target_s / 60).toFixed(1) + " min" : "") + ". Select a slide to play from when it came up."}));
+    const strip = el("ol", {class: "strip"});
+    const images = (D.media || {}).slide_images || [];
+    let elapsed = 0;
+    for (const u of S.slides) {
+      const flags = [];
+      if (u.start === null) flags.push(["skipped", "not shown"]);
+      if (u.read_share >= th.read_share) flags.push(["read", "read aloud: " + Math.round(100 * u.read_share) + " % of its words"]);
+      if (u.start !== null && u.seconds < th.rushed_s) flags.push(["rushed", "rushed: " + u.seconds.toFixed(1) + " s"]);
+      if (u.words_on_slide > th.max_words) flags.push(["crowded", "crowded: " + u.words_on_slide + " words"]);
+      if (u.min_font_pt !== null && u.min_font_pt < th.min_font_pt) flags.push(["crowded", "small text: " + u.min_font_pt + " pt"]);
+      if (u.notes_read_share !== null && u.notes_read_share >= th.read_share) flags.push(["notes", "notes said word for word"]);
+      if (S.target_s && u.start !== null && elapsed <= S.target_s && u.end > S.target_s) flags.push(["over", "target passed here"]);
+      if (u.start !== null) elapsed = Math.max(elapsed, u.end);
+      const pic = images[u.number - 1]
+        ? el("img", {src: images[u.number - 1], alt: "Slide " + u.number, loading: "lazy"})
+        : el("span", {class: "textslide", text: u.title || "Slide " + u.number});
+      const body = el("span", {class: "meta"},
+        el("b", {text: u.number + ". " + (u.title || "")}),
+        el("span", {class: "muted small", text: u.start === null ? "not shown" : clock(u.start) + " · " + Math.round(u.seconds) + " s"}),
+        ...flags.map(([k, t]) => el("span", {class: "flag " + k, text: t})));
+      const item = el("li", {class: "slide" + (u.start === null ? " skipped" : "")});
+      if (u.start === null) item.append(el("div", {class: "slidebtn"}, pic, body));
+      else item.append(el("button", {type: "button", class: "slidebtn", "aria-label": "Play from slide " + u.number + " at " + clock(u.start),
+        onclick: () => seek(u.start, true)}, pic, body));
+      strip.append(item);
+    }
+    sec.append(strip);
+    app.append(sec);
+  }
+
   /* ---------- timeline ---------- */
   const W = 1000, LEFT = 70, PW = W - LEFT - 10;
   const X = (t) => LEFT + PW * t / dur;

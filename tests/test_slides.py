@@ -1,0 +1,249 @@
+"""Slides: decks read, which slide when (video, timing file, words), reading from them, and bad decks refused.
+
+The material is made here at test time: decks whose pages hold the exact text of
+the shared LJSpeech read talk (``conftest._lj_talk``, already analysed by the
+``controlled`` fixture), a deck of unrelated text, and a screen recording made
+from a rendered deck with known change times.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from podium import media, slides
+from podium.coach import assess
+from podium.errors import InputError
+
+from .media_fixtures import pdf_deck, pptx_deck, slides_video, speechlike, write_wav
+
+PER_SLIDE = 4  # LJSpeech sentences per slide
+GAP_S = 0.35  # as conftest._lj_talk joins them
+
+UNRELATED = [
+    "Quarterly revenue grew in every region while operating costs fell for the third year running",
+    "Our customer satisfaction survey shows strong results across retail banking and insurance lines",
+    "Next year we will invest in cloud infrastructure, data security and staff training programmes",
+    "Questions and discussion: thank you for your attention and for your support this year",
+]
+
+
+def _lj(samples):
+    files = sorted(glob.glob(str(samples / "speech_clean" / "ljspeech_*.wav")))
+    durations = [media.probe(f).duration_s + GAP_S for f in files]
+    starts = np.concatenate([[0.0], np.cumsum(durations)])
+    texts = [Path(f[:-4] + ".txt").read_text(encoding="utf-8").strip() for f in files]
+    deck_texts = [" ".join(texts[i : i + PER_SLIDE]) for i in range(0, len(files), PER_SLIDE)]
+    truth = [float(starts[i]) for i in range(0, len(files), PER_SLIDE)]
+    return deck_texts, truth
+
+
+@pytest.fixture(scope="module")
+def lj(samples, controlled, tmp_path_factory):
+    d = tmp_path_factory.mktemp("decks")
+    texts, truth = _lj(samples)
+    return {
+        "report": controlled["original"],
+        "path": controlled["paths"]["original"],
+        "truth": truth,
+        "read": slides.read_deck(pdf_deck(d / "read.pdf", texts)),
+        "unrelated": slides.read_deck(pdf_deck(d / "unrelated.pdf", UNRELATED)),
+        "dir": d,
+    }
+
+
+def test_a_pdf_deck_gives_its_text_and_font_size(tmp_path):
+    deck = slides.read_deck(pdf_deck(tmp_path / "d.pdf", ["One two three four five six", "Seven"], font_pt=16))
+    assert deck.kind == "pdf" and [s.number for s in deck.slides] == [1, 2]
+    assert deck.slides[0].text == "One two three four five six"
+    assert deck.slides[0].min_font_pt == 16  # 22 characters at 16 pt
+    assert deck.slides[1].min_font_pt is None  # too few characters to say
+
+
+def test_a_pptx_deck_gives_titles_text_notes_and_font_sizes(tmp_path):
+    deck = slides.read_deck(
+        pptx_deck(
+            tmp_path / "d.pptx",
+            [
+                ("Welcome", "Why we are here today and what we will cover", "Thank everyone for coming."),
+                ("End", "", ""),
+            ],
+            font_pt=14,
+        )
+    )
+    assert deck.kind == "pptx" and len(deck.slides) == 2
+    one = deck.slides[0]
+    assert one.title == "Welcome"
+    assert "what we will cover" in one.text
+    assert one.notes == "Thank everyone for coming."
+    assert one.min_font_pt == 14
+    assert deck.slides[1].notes == ""
+
+
+@pytest.mark.samples
+def test_a_deck_holding_the_words_read_is_flagged_as_read_at_the_right_times(lj):
+    rep = lj["report"]
+    used = slides.analyze(lj["read"], rep.transcript, rep.source.duration_s)
+    assert used.timing == "speech"
+    assert used.confidence >= 0.75
+    for u, start in zip(used.slides, lj["truth"], strict=True):
+        assert u.start is not None and abs(u.start - start) <= 2.0, (u.number, u.start, start)
+        assert u.read_share >= 0.8, (u.number, u.read_share)
+        assert u.reading and abs(u.reading[0].start - start) <= 2.0, (u.number, u.reading[0], start)
+    fb = assess(rep.transcript, rep.voice, rep.language, slides=used)
+    read = [m for m in fb.moments if m.kind == "read_slide"]
+    assert len(read) == len(used.slides)
+    score = next(s for s in fb.scores if s.dimension == "slides")
+    assert score.score is not None and score.score <= 40
+    assert score.value.startswith(f"{len(used.slides)} of {len(used.slides)} slides read aloud")
+
+
+@pytest.mark.samples
+def test_a_deck_of_other_words_on_the_same_talk_is_not_read(lj):
+    rep = lj["report"]
+    used = slides.analyze(lj["unrelated"], rep.transcript, rep.source.duration_s)
+    assert all(u.read_share == 0 for u in used.slides)
+    assert used.confidence < 0.5  # and the report says the times are approximate
+    fb = assess(rep.transcript, rep.voice, rep.language, slides=used)
+    assert not [m for m in fb.moments if m.kind == "read_slide"]
+
+
+@pytest.mark.samples
+def test_a_timing_file_gives_the_same_per_slide_times(lj, tmp_path):
+    rep = lj["report"]
+    lines = [f"{int(t // 60)}:{t % 60:05.2f}" for t in lj["truth"]]
+    times = tmp_path / "times.txt"
+    times.write_text("# start of each slide\n" + "\n".join(lines) + "\n")
+    used = slides.analyze(lj["read"], rep.transcript, rep.source.duration_s, times_file=times)
+    assert used.timing == "file"
+    assert [u.start for u in used.slides] == [round(t, 2) for t in lj["truth"]]
+    ends = [u.end for u in used.slides]
+    assert ends[:-1] == [round(t, 2) for t in lj["truth"][1:]] and ends[-1] == pytest.approx(
+        rep.source.duration_s, abs=0.01
+    )
+    assert all(u.read_share >= 0.8 for u in used.slides)
+    pairs = tmp_path / "pairs.csv"  # "slide, time" in any order
+    pairs.write_text("".join(f"{i + 1}, {t:.2f}\n" for i, t in reversed(list(enumerate(lj["truth"])))))
+    again = slides.analyze(lj["read"], rep.transcript, rep.source.duration_s, times_file=pairs)
+    assert [u.start for u in again.slides] == [round(t, 2) for t in lj["truth"]]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("1:00\nsoon\n", "line 2: 'soon' is not a start time"),
+        ("9, 0:10\n", "slide 9, but the deck has 4"),
+        ("0\n9:00\n", "past the end of the recording"),
+        ("# nothing\n", "holds no slide times"),
+    ],
+)
+def test_a_bad_timing_file_is_refused_with_the_line(tmp_path, content, message):
+    p = tmp_path / "t.txt"
+    p.write_text(content)
+    with pytest.raises(InputError, match=message):
+        slides.timing.from_file(p, 4, 120.0)
+
+
+def test_a_screen_recording_is_segmented_at_each_change_and_matched_to_its_page(tmp_path):
+    texts = [f"Part {n}: " + t for n, t in enumerate(UNRELATED, 1)]
+    deck = slides.read_deck(pdf_deck(tmp_path / "d.pdf", texts))
+    pages = slides.render(deck, 640)
+    assert pages is not None
+    order = [1, 2, 3, 2, 4]  # back to slide 2 once
+    changes = [0.0, 3.2, 7.9, 11.3, 13.0]
+    video = slides_video(tmp_path / "screen.mp4", [pages[i - 1] for i in order], changes, seconds=16.0)
+    found = slides.timing.from_video(video, slides.render(deck, 160) or [])
+    assert found is not None
+    assert [s for s, _ in found] == order
+    for (_, t), want in zip(found, changes, strict=True):
+        assert abs(t - want) <= 0.5, (t, want)
+
+
+def test_a_video_that_does_not_show_the_deck_is_not_taken_for_slides(tmp_path):
+    from .media_fixtures import encode
+
+    deck = slides.read_deck(pdf_deck(tmp_path / "d.pdf", UNRELATED))
+    video = encode(tmp_path / "talk.mp4", audio=speechlike(4.0), video_s=4.0)
+    assert slides.timing.from_video(video, slides.render(deck, 160) or []) is None
+
+
+def _podium(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "podium", *map(str, args)], capture_output=True, text=True, cwd=cwd)
+
+
+def _bad_decks(d):
+    (d / "notes.pdf").write_text("these are my notes, not a PDF\n")
+    (d / "empty.pdf").write_bytes(b"")
+    (d / "zero.pdf").write_bytes(
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+    pdf_deck(d / "locked.pdf", ["secret"], password="s3cret")
+    from pptx import Presentation
+
+    Presentation().save(str(d / "blank.pptx"))
+    (d / "folder.pdf").mkdir()
+    return {
+        "missing.pdf": "no such deck",
+        "notes.pdf": "is not a deck Podium can read",
+        "empty.pdf": "is not a deck Podium can read",
+        "zero.pdf": "is not a readable PDF",
+        "locked.pdf": "the PDF is encrypted",
+        "blank.pptx": "the deck has no slides",
+        "folder.pdf": "is not a file",
+    }
+
+
+def test_bad_decks_are_refused_before_any_work_and_nothing_is_written(tmp_path):
+    talk = write_wav(tmp_path / "talk.wav", speechlike(2.0))
+    for name, message in _bad_decks(tmp_path).items():
+        out = tmp_path / f"out-{name}"
+        r = _podium("analyze", talk, "--slides", tmp_path / name, "--out", out)
+        assert r.returncode == 1, (name, r.stderr)
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and "Traceback" not in r.stderr, (name, r.stderr)
+        assert message in lines[0], (name, lines[0])
+        assert not out.exists(), name
+    r = _podium("analyze", talk, "--slide-times", tmp_path / "t.txt", "--out", tmp_path / "o")
+    assert r.returncode == 1 and "need --slides" in r.stderr
+
+
+@pytest.mark.samples
+def test_the_talk_is_analysed_without_a_bad_deck_when_the_deck_is_optional(samples, tmp_path):
+    _bad_decks(tmp_path)
+    out = tmp_path / "out"
+    src = samples / "speech_clean" / "jfk.flac"
+    r = _podium("analyze", src, "--slides", tmp_path / "locked.pdf", "--slides-optional", "--out", out, "-q")
+    assert r.returncode == 0, r.stderr
+    d = json.loads((out / "report.json").read_text())
+    assert d["slides"] is None
+    assert any("The slides were not analysed" in n and "encrypted" in n for n in d["notes"])
+
+
+@pytest.mark.samples
+def test_analyze_with_a_deck_and_times_writes_the_slides_section_and_strip(lj, tmp_path):
+    times = tmp_path / "times.txt"
+    times.write_text("\n".join(f"{t:.2f}" for t in lj["truth"]) + "\n")
+    out = tmp_path / "out"
+    deck = lj["dir"] / "read.pdf"
+    r = _podium(
+        "analyze", lj["path"], "--slides", deck, "--slide-times", times, "--target-minutes", "1.5", "--out", out, "-q"
+    )
+    assert r.returncode == 0, r.stderr
+    d = json.loads((out / "report.json").read_text())
+    assert d["schema_version"] == "1.5"
+    s = d["slides"]
+    assert s["deck"] == "read.pdf" and s["timing"] == "file" and s["target_s"] == 90
+    assert [u["start"] for u in s["slides"]] == [round(t, 2) for t in lj["truth"]]
+    kinds = {m["kind"] for m in d["feedback"]["moments"] if m["dimension"] == "slides"}
+    assert {"read_slide", "crowded_slide", "over_time"} <= kinds
+    over = next(m for m in d["feedback"]["moments"] if m["kind"] == "over_time")
+    assert over["start"] == 90.0 and "slide 4" in over["evidence"]
+    html = (out / "report.html").read_text()
+    assert html.count("data:image/jpeg;base64,") == len(s["slides"])  # a thumbnail per page, inside the page
