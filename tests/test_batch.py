@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from podium import batch
+from podium.errors import InputError
 
 from .media_fixtures import read_speech, write_wav
 from .procs import children
@@ -266,3 +267,26 @@ def test_manifest_options_per_file_and_default_store(samples, tmp_path, capsys):
     assert main(["batch", str(bad), "--out", str(tmp_path / "o2")]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "speach" in err[0] and "jfk.flac" in err[0]
+
+
+def test_manifest_slides_column_gives_each_talk_its_deck_and_a_bad_deck_never_fails_it(tmp_path, samples):
+    from .media_fixtures import pdf_deck
+
+    a, b = tmp_path / "a.flac", tmp_path / "b.flac"
+    shutil.copy(samples / "speech_clean" / "jfk.flac", a)
+    shutil.copy(samples / "speech_clean" / "jfk.flac", b)
+    text = (samples / "speech_clean" / "jfk.txt").read_text().strip()
+    pdf_deck(tmp_path / "deck.pdf", [text])
+    (tmp_path / "broken.pdf").write_text("not a deck\n")
+    m = tmp_path / "m.csv"
+    m.write_text(f"path,title,slides,target_minutes\n{a},good,deck.pdf,0.1\n{b},bad,broken.pdf,\n")
+    results = batch.run(batch.discover(m), tmp_path / "o", workers=1)
+    assert [r.status for r in results] == ["done", "done"]
+    good, bad = (json.loads((tmp_path / "o" / r.item.name / "report.json").read_text()) for r in results)
+    assert good["slides"]["deck"] == "deck.pdf" and good["slides"]["target_s"] == 6
+    assert good["slides"]["slides"][0]["read_share"] >= 0.8  # the deck holds exactly what he says
+    assert bad["slides"] is None
+    assert any("The slides were not analysed" in n and "broken.pdf" in n for n in bad["notes"])
+    m.write_text(f"path,slides,target_minutes\n{a},deck.pdf,soon\n")
+    with pytest.raises(InputError, match="target_minutes 'soon'"):
+        batch.discover(m)

@@ -3,7 +3,10 @@
 Input is a folder (searched recursively for media files) or a CSV manifest
 with a ``path`` column (``speaker`` and ``title`` are kept in the summary;
 ``options`` may hold JSON that changes options for that file, such as
-``{"speech": {"beam_size": 1}, "voice": {"long_pause_s": 3}}``).
+``{"speech": {"beam_size": 1}, "voice": {"long_pause_s": 3}}``; ``slides``,
+``slide_times`` and ``target_minutes`` give the talk's deck, as
+``podium analyze --slides`` does; a deck that cannot be read leaves its talk
+analysed without it, with a note).
 Each recording gets a report folder under ``out`` named stably from its path
 (relative path with ``__`` for folders, plus a short hash, so equal file names
 in different folders never collide). A report is written under a temporary
@@ -110,16 +113,32 @@ def discover(source: str | os.PathLike[str]) -> list[Item]:
             extra = (row.get("options") or "").strip()
             if extra:
                 item_options(AnalysisOptions(), Item(str(p), "", options=extra))  # a bad cell fails now, naming it
-            items.append(
-                Item(
-                    str(p), _name(Path(row["path"]), p), row.get("speaker", "") or "", row.get("title", "") or "", extra
-                )
-            )
+            deck, times = (_beside(src, row.get(k)) for k in ("slides", "slide_times"))
+            target = (row.get("target_minutes") or "").strip()
+            try:
+                minutes = float(target) if target else None
+                if minutes is not None and not (0 < minutes < 1e6):
+                    raise ValueError(target)
+            except ValueError:
+                why = f"{src}: target_minutes {target!r} for {row['path']} is not a number of minutes"
+                raise InputError(why, src) from None
+            name = _name(Path(row["path"]), p)
+            speaker, title = row.get("speaker", "") or "", row.get("title", "") or ""
+            items.append(Item(str(p), name, speaker, title, extra, deck, times, minutes))
     else:
         raise InputError(f"{src}: not a folder or a .csv manifest", src)
     if not items:
         raise InputError(f"{src}: no recordings found (looked for {', '.join(sorted(MEDIA_SUFFIXES))})", src)
     return items
+
+
+def _beside(manifest: Path, cell: str | None) -> str:
+    """A manifest's file cell as a path (relative to the manifest's folder), or ``""``."""
+    cell = (cell or "").strip()
+    if not cell:
+        return ""
+    p = Path(cell)
+    return str(p if p.is_absolute() else (manifest.parent / p).resolve())
 
 
 def _name(rel: Path, full: Path) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import time
@@ -27,6 +28,9 @@ class Item:
     speaker: str = ""
     title: str = ""
     options: str = ""  # JSON of option sections to change for this recording, e.g. {"speech": {"beam_size": 1}}
+    slides: str = ""  # the talk's deck (a manifest's ``slides`` column)
+    slide_times: str = ""  # its timing file (``slide_times``)
+    target_minutes: float | None = None  # its target length (``target_minutes``)
 
 
 @dataclass
@@ -59,7 +63,13 @@ def _options_hash(options: AnalysisOptions) -> str:
 
 
 def item_options(options: AnalysisOptions, item: Item) -> AnalysisOptions:
-    """The batch's options with the item's own changes (a manifest's ``options`` column) laid over them."""
+    """The batch's options with the item's own changes (a manifest's ``options`` and ``slides`` columns) laid over
+    them. A deck that cannot be read never fails the recording: its talk is analysed without it, and says why."""
+    if item.slides:
+        from ..options import SlideOptions
+
+        deck = SlideOptions(item.slides, item.slide_times or None, item.target_minutes, optional=True)
+        options = dataclasses.replace(options, slides=deck)
     if not item.options:
         return options
     try:
