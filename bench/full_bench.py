@@ -31,7 +31,9 @@ t = time.perf_counter()
 import podium
 report = podium.analyze(sys.argv[1])
 wall = time.perf_counter() - t
-me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM is this process's own peak; ru_maxrss would count the benchmark process it was forked from too
+hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM")]
+me = (int(hwm[0].split()[1]) if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024
 kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 print(json.dumps({"wall_s": wall, "timings": report.timings, "peak_rss_mb": me, "face_worker_rss_mb": kids,
                   "face_present": report.face.present_ratio if report.face else None}))

@@ -34,7 +34,10 @@ from podium.options import AnalysisOptions, SpeechOptions
 opts = AnalysisOptions(speech=SpeechOptions(cpu_threads=int(sys.argv[2])))
 report = podium.analyze(sys.argv[1], opts)
 wall = time.perf_counter() - t
-rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+# this process's own peak (VmHWM, reset at exec): ru_maxrss would also count the benchmark process it was forked
+# from, which holds the assembled talk (2 GB for 3 hours)
+hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM")]
+rss_kb = int(hwm[0].split()[1]) if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"wall_s": wall, "timings": report.timings, "peak_rss_mb": rss_kb / 1024,
                   "words": len(report.transcript.words), "duration_s": report.source.duration_s}))
 """

@@ -772,3 +772,47 @@ def test_a_long_non_latin_title_makes_a_short_file_name_and_errors_name_no_serve
     raw = f"{settings.reports}/.7-abc.partial-9-1: cannot write ({settings.uploads}/ab12.flac)"
     said = public_error(raw, job, settings)
     assert str(tmp_path) not in said and "the reports folder" in said
+
+
+def test_a_deck_uploaded_with_a_recording_is_scored_and_named_as_the_speaker_named_it(site, samples, tmp_path):
+    from .media_fixtures import pdf_deck
+
+    c, settings = site["s1"], site["settings"]
+    talk = (samples / "speech_clean" / "jfk.flac").read_bytes()
+    deck = pdf_deck(tmp_path / "d.pdf", [(samples / "speech_clean" / "jfk.txt").read_text().strip()]).read_bytes()
+
+    def send(client, data, name):
+        return client.post("/decks", content=data, headers={"X-Filename": name, "X-CSRF-Token": _csrf(client)})
+
+    for data, name, status, words in [
+        (b"my notes, not slides\n", "notes.pdf", 415, "“notes.pdf” cannot be used: is not a deck"),
+        (deck, "slides.key", 415, "a PDF or a PowerPoint .pptx"),
+        (b"", "empty.pdf", 400, "empty (0 bytes)"),
+    ]:
+        r = send(c, data, name)
+        assert r.status_code == status and words in r.json()["error"], (name, r.text)
+        assert str(settings.data) not in r.text
+        assert list((settings.uploads / "decks").iterdir()) == [], name
+    r = send(c, deck, "My slides.pdf")
+    assert r.status_code == 201 and r.json()["slides"] == 1, r.text
+    token = r.json()["deck"]
+    other = site["s2"]  # a token is its owner's only
+    r = other.post(
+        "/recordings", content=talk, headers={"X-Filename": "t.flac", "X-CSRF-Token": _csrf(other), "X-Deck": token}
+    )
+    assert r.status_code == 400 and "not on the server" in r.json()["error"]
+    headers = {"X-Filename": "take.flac", "X-CSRF-Token": _csrf(c), "X-Deck": token, "X-Deck-Name": "My%20slides.pdf"}
+    r = c.post("/recordings", content=talk, headers=headers)
+    assert r.status_code == 201, r.text
+    rec = r.json()["id"]
+    assert run_worker(settings, once=True) == 1
+    url = c.get(f"/recordings/{rec}.json").json()["recording"]["report_url"]
+    text = c.get(url + "report.json").text
+    assert str(settings.data) not in text  # neither the recording's nor the deck's server path
+    report = json.loads(text)
+    assert report["slides"]["deck"] == "My slides.pdf" and report["options"]["slides"]["deck"] == "My slides.pdf"
+    assert report["slides"]["slides"][0]["read_share"] >= 0.8
+    assert "data:image/jpeg;base64," in c.get(url).text  # the slide strip's thumbnail
+    r = c.post(f"/recordings/{rec}/delete", headers={"X-CSRF-Token": _csrf(c), "Accept": "application/json"})
+    assert r.status_code == 200
+    assert list((settings.uploads / "decks").iterdir()) == []

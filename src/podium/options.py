@@ -194,12 +194,15 @@ class SlideOptions:
         target_minutes: the talk's target length; the report names the slide on which it ran over.
         optional: analyse the talk without the deck when the deck cannot be read (a note says why), instead of
             refusing the analysis.
+        name: the deck's name as the report shows it (default: its file name; the web app gives the name the
+            speaker uploaded, so that no server path reaches a report).
     """
 
     deck: str
     times: str | None = None
     target_minutes: float | None = None
     optional: bool = False
+    name: str | None = None
 
     def __post_init__(self) -> None:
         t = self.target_minutes

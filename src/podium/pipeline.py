@@ -85,7 +85,7 @@ def _analyze(
         except InputError as e:
             if not options.slides.optional:
                 raise
-            notes.append(f"The slides were not analysed: {e}")
+            notes.append(f"The slides were not analysed: {e}".replace(options.slides.times, "the slide times"))
             deck = None
 
     def report(**parts: Any) -> Report:
@@ -173,12 +173,14 @@ def _analyze(
 def _deck(options: AnalysisOptions, notes: list[str]) -> Deck | None:
     if options.slides is None:
         return None
+    o = options.slides
     try:
-        return slides.read_deck(options.slides.deck)
+        return slides.read_deck(o.deck)
     except InputError as e:
-        if not options.slides.optional:
+        if not o.optional:
             raise
-        notes.append(f"The slides were not analysed: {e}")
+        said = str(e).replace(o.deck, o.name) if o.name else str(e)  # the deck as the speaker knows it
+        notes.append(f"The slides were not analysed: {said}")
         return None
 
 
@@ -192,6 +194,7 @@ def _slides(deck: Deck, transcript: Transcript, info: MediaInfo, options: Analys
         times_file=o.times,
         video=info.path if info.has_video else None,
         target_s=o.target_minutes * 60 if o.target_minutes is not None else None,
+        name=o.name,
     )
 
 

@@ -74,6 +74,7 @@ def write(
     except OSError as e:
         raise InputError(f"{out}: cannot create the report folder ({e.strerror or e})", out) from None
     source = report.source  # the recording to place; the report shows ``name`` instead of its path
+    deck = (report.options.get("slides") or {}).get("deck") if report.slides is not None else None
     report = named(report, name)
     data = to_dict(report)
     words = report.transcript.words if report.transcript else ()
@@ -81,7 +82,6 @@ def write(
         placed = place_media(source, out, media, name)
     except OSError as e:
         raise InputError(f"{out}: cannot place the recording next to the report ({e.strerror or e})", out) from None
-    deck = (report.options.get("slides") or {}).get("deck") if report.slides is not None else None
     if deck:
         from ..slides import thumbnails
 
@@ -121,7 +121,15 @@ def redraw(folder: str | os.PathLike[str]) -> Path:
 def named(report: Report, name: str | None) -> Report:
     """``report`` as it is written when the recording is shown under ``name`` instead of its path (the web app
     keeps its server's paths out of every report it keeps)."""
-    return replace(report, source=replace(report.source, path=name)) if name else report
+    if not name:
+        return report
+    options = report.options
+    if isinstance(options.get("slides"), dict):  # the deck and its timing file by name, not by path
+        o = dict(options["slides"])
+        o["deck"] = o.get("name") or Path(str(o.get("deck", ""))).name
+        o["times"] = Path(str(o["times"])).name if o.get("times") else None
+        options = {**options, "slides": o}
+    return replace(report, source=replace(report.source, path=name), options=options)
 
 
 def to_csv(report: Report) -> str:

@@ -65,6 +65,7 @@ def analyze(
     times_file: str | os.PathLike[str] | None = None,
     video: str | os.PathLike[str] | None = None,
     target_s: float | None = None,
+    name: str | None = None,
 ) -> Slides:
     """Which slide was up when, and how each was used.
 
@@ -75,6 +76,7 @@ def analyze(
         times_file: a timing file (used first when given; see ``podium.slides.timing``).
         video: the recording, when it has video (the slides are looked for in it next).
         target_s: the talk's target length.
+        name: the deck's name in the result (default: its file name).
 
     Raises:
         InputError: a bad timing file.
@@ -119,7 +121,7 @@ def analyze(
                 round(sum(b - a for a, b in up), 2),
             )
         )
-    return Slides(Path(deck.path).name, deck.kind, source, confidence, target_s, tuple(uses))
+    return Slides(name or Path(deck.path).name, deck.kind, source, confidence, target_s, tuple(uses))
 
 
 def _read(said: Sequence[_Said], toks: Sequence[str]) -> tuple[float, list[Reading]]:

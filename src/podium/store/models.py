@@ -41,6 +41,9 @@ class Recording(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     has_video: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     size_bytes: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # the slides it was given with (0005): where the server keeps them, and the name the speaker uploaded
+    deck_path: Mapped[str | None] = mapped_column(Text, nullable=True)
+    deck_title: Mapped[str | None] = mapped_column(String(500), nullable=True)
 
 
 class Job(Base):

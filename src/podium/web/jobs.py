@@ -61,6 +61,8 @@ class Claim:
     path: str
     title: str
     attempt: int
+    deck_path: str | None = None
+    deck_title: str | None = None
 
 
 def claim(store: Store, worker: str) -> Claim | None:
@@ -89,7 +91,7 @@ def claim(store: Store, worker: str) -> Claim | None:
             if won.rowcount:
                 rec = s.get(Recording, job.recording_id)
                 assert rec is not None
-                return Claim(job.id, rec.id, rec.path, rec.title, attempt)
+                return Claim(job.id, rec.id, rec.path, rec.title, attempt, rec.deck_path, rec.deck_title)
     return None
 
 
@@ -268,14 +270,19 @@ def _preload() -> None:
 
 def _work(store: Store, settings: Settings, me: str, job: Claim) -> None:
     from ..folder import analyze_to_folder
-    from ..options import AnalysisOptions, MediaOptions
+    from ..options import AnalysisOptions, MediaOptions, SlideOptions
 
     beat = _Heartbeat(store, job.job_id, me)
     try:
         if not Path(job.path).is_file():
             raise InputError(f"{job.title}: the uploaded recording is no longer on the server (no such file)")
+        deck = None
+        if job.deck_path:  # read once at upload; if it fails now, the talk is still analysed, and says why
+            deck = SlideOptions(job.deck_path, optional=True, name=job.deck_title or Path(job.deck_path).name)
         options = AnalysisOptions(
-            media=MediaOptions(max_duration_s=settings.max_duration_s), analyze_face=settings.analyze_face
+            media=MediaOptions(max_duration_s=settings.max_duration_s),
+            analyze_face=settings.analyze_face,
+            slides=deck,
         )
         final = settings.reports / f"{job.recording_id}-{uuid.uuid4().hex[:12]}"
         # the report names the recording by the title the speaker gave it: no server paths in what users download

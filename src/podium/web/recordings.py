@@ -5,6 +5,10 @@ memory), stop at the size limit, and are decoded before they are kept: the
 extension and the browser's content type are not trusted. The file is kept
 under a generated name; the name the user gave is only a title. Nothing of a
 refused upload stays on disk.
+
+A deck (the talk's slides, PDF or PPTX) is uploaded first, to ``POST /decks``,
+which reads it and answers a token; the recording's upload names it in
+``X-Deck``. A token is the speaker's own: another account's is refused.
 """
 
 from __future__ import annotations
@@ -56,6 +60,70 @@ def _suffix(title: str, container: str) -> str:
     return ".media"
 
 
+_DECK_SUFFIXES = {".pdf", ".pptx"}
+_DECK_MB = 100
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _deck_file(settings: Any, account: Account, token: str) -> Path | None:
+    """The deck behind ``token`` if it is this account's, else None."""
+    if not _TOKEN.match(token):
+        return None
+    for suffix in _DECK_SUFFIXES:
+        p = settings.uploads / "decks" / f"{account.id}-{token}{suffix}"
+        if p.is_file():
+            return p  # type: ignore[no-any-return]
+    return None
+
+
+@router.post("/decks", dependencies=[Depends(check_csrf)])
+async def upload_deck(request: Request, account: CurrentAccount) -> Response:
+    """The body is a deck (``X-Filename``: its name). 201 with ``{"deck": token, "title", "slides"}``; the
+    recording's upload then names the token in ``X-Deck``."""
+    try:
+        return await _upload_deck(request, account)
+    except Problem as e:
+        return JSONResponse({"error": e.message, "status": e.status}, status_code=e.status, headers=e.headers)
+
+
+async def _upload_deck(request: Request, account: Account) -> Response:
+    settings = settings_of(request)
+    title = title_from(request.headers.get("x-filename", ""))
+    suffix = Path(title).suffix.lower()
+    if suffix not in _DECK_SUFFIXES:
+        raise Problem(415, f"“{title}” is not a deck Podium reads: give the slides as a PDF or a PowerPoint .pptx.")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > _DECK_MB << 20:
+        raise _too_big(title, _DECK_MB)
+    folder = settings.uploads / "decks"
+    folder.mkdir(parents=True, exist_ok=True)
+    token = uuid.uuid4().hex
+    tmp = folder / f".upload-{token}"
+    final = folder / f"{account.id}-{token}{suffix}"
+    try:
+        _, size = await _receive(request, tmp, _DECK_MB << 20, title, _DECK_MB)
+        if size == 0:
+            raise Problem(400, f"“{title}” is empty (0 bytes): nothing was uploaded.")
+        os.replace(tmp, final)
+        n = await run_in_threadpool(_check_deck, final, title)
+    except BaseException:
+        final.unlink(missing_ok=True)
+        raise
+    finally:
+        tmp.unlink(missing_ok=True)
+    return JSONResponse({"deck": token, "title": title, "slides": n}, status_code=201)
+
+
+def _check_deck(path: Path, title: str) -> int:
+    from ..slides import read_deck
+
+    try:
+        return len(read_deck(path).slides)
+    except InputError as e:
+        reason = str(e).split(": ", 1)[-1]
+        raise Problem(415, f"“{title}” cannot be used: {reason}") from None
+
+
 @router.post("/recordings", dependencies=[Depends(check_csrf)])
 async def upload(request: Request, account: CurrentAccount) -> Response:
     """The request body is the recording (``X-Filename``: its name). 201 with the new recording's URL.
@@ -75,6 +143,13 @@ async def _upload(request: Request, account: Account) -> Response:
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise _too_big(title, settings.max_upload_mb)
+    deck: tuple[Path, str] | None = None
+    token = request.headers.get("x-deck", "").strip()
+    if token:
+        found = _deck_file(settings, account, token)
+        if found is None:
+            raise Problem(400, "The slides sent with this recording are not on the server; upload them again.")
+        deck = (found, title_from(request.headers.get("x-deck-name", "")) or found.name)
     tmp = settings.uploads / f".upload-{uuid.uuid4().hex}"
     try:
         digest, size = await _receive(request, tmp, limit, title, settings.max_upload_mb)
@@ -86,7 +161,7 @@ async def _upload(request: Request, account: Account) -> Response:
     finally:
         tmp.unlink(missing_ok=True)
     try:
-        rec_id = await run_in_threadpool(_add, request, account, final, digest, title, info, size)
+        rec_id = await run_in_threadpool(_add, request, account, final, digest, title, info, size, deck)
     except BaseException:
         final.unlink(missing_ok=True)
         raise
@@ -129,7 +204,16 @@ def _check_media(path: Path, title: str, max_duration_s: float, face: bool) -> A
     return info
 
 
-def _add(request: Request, account: Account, path: Path, digest: str, title: str, info: Any, size: int) -> int:
+def _add(
+    request: Request,
+    account: Account,
+    path: Path,
+    digest: str,
+    title: str,
+    info: Any,
+    size: int,
+    deck: tuple[Path, str] | None = None,
+) -> int:
     now = datetime.now(UTC)
     with store_of(request).session.begin() as s:
         rec = Recording(
@@ -141,6 +225,8 @@ def _add(request: Request, account: Account, path: Path, digest: str, title: str
             created_at=now,
             has_video=info.has_video,
             size_bytes=size,
+            deck_path=str(deck[0]) if deck else None,
+            deck_title=deck[1] if deck else None,
         )
         s.add(rec)
         s.flush()
@@ -283,13 +369,14 @@ def delete(request: Request, rec_id: int, account: CurrentAccount) -> Response:
         folders = [a.report_dir for a in s.query(Analysis).filter(Analysis.recording_id == rec_id)]
         s.query(Analysis).filter(Analysis.recording_id == rec_id).delete()
         s.query(Job).filter(Job.recording_id == rec_id).delete()
-        upload = Path(rec.path)
+        uploads = [Path(rec.path)] + ([Path(rec.deck_path)] if rec.deck_path else [])
         s.delete(rec)
     for folder in folders:
         if folder and _inside(Path(folder), settings.reports):
             shutil.rmtree(folder, ignore_errors=True)
-    if _inside(upload, settings.uploads):
-        upload.unlink(missing_ok=True)
+    for upload in uploads:  # the recording and its deck
+        if _inside(upload, settings.uploads):
+            upload.unlink(missing_ok=True)
     if answers_json(request):
         return JSONResponse({"deleted": rec_id})
     return RedirectResponse("/recordings", status_code=303)

@@ -9,7 +9,13 @@
     const bar = document.getElementById("upload-progress");
     const status = document.getElementById("upload-status");
     const maxMb = Number(form.dataset.maxMb);
-    form.addEventListener("submit", (ev) => {
+    const deckInput = document.getElementById("deck");
+    function fail(text) {
+      bar.hidden = true;
+      status.className = "error";
+      status.textContent = text;
+    }
+    form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       const file = input.files[0];
       if (!file) return;
@@ -18,10 +24,31 @@
         status.className = "error";
         return;
       }
+      // the slides first: the server reads them and answers a token the recording's upload names
+      const deckFile = deckInput && deckInput.files[0];
+      let deck = null;
+      if (deckFile) {
+        status.className = "hint";
+        status.textContent = "Reading the slides " + deckFile.name + "…";
+        try {
+          const r = await fetch("/decks", {method: "POST", body: deckFile, headers: {"X-CSRF-Token": form.dataset.csrf,
+            "X-Filename": encodeURIComponent(deckFile.name), Accept: "application/json"}});
+          const body = await r.json().catch(() => ({}));
+          if (r.status !== 201) { fail(body.error || ("The slides could not be uploaded (" + r.status + ").")); return; }
+          deck = body;
+        } catch (e) {
+          fail("The upload was interrupted (the connection dropped). Nothing was kept; try again.");
+          return;
+        }
+      }
       const xhr = new XMLHttpRequest();
       xhr.open("POST", "/recordings");
       xhr.setRequestHeader("X-CSRF-Token", form.dataset.csrf);
       xhr.setRequestHeader("X-Filename", encodeURIComponent(file.name));
+      if (deck) {
+        xhr.setRequestHeader("X-Deck", deck.deck);
+        xhr.setRequestHeader("X-Deck-Name", encodeURIComponent(deck.title));
+      }
       xhr.setRequestHeader("Accept", "application/json");
       xhr.upload.addEventListener("progress", (e) => {
         if (e.lengthComputable) { bar.value = e.loaded / e.total; }
