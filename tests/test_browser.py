@@ -282,3 +282,38 @@ def test_a_recording_named_with_hash_and_percent_plays(browser, samples, tmp_pat
     assert "%23" in src and "%2523" not in src  # "#" encoded, once
     assert page.errors == [] and page.blocked == []
     page.context.close()
+
+
+@pytest.fixture(scope="module")
+def with_slides(samples, tmp_path_factory):
+    """jfk.flac with a three-slide deck and its slide times (the video is not needed: the strip plays the sound)."""
+    from podium.options import AnalysisOptions, SlideOptions
+
+    from .media_fixtures import pdf_deck
+
+    d = tmp_path_factory.mktemp("slides")
+    words = (samples / "speech_clean" / "jfk.txt").read_text().split()
+    deck = pdf_deck(d / "deck.pdf", [" ".join(words[:8]), "Something else entirely", " ".join(words[8:])])
+    (d / "times.txt").write_text("0\n3.5\n7\n")
+    options = AnalysisOptions(slides=SlideOptions(str(deck), str(d / "times.txt")))
+    podium.write_report(podium.analyze(samples / "speech_clean" / "jfk.flac", options), d / "report")
+    return d / "report" / "report.html"
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_slide_strip_shows_each_page_and_plays_from_when_it_came_up(browser, with_slides, width):
+    page = _open(browser, with_slides, width)
+    slides = page.query_selector_all("#slides .strip li")
+    assert len(slides) == 3
+    assert len(page.query_selector_all("#slides .strip img")) == 3  # a thumbnail per page, from inside the page
+    flags = [s.inner_text() for s in slides]
+    assert "read aloud" in flags[0] and "read aloud" not in flags[1]
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width  # nothing wider than the screen
+    for button, start in zip(page.query_selector_all("#slides .slidebtn"), [0.0, 3.5, 7.0], strict=True):
+        button.click()
+        assert abs(_last_seek(page) - start) < 0.05
+        assert _wait(page, _IN_VIEW)
+    page.query_selector("#slides").scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / f"slides-strip-{width}.png"))
+    assert not page.blocked and not page.errors, (page.blocked, page.errors)
+    page.context.close()

@@ -247,3 +247,22 @@ def test_analyze_with_a_deck_and_times_writes_the_slides_section_and_strip(lj, t
     assert over["start"] == 90.0 and "slide 4" in over["evidence"]
     html = (out / "report.html").read_text()
     assert html.count("data:image/jpeg;base64,") == len(s["slides"])  # a thumbnail per page, inside the page
+
+
+@pytest.mark.samples
+def test_speaker_notes_said_word_for_word_are_noted_not_penalised(lj, tmp_path):
+    rep = lj["report"]
+    notes = [s.text for s in lj["read"].slides]  # the words he reads are in the notes, not on the slides
+    deck = slides.read_deck(
+        pptx_deck(tmp_path / "n.pptx", [(f"Part {i}", UNRELATED[i], n) for i, n in enumerate(notes)], font_pt=24)
+    )
+    times = tmp_path / "t.txt"
+    times.write_text("\n".join(f"{t:.2f}" for t in lj["truth"]))
+    used = slides.analyze(deck, rep.transcript, rep.source.duration_s, times_file=times)
+    assert all(u.read_share == 0 for u in used.slides)
+    assert all(u.notes_read_share is not None and u.notes_read_share >= 0.8 for u in used.slides)
+    fb = assess(rep.transcript, rep.voice, rep.language, slides=used)
+    mine = [m for m in fb.moments if m.dimension == "slides"]
+    assert {m.kind for m in mine} == {"notes_read"} and all(m.severity == "minor" for m in mine)
+    score = next(s for s in fb.scores if s.dimension == "slides")
+    assert score.score == 100

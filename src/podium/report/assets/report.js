@@ -164,7 +164,7 @@
         : el("span", {class: "textslide", text: u.title || "Slide " + u.number});
       const body = el("span", {class: "meta"},
         el("b", {text: u.number + ". " + (u.title || "")}),
-        el("span", {class: "muted small", text: u.start === null ? "not shown" : clock(u.start) + " · " + Math.round(u.seconds) + " s"}),
+        el("span", {class: "muted small", text: u.start === null ? "not shown" : clock(u.start) + " · " + (u.seconds < 10 ? u.seconds.toFixed(1) : Math.round(u.seconds)) + " s"}),
         ...flags.map(([k, t]) => el("span", {class: "flag " + k, text: t})));
       const item = el("li", {class: "slide" + (u.start === null ? " skipped" : "")});
       if (u.start === null) item.append(el("div", {class: "slidebtn"}, pic, body));
