@@ -305,3 +305,22 @@ def test_a_config_that_is_not_utf8_is_one_line(tmp_path, capsys):
     assert main(["analyze", "x.wav", "--config", str(p)]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "not UTF-8" in err[0]
+
+
+def test_a_priority_never_illustrates_its_tip_with_a_moment_that_points_the_other_way():
+    """A talk too fast overall, with one slow stretch: "Slow down" must not say "For example: 50 wpm" (issue 14)."""
+    from podium import coach as feedback
+    from podium import language
+    from podium.types import Loudness, PaceWindow, Pitch, Transcript, Voice
+
+    words = tuple(Word(f"word{i}", i * 0.34, i * 0.34 + 0.3, 0.9) for i in range(400))
+    t = Transcript("en", words, ())
+    slow = tuple(PaceWindow(k * 5.0, k * 5.0 + 30, 50.0, 25) for k in range(20))  # the longer stretch
+    fast = tuple(PaceWindow(100 + k * 5.0, 130 + k * 5.0, 190.0, 95) for k in range(6))
+    v = Voice(176.0, 176.0, 180.0, 136.0, (), slow + fast, Pitch(120.0, 4.0, 8.0, 0.6), Loudness(-20.0, 4.0))
+    fb = feedback.assess(t, v, language.analyze(t))
+    kinds = {m.kind for m in fb.moments if m.dimension == "pace"}
+    assert kinds == {"dragging", "rushed"}  # both stretches are moments
+    pace = next(p for p in fb.priorities if p.startswith("Pace"))
+    assert "Slow down" in pace
+    assert "50 wpm" not in pace and "190 wpm" in pace

@@ -9,7 +9,7 @@ from ..config import CoachConfig
 from ..fillers import is_non_lexical
 from ..types import Face, Feedback, Language, Moment, Score, Slides, Transcript, Voice
 from .base import Evidence, Moments, clock
-from .registry import DIMENSIONS, TITLES
+from .registry import DIMENSIONS, TITLES, by_name
 
 __all__ = ["assess", "assess_face"]
 
@@ -105,7 +105,7 @@ def _priorities(scores: list[Score], moments: list[Moment], weights: dict[str, f
     flagged.sort(key=lambda s: (-(100 - (s.score or 0)) * weights[s.dimension], s.dimension))
     out = []
     for s in flagged[: cfg.scores.max_priorities]:
-        mine = [m for m in moments if m.dimension == s.dimension]
+        mine = [m for m in moments if m.dimension == s.dimension and by_name(s.dimension).supports(s, m)]
         worst = max(mine, key=lambda m: (m.severity == "major", m.end - m.start), default=None)
         where = f" For example: {worst.evidence}." if worst else ""
         out.append(f"{TITLES[s.dimension]} ({s.score}/100, {s.value}). {s.tip}{where}")

@@ -83,6 +83,9 @@ class Dimension(Generic[T]):
         thresholds: the dataclass its coach.toml section loads into (a ``DimensionSection``: a weight, then its own
             thresholds, each with its source in coach.toml).
         assess: ``assess(evidence, thresholds, moments) -> Score``; adds this dimension's moments.
+        supports: which of its moments can illustrate its score's tip (``supports(score, moment)``); a priority's
+            "For example" is never a moment that points the other way ("Slow down ... For example: 90 wpm").
+            Default: every moment.
     """
 
     name: str
@@ -90,6 +93,7 @@ class Dimension(Generic[T]):
     reads: Literal["speech", "face", "slides"]
     thresholds: type[T]
     assess: Callable[[Evidence, T, Moments], Score]
+    supports: Callable[[Score, Moment], bool] = lambda score, moment: True
 
     def score(self, evidence: Evidence, moments: Moments) -> Score:
         return self.assess(evidence, evidence.config.of(self), moments)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ..config import DimensionSection
-from ..types import PaceWindow, Score
+from ..types import Moment, PaceWindow, Score
 from .base import Dimension, Evidence, Moments, clamp, clock
 
 __all__ = ["PACE", "PaceThresholds"]
@@ -81,4 +81,13 @@ def _assess(ev: Evidence, th: PaceThresholds, moments: Moments) -> Score:
     return Score("pace", score, "", f"{wpm:.0f} wpm", target, ev.basis, tip)
 
 
-PACE = Dimension("pace", "Pace", "speech", PaceThresholds, _assess)
+def _supports(score: Score, moment: Moment) -> bool:
+    """A too-fast talk is illustrated by a rushed stretch, a too-slow one by a dragging stretch."""
+    if score.tip.startswith("Slow down"):
+        return moment.kind == "rushed"
+    if score.tip.startswith("Speed up"):
+        return moment.kind == "dragging"
+    return True
+
+
+PACE = Dimension("pace", "Pace", "speech", PaceThresholds, _assess, _supports)
