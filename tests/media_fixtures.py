@@ -136,13 +136,33 @@ def pptx_deck(path: Path, slides: list[tuple[str, str, str]], *, font_pt: float 
     return path
 
 
-def slides_video(path: Path, pages: list[np.ndarray], changes: list[float], seconds: float, fps: int = 25) -> Path:
-    """A screen recording: ``pages[i]`` (RGB) from ``changes[i]`` seconds on, H.264."""
+def slides_video(
+    path: Path,
+    pages: list[np.ndarray],
+    changes: list[float],
+    seconds: float,
+    fps: int = 25,
+    audio: np.ndarray | None = None,
+) -> Path:
+    """A screen recording: ``pages[i]`` (RGB) from ``changes[i]`` seconds on, H.264, with ``audio`` (16 kHz, AAC)
+    as its sound when given."""
     h, w = pages[0].shape[:2]
     w, h = w - w % 2, h - h % 2
     with av.open(str(path), "w") as out:
         vs = out.add_stream("libx264", rate=fps)
         vs.width, vs.height, vs.pix_fmt = w, h, "yuv420p"
+        if audio is not None:
+            sound = out.add_stream("aac", rate=SR)
+            sound.layout = "mono"
+            step = sound.codec_context.frame_size or 1024
+            for i in range(0, len(audio), step):
+                chunk = np.pad(audio[i : i + step].astype(np.float32), (0, max(0, step - len(audio[i : i + step]))))
+                frame = av.AudioFrame.from_ndarray(chunk.reshape(1, -1), format="flt", layout="mono")
+                frame.sample_rate, frame.pts, frame.time_base = SR, i, Fraction(1, SR)
+                for pkt in sound.encode(frame):
+                    out.mux(pkt)
+            for pkt in sound.encode():
+                out.mux(pkt)
         for k in range(int(seconds * fps)):
             t = k / fps
             i = max(j for j, c in enumerate(changes) if c <= t + 1e-9)

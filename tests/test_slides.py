@@ -128,6 +128,10 @@ def test_a_timing_file_gives_the_same_per_slide_times(lj, tmp_path):
         rep.source.duration_s, abs=0.01
     )
     assert all(u.read_share >= 0.8 for u in used.slides)
+    tight = slides.analyze(lj["read"], rep.transcript, rep.source.duration_s, times_file=times, target_s=40)
+    fb = assess(rep.transcript, rep.voice, rep.language, slides=tight)
+    long = [m for m in fb.moments if m.kind == "long_slide"]
+    assert len(long) == len(used.slides) and "its share of the 0:40 target is 0:10" in long[0].evidence
     pairs = tmp_path / "pairs.csv"  # "slide, time" in any order
     pairs.write_text("".join(f"{i + 1}, {t:.2f}\n" for i, t in reversed(list(enumerate(lj["truth"])))))
     again = slides.analyze(lj["read"], rep.transcript, rep.source.duration_s, times_file=pairs)
@@ -243,6 +247,7 @@ def test_analyze_with_a_deck_and_times_writes_the_slides_section_and_strip(lj, t
     assert [u["start"] for u in s["slides"]] == [round(t, 2) for t in lj["truth"]]
     kinds = {m["kind"] for m in d["feedback"]["moments"] if m["dimension"] == "slides"}
     assert {"read_slide", "crowded_slide", "over_time"} <= kinds
+    assert "long_slide" not in kinds  # none took twice its share (22.5 s) of the 90 s target
     over = next(m for m in d["feedback"]["moments"] if m["kind"] == "over_time")
     assert over["start"] == 90.0 and "slide 4" in over["evidence"]
     html = (out / "report.html").read_text()
@@ -266,3 +271,25 @@ def test_speaker_notes_said_word_for_word_are_noted_not_penalised(lj, tmp_path):
     assert {m.kind for m in mine} == {"notes_read"} and all(m.severity == "minor" for m in mine)
     score = next(s for s in fb.scores if s.dimension == "slides")
     assert score.score == 100
+
+
+@pytest.mark.samples
+def test_a_talk_recorded_with_its_slides_on_screen_takes_its_slide_times_from_the_video(samples, tmp_path):
+    import podium
+    from podium.options import AnalysisOptions, SlideOptions
+
+    words = (samples / "speech_clean" / "jfk.txt").read_text().split()
+    texts = [" ".join(words[:8]), "Something else entirely, a chart", " ".join(words[8:])]
+    deck = slides.read_deck(pdf_deck(tmp_path / "d.pdf", texts))
+    pages = slides.render(deck, 640)
+    assert pages is not None
+    sound = media.load(samples / "speech_clean" / "jfk.flac").audio.samples
+    changes = [0.0, 4.1, 6.6]
+    video = slides_video(tmp_path / "talk.mp4", pages, changes, seconds=len(sound) / 16000, audio=sound)
+    options = AnalysisOptions(slides=SlideOptions(str(deck.path)), analyze_face=False)
+    report = podium.analyze(video, options)
+    s = report.slides
+    assert s is not None and s.timing == "video" and s.confidence == 1.0
+    for u, want in zip(s.slides, changes, strict=True):
+        assert u.start is not None and abs(u.start - want) <= 0.5, (u.number, u.start, want)
+    assert s.slides[0].read_share >= 0.8 and s.slides[1].read_share == 0

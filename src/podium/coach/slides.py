@@ -18,6 +18,7 @@ class SlideThresholds(DimensionSection):
     rushed_s: float
     max_words: int
     min_font_pt: float
+    long_factor: float
     read_penalty: float
     rushed_penalty: float
     crowded_penalty: float
@@ -31,6 +32,8 @@ class SlideThresholds(DimensionSection):
             yield "max_words", "must be at least 1"
         if self.min_font_pt <= 0:
             yield "min_font_pt", "must be above 0"
+        if self.long_factor <= 1:
+            yield "long_factor", "must be above 1"
         for key in ("read_penalty", "rushed_penalty", "crowded_penalty"):
             if not 0 <= getattr(self, key) <= 100:
                 yield key, "must be 0-100"
@@ -100,6 +103,20 @@ def _assess(ev: Evidence, th: SlideThresholds, moments: Moments) -> Score:
                 f"slide {u.number}: {u.notes_read_share:.0%} of its speaker notes said word for word",
                 "notes are there to be said, so this is fine; saying them in your own words sounds less read.",
             )
+    if deck.target_s:  # each slide's share of the target, evenly: a slide that takes far more holds the talk up
+        share = deck.target_s / len(deck.slides)
+        for u in shown:
+            if u.seconds > th.long_factor * share and u.start is not None:
+                moments.add(
+                    u.start,
+                    u.end or u.start,
+                    "long_slide",
+                    "slides",
+                    "minor",
+                    f"slide {u.number} was up {clock(u.seconds)}; its share of the {clock(deck.target_s)} target "
+                    f"is {clock(share)}",
+                    "decide what this slide must say, and move on; or give it two slides.",
+                )
     over = _ran_over(deck.slides, deck.target_s)
     if over is not None:
         moments.add(

@@ -42,7 +42,7 @@ class Moment:
         kind: ``filler_cluster``, ``hesitation``, ``long_pause``, ``rushed``, ``dragging``,
             ``monotone``, ``quiet``, ``hedges``, ``repetition``, ``sensitive``, ``profanity``,
             ``long_sentence``, ``undercut_opening``, ``undercut_closing``; with a deck ``read_slide``,
-            ``rushed_slide``, ``crowded_slide``, ``notes_read``, ``over_time``.
+            ``rushed_slide``, ``crowded_slide``, ``long_slide``, ``notes_read``, ``over_time``.
         dimension: the score it bears on.
         severity: ``minor`` or ``major``.
         evidence: what was measured there.

@@ -157,6 +157,7 @@
       if (u.words_on_slide > th.max_words) flags.push(["crowded", "crowded: " + u.words_on_slide + " words"]);
       if (u.min_font_pt !== null && u.min_font_pt < th.min_font_pt) flags.push(["crowded", "small text: " + u.min_font_pt + " pt"]);
       if (u.notes_read_share !== null && u.notes_read_share >= th.read_share) flags.push(["notes", "notes said word for word"]);
+      if (S.target_s && u.seconds > (th.long_factor || 2) * S.target_s / S.slides.length) flags.push(["rushed", "long: " + clock(u.seconds).replace(/\.\d$/, "")]);
       if (S.target_s && u.start !== null && elapsed <= S.target_s && u.end > S.target_s) flags.push(["over", "target passed here"]);
       if (u.start !== null) elapsed = Math.max(elapsed, u.end);
       const pic = images[u.number - 1]
