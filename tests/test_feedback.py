@@ -324,3 +324,20 @@ def test_a_priority_never_illustrates_its_tip_with_a_moment_that_points_the_othe
     pace = next(p for p in fb.priorities if p.startswith("Pace"))
     assert "Slow down" in pace
     assert "50 wpm" not in pace and "190 wpm" in pace
+
+
+@pytest.mark.parametrize("wpm", [96.0, 168.0])
+def test_a_figure_just_outside_its_aim_is_never_excellent_nor_a_strength(wpm):
+    """96 wpm against an aim of 100-165 once scored 94, "excellent", listed under what works, tip "Speed up"."""
+    from podium import coach as feedback
+    from podium import language
+    from podium.types import Loudness, Pitch, Transcript, Voice
+
+    words = tuple(Word(f"word{i}", i * 0.6, i * 0.6 + 0.3, 0.9) for i in range(100))
+    t = Transcript("en", words, ())
+    v = Voice(wpm, wpm, wpm, 62.0, (), (), Pitch(120.0, 6.0, 10.0, 0.6), Loudness(-20.0, 4.0))
+    fb = feedback.assess(t, v, language.analyze(t))
+    pace = next(s for s in fb.scores if s.dimension == "pace")
+    assert pace.score is not None and 70 <= pace.score < 90 and pace.band == "good"
+    assert not any(s.startswith("Pace") for s in fb.strengths)
+    assert pace.tip.startswith("Speed up" if wpm < 100 else "Slow down")

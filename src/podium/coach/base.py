@@ -18,7 +18,7 @@ from typing import Generic, Literal, TypeVar
 from ..config import CoachConfig, DimensionSection
 from ..types import Face, Language, Moment, Score, Slides, Transcript, Voice
 
-__all__ = ["Dimension", "Evidence", "Moments", "clamp", "clock", "clusters", "plural"]
+__all__ = ["Dimension", "Evidence", "Moments", "clamp", "clock", "clusters", "plural", "short_of_aim"]
 
 T = TypeVar("T", bound=DimensionSection)
 
@@ -97,6 +97,12 @@ class Dimension(Generic[T]):
 
     def score(self, evidence: Evidence, moments: Moments) -> Score:
         return self.assess(evidence, evidence.config.of(self), moments)
+
+
+def short_of_aim(score: float, ev: Evidence) -> float:
+    """A score whose figure is outside its aim: below the strength line, whatever the formula gives (a figure
+    outside its aim is never "excellent" nor a strength: 96 wpm against 100-165 is not 94/100)."""
+    return min(score, ev.config.scores.strength_from - 1)
 
 
 def clock(t: float) -> str:

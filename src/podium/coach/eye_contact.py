@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ..config import DimensionSection
 from ..types import Score
 from . import face_gate
-from .base import Dimension, Evidence, Moments, clamp, clock
+from .base import Dimension, Evidence, Moments, clamp, clock, short_of_aim
 
 __all__ = ["EYE_CONTACT", "EyeContactThresholds"]
 
@@ -45,6 +45,8 @@ def _assess(ev: Evidence, th: EyeContactThresholds, moments: Moments) -> Score:
         score = 30 + 70 * min(1.0, (ec - poor) / (good - poor))
     else:
         score = 30 * ec / poor if poor else 30.0
+    if ec < good:
+        score = short_of_aim(score, ev)
     tip = (
         "Look into the lens, not at the screen: the lens is your audience's eyes."
         if ec < good

@@ -10,7 +10,7 @@ from collections import Counter
 
 from ..config import LanguageRules
 from ..types import Finding, Language, Score
-from .base import Dimension, Evidence, Moments, clamp, clock, clusters, plural
+from .base import Dimension, Evidence, Moments, clamp, clock, clusters, plural, short_of_aim
 
 __all__ = ["LANGUAGE"]
 
@@ -76,6 +76,8 @@ def _assess(ev: Evidence, th: LanguageRules, moments: Moments) -> Score:
             parts.append(plural(len(items), label))
     if lang.flesch_reading_ease is not None:
         parts.append(f"reading ease {lang.flesch_reading_ease:.0f}")
+    if lang.sensitive or hedge_rate > th.hedges_ok_per_min:
+        score = short_of_aim(score, ev)  # the tip below asks for a change
     if lang.sensitive:
         first = lang.sensitive[0]
         tip = f"Swap '{first.text}' for words everyone hears as meant for them. {first.suggestion}."

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..config import DimensionSection
 from ..types import Moment, PaceWindow, Score
-from .base import Dimension, Evidence, Moments, clamp, clock
+from .base import Dimension, Evidence, Moments, clamp, clock, short_of_aim
 
 __all__ = ["PACE", "PaceThresholds"]
 
@@ -71,7 +71,8 @@ def _assess(ev: Evidence, th: PaceThresholds, moments: Moments) -> Score:
         )
     wpm = voice.wpm
     dist = max(0.0, lo - wpm, wpm - hi)
-    score = clamp(100 - 100 * dist / th.zero_margin_wpm)
+    score = 100 - 100 * dist / th.zero_margin_wpm
+    score = clamp(short_of_aim(score, ev) if dist > 0 else score)
     if wpm > hi:
         tip = f"Slow down to under {hi} wpm: pause after each key point and let it land."
     elif wpm < lo:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..config import DimensionSection
 from ..types import Score
-from .base import Dimension, Evidence, Moments, clamp, clock, plural
+from .base import Dimension, Evidence, Moments, clamp, clock, plural, short_of_aim
 
 __all__ = ["PAUSES", "PauseThresholds"]
 
@@ -60,6 +60,7 @@ def _assess(ev: Evidence, th: PauseThresholds, moments: Moments) -> Score:
         return Score("pauses", None, "", plural(len(voice.pauses), "pause"), target, ev.basis, why, ev.short)
     rate = len(hesitations) / max(voice.speaking_time_s / 60, 1e-6)
     score = 100.0 if rate <= th.ok_per_min else 100 - 60 * (rate - th.ok_per_min) / (th.bad_per_min - th.ok_per_min)
+    score = short_of_aim(score, ev) if rate > th.ok_per_min else score
     at_ends = sum(1 for p in voice.pauses if p.position in ("sentence", "phrase"))
     value = (
         f"{plural(len(hesitations), 'hesitation')} ({rate:.1f}/min), {plural(len(voice.long_pauses), 'long pause')}; "

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..config import DimensionSection
 from ..types import Score, SlideUse
-from .base import Dimension, Evidence, Moments, clamp, clock, plural
+from .base import Dimension, Evidence, Moments, clamp, clock, plural, short_of_aim
 
 __all__ = ["SLIDES", "SlideThresholds"]
 
@@ -142,6 +142,8 @@ def _assess(ev: Evidence, th: SlideThresholds, moments: Moments) -> Score:
         - th.rushed_penalty * len(rushed) / n
         - th.crowded_penalty * len(crowded) / len(deck.slides)
     )
+    if read or rushed or crowded:  # the tip below asks for a change
+        score = clamp(short_of_aim(score, ev))
     parts = [f"{len(read)} of {n} slides read aloud"]
     if rushed:
         parts.append(f"{plural(len(rushed), 'slide')} rushed")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..config import DimensionSection
 from ..types import Score
-from .base import Dimension, Evidence, Moments, clamp, clock, plural
+from .base import Dimension, Evidence, Moments, clamp, clock, plural, short_of_aim
 
 __all__ = ["UPTALK", "UptalkThresholds"]
 
@@ -45,6 +45,7 @@ def _assess(ev: Evidence, th: UptalkThresholds, moments: Moments) -> Score:
         return Score("uptalk", None, "", "–", target, ev.basis, why, reason)
     share = len(rising) / len(statements)
     score = 100.0 if share <= th.ok_share else 100 - 60 * (share - th.ok_share) / (th.bad_share - th.ok_share)
+    score = short_of_aim(score, ev) if share > th.ok_share else score
     value = f"{len(rising)} of {plural(len(statements), 'statement')} end rising ({share:.0%})"
     tip = (
         "End statements on a falling pitch: a rise turns a point into a question and sounds unsure."

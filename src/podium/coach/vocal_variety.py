@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..config import DimensionSection
 from ..types import Score
-from .base import Dimension, Evidence, Moments, clamp, clock
+from .base import Dimension, Evidence, Moments, clamp, clock, short_of_aim
 
 __all__ = ["VOCAL_VARIETY", "VocalVarietyThresholds"]
 
@@ -62,6 +62,7 @@ def _assess(ev: Evidence, th: VocalVarietyThresholds, moments: Moments) -> Score
         f", {mono:.0%} monotone" if mono else ""
     )
     if st < good:
+        score = short_of_aim(score, ev)
         tip = "Let your pitch move: rise on questions and new ideas, fall on conclusions; stress one word per sentence."
     elif flat_loud:
         tip = "Your pitch moves well; vary your volume too: softer to draw listeners in, louder for the key point."
