@@ -310,10 +310,21 @@ def test_the_slide_strip_shows_each_page_and_plays_from_when_it_came_up(browser,
     assert "read aloud" in flags[0] and "read aloud" not in flags[1]
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width  # nothing wider than the screen
     for button, start in zip(page.query_selector_all("#slides .slidebtn"), [0.0, 3.5, 7.0], strict=True):
+        page.evaluate("() => { window.__seeks = []; }")  # this click's seek, not the one before
         button.click()
         assert abs(_last_seek(page) - start) < 0.05
         assert _wait(page, _IN_VIEW)
     page.query_selector("#slides").scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / f"slides-strip-{width}.png"))
     assert not page.blocked and not page.errors, (page.blocked, page.errors)
+    page.context.close()
+
+
+def test_a_video_browsers_cannot_play_shows_its_preview_and_says_so(browser, reports):
+    """The MPEG-1 talk plays from its H.264 preview: the face is on the page, and the page says why it is a copy."""
+    page = _open(browser, reports["video"])
+    assert _wait(page, "() => document.getElementById('player').videoWidth > 0"), "no picture"
+    src = page.evaluate("() => document.getElementById('player').currentSrc")
+    assert src.endswith(".preview.mp4")
+    assert "browsers cannot play the original's MPEG-1 video" in page.inner_text("#media-note")
     page.context.close()

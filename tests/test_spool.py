@@ -5,14 +5,12 @@ from __future__ import annotations
 import json
 import os
 
-import av
 import numpy as np
 import pytest
 
 from podium import media, pitch, spool
-from podium.report.playback import place_media
 
-from .media_fixtures import encode, speechlike
+from .media_fixtures import speechlike
 
 
 def _sink(x: np.ndarray, spill_at: int, pieces: int = 7) -> np.ndarray:
@@ -85,16 +83,3 @@ def test_an_analysis_from_disk_gives_the_same_report_as_from_memory(samples, tmp
     from_disk = _report(src, tmp_path / "disk")
     assert from_disk == in_memory
     assert os.listdir(spill) == []
-
-
-def test_an_unplayable_recording_gets_an_audio_copy_of_the_same_length(tmp_path):
-    src = encode(tmp_path / "talk.aiff", audio=speechlike(3.0), acodec="pcm_s16be")
-    info = media.probe(src)
-    (tmp_path / "report").mkdir()
-    placed = place_media(info, tmp_path / "report")
-    assert placed["fallback"] == "media/talk.audio.webm"
-    with av.open(str(tmp_path / "report" / placed["fallback"])) as f:
-        s = f.streams.audio[0]
-        assert s.codec_context.name == "opus"
-        seconds = sum(frame.samples for frame in f.decode(s)) / s.rate
-    assert seconds == pytest.approx(3.0, abs=0.05)

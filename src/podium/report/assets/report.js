@@ -45,7 +45,12 @@
       " beside report.html and run 'podium report' on this folder to listen along.";
   }
   player.addEventListener("error", () => {
-    if (media.fallback && !triedFallback) { triedFallback = true; player.src = url(media.fallback); return; }
+    if (media.fallback && !triedFallback) {
+      triedFallback = true;
+      player.src = url(media.fallback);
+      if (media.fallback_note) { playerNote.hidden = false; playerNote.textContent = media.fallback_note; }
+      return;
+    }
     playerNote.hidden = false;
     playerNote.textContent = "The recording could not be played here. Put " + (media.expected || "it") +
       " next to report.html (in its media folder) to listen along.";
