@@ -328,3 +328,45 @@ def test_a_video_browsers_cannot_play_shows_its_preview_and_says_so(browser, rep
     assert src.endswith(".preview.mp4")
     assert "browsers cannot play the original's MPEG-1 video" in page.inner_text("#media-note")
     page.context.close()
+
+
+def test_moments_by_impact_or_by_time_and_the_keys_that_walk_them(browser, reports):
+    import json
+
+    page = _open(browser, reports["audio"])
+    data = json.loads(page.evaluate("() => document.getElementById('podium-data').textContent"))
+    moments = data["feedback"]["moments"]
+    fillers = [w["start"] for w in data["transcript"]["words"] if w["filler"]]
+    assert len(moments) >= 2 and len(fillers) >= 2
+
+    def listed():
+        return [float(b.get_attribute("data-start")) for b in page.query_selector_all("#moment-list button")]
+
+    by_impact = listed()
+    sev = {m["start"]: m["severity"] for m in moments}
+    majors_first = [sev[t] for t in by_impact]
+    assert majors_first == sorted(majors_first, key=lambda s: s != "major")  # every major before every minor
+    page.click("#moments .orders button[data-order=time]")
+    assert listed() == sorted(m["start"] for m in moments)
+    assert page.get_attribute("#moments .orders button[data-order=time]", "aria-pressed") == "true"
+
+    page.evaluate("() => { document.activeElement.blur(); window.__seeks = []; }")
+    page.keyboard.press("f")
+    assert abs(_last_seek(page) - fillers[0]) < 0.05
+    page.evaluate(
+        "() => { const p = document.getElementById('player'); p.pause(); p.currentTime = 0; window.__seeks = []; }"
+    )
+    page.keyboard.press("j")
+    first = min(m["start"] for m in moments)
+    assert abs(_last_seek(page) - first) < 0.05
+    page.evaluate("() => { const p = document.getElementById('player'); p.pause(); window.__seeks = []; }")
+    page.keyboard.press("j")
+    second = sorted(m["start"] for m in moments if m["start"] > first + 0.05)[0]
+    assert abs(_last_seek(page) - second) < 0.05
+    page.evaluate(
+        "() => { const p = document.getElementById('player'); p.pause(); p.currentTime = 1e4; window.__seeks = []; }"
+    )
+    page.keyboard.press("k")
+    assert abs(_last_seek(page) - max(m["start"] for m in moments)) < 0.05
+    assert not page.errors, page.errors
+    page.context.close()

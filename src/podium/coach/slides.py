@@ -66,7 +66,7 @@ def _assess(ev: Evidence, th: SlideThresholds, moments: Moments) -> Score:
             "slides",
             "major" if u.read_share >= 0.8 else "minor",
             f"slide {u.number} read aloud: {u.read_share:.0%} of its {u.words_on_slide} words said word for word"
-            + (f', from "{_quote(first.text)}"' if first else ""),
+            + (f", from “{_quote(first.text)}”" if first else ""),
             "say what the slide means instead of what it says; let the audience read it while you add the story.",
         )
     for u in rushed:

@@ -364,24 +364,58 @@
   player.addEventListener("play", () => { engaged = true; place(); });
   player.addEventListener("ended", () => { engaged = false; place(); });
   if ("IntersectionObserver" in window) {
-    new IntersectionObserver((es) => { slotSeen = es[es.length - 1].isIntersecting; place(); }, {threshold: 0.3}).observe(slot);
+    // seen means seen whole: a player cut off at the edge of the screen (its controls out of reach) floats too
+    new IntersectionObserver((es) => { slotSeen = es[es.length - 1].intersectionRatio >= 0.98; place(); },
+      {threshold: [0, 0.5, 0.98, 1]}).observe(slot);
   }
   onSeek = (play) => { if (play) { engaged = true; place(); } };
 
   /* ---------- moments ---------- */
+  // by impact (major first, then the weaker dimension, then time) or by time; j/k and the list use the time order
+  const byTime = ((fb && fb.moments) || []).slice().sort((a, b) => a.start - b.start || a.end - b.end);
   if (fb) {
+    const scoreOf = {};
+    for (const d of fb.dimensions || []) scoreOf[d.dimension] = d.score === null ? 100 : d.score;
+    const byImpact = byTime.slice().sort((a, b) => (a.severity === "major" ? 0 : 1) - (b.severity === "major" ? 0 : 1) ||
+      (scoreOf[a.dimension] ?? 100) - (scoreOf[b.dimension] ?? 100) || a.start - b.start);
     const ul = el("ul", {class: "moments", id: "moment-list"});
-    for (const m of fb.moments) {
-      ul.append(el("li", {}, el("button", {type: "button", "data-start": m.start, "data-end": m.end,
-        "aria-label": "Play " + clock(m.start) + " to " + clock(m.end) + ": " + m.evidence,
-        onclick: () => seek(m.start, true, m.end + 0.3)},
-      el("span", {}, el("b", {text: clock(m.start) + "–" + clock(m.end)}), el("br"), el("span", {class: "sev " + m.severity, text: m.severity})),
-      el("span", {}, el("span", {text: m.evidence}), el("br"), el("span", {class: "muted", text: tryThis(m.tip)})))));
+    function list(order) {
+      ul.replaceChildren();
+      for (const m of order) {
+        ul.append(el("li", {}, el("button", {type: "button", "data-start": m.start, "data-end": m.end,
+          "aria-label": "Play " + clock(m.start) + " to " + clock(m.end) + ": " + m.evidence,
+          onclick: () => seek(m.start, true, m.end + 0.3)},
+        el("span", {}, el("b", {text: clock(m.start) + "–" + clock(m.end)}), el("br"), el("span", {class: "sev " + m.severity, text: m.severity})),
+        el("span", {}, el("span", {text: m.evidence}), el("br"), el("span", {class: "muted", text: tryThis(m.tip)})))));
+      }
+      if (!order.length) ul.append(el("li", {class: "muted", text: "No moment stood out."}));
     }
-    if (!fb.moments.length) ul.append(el("li", {class: "muted", text: "No moment stood out."}));
+    const orders = el("p", {class: "orders no-print", role: "group", "aria-label": "Order the moments"});
+    for (const [key, label, order] of [["impact", "Most important first", byImpact], ["time", "In time order", byTime]]) {
+      const b = el("button", {type: "button", "data-order": key, "aria-pressed": key === "impact" ? "true" : "false", text: label,
+        onclick: () => { list(order); for (const x of orders.children) x.setAttribute("aria-pressed", String(x === b)); }});
+      orders.append(b);
+    }
+    list(byImpact);
     app.append(el("section", {id: "moments", "aria-label": "Moments"}, el("h2", {text: "Moments", style: "margin-top:0"}),
-      el("p", {class: "muted small no-print", text: "Click a moment to play that stretch."}), ul));
+      orders, el("p", {class: "muted small no-print", text: "Click a moment to play that stretch. Keys: space plays or pauses, " +
+        "j and k go to the next and previous moment, f to the next filler."}), ul));
   }
+
+  /* ---------- keys: space, j/k (next/previous moment), f (next filler) ---------- */
+  const fillerStarts = words.filter((w) => w.filler).map((w) => w.start);
+  document.addEventListener("keydown", (ev) => {
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    const t = ev.target, tag = (t && t.tagName) || "";
+    if (/^(INPUT|TEXTAREA|SELECT|BUTTON|VIDEO|AUDIO)$/.test(tag) || (t && t.getAttribute && t.getAttribute("role") === "button")) return;
+    const now = player.currentTime;
+    if (ev.key === " ") { if (player.paused) { const p = player.play(); if (p && p.catch) p.catch(() => {}); } else player.pause(); }
+    else if (ev.key === "j") { const m = byTime.find((x) => x.start > now + 0.05); if (m) seek(m.start, true, m.end + 0.3); }
+    else if (ev.key === "k") { const m = byTime.filter((x) => x.start < now - 1).pop(); if (m) seek(m.start, true, m.end + 0.3); }
+    else if (ev.key === "f") { const f = fillerStarts.find((x) => x > now + 0.05); if (f !== undefined) seek(f, true); }
+    else return;
+    ev.preventDefault();
+  });
 
   /* ---------- details ---------- */
   const rows = [];
