@@ -370,3 +370,44 @@ def test_moments_by_impact_or_by_time_and_the_keys_that_walk_them(browser, repor
     assert abs(_last_seek(page) - max(m["start"] for m in moments)) < 0.05
     assert not page.errors, page.errors
     page.context.close()
+
+
+_CONTRAST = """() => {
+  const rgb = (s) => (s.match(/[\\d.]+/g) || []).map(Number);
+  const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+  const lum = ([r, g, b]) => 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  function background(e) {  // the first opaque background behind e (white at the top)
+    for (; e && e.nodeType === 1; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] > 0.9)) return c.slice(0, 3); }
+    return [255, 255, 255];
+  }
+  const bad = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const e = n.parentElement, text = n.textContent.trim();
+    if (!text || !e || e.closest("svg, video, audio, noscript, script, style, .skip")) continue;
+    const st = getComputedStyle(e), r = e.getBoundingClientRect();
+    if (st.visibility === "hidden" || st.display === "none" || r.width === 0 || Number(st.opacity) < 0.99) continue;
+    const fg = rgb(st.color).slice(0, 3), bg = background(e);
+    const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x), ratio = (a + 0.05) / (b + 0.05);
+    const px = parseFloat(st.fontSize), bold = Number(st.fontWeight) >= 700;
+    const need = px >= 24 || (bold && px >= 18.66) ? 3 : 4.5;
+    if (ratio < need) bad.push(text.slice(0, 40) + " (" + ratio.toFixed(2) + " < " + need + ", " + st.color + " on "
+      + bg + ")");
+  }
+  return bad;
+}"""
+
+
+@pytest.mark.parametrize("kind", ["video", "audio"])
+def test_every_text_on_the_report_passes_wcag_aa_contrast(browser, reports, kind):
+    page = _open(browser, reports[kind])
+    bad = page.evaluate(_CONTRAST)
+    assert bad == [], bad
+    page.context.close()
+
+
+def test_every_text_on_the_slide_strip_passes_wcag_aa_contrast(browser, with_slides):
+    page = _open(browser, with_slides)
+    assert page.evaluate(_CONTRAST) == []
+    page.context.close()

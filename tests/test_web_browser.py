@@ -153,9 +153,12 @@ def test_speaker_uploads_follows_opens_and_plays_and_others_see_what_they_may(br
     assert sam.errors == [] and sam.outside == []
     phone = sam.context.new_page()  # the same sign-in, at phone width: wide tables scroll inside their card
     phone.set_viewport_size({"width": 390, "height": 800})
+    from .test_browser import _CONTRAST
+
     for path in ("/recordings", url, "/history"):
         phone.goto(path)
         assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), path
+        assert phone.evaluate(_CONTRAST) == [], path  # WCAG AA contrast for every text on the page
     phone.screenshot(path=str(SHOTS / "web-recordings-phone.png"), full_page=True)
     # his name opens his account page, where he changes the password an admin gave him
     sam.click("header .who a")
