@@ -411,3 +411,21 @@ def test_every_text_on_the_slide_strip_passes_wcag_aa_contrast(browser, with_sli
     page = _open(browser, with_slides)
     assert page.evaluate(_CONTRAST) == []
     page.context.close()
+
+
+def test_each_priority_is_one_line_with_the_time_that_shows_it(browser, with_slides):
+    import json
+
+    page = _open(browser, with_slides)
+    focus = json.loads(page.evaluate("() => document.getElementById('podium-data').textContent"))["feedback"]["focus"]
+    items = page.query_selector_all("#priorities li.focus")
+    assert len(items) == len(focus) >= 1
+    with_time = [f for f in focus if f["moment"]]
+    buttons = page.query_selector_all("#priorities .at")
+    assert len(buttons) == len(with_time) >= 1
+    for b, f in zip(buttons, with_time, strict=True):
+        page.evaluate("() => { window.__seeks = []; }")
+        b.click()
+        assert abs(_last_seek(page) - f["moment"]["start"]) < 0.05
+        assert _wait(page, _IN_VIEW)
+    page.context.close()

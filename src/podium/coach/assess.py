@@ -7,7 +7,7 @@ from typing import Any
 
 from ..config import CoachConfig
 from ..fillers import is_non_lexical
-from ..types import Face, Feedback, Language, Moment, Score, Slides, Transcript, Voice
+from ..types import Face, Feedback, Focus, Language, Moment, Score, Slides, Transcript, Voice
 from .base import Evidence, Moments, clock
 from .registry import DIMENSIONS, TITLES, by_name
 
@@ -80,13 +80,15 @@ def _feedback(
     scored = [s for s in scores if s.score is not None]
     total = sum(weights[s.dimension] for s in scored)
     overall = round(sum((s.score or 0) * weights[s.dimension] for s in scored) / total) if scored and total else None
+    focus = _focus(scores, moments, weights, cfg)
     return Feedback(
         overall=overall,
         scores=tuple(scores),
         moments=tuple(moments),
-        priorities=tuple(_priorities(scores, moments, weights, cfg)),
+        priorities=tuple(_sentence(f) for f in focus),
         strengths=tuple(_strengths(scores, lang, cfg)),
         coverage=coverage,
+        focus=tuple(focus),
     )
 
 
@@ -98,7 +100,7 @@ def _band(score: int | None, cfg: CoachConfig) -> str:
     return "good" if score >= cfg.scores.flag_below else "needs work"
 
 
-def _priorities(scores: list[Score], moments: list[Moment], weights: dict[str, float], cfg: CoachConfig) -> list[str]:
+def _focus(scores: list[Score], moments: list[Moment], weights: dict[str, float], cfg: CoachConfig) -> list[Focus]:
     flagged = [s for s in scores if s.score is not None and s.score < cfg.scores.flag_below]
     if not flagged:
         flagged = [s for s in scores if s.score is not None and s.score < cfg.scores.strength_from][:2]
@@ -107,14 +109,18 @@ def _priorities(scores: list[Score], moments: list[Moment], weights: dict[str, f
     for s in flagged[: cfg.scores.max_priorities]:
         mine = [m for m in moments if m.dimension == s.dimension and by_name(s.dimension).supports(s, m)]
         worst = max(mine, key=lambda m: (m.severity == "major", m.end - m.start), default=None)
-        where = f" For example: {worst.evidence}." if worst else ""
-        out.append(f"{TITLES[s.dimension]} ({s.score}/100, {s.value}). {s.tip}{where}")
+        out.append(Focus(s.dimension, TITLES[s.dimension], s.score or 0, s.value, s.tip, worst))
     return out
+
+
+def _sentence(f: Focus) -> str:
+    where = f" For example: {f.moment.evidence}." if f.moment else ""
+    return f"{f.title} ({f.score}/100, {f.value}). {f.tip}{where}"
 
 
 def _strengths(scores: list[Score], lang: Language | None, cfg: CoachConfig) -> list[str]:
     out = [
-        f"{TITLES[s.dimension]}: {s.value} (aim: {s.target})."
+        f"{TITLES[s.dimension]}: {s.value}; aim: {s.target}."
         for s in scores
         if s.score is not None and s.score >= cfg.scores.strength_from
     ]

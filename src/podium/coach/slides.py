@@ -151,8 +151,9 @@ def _assess(ev: Evidence, th: SlideThresholds, moments: Moments) -> Score:
         parts.append(f"{len(crowded)} crowded")
     if skipped:
         parts.append(f"{len(skipped)} skipped")
-    if read:
-        tip = f"Talk to the audience, not to the screen: slide {read[0].number} was read out nearly word for word."
+    if read:  # the slide the priority's example shows: the most read, longest stretch (as the moments rank)
+        top = max(read, key=lambda u: (u.read_share >= 0.8, _read_s(u)))
+        tip = f"Talk to the audience, not to the screen: slide {top.number} was read out nearly word for word."
     elif rushed:
         tip = f"Slow down at slide {rushed[0].number}: a slide you show needs a moment, or it can go."
     elif crowded:
@@ -163,6 +164,13 @@ def _assess(ev: Evidence, th: SlideThresholds, moments: Moments) -> Score:
 
 
 _SOURCES = {"video": "video", "file": "timing file", "speech": "words said"}
+
+
+def _read_s(u: SlideUse) -> float:
+    """How long the read_slide moment of ``u`` lasts (from its first reading to its last)."""
+    if not u.reading:
+        return 0.0
+    return max(r.end for r in u.reading) - u.reading[0].start
 
 
 def _quote(text: str, n: int = 8) -> str:

@@ -147,6 +147,7 @@ def _feedback(fb: Feedback) -> dict[str, Any]:
         "dimensions": [{**dataclasses.asdict(s), "title": TITLES.get(s.dimension, s.dimension)} for s in fb.scores],
         "moments": [dataclasses.asdict(m) for m in fb.moments],
         "priorities": list(fb.priorities),
+        "focus": [dataclasses.asdict(f) for f in fb.focus],
         "strengths": list(fb.strengths),
         "coverage": dict(fb.coverage),
     }

@@ -9,11 +9,11 @@ into one (``podium.report.read``). One module per stage's result:
     language  Finding, Sentence, KeyPhrase, Language
     face      Face, FaceSample, HeadPose, Framing, Lighting
     slides    Slide, Deck, Reading, SlideUse, Slides
-    coach     Score, Moment, Feedback
+    coach     Score, Moment, Focus, Feedback
     report    Report
 """
 
-from .coach import Feedback, Moment, Score
+from .coach import Feedback, Focus, Moment, Score
 from .face import Face, FaceSample, Framing, HeadPose, Lighting
 from .language import Finding, KeyPhrase, Language, Sentence
 from .media import Audio, MediaInfo, Recording, Span
@@ -28,6 +28,7 @@ __all__ = [
     "FaceSample",
     "Feedback",
     "Finding",
+    "Focus",
     "Framing",
     "HeadPose",
     "KeyPhrase",

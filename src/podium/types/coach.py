@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Feedback", "Moment", "Score"]
+__all__ = ["Feedback", "Focus", "Moment", "Score"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,26 @@ class Moment:
 
 
 @dataclass(frozen=True)
+class Focus:
+    """One of the two or three things to work on first, in parts (the page shows each as one line with a time).
+
+    Attributes:
+        dimension, title: the dimension and how people read it.
+        score: its score.
+        value: the figure behind it.
+        tip: what to try.
+        moment: the moment that shows it best (one that supports the tip), or ``None``.
+    """
+
+    dimension: str
+    title: str
+    score: int
+    value: str
+    tip: str
+    moment: Moment | None = None
+
+
+@dataclass(frozen=True)
 class Feedback:
     """The coach's view: scores, moments, and what to work on first.
 
@@ -69,6 +89,7 @@ class Feedback:
         priorities: two or three sentences, most impact first, each naming a moment when there is one.
         strengths: what already works, with the figure.
         coverage: what the feedback rests on (speech minutes, words, transcript confidence).
+        focus: the priorities in parts, in the same order.
     """
 
     overall: int | None
@@ -77,3 +98,4 @@ class Feedback:
     priorities: tuple[str, ...]
     strengths: tuple[str, ...]
     coverage: dict[str, Any] = field(default_factory=dict)
+    focus: tuple[Focus, ...] = ()

@@ -103,7 +103,17 @@
   if (fb) {
     side.append(el("h2", {text: "Work on first", style: "margin-top:0"}));
     const ol = el("ol", {id: "priorities"});
-    for (const p of fb.priorities) ol.append(el("li", {text: p}));
+    // one line each: what, the figure, what to try, and the moment that shows it (click to play)
+    if ((fb.focus || []).length) for (const f of fb.focus) {
+      const m = f.moment;
+      ol.append(el("li", {class: "focus"},
+        el("b", {text: f.title + " "}), el("span", {class: "muted small", text: f.score + "/100 · " + f.value}), el("br"),
+        el("span", {text: f.tip + " "}),
+        m ? el("button", {type: "button", class: "at", "data-start": m.start, title: m.evidence,
+          "aria-label": "Play " + clock(m.start) + ": " + m.evidence, onclick: () => seek(m.start, true, m.end + 0.3),
+          text: "▶ " + clock(m.start)}) : null));
+    }
+    else for (const p of fb.priorities) ol.append(el("li", {text: p}));
     if (!fb.priorities.length) ol.append(el("li", {text: fb.overall === null
       ? "Too little speech to score. Record at least 20 seconds and 40 words of the talk."
       : "Nothing stands out: every scored dimension is in a good range."}));
