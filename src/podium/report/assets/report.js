@@ -204,12 +204,14 @@
     tEvents = track("pauses · fillers", 34);
   const face = D.face && !D.face.skipped_reason && (D.face.timeline || []).length ? D.face : null;
   const tFace = face ? track("eye contact · smile", 40) : null;
+  const SMILE = "#c2185b";  // not the fillers' orange: one colour, one meaning
   const H = y0 + 14;
   const chart = svg("svg", {viewBox: "0 0 " + W + " " + H, role: "img", tabindex: "0", id: "chart",
     "aria-label": "Timeline of pace, pitch, loudness, pauses and fillers. Arrow keys move, Enter plays from there."});
+  const labels = [];  // drawn last, over the lines
   for (const t of tracks) {
     chart.append(svg("rect", {x: LEFT, y: t.y, width: PW, height: t.h, fill: "#fbfbfd", stroke: "#e3e3e8"}));
-    const lab = svg("text", {x: 4, y: t.y + 12, class: "track-label"}); lab.textContent = t.label; chart.append(lab);
+    const lab = svg("text", {x: LEFT + 4, y: t.y + 11, class: "track-label"}); lab.textContent = t.label; labels.push(lab);
   }
   const step = dur > 1200 ? 300 : dur > 300 ? 60 : dur > 60 ? 15 : dur > 20 ? 5 : 1;
   for (let s = 0; s <= dur; s += step) {
@@ -217,10 +219,19 @@
     const lab = svg("text", {x: X(s), y: H - 2, "text-anchor": "middle", class: "track-label"});
     lab.textContent = clock(s).replace(/\.0$/, ""); chart.append(lab);
   }
+  function axis(tr, lo, hi, ticks, fmt) {  // values on the vertical axis, left of the lane
+    for (const val of ticks) {
+      const y = tr.y + tr.h - tr.h * (val - lo) / (hi - lo);
+      const lab = svg("text", {x: LEFT - 4, y: Math.min(tr.y + tr.h, Math.max(tr.y + 8, y + 3.5)), "text-anchor": "end",
+        class: "axis-label"});
+      lab.textContent = fmt(val); chart.append(lab);
+      chart.append(svg("line", {x1: LEFT, x2: LEFT + PW, y1: y, y2: y, stroke: "#eef0f4"}));
+    }
+  }
   function line(pts, tr, lo, hi, color) {
     let d = "", pen = false;
     for (const [t, val] of pts) {
-      if (val === null || val === undefined) { pen = false; continue; }
+      if (val === null || val === undefined || val < lo || val > hi) { pen = false; continue; }  // a gap, never a spike at the edge
       const y = tr.y + tr.h - tr.h * (Math.min(hi, Math.max(lo, val)) - lo) / (hi - lo);
       d += (pen ? "L" : "M") + X(t).toFixed(1) + " " + y.toFixed(1); pen = true;
     }
@@ -234,26 +245,45 @@
   const py = (val) => tPace.y + tPace.h - tPace.h * val / top2;
   chart.append(svg("rect", {x: LEFT, y: py(hi), width: PW, height: py(lo) - py(hi), fill: "#e3f4e8"}));
   line(pace, tPace, 0, top2, "#3457d5");
+  axis(tPace, 0, top2, [lo, hi], (x) => String(Math.round(x)));
   // pitch in semitones around the median, loudness in dB
   const med = (v.pitch && v.pitch.median_hz) || null;
   const contour = v.contour || [];
-  if (med) line(contour.map((c) => [c[0], c[1] ? 12 * Math.log2(c[1] / med) : null]), tPitch, -12, 12, "#7a3fd0");
+  if (med) {
+    // semitones around the speaker's median, a running median of five points (octave slips and single-frame
+    // spikes gone), unvoiced stretches left as gaps
+    const st = contour.map((c) => (c[1] ? 12 * Math.log2(c[1] / med) : null));
+    const smooth = st.map((x, i) => {
+      if (x === null) return null;
+      const win = st.slice(Math.max(0, i - 2), i + 3).filter((y) => y !== null).sort((a, b) => a - b);
+      return win[win.length >> 1];
+    });
+    line(contour.map((c, i) => [c[0], smooth[i]]), tPitch, -12, 12, "#7a3fd0");
+    axis(tPitch, -12, 12, [-12, 0, 12], (x) => (x > 0 ? "+" : "") + x + " st");
+  }
   const lv = contour.map((c) => c[2]).filter((x) => x > -100).sort((a, b) => a - b);
   const lmin = lv.length ? lv[Math.floor(lv.length * 0.02)] : -60, lmax = lv.length ? lv[lv.length - 1] : 0;
-  line(contour.map((c) => [c[0], c[2]]), tLoud, lmin, Math.max(lmax, lmin + 1), "#0f7b8a");
+  line(contour.map((c) => [c[0], Math.max(lmin, c[2])]), tLoud, lmin, Math.max(lmax, lmin + 1), "#0f7b8a");
+  axis(tLoud, lmin, Math.max(lmax, lmin + 1), [lmin, Math.max(lmax, lmin + 1)], (x) => Math.round(x) + " dB");
   // pauses, fillers, moments
   for (const p of v.pauses || []) chart.append(svg("rect", {x: X(p.start), y: tEvents.y + 2, width: Math.max(1, X(p.end) - X(p.start)),
     height: tEvents.h - 4, fill: p.long ? "#9b7cf0" : "#d9ccff"}));
   const words = (D.transcript && D.transcript.words) || [];
   for (const w of words) if (w.filler) chart.append(svg("circle", {cx: X(w.start), cy: tEvents.y + tEvents.h / 2, r: 4,
     fill: "#e39b00"}));
-  for (const m of (fb && fb.moments) || []) chart.append(svg("rect", {x: X(m.start), y: 8, width: Math.max(2, X(m.end) - X(m.start)),
-    height: H - 22, fill: m.severity === "major" ? "rgba(179,38,30,.08)" : "rgba(224,168,0,.08)"}));
+  // moments as markers along the top edge (a bar over their stretch), not washes over every lane
+  for (const m of (fb && fb.moments) || []) {
+    const c = m.severity === "major" ? "#b3261e" : "#9a5b00";
+    chart.append(svg("rect", {x: X(m.start), y: 1, width: Math.max(3, X(m.end) - X(m.start)), height: 4, fill: c, opacity: 0.8}));
+    chart.append(svg("path", {d: "M" + X(m.start).toFixed(1) + " 1 l4 0 l-4 6 z", fill: c}));
+  }
   if (tFace) {
     const tl = face.timeline;
     line(tl.map((s) => [s.t, s.present ? (s.eye_contact ? 1 : 0) : null]), tFace, -0.1, 1.1, "#1f7a3a");
-    line(tl.map((s) => [s.t, s.present ? s.smile : null]), tFace, -0.1, 1.1, "#e39b00");
+    line(tl.map((s) => [s.t, s.present ? s.smile : null]), tFace, -0.1, 1.1, SMILE);
+    axis(tFace, -0.1, 1.1, [0, 1], (x) => (x ? "yes" : "no"));
   }
+  for (const lab of labels) chart.append(lab);
   const cursor = svg("line", {y1: 8, y2: H - 14, stroke: "#1d1d1f", "stroke-width": 1, visibility: "hidden"});
   chart.append(cursor);
   const tip = el("div", {id: "tip", role: "status"});
@@ -302,7 +332,11 @@
     el("span", {}, el("i", {style: "background:#e3f4e8"}), "recommended pace " + lo + "–" + hi + " wpm"),
     el("span", {}, el("i", {style: "background:#d9ccff"}), "pause"), el("span", {}, el("i", {style: "background:#9b7cf0"}), "long pause"),
     el("span", {}, el("i", {style: "background:#e39b00;border-radius:50%"}), "filler"),
-    el("span", {}, el("i", {style: "background:rgba(179,38,30,.25)"}), "moment"));
+    el("span", {}, el("i", {style: "background:#b3261e"}), "major moment"), el("span", {}, el("i", {style: "background:#9a5b00"}), "minor moment"),
+    el("span", {}, el("i", {style: "background:#7a3fd0"}), "pitch (semitones from your median)"),
+    el("span", {}, el("i", {style: "background:#0f7b8a"}), "loudness"),
+    face ? el("span", {}, el("i", {style: "background:#1f7a3a"}), "eye contact") : null,
+    face ? el("span", {}, el("i", {style: "background:" + SMILE}), "smile") : null);
   app.append(el("section", {id: "timeline", "aria-label": "Timeline"}, el("h2", {text: "Timeline", style: "margin-top:0"}),
     el("p", {class: "muted small no-print", text: "Hover for values; click to play from there."}), chartBox, legend));
 
