@@ -107,7 +107,7 @@ def test_clicking_a_word_seeks_to_its_start(browser, reports, kind):
 
 def test_clicking_a_moment_seeks_to_it(browser, reports):
     page = _open(browser, reports["audio"])
-    buttons = page.query_selector_all("#moment-list button")
+    buttons = page.query_selector_all("#moment-list button.moment")
     assert buttons
     start = float(buttons[-1].get_attribute("data-start"))
     buttons[-1].click()
@@ -124,7 +124,7 @@ _IN_VIEW = """() => { const r = document.getElementById('player').getBoundingCli
 def test_the_player_is_on_screen_whenever_a_moment_plays(browser, reports, width):
     """Clicking a moment far below the player brings the player along (it floats), on a desktop and on a phone."""
     page = _open(browser, reports["audio"], width)
-    buttons = page.query_selector_all("#moment-list button")
+    buttons = page.query_selector_all("#moment-list button.moment")
     assert buttons
     for i, b in enumerate(buttons):
         b.scroll_into_view_if_needed()
@@ -340,7 +340,7 @@ def test_moments_by_impact_or_by_time_and_the_keys_that_walk_them(browser, repor
     assert len(moments) >= 2 and len(fillers) >= 2
 
     def listed():
-        return [float(b.get_attribute("data-start")) for b in page.query_selector_all("#moment-list button")]
+        return [float(b.get_attribute("data-start")) for b in page.query_selector_all("#moment-list button.moment")]
 
     by_impact = listed()
     sev = {m["start"]: m["severity"] for m in moments}
@@ -428,4 +428,28 @@ def test_each_priority_is_one_line_with_the_time_that_shows_it(browser, with_sli
         b.click()
         assert abs(_last_seek(page) - f["moment"]["start"]) < 0.05
         assert _wait(page, _IN_VIEW)
+    page.context.close()
+
+
+def test_a_cluster_of_fillers_lists_each_filler_playable_on_its_own(browser, reports):
+    import json
+
+    page = _open(browser, reports["audio"])
+    data = json.loads(page.evaluate("() => document.getElementById('podium-data').textContent"))
+    clusters = [m for m in data["feedback"]["moments"] if m["kind"] == "filler_cluster"]
+    assert clusters, "the disfluent sample has a cluster of fillers"
+    m = clusters[0]
+    words = data["transcript"]["words"]
+    inside = []
+    for i, w in enumerate(words):
+        if not w["filler"] or not m["start"] - 0.05 <= w["start"] <= m["end"] + 0.05:
+            continue
+        if not (" " in (w["filler_kind"] or "") and i and words[i - 1]["filler_kind"] == w["filler_kind"]):
+            inside.append(w["start"])  # (the second word of "you know" belongs to the first)
+    item = page.query_selector(f"#moment-list li:has(button[data-start='{m['start']}'][data-end='{m['end']}'])")
+    chips = item.query_selector_all(".events .at")
+    assert [float(c.get_attribute("data-start")) for c in chips] == inside
+    page.evaluate("() => { window.__seeks = []; }")
+    chips[-1].click()
+    assert abs(_last_seek(page) - max(0, inside[-1] - 0.4)) < 0.05
     page.context.close()

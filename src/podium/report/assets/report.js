@@ -423,14 +423,35 @@
     const byImpact = byTime.slice().sort((a, b) => (a.severity === "major" ? 0 : 1) - (b.severity === "major" ? 0 : 1) ||
       (scoreOf[a.dimension] ?? 100) - (scoreOf[b.dimension] ?? 100) || a.start - b.start);
     const ul = el("ul", {class: "moments", id: "moment-list"});
+    // a moment that groups events (a cluster of fillers, of hedges) lists each, playable on its own
+    function events(m) {
+      let found = [];
+      if (m.kind === "filler_cluster") {
+        for (const w of words) {
+          if (!w.filler || w.start < m.start - 0.05 || w.start > m.end + 0.05) continue;
+          const last = found[found.length - 1], text = w.text.replace(/[^\w' ]/g, "");
+          // the words of a two-word filler ("you know") are one event
+          if (last && last.kind === w.filler_kind && / /.test(w.filler_kind || "") && w.start - last[1] < 0.5) {
+            last[1] = w.end; last[2] += " " + text;
+          } else { const e = [w.start, w.end, text]; e.kind = w.filler_kind; found.push(e); }
+        }
+      }
+      else if (m.kind === "hedges") found = ((D.language || {}).hedges || []).filter((f) => f.start >= m.start - 0.05 && f.start <= m.end + 0.05)
+        .map((f) => [f.start, f.end, f.text]);
+      if (found.length < 2) return null;
+      return el("p", {class: "events"}, ...found.map(([a, b, text]) => el("button", {type: "button", class: "at", "data-start": a,
+        "aria-label": "Play “" + text + "” at " + clock(a), onclick: () => seek(Math.max(0, a - 0.4), true, b + 0.4),
+        text: "▶ " + text + " " + clock(a)})));
+    }
     function list(order) {
       ul.replaceChildren();
       for (const m of order) {
-        ul.append(el("li", {}, el("button", {type: "button", "data-start": m.start, "data-end": m.end,
+        ul.append(el("li", {}, el("button", {type: "button", class: "moment", "data-start": m.start, "data-end": m.end,
           "aria-label": "Play " + clock(m.start) + " to " + clock(m.end) + ": " + m.evidence,
           onclick: () => seek(m.start, true, m.end + 0.3)},
         el("span", {}, el("b", {text: clock(m.start) + "–" + clock(m.end)}), el("br"), el("span", {class: "sev " + m.severity, text: m.severity})),
-        el("span", {}, el("span", {text: m.evidence}), el("br"), el("span", {class: "muted", text: tryThis(m.tip)})))));
+        el("span", {}, el("span", {text: m.evidence}), el("br"), el("span", {class: "muted", text: tryThis(m.tip)}))),
+        events(m)));
       }
       if (!order.length) ul.append(el("li", {class: "muted", text: "No moment stood out."}));
     }
