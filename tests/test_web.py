@@ -323,6 +323,7 @@ def test_upload_is_analysed_and_reported(site, analysed):
     assert j["feedback"]["summary"]["words"] >= 20
     page = c.get(j["report_url"])
     assert page.status_code == 200 and "Podium report" in page.text
+    assert "href='/recordings'" in page.text and f"href='/recordings/{analysed}'" in page.text  # the way back
     report = c.get(j["report_url"] + "report.json").json()
     assert report["source"]["path"] == "Inaugural take 1.flac"  # the title, not a server path
     from podium.store import Analysis

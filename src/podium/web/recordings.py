@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
@@ -415,4 +415,19 @@ def report_file(request: Request, rec_id: int, account: CurrentAccount, name: st
     target = (root / (name or "report.html")).resolve()
     if not target.is_relative_to(root) or not target.is_file() or target.name.startswith("."):
         raise not_found()
+    if target == root / "report.html":  # the same page as on disk, under the app's bar with the way back
+        return HTMLResponse(_with_app_bar(target.read_text(encoding="utf-8"), rec_id, row["title"]))
     return FileResponse(target)
+
+
+def _with_app_bar(page: str, rec_id: int, title: str) -> str:
+    from html import escape
+
+    bar = (
+        "<nav aria-label='Podium' style='display:flex;gap:1rem;align-items:center;padding:.5rem 1.25rem;"
+        "background:#1d2330;font:15px/1.4 system-ui,sans-serif'>"
+        "<a href='/recordings' style='color:#fff;text-decoration:none;font-weight:600'>Podium</a>"
+        "<a href='/recordings' style='color:#dfe3ee'>← Recordings</a>"
+        f"<a href='/recordings/{rec_id}' style='color:#dfe3ee'>{escape(title)}: status and scores</a></nav>"
+    )
+    return page.replace("<body>", "<body>" + bar, 1)
