@@ -247,6 +247,13 @@ def test_compare_shows_controlled_changes_in_the_right_direction(controlled, tmp
     assert "vocal_variety" in declined
     html = (tmp_path / "progress" / "progress.html").read_text()
     assert "What changed" in html and "Vocal variety" in html
+    # takes named by their recording and time, each a link to its own report; figures on a scale from 0
+    assert [lab.split(" · ")[0] for lab in p["labels"]] == ["original.wav", "fast.wav", "flat.wav"]
+    import re
+
+    links = re.findall(r"<th scope='col'><a href='([^']+)'>", html)
+    assert len(set(links)) == 3 and all((tmp_path / "progress" / h).resolve().is_file() for h in links)
+    assert "aria-label='trend from 0 to 8'" in html  # pitch variation: 0-8 st, not its own min-max
 
 
 def test_pdf_export(browser, reports, capsys):
