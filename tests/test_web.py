@@ -7,6 +7,7 @@ test_web_server.py runs the real server with its worker processes.
 from __future__ import annotations
 
 import json
+import re
 import stat
 import subprocess
 import time
@@ -425,6 +426,8 @@ def test_history_and_team(site, analysed, samples, tmp_path):
     assert wpm["change"] == pytest.approx(wpm["values"][2] - wpm["values"][1], abs=0.11)
     page = c.get("/history").text
     assert "<svg" in page and "Progress of Sam" in page
+    # each point opens its take, and two takes of one day are told apart by their time
+    assert "<a href='/recordings/" in page and re.search(r"\d+ [A-Z][a-z]{2} \d\d:\d\d UTC", page)
     team = site["coach"].get("/team.json").json()
     assert team["team"] == "A" and {m["name"] for m in team["members"]} == {"Cole", "Sam"}
     sam = next(m for m in team["members"] if m["name"] == "Sam")

@@ -87,18 +87,21 @@ def trends(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "latest": known[-1],
                 "change": round(known[-1] - known[0], 1) if len(known) > 1 else None,
                 "better": _BETTER.get(m, 1),
-                "svg": chart(values, [_short(r["date"]) for r in rows], *scale),
+                "svg": chart(values, [_short(r["date"]) for r in rows], *scale, links=[r["url"] for r in rows]),
             }
         )
     return out
 
 
 def _short(t: Any) -> str:
-    return t.strftime("%d %b") if isinstance(t, datetime) else str(t)[:10]
+    """A take's date and time (UTC: the page's own dates are the reader's local time, set by its script; an SVG
+    title cannot be), so that two takes of one day are told apart."""
+    return f"{t.day} {t:%b %H:%M} UTC" if isinstance(t, datetime) else str(t)[:16]
 
 
-def chart(values: list[Any], labels: list[str], lo: float, hi: float) -> str:
-    """A small line chart, as SVG with presentation attributes only (the app's CSP allows no inline style)."""
+def chart(values: list[Any], labels: list[str], lo: float, hi: float, links: list[str] | None = None) -> str:
+    """A small line chart, as SVG with presentation attributes only (the app's CSP allows no inline style); each
+    point shows its value (up to a dozen points) and, with ``links``, opens its take."""
     w, h, pad = 320, 120, 28
     pts = [(i, float(v)) for i, v in enumerate(values) if v is not None]
     n = max(1, len(values) - 1)
@@ -119,13 +122,17 @@ def chart(values: list[Any], labels: list[str], lo: float, hi: float) -> str:
         parts.append(f"<path d='M{path}' fill='none' stroke='#3457d5' stroke-width='2'/>")
     for i, v in pts:
         x, y = xy(i, v)
-        parts.append(
-            f"<circle cx='{x:.1f}' cy='{y:.1f}' r='3.5' fill='#3457d5'><title>{labels[i]}: {v:g}</title></circle>"
-        )
-    for i in sorted({0, len(labels) - 1}):
+        dot = f"<circle cx='{x:.1f}' cy='{y:.1f}' r='4' fill='#3457d5'><title>{labels[i]}: {v:g}</title></circle>"
+        if len(pts) <= 12:
+            dot += (
+                f"<text x='{x:.1f}' y='{y - 7:.1f}' text-anchor='middle' font-size='10' fill='#1d2330'>{v:.3g}</text>"
+            )
+        parts.append(f"<a href='{links[i]}'>{dot}</a>" if links else dot)
+    for i in sorted({0, len(labels) - 1}):  # the axis counts takes; each point's title says when
         x = xy(i, lo)[0]
+        anchor = "start" if i == 0 and len(labels) > 1 else "end" if i else "middle"
         parts.append(
-            f"<text x='{x:.0f}' y='{h - 8}' text-anchor='middle' font-size='10' fill='#667'>{labels[i]}</text>"
+            f"<text x='{x:.0f}' y='{h - 8}' text-anchor='{anchor}' font-size='10' fill='#667'>take {i + 1}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)
