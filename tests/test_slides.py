@@ -293,3 +293,20 @@ def test_a_talk_recorded_with_its_slides_on_screen_takes_its_slide_times_from_th
     for u, want in zip(s.slides, changes, strict=True):
         assert u.start is not None and abs(u.start - want) <= 0.5, (u.number, u.start, want)
     assert s.slides[0].read_share >= 0.8 and s.slides[1].read_share == 0
+
+
+def test_a_deck_with_rehearsed_timings_gives_the_slide_times(tmp_path):
+    """PowerPoint keeps Rehearse Timings in the .pptx (each transition's advance-after, in ms)."""
+    from lxml import etree
+    from pptx import Presentation
+
+    path = pptx_deck(tmp_path / "r.pptx", [("One", "a", ""), ("Two", "b", ""), ("Three", "c", "")])
+    prs = Presentation(str(path))
+    ns = "http://schemas.openxmlformats.org/presentationml/2006/main"
+    for slide, ms in zip(prs.slides, [12500, 30000], strict=False):
+        slide._element.append(etree.fromstring(f'<p:transition xmlns:p="{ns}" advTm="{ms}"/>'))
+    prs.save(str(path))
+    assert slides.timing.from_file(path, 3, 120.0) == [(1, 0.0), (2, 12.5), (3, 42.5)]
+    bare = pptx_deck(tmp_path / "bare.pptx", [("One", "a", ""), ("Two", "b", "")])
+    with pytest.raises(InputError, match="slide 1 has no rehearsed time"):
+        slides.timing.from_file(bare, 2, 120.0)

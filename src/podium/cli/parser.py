@@ -71,7 +71,8 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument(
         "--slide-times",
         metavar="FILE",
-        help="when each slide came up: one start time per line (75, 1:15), or 'slide, time' lines",
+        help="when each slide came up: one start time per line (75, 1:15), 'slide, time' lines, or a .pptx with "
+        "rehearsed timings",
     )
     d.add_argument("--target-minutes", type=float, metavar="MIN", help="the talk's target length, in minutes")
     d.add_argument(

@@ -9,7 +9,10 @@ shown twice appears twice, a skipped slide not at all.
   matches at r >= 0.8 for half a second running. Keyframes are looked at first,
   so a video that never shows the deck costs a few decoded frames, not a pass.
 * **file**: one start time per line (``75``, ``1:15``, ``0:01:15.5``), in slide
-  order, or ``slide,time`` pairs (comma, tab or spaces) in any order.
+  order, or ``slide,time`` pairs (comma, tab or spaces) in any order; or a
+  PowerPoint deck whose timings were rehearsed (Slide Show > Rehearse Timings
+  keeps each slide's time in the .pptx itself, as its transition's "advance
+  after"): the slides start one after another at those times.
 * **speech**: the transcript's words aligned to the slides' words in order: a
   Viterbi path over the slides that may stay on a slide or move forward (never
   back), paying for each move and more for each slide it skips, and earning,
@@ -59,6 +62,8 @@ def from_file(path: str | os.PathLike[str], n_slides: int, duration_s: float) ->
         InputError: unreadable, a bad line (named), a slide the deck lacks, or times past the recording's end.
     """
     p = Path(path)
+    if p.suffix.lower() == ".pptx" and p.is_file():
+        return _rehearsed(p, n_slides, duration_s)
     try:
         lines = p.read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as e:
@@ -86,6 +91,34 @@ def from_file(path: str | os.PathLike[str], n_slides: int, duration_s: float) ->
     if not out:
         raise InputError(f"{p}: holds no slide times", p)
     return sorted(out, key=lambda x: x[1])
+
+
+def _rehearsed(p: Path, n_slides: int, duration_s: float) -> Times:
+    """Start times from a deck's rehearsed timings (each slide's transition ``advTm``, in milliseconds)."""
+    try:
+        from pptx import Presentation
+
+        prs = Presentation(str(p))
+    except Exception as e:  # python-pptx raises several kinds for a file that is not a deck
+        raise InputError(f"{p}: cannot read the rehearsed timings ({type(e).__name__})", p) from None
+    out: Times = []
+    t = 0.0
+    for i, slide in enumerate(prs.slides, 1):
+        if i > n_slides:
+            break
+        advance = [x.get("advTm") for x in slide._element.iter() if str(x.tag).endswith("}transition")]
+        ms = next((a for a in advance if a is not None), None)
+        if ms is None:
+            if i < len(prs.slides):
+                raise InputError(f"{p}: slide {i} has no rehearsed time (Slide Show > Rehearse Timings)", p)
+            out.append((i, t))  # the last slide stays up to the end
+            break
+        if t <= duration_s + 1:
+            out.append((i, t))
+        t += int(ms) / 1000
+    if not out:
+        raise InputError(f"{p}: holds no rehearsed timings (Slide Show > Rehearse Timings)", p)
+    return out
 
 
 def _thumbs(pages: Sequence[np.ndarray]) -> np.ndarray:
