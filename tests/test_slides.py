@@ -237,9 +237,10 @@ def test_analyze_with_a_deck_and_times_writes_the_slides_section_and_strip(lj, t
     out = tmp_path / "out"
     deck = lj["dir"] / "read.pdf"
     r = _podium(
-        "analyze", lj["path"], "--slides", deck, "--slide-times", times, "--target-minutes", "1.5", "--out", out, "-q"
+        "analyze", lj["path"], "--slides", deck, "--slide-times", times, "--target-minutes", "1.5", "--out", out
     )
     assert r.returncode == 0, r.stderr
+    assert "Slides    4 of 4 shown; 4 of 4 slides read aloud" in r.stdout and "(times from the timing file)" in r.stdout
     d = json.loads((out / "report.json").read_text())
     assert d["schema_version"] == "1.5"
     s = d["slides"]

@@ -51,6 +51,18 @@ def summary(report: Report, html: Path) -> str:
         )
     elif f is not None and f.skipped_reason != "no video":
         lines.append(f"  Face      {f.skipped_reason}")
+    sl = report.slides
+    if sl is not None:
+        shown = [u for u in sl.slides if u.start is not None]
+        slide_score = next((x for x in fb.scores if x.dimension == "slides"), None) if fb is not None else None
+        said = slide_score.value if slide_score is not None and slide_score.score is not None else ""
+        source = {"video": "the video", "file": "the timing file", "speech": "the words said"}[sl.timing]
+        conf = f", confidence {sl.confidence:.2f}" if sl.timing == "speech" else ""
+        lines.append(
+            f"  Slides    {len(shown)} of {len(sl.slides)} shown"
+            + (f"; {said}" if said else "")
+            + f" (times from {source}{conf})"
+        )
     for n in report.notes:
         lines.append(f"  Note: {n}")
     if fb is not None and fb.priorities:

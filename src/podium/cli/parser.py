@@ -63,9 +63,10 @@ def parser() -> argparse.ArgumentParser:
     _add_analysis_options(a)
     d = a.add_argument_group(
         "slides",
-        "Give the deck and the report says which slides were read aloud, how long each was up, and which are "
-        "crowded. The slide times come from --slide-times when given, else from the video when it shows the deck "
-        "(a PDF's pages are matched to the frames), else from the words said.",
+        "Give the deck and the report says which slides were read aloud, how long each\n"
+        "was up, and which are crowded. The slide times come from --slide-times when\n"
+        "given, else from the video when it shows the deck (a PDF's pages are matched\n"
+        "to the frames), else from the words said. See docs/slides.md.",
     )
     d.add_argument("--slides", metavar="DECK", help="the talk's deck: a PDF, or a PowerPoint .pptx (with its notes)")
     d.add_argument(
