@@ -211,7 +211,7 @@
   const labels = [];  // drawn last, over the lines
   for (const t of tracks) {
     chart.append(svg("rect", {x: LEFT, y: t.y, width: PW, height: t.h, fill: "#fbfbfd", stroke: "#e3e3e8"}));
-    const lab = svg("text", {x: LEFT + 4, y: t.y + 11, class: "track-label"}); lab.textContent = t.label; labels.push(lab);
+    const lab = svg("text", {x: LEFT + 4, y: t.y + 11, class: "track-label"}); lab.textContent = t.label; labels.push(lab); t.el = lab;
   }
   const step = dur > 1200 ? 300 : dur > 300 ? 60 : dur > 60 ? 15 : dur > 20 ? 5 : 1;
   for (let s = 0; s <= dur; s += step) {
@@ -239,8 +239,23 @@
   }
   // pace with the recommended band
   const windows = v.pace_timeline || [];
-  const pace = windows.length === 1 ? [[windows[0].start, windows[0].wpm], [windows[0].end, windows[0].wpm]]
+  let pace = windows.length === 1 ? [[windows[0].start, windows[0].wpm], [windows[0].end, windows[0].wpm]]
     : windows.map((w) => [(w.start + w.end) / 2, w.wpm]);
+  // a talk too short for more than a few 30 s windows: a 10 s window every second shows how the pace moved (the
+  // score still rests on the 30 s windows)
+  const SHORT_WIN = 10;
+  if (windows.length <= 4 && dur >= 2 * SHORT_WIN) {
+    const said = ((D.transcript && D.transcript.words) || []).filter((w) => !/^(um|uh|er|ah|hm)$/.test(w.filler_kind || ""))
+      .map((w) => (w.start + w.end) / 2);
+    if (said.length > 5) {
+      const a = said[0], b = said[said.length - 1], pts = [];
+      for (let c = a + SHORT_WIN / 2; c <= b - SHORT_WIN / 2 + 1e-6; c += 1) {
+        const n = said.filter((t) => t >= c - SHORT_WIN / 2 && t < c + SHORT_WIN / 2).length;
+        pts.push([c, 60 * n / SHORT_WIN]);
+      }
+      if (pts.length > 1) { pace = pts; tPace.el.textContent = "pace, wpm (10 s window)"; }
+    }
+  }
   const lo = (opts.pace && opts.pace.min_wpm) || 100, hi = (opts.pace && opts.pace.max_wpm) || 165, top2 = Math.max(220, ...pace.map((p) => p[1] + 10));
   const py = (val) => tPace.y + tPace.h - tPace.h * val / top2;
   chart.append(svg("rect", {x: LEFT, y: py(hi), width: PW, height: py(lo) - py(hi), fill: "#e3f4e8"}));
