@@ -231,7 +231,7 @@ def test_the_talk_is_analysed_without_a_bad_deck_when_the_deck_is_optional(sampl
 
 
 @pytest.mark.samples
-def test_analyze_with_a_deck_and_times_writes_the_slides_section_and_strip(lj, tmp_path):
+def test_analyze_with_a_deck_and_times_writes_the_slides_section_and_strip(lj, tmp_path, browser):
     times = tmp_path / "times.txt"
     times.write_text("\n".join(f"{t:.2f}" for t in lj["truth"]) + "\n")
     out = tmp_path / "out"
@@ -253,6 +253,24 @@ def test_analyze_with_a_deck_and_times_writes_the_slides_section_and_strip(lj, t
     assert over["start"] == 90.0 and "slide 4" in over["evidence"]
     html = (out / "report.html").read_text()
     assert html.count("data:image/jpeg;base64,") == len(s["slides"])  # a thumbnail per page, inside the page
+    # in the page, a read slide's moment lists each stretch read from it, each playable on its own
+    page = browser.new_page()
+    page.goto((out / "report.html").resolve().as_uri())
+    page.wait_for_selector("html[data-ready]")
+    for m in (m for m in d["feedback"]["moments"] if m["kind"] == "read_slide"):
+        stretches = [
+            r["start"] for u in s["slides"] for r in u["reading"] if m["start"] - 0.05 <= r["start"] <= m["end"]
+        ]
+        item = next(
+            li
+            for li in page.query_selector_all("#moment-list li")
+            if (b := li.query_selector("button.moment")) is not None
+            and float(b.get_attribute("data-start")) == m["start"]
+            and float(b.get_attribute("data-end")) == m["end"]
+        )
+        chips = [float(c.get_attribute("data-start")) for c in item.query_selector_all(".events .at")]
+        assert chips == (stretches if len(stretches) > 1 else []), (m, stretches, chips)
+    page.close()
 
 
 @pytest.mark.samples

@@ -11,6 +11,8 @@ from ``podium.pitch``; loudness from 50 ms RMS frames over speech only.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -148,14 +150,14 @@ def silent_frames(levels: np.ndarray) -> np.ndarray:
 
 
 def _pauses(silent: np.ndarray, words: Sequence[Word], t0: float, t1: float, options: VoiceOptions) -> list[Pause]:
+    timeline = _Timeline(sorted(words, key=lambda w: (w.start, w.end)))
     out = []
     lo, hi = int(t0 / _HOP_S), min(len(silent), int(np.ceil(t1 / _HOP_S)))
     for a, b in _runs(silent[lo:hi], bridge=2):
         start, end = (lo + a) * _HOP_S, (lo + b) * _HOP_S
         if end - start >= options.pause_min_s:
-            out.append(
-                Pause(round(start, 2), round(end, 2), end - start >= options.long_pause_s, _position(words, start, end))
-            )
+            where = _position(timeline, start, end)
+            out.append(Pause(round(start, 2), round(end, 2), end - start >= options.long_pause_s, where))
     return out
 
 
@@ -171,12 +173,26 @@ def _runs(mask: np.ndarray, bridge: int = 0) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out]
 
 
-def _position(words: Sequence[Word], start: float, end: float) -> str:
+class _Timeline:
+    """The words (in time order) with their starts and the running maximum of their ends, so that a pause's
+    neighbours are found by bisection: a scan of every word for every pause took 14 s on a 3-hour talk."""
+
+    def __init__(self, words: Sequence[Word]) -> None:
+        self.words = words
+        self.starts = [w.start for w in words]
+        self.ends_max = list(itertools.accumulate((w.end for w in words), max))
+
+    def around(self, start: float, end: float) -> tuple[Word | None, Word | None]:
+        """The last word starting before ``start`` (+50 ms), and the first whose end is past ``end`` (-50 ms): the
+        first index where the running maximum of the ends passes it."""
+        i = bisect.bisect_left(self.starts, start + 0.05)
+        j = bisect.bisect_right(self.ends_max, end - 0.05)
+        return (self.words[i - 1] if i > 0 else None), (self.words[j] if j < len(self.words) else None)
+
+
+def _position(words: _Timeline, start: float, end: float) -> str:
     """Where a pause falls: after a sentence, a phrase, next to a filler, or mid-phrase."""
-    before = [w for w in words if w.start < start + 0.05]
-    after = [w for w in words if w.end > end - 0.05]
-    prev = before[-1] if before else None
-    nxt = after[0] if after else None
+    prev, nxt = words.around(start, end)
     if (prev is not None and is_non_lexical(prev)) or (nxt is not None and is_non_lexical(nxt)):
         return "filler"
     if prev is None or re.search(r"[.?!\u2026]$", prev.text):

@@ -451,6 +451,10 @@
           } else { const e = [w.start, w.end, text]; e.kind = w.filler_kind; found.push(e); }
         }
       }
+      else if (m.kind === "read_slide") {  // each stretch read from the slide
+        for (const u of (D.slides || {}).slides || []) for (const r of u.reading || [])
+          if (r.start >= m.start - 0.05 && r.end <= m.end + 0.05) found.push([r.start, r.end, "“" + r.text.split(" ").slice(0, 4).join(" ") + " …”"]);
+      }
       else if (m.kind === "hedges") found = ((D.language || {}).hedges || []).filter((f) => f.start >= m.start - 0.05 && f.start <= m.end + 0.05)
         .map((f) => [f.start, f.end, f.text]);
       if (found.length < 2) return null;
