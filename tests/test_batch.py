@@ -272,9 +272,7 @@ def test_manifest_options_per_file_and_default_store(samples, tmp_path, capsys):
 def test_manifest_slides_column_gives_each_talk_its_deck_and_a_bad_deck_never_fails_it(tmp_path, samples):
     from .media_fixtures import pdf_deck
 
-    a, b = tmp_path / "a.flac", tmp_path / "b.flac"
-    shutil.copy(samples / "speech_clean" / "jfk.flac", a)
-    shutil.copy(samples / "speech_clean" / "jfk.flac", b)
+    a = b = samples / "speech_clean" / "jfk.flac"  # the same recording twice, with two decks: two reports
     text = (samples / "speech_clean" / "jfk.txt").read_text().strip()
     pdf_deck(tmp_path / "deck.pdf", [text])
     (tmp_path / "broken.pdf").write_text("not a deck\n")
@@ -282,6 +280,7 @@ def test_manifest_slides_column_gives_each_talk_its_deck_and_a_bad_deck_never_fa
     m.write_text(f"path,title,slides,target_minutes\n{a},good,deck.pdf,0.1\n{b},bad,broken.pdf,\n")
     results = batch.run(batch.discover(m), tmp_path / "o", workers=1)
     assert [r.status for r in results] == ["done", "done"]
+    assert len({r.item.name for r in results}) == 2
     good, bad = (json.loads((tmp_path / "o" / r.item.name / "report.json").read_text()) for r in results)
     assert good["slides"]["deck"] == "deck.pdf" and good["slides"]["target_s"] == 6
     assert good["slides"]["slides"][0]["read_share"] >= 0.8  # the deck holds exactly what he says

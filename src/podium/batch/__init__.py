@@ -106,6 +106,7 @@ def discover(source: str | os.PathLike[str]) -> list[Item]:
                 raise InputError(f"{src}: a manifest needs a 'path' column (and may have speaker, title)", src)
             rows = list(reader)
         items = []
+        seen: dict[Path, int] = {}
         for row in rows:
             p = Path(row["path"])
             if not p.is_absolute():
@@ -122,7 +123,8 @@ def discover(source: str | os.PathLike[str]) -> list[Item]:
             except ValueError:
                 why = f"{src}: target_minutes {target!r} for {row['path']} is not a number of minutes"
                 raise InputError(why, src) from None
-            name = _name(Path(row["path"]), p)
+            seen[p] = seen.get(p, 0) + 1
+            name = _name(Path(row["path"]), p, seen[p])
             speaker, title = row.get("speaker", "") or "", row.get("title", "") or ""
             items.append(Item(str(p), name, speaker, title, extra, deck, times, minutes))
     else:
@@ -141,11 +143,13 @@ def _beside(manifest: Path, cell: str | None) -> str:
     return str(p if p.is_absolute() else (manifest.parent / p).resolve())
 
 
-def _name(rel: Path, full: Path) -> str:
+def _name(rel: Path, full: Path, take: int = 1) -> str:
+    """A report folder's name: the path made safe, and a short hash of the full path; a recording listed again in a
+    manifest (other options, another deck) is its ``take``-th row and gets a folder of its own."""
     stem = "__".join(rel.parts)
     safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in stem)[:80]
     digest = hashlib.sha256(str(full.resolve()).encode()).hexdigest()[:8]
-    return f"{safe}-{digest}"
+    return f"{safe}-{digest}" + (f"-{take}" if take > 1 else "")
 
 
 def run(
