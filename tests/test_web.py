@@ -7,6 +7,7 @@ test_web_server.py runs the real server with its worker processes.
 from __future__ import annotations
 
 import json
+import os
 import re
 import stat
 import subprocess
@@ -820,3 +821,33 @@ def test_a_deck_uploaded_with_a_recording_is_scored_and_named_as_the_speaker_nam
     r = c.post(f"/recordings/{rec}/delete", headers={"X-CSRF-Token": _csrf(c), "Accept": "application/json"})
     assert r.status_code == 200
     assert list((settings.uploads / "decks").iterdir()) == []
+
+
+def test_decks_no_recording_names_are_cleared_after_a_day(site, samples, tmp_path):
+    from podium.web.jobs import clean_decks
+
+    from .media_fixtures import pdf_deck
+
+    c, settings = site["s1"], site["settings"]
+    deck = pdf_deck(tmp_path / "d.pdf", ["Ask not what your country can do for you"]).read_bytes()
+
+    def send():
+        r = c.post("/decks", content=deck, headers={"X-Filename": "d.pdf", "X-CSRF-Token": _csrf(c)})
+        assert r.status_code == 201
+        return r.json()["deck"]
+
+    kept, orphan, fresh = send(), send(), send()
+    talk = (samples / "speech_clean" / "jfk.flac").read_bytes()
+    r = c.post("/recordings", content=talk, headers={"X-Filename": "t.flac", "X-CSRF-Token": _csrf(c), "X-Deck": kept})
+    assert r.status_code == 201
+    folder = settings.uploads / "decks"
+    day_ago = time.time() - 2 * 24 * 3600
+    for token in (kept, orphan):
+        os.utime(next(folder.glob(f"*-{token}.pdf")), (day_ago, day_ago))
+    store = open_store(settings.db_url)
+    try:
+        assert clean_decks(store, settings.uploads) == 1
+    finally:
+        store.close()
+    left = sorted(p.name.split("-", 1)[1].removesuffix(".pdf") for p in folder.iterdir())
+    assert left == sorted([kept, fresh])  # the one a recording names stays, and the one that may still be wanted

@@ -181,6 +181,31 @@ def clean_partials(reports: Path, pid: int | None = None) -> None:
             shutil.rmtree(p, ignore_errors=True)
 
 
+DECK_KEEP_S = 24 * 3600.0  # an uploaded deck no recording names is kept this long (its recording may be on the way)
+
+
+def clean_decks(store: Store, uploads: Path, keep_s: float = DECK_KEEP_S) -> int:
+    """Remove the decks uploaded more than ``keep_s`` ago that no recording names (the tab closed between the deck
+    and the recording); returns how many."""
+    from sqlalchemy import select
+
+    folder = uploads / "decks"
+    if not folder.is_dir():
+        return 0
+    with store.session() as s:
+        named = {Path(p).name for p in s.scalars(select(Recording.deck_path)) if p}
+    now, gone = time.time(), 0
+    for p in folder.iterdir():
+        try:
+            old = now - p.stat().st_mtime > keep_s
+        except OSError:
+            continue
+        if old and p.is_file() and p.name not in named:
+            p.unlink(missing_ok=True)
+            gone += 1
+    return gone
+
+
 class _Stop(BaseException):
     """SIGTERM in a worker: put the job back and leave."""
 

@@ -10,7 +10,7 @@ import threading
 import time
 
 from ..store import Store
-from .jobs import clean_partials, recover, release, worker_name
+from .jobs import clean_decks, clean_partials, recover, release, worker_name
 from .settings import Settings
 
 __all__ = ["Supervisor"]
@@ -29,6 +29,7 @@ class Supervisor:
 
     def start(self) -> None:
         clean_partials(self.settings.reports)
+        clean_decks(self.store, self.settings.uploads)
         freed = recover(self.store, self.settings.max_attempts)
         if freed:
             log.warning("%d job(s) left running by a previous server went back to the queue or failed", freed)
