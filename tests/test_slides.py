@@ -44,6 +44,11 @@ def _lj(samples):
     return deck_texts, truth
 
 
+def _times(path, deck, report):
+    """A timing file read as the pipeline reads it."""
+    return slides.timing.from_file(path, len(deck.slides), report.source.duration_s)
+
+
 @pytest.fixture(scope="module")
 def lj(samples, controlled, tmp_path_factory):
     d = tmp_path_factory.mktemp("decks")
@@ -120,7 +125,7 @@ def test_a_timing_file_gives_the_same_per_slide_times(lj, tmp_path):
     lines = [f"{int(t // 60)}:{t % 60:05.2f}" for t in lj["truth"]]
     times = tmp_path / "times.txt"
     times.write_text("# start of each slide\n" + "\n".join(lines) + "\n")
-    used = slides.analyze(lj["read"], rep.transcript, rep.source.duration_s, times_file=times)
+    used = slides.analyze(lj["read"], rep.transcript, rep.source.duration_s, times=_times(times, lj["read"], rep))
     assert used.timing == "file"
     assert [u.start for u in used.slides] == [round(t, 2) for t in lj["truth"]]
     ends = [u.end for u in used.slides]
@@ -128,13 +133,15 @@ def test_a_timing_file_gives_the_same_per_slide_times(lj, tmp_path):
         rep.source.duration_s, abs=0.01
     )
     assert all(u.read_share >= 0.8 for u in used.slides)
-    tight = slides.analyze(lj["read"], rep.transcript, rep.source.duration_s, times_file=times, target_s=40)
+    tight = slides.analyze(
+        lj["read"], rep.transcript, rep.source.duration_s, times=_times(times, lj["read"], rep), target_s=40
+    )
     fb = assess(rep.transcript, rep.voice, rep.language, slides=tight)
     long = [m for m in fb.moments if m.kind == "long_slide"]
     assert len(long) == len(used.slides) and "its share of the 0:40 target is 0:10" in long[0].evidence
     pairs = tmp_path / "pairs.csv"  # "slide, time" in any order
     pairs.write_text("".join(f"{i + 1}, {t:.2f}\n" for i, t in reversed(list(enumerate(lj["truth"])))))
-    again = slides.analyze(lj["read"], rep.transcript, rep.source.duration_s, times_file=pairs)
+    again = slides.analyze(lj["read"], rep.transcript, rep.source.duration_s, times=_times(pairs, lj["read"], rep))
     assert [u.start for u in again.slides] == [round(t, 2) for t in lj["truth"]]
 
 
@@ -282,7 +289,7 @@ def test_speaker_notes_said_word_for_word_are_noted_not_penalised(lj, tmp_path):
     )
     times = tmp_path / "t.txt"
     times.write_text("\n".join(f"{t:.2f}" for t in lj["truth"]))
-    used = slides.analyze(deck, rep.transcript, rep.source.duration_s, times_file=times)
+    used = slides.analyze(deck, rep.transcript, rep.source.duration_s, times=_times(times, deck, rep))
     assert all(u.read_share == 0 for u in used.slides)
     assert all(u.notes_read_share is not None and u.notes_read_share >= 0.8 for u in used.slides)
     fb = assess(rep.transcript, rep.voice, rep.language, slides=used)

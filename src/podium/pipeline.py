@@ -20,19 +20,21 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from . import coach, language, media, pitch, slides, speech, voice
 from .cores import one_blas_thread
 from .errors import InputError, PodiumError
 from .models import FACE as FACE_MODEL
 from .models import find as find_model
-from .options import AnalysisOptions
+from .options import AnalysisOptions, SlideOptions
 from .types import Deck, Face, MediaInfo, Report, Slides, Transcript
 
 __all__ = ["ProgressHook", "analyze"]
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 ProgressHook = Callable[[str, float, float], None]
 """Called as ``hook(stage, done, total)``; for ``"speech"`` both are seconds of audio."""
@@ -72,20 +74,18 @@ def _analyze(
     timings: dict[str, float] = {}
     notes: list[str] = []
 
-    deck = _deck(options, notes)  # before the recording: a bad deck must not cost an analysis first
+    deck = _slide_step(options, notes, lambda o: slides.read_deck(o.deck))  # a bad deck costs no analysis
     t = time.perf_counter()
     hook("media", 0, 1)
     rec = media.load(path, options.media)
     timings["media"] = time.perf_counter() - t
     info = rec.info
     hook("media", 1, 1)
+    slide_times = None  # read once, and checked against the deck and the recording's length before the work starts
     if deck is not None and options.slides is not None and options.slides.times is not None:
-        try:  # the timing file is checked against the deck and the recording's length before the work starts
-            slides.timing.from_file(options.slides.times, len(deck.slides), info.duration_s)
-        except InputError as e:
-            if not options.slides.optional:
-                raise
-            notes.append(f"The slides were not analysed: {e}".replace(options.slides.times, "the slide times"))
+        n = len(deck.slides)
+        slide_times = _slide_step(options, notes, lambda o: slides.timing.from_file(o.times or "", n, info.duration_s))
+        if slide_times is None:  # unreadable and optional: the talk without its slides
             deck = None
 
     def report(**parts: Any) -> Report:
@@ -152,7 +152,7 @@ def _analyze(
         if deck is not None:
             t = time.perf_counter()
             hook("slides", 0, 1)
-            used = _slides(deck, transcript, info, options)
+            used = _slides(deck, slide_times, transcript, info, options)
             timings["slides"] = time.perf_counter() - t
             hook("slides", 1, 1)
 
@@ -170,28 +170,36 @@ def _analyze(
             faces.close()
 
 
-def _deck(options: AnalysisOptions, notes: list[str]) -> Deck | None:
-    if options.slides is None:
-        return None
+def _slide_step(options: AnalysisOptions, notes: list[str], step: Callable[[SlideOptions], T]) -> T | None:
+    """``step(options.slides)``; a bad deck or timing file is an error, or with ``optional`` a note and None."""
     o = options.slides
+    if o is None:
+        return None
     try:
-        return slides.read_deck(o.deck)
+        return step(o)
     except InputError as e:
         if not o.optional:
             raise
-        said = str(e).replace(o.deck, o.name) if o.name else str(e)  # the deck as the speaker knows it
+        said = str(e).replace(o.deck, o.name or o.deck)  # the deck as the speaker knows it
+        said = said.replace(o.times, "the slide times") if o.times else said
         notes.append(f"The slides were not analysed: {said}")
         return None
 
 
-def _slides(deck: Deck, transcript: Transcript, info: MediaInfo, options: AnalysisOptions) -> Slides:
+def _slides(
+    deck: Deck,
+    times: list[tuple[int, float]] | None,
+    transcript: Transcript,
+    info: MediaInfo,
+    options: AnalysisOptions,
+) -> Slides:
     assert options.slides is not None
     o = options.slides
     return slides.analyze(
         deck,
         transcript,
         info.duration_s,
-        times_file=o.times,
+        times=times,
         video=info.path if info.has_video else None,
         target_s=o.target_minutes * 60 if o.target_minutes is not None else None,
         name=o.name,

@@ -62,7 +62,7 @@ def analyze(
     transcript: Transcript,
     duration_s: float,
     *,
-    times_file: str | os.PathLike[str] | None = None,
+    times: Sequence[tuple[int, float]] | None = None,
     video: str | os.PathLike[str] | None = None,
     target_s: float | None = None,
     name: str | None = None,
@@ -73,20 +73,16 @@ def analyze(
         deck: from :func:`read_deck`.
         transcript: the talk's words.
         duration_s: the recording's length.
-        times_file: a timing file (used first when given; see ``podium.slides.timing``).
+        times: ``(slide, start)`` from a timing file (``timing.from_file``), used first when given.
         video: the recording, when it has video (the slides are looked for in it next).
         target_s: the talk's target length.
         name: the deck's name in the result (default: its file name).
-
-    Raises:
-        InputError: a bad timing file.
     """
     said = _said(transcript)
     slide_tokens = [tokens(s.text) for s in deck.slides]
     source, confidence = "speech", 1.0
-    times: list[tuple[int, float]] | None = None
-    if times_file is not None:
-        times, source = timing.from_file(times_file, len(deck.slides), duration_s), "file"
+    if times is not None:
+        source = "file"
     elif video is not None:
         pages = render(deck, 160)
         times = timing.from_video(video, pages) if pages else None
