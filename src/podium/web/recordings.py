@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import uuid
+from collections.abc import Awaitable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -80,10 +81,7 @@ def _deck_file(settings: Any, account: Account, token: str) -> Path | None:
 async def upload_deck(request: Request, account: CurrentAccount) -> Response:
     """The body is a deck (``X-Filename``: its name). 201 with ``{"deck": token, "title", "slides"}``; the
     recording's upload then names the token in ``X-Deck``."""
-    try:
-        return await _upload_deck(request, account)
-    except Problem as e:
-        return JSONResponse({"error": e.message, "status": e.status}, status_code=e.status, headers=e.headers)
+    return await _as_api(_upload_deck(request, account))
 
 
 async def _upload_deck(request: Request, account: Account) -> Response:
@@ -92,16 +90,14 @@ async def _upload_deck(request: Request, account: Account) -> Response:
     suffix = Path(title).suffix.lower()
     if suffix not in _DECK_SUFFIXES:
         raise Problem(415, f"“{title}” is not a deck Podium reads: give the slides as a PDF or a PowerPoint .pptx.")
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > _DECK_MB << 20:
-        raise _too_big(title, _DECK_MB)
+    _refuse_declared_over(request, title, _DECK_MB)
     folder = settings.uploads / "decks"
     folder.mkdir(parents=True, exist_ok=True)
     token = uuid.uuid4().hex
     tmp = folder / f".upload-{token}"
     final = folder / f"{account.id}-{token}{suffix}"
     try:
-        _, size = await _receive(request, tmp, _DECK_MB << 20, title, _DECK_MB)
+        _, size = await _receive(request, tmp, title, _DECK_MB)
         if size == 0:
             raise Problem(400, f"“{title}” is empty (0 bytes): nothing was uploaded.")
         os.replace(tmp, final)
@@ -130,19 +126,28 @@ async def upload(request: Request, account: CurrentAccount) -> Response:
 
     An API route: its errors are JSON (``{"error": ...}``) whatever the client accepts.
     """
+    return await _as_api(_upload(request, account))
+
+
+async def _as_api(answer: Awaitable[Response]) -> Response:
+    """An API route's answer: its errors as JSON (``{"error", "status"}``) whatever the client accepts."""
     try:
-        return await _upload(request, account)
+        return await answer
     except Problem as e:
         return JSONResponse({"error": e.message, "status": e.status}, status_code=e.status, headers=e.headers)
 
 
+def _refuse_declared_over(request: Request, title: str, max_mb: int) -> None:
+    """A body whose declared length is over ``max_mb`` is refused before a byte of it is read."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_mb * 1024 * 1024:
+        raise _too_big(title, max_mb)
+
+
 async def _upload(request: Request, account: Account) -> Response:
     settings = settings_of(request)
-    limit = settings.max_upload_mb * 1024 * 1024
     title = title_from(request.headers.get("x-filename", ""))
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise _too_big(title, settings.max_upload_mb)
+    _refuse_declared_over(request, title, settings.max_upload_mb)
     deck: tuple[Path, str] | None = None
     token = request.headers.get("x-deck", "").strip()
     if token:
@@ -152,7 +157,7 @@ async def _upload(request: Request, account: Account) -> Response:
         deck = (found, title_from(request.headers.get("x-deck-name", "")) or found.name)
     tmp = settings.uploads / f".upload-{uuid.uuid4().hex}"
     try:
-        digest, size = await _receive(request, tmp, limit, title, settings.max_upload_mb)
+        digest, size = await _receive(request, tmp, title, settings.max_upload_mb)
         if size == 0:
             raise Problem(400, f"“{title}” is empty (0 bytes): nothing was uploaded.")
         info = await run_in_threadpool(_check_media, tmp, title, settings.max_duration_s, settings.analyze_face)
@@ -172,7 +177,9 @@ def _too_big(title: str, max_mb: int) -> Problem:
     return Problem(413, f"“{title}” is larger than the {max_mb} MB this server accepts.")
 
 
-async def _receive(request: Request, tmp: Path, limit: int, title: str, max_mb: int) -> tuple[str, int]:
+async def _receive(request: Request, tmp: Path, title: str, max_mb: int) -> tuple[str, int]:
+    """Stream the body to ``tmp``, stopping past ``max_mb``; its sha256 and size."""
+    limit = max_mb * 1024 * 1024
     h = hashlib.sha256()
     size = 0
     try:
