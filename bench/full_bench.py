@@ -79,6 +79,16 @@ def build_video(samples: Path, out: Path, minutes: float) -> Path:
     return out
 
 
+def talk_video(samples: Path, folder: Path, minutes: float) -> Path:
+    """The benchmark talk, built once and kept in ``folder`` (it takes a minute or two to encode)."""
+    video = folder / f"talk_720p_{minutes:g}min.mp4"
+    if not video.is_file():
+        t = time.perf_counter()
+        build_video(samples, video, minutes)
+        print(f"built {video} in {time.perf_counter() - t:.0f} s", flush=True)
+    return video
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--samples", default="../shared/samples", type=Path)
@@ -87,11 +97,7 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=Path("bench/results/full.json"))
     args = ap.parse_args()
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    video = args.out.parent / f"talk_720p_{args.minutes:g}min.mp4"
-    if not video.is_file():
-        t = time.perf_counter()
-        build_video(args.samples, video, args.minutes)
-        print(f"built {video} in {time.perf_counter() - t:.0f} s", flush=True)
+    video = talk_video(args.samples, args.out.parent, args.minutes)
     from podium import face, media
 
     info = media.probe(video)

@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from full_bench import build_video
+from full_bench import talk_video
 from speech_bench import machine
 
 CHILD = """
@@ -65,9 +65,7 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=Path("bench/results/slides.json"))
     args = ap.parse_args()
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    video = args.out.parent / f"talk_720p_{args.minutes:g}min.mp4"
-    if not video.is_file():
-        build_video(args.samples, video, args.minutes)
+    video = talk_video(args.samples, args.out.parent, args.minutes)
     deck = make_deck(args.samples, args.out.parent / "deck_20.pdf")
     walls: dict[str, list[float]] = {"without": [], "with": []}
     stage: list[float] = []
