@@ -336,3 +336,13 @@ def test_a_deck_with_rehearsed_timings_gives_the_slide_times(tmp_path):
     bare = pptx_deck(tmp_path / "bare.pptx", [("One", "a", ""), ("Two", "b", "")])
     with pytest.raises(InputError, match="slide 1 has no rehearsed time"):
         slides.timing.from_file(bare, 2, 120.0)
+
+
+def test_thumbnails_are_made_from_a_pdf_only_and_never_fail_a_report(tmp_path):
+    good = pdf_deck(tmp_path / "d.pdf", ["One", "Two"])
+    pics = slides.thumbnails(good)
+    assert pics is not None and len(pics) == 2 and all(p.startswith("data:image/jpeg;base64,") for p in pics)
+    (tmp_path / "cut.pdf").write_bytes(good.read_bytes()[:200])  # a damaged deck
+    assert slides.thumbnails(tmp_path / "cut.pdf") is None
+    assert slides.thumbnails(pptx_deck(tmp_path / "d.pptx", [("T", "b", "")])) is None
+    assert slides.thumbnails(tmp_path / "gone.pdf") is None

@@ -134,11 +134,13 @@ def _frames(shape: Any) -> list[Any]:
 
 def render(deck: Deck, width: int) -> list[np.ndarray] | None:
     """Each page as an RGB array ``width`` pixels wide, or ``None`` when the deck cannot be rendered (PPTX)."""
-    if deck.kind != "pdf":
-        return None
+    return _pdf_pages(deck.path, width) if deck.kind == "pdf" else None
+
+
+def _pdf_pages(path: str | os.PathLike[str], width: int) -> list[np.ndarray]:
     import pypdfium2 as pdfium
 
-    pdf = pdfium.PdfDocument(deck.path)
+    pdf = pdfium.PdfDocument(str(path))
     try:
         out = []
         for i in range(len(pdf)):
@@ -159,14 +161,15 @@ def thumbnails(path: str | os.PathLike[str], width: int = 320) -> list[str] | No
     import base64
     import io
 
+    import pypdfium2 as pdfium
     from PIL import Image
 
-    try:
-        deck = read_deck(path)
-        pages = render(deck, width)
-    except (InputError, OSError):
-        return None
-    if pages is None:
+    try:  # only the pages are needed: the deck's text was read by the analysis
+        with open(path, "rb") as f:
+            if not f.read(5).startswith(b"%PDF"):
+                return None
+        pages = _pdf_pages(path, width)
+    except (OSError, pdfium.PdfiumError):
         return None
     out = []
     for rgb in pages:
