@@ -130,7 +130,12 @@ def _face_frames(samples, layout: str, n: int = 10, size=(1280, 720)) -> list[np
 
 
 def _write_video(
-    path: Path, frames: list[np.ndarray], fps: int = 5, rotate: int | None = None, times: list[float] | None = None
+    path: Path,
+    frames: list[np.ndarray],
+    fps: int = 5,
+    rotate: int | None = None,
+    times: list[float] | None = None,
+    gop: int | None = None,
 ) -> Path:
     from fractions import Fraction
 
@@ -141,6 +146,8 @@ def _write_video(
         s.height, s.width = frames[0].shape[:2]
         s.pix_fmt = "yuv420p"
         s.codec_context.time_base = Fraction(1, 1000)
+        if gop is not None:  # a keyframe every gop frames
+            s.codec_context.gop_size = gop
         if rotate is not None:
             s.set_display_rotation(rotate)
         for i, img in enumerate(frames):
@@ -167,18 +174,22 @@ def test_hard_layouts(samples, tmp_path, layout):
         assert all(0.35 < x < 0.65 for x in xs)  # the large central face is the speaker
 
 
-def test_rotated_phone_video_is_turned_upright(samples, tmp_path):
+@pytest.mark.parametrize("turn", [90, -90])
+def test_rotated_phone_video_is_turned_upright(samples, tmp_path, turn):
     img = _img(samples / "faces" / "faceapi_neutral.jpg")
     portrait = np.full((640, 360, 3), 90, np.uint8)
     portrait[150 : 150 + img.shape[0] * 300 // img.shape[1], 30:330] = __import__("cv2").resize(
         img, (300, img.shape[0] * 300 // img.shape[1])
     )
-    stored = np.ascontiguousarray(np.rot90(portrait, k=1))  # stored sideways, as phones do
-    path = _write_video(tmp_path / "phone.mp4", [stored] * 8, rotate=90)
+    # stored sideways, as phones do; the display matrix turns it upright (counter-clockwise by ``turn`` degrees, as
+    # FFmpeg reads it)
+    stored = np.ascontiguousarray(np.rot90(portrait, k=-turn // 90))
+    path = _write_video(tmp_path / "phone.mp4", [stored] * 8, rotate=turn)
     info = media.probe(path)
     assert info.rotation in (90, 270) and (info.width, info.height) == (360, 640)
     f = face.observe(info)
     assert f.present_ratio >= 0.8 and abs(f.head_pose.roll_median) < 20
+    assert f.framing.centre_y < 0.5  # the face is in the upper half: not a false find in a picture upside down
 
 
 def test_variable_frame_rate(samples, tmp_path):
@@ -327,3 +338,30 @@ def test_the_face_process_dies_with_an_analysis_killed_outright(tmp_path):
     for k in left:  # do not leave it running whatever the outcome
         os.kill(k, signal.SIGKILL)
     assert not left, "the face process outlived the killed analysis"
+
+
+def test_threads_split_the_video_and_give_the_same_samples(samples, tmp_path):
+    """Two faces nearly as large: which one is the speaker's depends on where the speaker was before, so a stretch
+    that starts mid-video must wait for that before choosing. Threads must give exactly one thread's answer."""
+    import cv2
+
+    from podium.face import _cuts
+
+    img = _img(samples / "faces" / "faceapi_neutral.jpg")
+    left, right = (cv2.resize(img, (w, int(w * img.shape[0] / img.shape[1]))) for w in (240, 270))
+    frames = []
+    for i in range(200):  # 40 s at 5 fps: the speaker alone for 8 s, then a slightly larger face beside them
+        canvas = np.full((720, 1280, 3), 90, np.uint8)
+        x = 150 + (i % 10) * 4  # the speaker moves a little
+        canvas[150 : 150 + left.shape[0], x : x + left.shape[1]] = left
+        if i >= 40:
+            canvas[120 : 120 + right.shape[0], 820 : 820 + right.shape[1]] = right
+        frames.append(canvas)
+    path = _write_video(tmp_path / "two.mp4", frames, gop=10)
+    info = media.probe(path)
+    assert len(_cuts(path, info.duration_s, 3)) == 3  # the test needs real cuts
+    one = face.observe(info)
+    assert one.other_faces_max == 1 and one.present_ratio == 1.0
+    assert all(s.box[0] < 0.4 for s in one.timeline)  # the speaker is followed, not the larger newcomer
+    for threads in (2, 3):
+        assert face.observe(info, threads=threads) == one, threads

@@ -64,14 +64,15 @@ def test_you_know_found_as_filler(disfluent):
     assert f.hyp_fillers.get("you know") == 1, f.hypothesis
 
 
-def test_decoding_clips_a_group_at_a_time_changes_no_word(samples, monkeypatch):
-    """A long talk's clips go to the recogniser a group at a time (memory); the words must be the same."""
+def test_decoding_on_more_workers_changes_no_word(samples):
+    """The recogniser's workers decode batches of clips at once; each batch is the same, and so are the words."""
     from podium import speech
+    from podium.options import SpeechOptions
     from podium.types import Audio
     from tests.media_fixtures import read_speech
 
-    audio = Audio(read_speech(samples), 16000)  # ~2 minutes, 5 or more clips
-    whole = speech.transcribe(audio, recover=False).words
-    monkeypatch.setattr(speech, "_CLIPS_AT_ONCE", 4)
-    grouped = speech.transcribe(audio, recover=False).words
-    assert len(whole) > 100 and grouped == whole
+    audio = Audio(read_speech(samples), 16000)  # ~2 minutes, 5 or more clips: more batches than workers
+    one = speech.transcribe(audio, SpeechOptions(cpu_threads=1), recover=False).words
+    three = speech.transcribe(audio, SpeechOptions(cpu_threads=3), recover=False).words
+    assert speech.get_recognizer(SpeechOptions(cpu_threads=3)).model.model.num_workers == 3
+    assert len(one) > 100 and three == one

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .options import AnalysisOptions
 
-__all__ = ["one_blas_thread", "per_worker", "sharing_cores"]
+__all__ = ["face_threads", "one_blas_thread", "per_worker", "sharing_cores"]
 
 
 def per_worker(workers: int) -> int:
@@ -36,6 +36,13 @@ def sharing_cores(options: AnalysisOptions, workers: int) -> AnalysisOptions:
     if options.speech.cpu_threads:
         return options
     return replace(options, speech=replace(options.speech, cpu_threads=per_worker(workers)))
+
+
+def face_threads(options: AnalysisOptions) -> int:
+    """Threads for the face stage: as many as the recogniser's share of the cores (all of them when unset), at most
+    4. The face and the speech run at once and both use all of the share: whichever finishes first leaves its
+    cores to the other, so no core waits until the end (``bench/full_bench.py``)."""
+    return max(1, min(4, options.speech.cpu_threads or os.cpu_count() or 1))
 
 
 @contextmanager

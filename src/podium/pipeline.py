@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from . import coach, language, media, pitch, slides, speech, voice
-from .cores import one_blas_thread
+from .cores import face_threads, one_blas_thread
 from .errors import InputError, PodiumError
 from .models import FACE as FACE_MODEL
 from .models import find as find_model
@@ -207,10 +207,11 @@ def _slides(
 
 
 class _FaceJob:
-    """face.observe in a child process of its own, alongside speech (MediaPipe and CTranslate2 each bring their own
-    threads). The child is a fresh ``python -c`` that imports only podium.face: unlike multiprocessing's spawn, it
-    never re-runs the caller's script, so a script without an ``if __name__ == "__main__"`` guard, or code fed on
-    stdin, gets its face analysis too. MediaPipe's native logging goes to /dev/null (PODIUM_DEBUG=1 keeps it)."""
+    """face.observe in a child process of its own, alongside speech, on as many threads as the recogniser
+    (:func:`podium.cores.face_threads`). The child is a fresh ``python -c`` that imports only podium.face: unlike
+    multiprocessing's spawn, it never re-runs the caller's script, so a script without an ``if __name__ ==
+    "__main__"`` guard, or code fed on stdin, gets its face analysis too. MediaPipe's native logging goes to
+    /dev/null (PODIUM_DEBUG=1 keeps it)."""
 
     def __init__(self, info: MediaInfo, options: AnalysisOptions, notes: list[str]) -> None:
         self.notes = notes
@@ -239,7 +240,7 @@ class _FaceJob:
         )
         assert self.proc.stdin is not None
         with self.proc.stdin:
-            self.proc.stdin.write(pickle.dumps((info, options.face)))
+            self.proc.stdin.write(pickle.dumps((info, options.face, face_threads(options))))
 
     @property
     def started(self) -> bool:

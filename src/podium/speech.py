@@ -22,8 +22,11 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import re
+import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -222,23 +225,41 @@ def _decode(
     the decoder skip the next 30 s. A chunk whose text stops while speech
     goes on (with the prompt the decoder sometimes ends early) is decoded
     again from its last word, with timestamps, then without the prompt.
+
+    The batches go to the model's workers (one thread each, see ``_load_whisper``), as many at once as it has;
+    a batch holds the same chunks whatever the number of workers, so the words are the same too.
     """
     language = None
+    workers = max(1, int(getattr(pipe.model.model, "num_workers", 1)))
+    done_to = [0.0]
+    lock = threading.Lock()
+
+    def batch(part: list[dict[str, float]], retry: dict[str, Any]) -> tuple[list[Word], str | None]:
+        # faster-whisper copies each clip's audio and computes every clip's features before decoding the first:
+        # one batch per call keeps that to a batch's worth however long the talk
+        seg_iter, info = pipe.transcribe(samples, clip_timestamps=part, **{**kwargs, **retry})
+        out: list[Word] = []
+        for seg in seg_iter:
+            out.extend(p for w in seg.words or () for p in _split_word(w))
+            with lock:
+                done_to[0] = max(done_to[0], float(seg.end))
+                if progress is not None:
+                    progress(done_to[0])
+        return out, info.language
+
     for attempt in range(_MAX_PASSES):
         retry: dict[str, Any] = {"without_timestamps": attempt == 0}
         if attempt == 2:
             retry["hotwords"] = None
-        new: list[Word] = []
-        # faster-whisper copies each clip's audio and computes every clip's features before decoding the
-        # first: for a 3-hour talk that is a second copy of the audio plus 350 MB, so clips go a group at a time
-        at_once = kwargs["batch_size"] * max(1, _CLIPS_AT_ONCE // kwargs["batch_size"])
-        for g in range(0, len(clips), at_once):
-            seg_iter, info = pipe.transcribe(samples, clip_timestamps=clips[g : g + at_once], **{**kwargs, **retry})
-            language = info.language or language
-            for seg in seg_iter:
-                new.extend(p for w in seg.words or () for p in _split_word(w))
-                if progress is not None:
-                    progress(float(seg.end))
+        size = kwargs["batch_size"]
+        parts = [clips[i : i + size] for i in range(0, len(clips), size)]
+        if workers > 1 and len(parts) > 1:
+            with ThreadPoolExecutor(min(workers, len(parts)), thread_name_prefix="podium-speech") as pool:
+                results = list(pool.map(batch, parts, [retry] * len(parts)))
+        else:
+            results = [batch(part, retry) for part in parts]
+        new = [w for found, _ in results for w in found]
+        language = next((lang for _, lang in reversed(results) if lang), language)
         words.extend(_after(new, words))
         clips = _unfinished(clips, words, spans)
         if not clips:
@@ -272,7 +293,6 @@ def _speech_spans(
 
 
 _MAX_PASSES = 3
-_CLIPS_AT_ONCE = 32  # about, rounded to a multiple of the batch size so batches hold the same clips as in one call
 _LEFT_OVER_S = 2.0  # seconds of speech with no word that make a stretch worth decoding again
 _LAST_WORD_S = 0.6
 
@@ -379,7 +399,11 @@ def _load_whisper(name: str, compute_type: str, cpu_threads: int) -> WhisperReco
         from faster_whisper import WhisperModel
     except ImportError as e:  # pragma: no cover - a core dependency
         raise MissingDependency("faster-whisper is not installed: pip install podium-coach") from e
-    kwargs: dict[str, Any] = {"device": "cpu", "compute_type": compute_type, "cpu_threads": cpu_threads}
+    # Workers of one thread each, one batch of chunks apiece: on two cores two such workers decode a talk in 0.7 of
+    # the time one worker of two threads takes, with less CPU (bench/speech_bench.py); and each chunk's arithmetic
+    # is one thread's whatever the count, so the words do not depend on it (tests/test_determinism.py)
+    workers = min(4, cpu_threads or os.cpu_count() or 1)
+    kwargs: dict[str, Any] = {"device": "cpu", "compute_type": compute_type, "cpu_threads": 1, "num_workers": workers}
     if name == "tiny.en":
         path = tiny_en_path()
         return WhisperRecognizer(WhisperModel(str(path), **kwargs), name)

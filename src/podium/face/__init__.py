@@ -28,6 +28,7 @@ import logging
 import math
 import os
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,14 @@ import numpy as np
 from ..errors import InputError
 from ..options import FaceOptions
 from ..types import Face, FaceSample, MediaInfo
-from .landmarks import Engine, _task_path  # noqa: F401 (_task_path: the model check, for tests)
+from .landmarks import (
+    Centre,
+    Engine,
+    Pending,
+    _task_path,  # noqa: F401 (the model check, for tests)
+    centre,
+    choose,
+)
 from .summary import summarize
 
 __all__ = ["observe", "observe_image", "summarize"]
@@ -47,8 +55,15 @@ log = logging.getLogger(__name__)
 Progress = Callable[[float, float], None]
 
 
-def observe(info: MediaInfo, options: FaceOptions | None = None, progress: Progress | None = None) -> Face:
+def observe(
+    info: MediaInfo, options: FaceOptions | None = None, progress: Progress | None = None, *, threads: int = 1
+) -> Face:
     """Sample the video of ``info.path`` and describe the main face over time.
+
+    With ``threads`` > 1 the video is cut at keyframes into that many stretches of about equal length, each decoded
+    and analysed by a thread of its own (MediaPipe and the decoder run outside Python's lock). The samples are the
+    same as one thread's: each frame is analysed on its own, the frames sampled follow from their times alone, and
+    which face is the speaker's is settled across the cuts afterwards (see :class:`~.landmarks.Pending`).
 
     Raises:
         ModelNotFound, MissingDependency: MediaPipe or its model is not installed.
@@ -57,26 +72,71 @@ def observe(info: MediaInfo, options: FaceOptions | None = None, progress: Progr
     options = options or FaceOptions()
     if not info.has_video:
         return Face("no video", options.sample_fps)
-    engine = Engine(options)
-    samples: list[FaceSample] = []
-    try:
-        for t, rgb in _frames(Path(info.path), options, info.rotation):
-            samples.append(engine.sample(t, rgb))
-            if progress is not None:
-                progress(t, info.duration_s)
-    finally:
-        engine.close()
-    return summarize(samples, options)
+    path = Path(info.path)
+    cuts = _cuts(path, info.duration_s, threads) if threads > 1 and info.duration_s >= _MIN_SPLIT_S else [0.0]
+    ends = [*cuts[1:], None]
+    done = [0.0] * len(cuts)
+
+    def report(k: int, t: float) -> None:
+        done[k] = t - cuts[k]
+        if progress is not None:
+            progress(min(info.duration_s, sum(done)), info.duration_s)
+
+    def part(k: int) -> list[FaceSample | Pending]:
+        engine = Engine(options, knows_speaker=k == 0)
+        out: list[FaceSample | Pending] = []
+        try:
+            for t, rgb in _frames(path, options, info.rotation, cuts[k], ends[k]):
+                out.append(engine.sample(t, rgb))
+                if k > 0 and len(out) == 1:  # kept only if one thread alone would have sampled this frame too
+                    engine.forget_speaker()
+                report(k, t)
+        finally:
+            engine.close()
+        return out
+
+    if len(cuts) == 1:
+        parts = [part(0)]
+    else:
+        with ThreadPoolExecutor(len(cuts), thread_name_prefix="podium-face") as pool:
+            parts = list(pool.map(part, range(len(cuts))))
+    return summarize(_join(parts, options.sample_fps), options)
+
+
+_MIN_SPLIT_S = 20.0  # shorter videos are not worth a second landmarker
+
+
+def _join(parts: list[list[FaceSample | Pending]], fps: float) -> list[FaceSample]:
+    """The parts' samples as one thread would have made them.
+
+    A part after the first starts at a keyframe and samples it whatever came before; one thread would have sampled
+    it only if no frame before it already stood for the same sampling step (``_step``), so it is dropped otherwise.
+    Pending samples get the face one thread would have chosen, following the speaker from sample to sample.
+    """
+    out: list[FaceSample] = []
+    speaker: Centre | None = None
+    for k, items in enumerate(parts):
+        if k > 0 and items and out and _step(items[0].t, fps) <= _step(out[-1].t, fps):
+            items = items[1:]
+        for item in items:
+            if isinstance(item, Pending):
+                boxes = [f.box for f in item.faces if f.box is not None]
+                item = item.faces[choose(boxes, speaker)]
+            if item.box is not None:
+                speaker = centre(item.box)
+            out.append(item)
+    return out
 
 
 def observe_image(rgb: np.ndarray, options: FaceOptions | None = None) -> FaceSample:
     """One still image (H x W x 3 uint8, RGB): the same analysis as one video sample."""
     options = options or FaceOptions()
-    engine = Engine(options, video=False)
+    engine = Engine(options)
     try:
         s = engine.sample(0.0, np.ascontiguousarray(rgb))
     finally:
         engine.close()
+    assert isinstance(s, FaceSample)  # an engine that knows the speaker decides at once
     if not s.present:
         return s
     # a still has no recording to take a baseline from: judge against a frontal pose and centred irises
@@ -85,11 +145,41 @@ def observe_image(rgb: np.ndarray, options: FaceOptions | None = None) -> FaceSa
     return replace(s, eye_contact=bool(frontal and centred and s.eyes_open))
 
 
-def _frames(path: Path, options: FaceOptions, rotation: int) -> Iterator[tuple[float, np.ndarray]]:
-    """(t, upright RGB frame) every 1/sample_fps seconds of presentation time."""
+def _step(t: float, fps: float) -> int:
+    """The sampling step a frame at ``t`` falls in: the first frame of each step is sampled."""
+    return math.floor(t * fps + 1e-6)
+
+
+def _cuts(path: Path, duration: float, parts: int) -> list[float]:
+    """Start times of ``parts`` stretches of about equal length, each at a keyframe (fewer where keyframes are
+    sparse): the keyframe at or before each share's start."""
     import av
 
-    step = 1.0 / options.sample_fps
+    cuts = [0.0]
+    try:
+        with av.open(str(path)) as container:
+            stream = container.streams.video[0]
+            if stream.time_base is None:
+                return cuts
+            for k in range(1, parts):
+                container.seek(int(duration * k / parts / stream.time_base), stream=stream)
+                t = next((f.time for f in container.decode(stream) if f.time is not None), None)
+                if t is not None and t > cuts[-1] + _MIN_SPLIT_S / 2 and t < duration - _MIN_SPLIT_S / 2:
+                    cuts.append(round(float(t), 3))
+    except (av.error.FFmpegError, StopIteration) as e:  # no seeking in this file: one part
+        log.info("face: not splitting the video (%s)", e)
+        return [0.0]
+    return cuts
+
+
+def _frames(
+    path: Path, options: FaceOptions, rotation: int, start: float = 0.0, end: float | None = None
+) -> Iterator[tuple[float, np.ndarray]]:
+    """(t, upright RGB frame) for the first frame of every 1/sample_fps seconds of presentation time, from the
+    keyframe at ``start`` (that frame always) up to ``end``."""
+    import av
+
+    fps = options.sample_fps
     try:
         container = av.open(str(path))
     except av.error.FFmpegError as e:
@@ -100,25 +190,47 @@ def _frames(path: Path, options: FaceOptions, rotation: int) -> Iterator[tuple[f
         w, h = stream.codec_context.width, stream.codec_context.height
         scale = min(1.0, options.max_side / max(w, h))
         size = (max(2, int(w * scale) // 2 * 2), max(2, int(h * scale) // 2 * 2))
-        next_t = 0.0
+        last = -1
         try:
+            if start > 0 and stream.time_base is not None:
+                container.seek(int(round(start / stream.time_base)), stream=stream)
             for frame in container.decode(stream):
-                t = frame.time
-                if t is None or t + 1e-6 < next_t:
+                if frame.time is None:
                     continue
-                next_t = (math.floor(t / step + 1e-6) + 1) * step
-                rgb: Any = frame.reformat(width=size[0], height=size[1], format="rgb24").to_ndarray()
+                t = round(float(frame.time), 3)  # as the sample will hold it: _join decides on the same numbers
+                if t < start - 1e-6:
+                    continue
+                if end is not None and t >= end - 1e-6:
+                    break
+                step = _step(t, fps)
+                if step <= last:
+                    continue
+                last = step
+                rgb = _rgb(frame, size)
                 turn = (-(int(getattr(frame, "rotation", 0) or 0)) % 360) or rotation
                 if turn:
                     rgb = np.ascontiguousarray(np.rot90(rgb, k=-(turn // 90)))
-                yield round(float(t), 3), rgb
+                yield t, rgb
         except av.error.FFmpegError as e:  # a damaged tail: keep what was read
             log.warning("video decoding stopped early: %s", e)
 
 
+def _rgb(frame: Any, size: tuple[int, int]) -> np.ndarray:
+    """The frame as RGB at ``size``. Planar 4:2:0, what nearly every camera writes, goes through OpenCV (a quarter
+    of FFmpeg's scaler's time here); anything else through FFmpeg's."""
+    import cv2
+
+    if frame.format.name == "yuv420p" and frame.width % 2 == 0 and frame.height % 2 == 0:
+        rgb = cv2.cvtColor(frame.to_ndarray(), cv2.COLOR_YUV2RGB_I420)
+        if rgb.shape[1] != size[0] or rgb.shape[0] != size[1]:
+            rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+        return np.ascontiguousarray(rgb)
+    return np.ascontiguousarray(frame.reformat(width=size[0], height=size[1], format="rgb24").to_ndarray())
+
+
 def _child_main() -> None:
     """The face stage as a child process of its own (see ``pipeline._FaceJob``): a pickled ``(MediaInfo,
-    FaceOptions)`` on stdin; on the stdout it was started with, a pickled ``("ok", Face)`` or ``("error",
+    FaceOptions, threads)`` on stdin; on the stdout it was started with, a pickled ``("ok", Face)`` or ``("error",
     exception)``. Native libraries' own printing goes to stderr, so it cannot corrupt the answer."""
     import pickle
     import sys
@@ -126,13 +238,13 @@ def _child_main() -> None:
     _die_with_parent()
     answer = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
-    info, options = pickle.load(sys.stdin.buffer)
+    info, options, threads = pickle.load(sys.stdin.buffer)
     result: tuple[str, Any]
     try:
         from ..cores import one_blas_thread
 
         with one_blas_thread():  # as in the parent: the same bits whatever the engine (see podium.cores)
-            result = ("ok", observe(info, options))
+            result = ("ok", observe(info, options, threads=threads))
     except Exception as e:  # the parent turns it into a note; the speech analysis goes on
         result = ("error", e)
     try:

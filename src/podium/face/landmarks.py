@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 import math
 import os
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -14,7 +16,10 @@ from ..errors import MissingDependency
 from ..options import FaceOptions
 from ..types import FaceSample
 
-__all__ = ["Engine", "head_pose"]
+__all__ = ["Engine", "Pending", "centre", "choose", "head_pose"]
+
+Box = tuple[float, float, float, float]  # x, y, w, h as shares of the frame (FaceSample.box)
+Centre = tuple[float, float]
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +32,40 @@ _EXPRESSIVE = ("browInnerUp", "browDownLeft", "browDownRight", "browOuterUpLeft"
                "mouthPucker", "mouthStretchLeft", "mouthStretchRight")  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Pending:
+    """A frame with several faces, seen by an engine that does not yet know which is the speaker's: each face
+    measured, the choice made later (:func:`choose`) with what the frames before it tell."""
+
+    faces: tuple[FaceSample, ...]
+
+    @property
+    def t(self) -> float:
+        return self.faces[0].t
+
+
+def choose(boxes: Sequence[Box], speaker: Centre | None) -> int:
+    """Which face is the speaker's: the largest, unless one nearly as large (60 %) sits nearest to where the speaker
+    was last seen."""
+    area = [b[2] * b[3] for b in boxes]
+    best = max(range(len(boxes)), key=area.__getitem__)
+    if speaker is not None and len(boxes) > 1:
+        near = min(range(len(boxes)), key=lambda i: math.dist(centre(boxes[i]), speaker))
+        if area[near] >= 0.6 * area[best]:
+            best = near
+    return best
+
+
+def centre(box: Box) -> Centre:
+    return box[0] + box[2] / 2, box[1] + box[3] / 2
+
+
+def _box(pts: np.ndarray, w: int, h: int) -> Box:
+    x0, y0 = float(pts[:, 0].min()), float(pts[:, 1].min())
+    x1, y1 = float(pts[:, 0].max()), float(pts[:, 1].max())
+    return round(x0 / w, 4), round(y0 / h, 4), round((x1 - x0) / w, 4), round((y1 - y0) / h, 4)
+
+
 def _task_path() -> str:
     from ..models import FACE, verified
 
@@ -34,9 +73,17 @@ def _task_path() -> str:
 
 
 class Engine:
-    """The landmarker (video mode, for tracking), a still-image landmarker for crops, and a cascade."""
+    """The landmarker on one still frame at a time, and a cascade for small faces.
 
-    def __init__(self, options: FaceOptions, video: bool = True) -> None:
+    Every frame is analysed on its own (MediaPipe's image mode, no tracking), so a
+    stretch of video gives the same samples whether it is analysed alone or as part
+    of the whole: that is what lets :func:`podium.face.observe` split a video between
+    threads. The one thing carried from frame to frame is which face is the
+    speaker's (:func:`choose`); an engine started mid-video does not know it yet,
+    and until it does it returns every face it sees (a :class:`Pending` sample).
+    """
+
+    def __init__(self, options: FaceOptions, *, knows_speaker: bool = True) -> None:
         os.environ.setdefault("GLOG_minloglevel", "2")  # MediaPipe's C++ logging: warnings and errors only
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         try:
@@ -44,14 +91,12 @@ class Engine:
             from mediapipe.tasks.python import BaseOptions, vision
         except ImportError as e:
             raise MissingDependency("face analysis needs MediaPipe: pip install 'podium-coach[face]'") from e
-        self.mp, self.vision, self.options = mp, vision, options
-        task = _task_path()
-
-        def make(mode: Any) -> Any:
-            return vision.FaceLandmarker.create_from_options(
+        self.mp, self.options = mp, options
+        with _quiet_native_logs():
+            self.landmarker = vision.FaceLandmarker.create_from_options(
                 vision.FaceLandmarkerOptions(
-                    base_options=BaseOptions(model_asset_path=task),
-                    running_mode=mode,
+                    base_options=BaseOptions(model_asset_path=_task_path()),
+                    running_mode=vision.RunningMode.IMAGE,
                     num_faces=options.max_faces,
                     output_face_blendshapes=True,
                     output_facial_transformation_matrixes=True,
@@ -59,13 +104,9 @@ class Engine:
                     min_face_presence_confidence=0.5,
                 )
             )
-
-        with _quiet_native_logs():
-            self.video = make(vision.RunningMode.VIDEO) if video else None
-            self.still = make(vision.RunningMode.IMAGE)
         self.cascade: Any = None
-        self.last_centre: tuple[float, float] | None = None
-        self.last_ms = -1
+        self.speaker: Centre | None = None  # where the speaker's face was last seen (shares of the frame)
+        self.knows_speaker = knows_speaker
         self.expr: Any = None
         if options.expressions:
             from ..expression import ExpressionModel
@@ -73,21 +114,18 @@ class Engine:
             self.expr = ExpressionModel()
 
     def close(self) -> None:
-        for lm in (self.video, self.still):
-            if lm is not None:
-                lm.close()
+        self.landmarker.close()
 
-    def _detect(self, rgb: np.ndarray, t: float) -> Any:
-        image = self.mp.Image(image_format=self.mp.ImageFormat.SRGB, data=rgb)
-        if self.video is None:
-            return self.still.detect(image)
-        ms = max(int(t * 1000), self.last_ms + 1)
-        self.last_ms = ms
-        return self.video.detect_for_video(image, ms)
+    def forget_speaker(self) -> None:
+        """From here on, as if started mid-video: which face is the speaker's is decided later (see Pending)."""
+        self.speaker, self.knows_speaker = None, False
 
-    def sample(self, t: float, rgb: np.ndarray) -> FaceSample:
+    def _detect(self, rgb: np.ndarray) -> Any:
+        return self.landmarker.detect(self.mp.Image(image_format=self.mp.ImageFormat.SRGB, data=rgb))
+
+    def sample(self, t: float, rgb: np.ndarray) -> FaceSample | Pending:
         h, w = rgb.shape[:2]
-        res = self._detect(rgb, t)
+        res = self._detect(rgb)
         faces = [
             (
                 np.array([(p.x * w, p.y * h, p.z * w) for p in lm]),
@@ -100,8 +138,12 @@ class Engine:
             faces = self._small_faces(rgb)
         if not faces:
             return FaceSample(t, False)
-        main = self._main(faces, w, h)
-        return self._measure(t, rgb, main, len(faces))
+        boxes = [_box(f[0], w, h) for f in faces]
+        if not self.knows_speaker and len(faces) > 1:  # the choice depends on frames another engine analyses
+            return Pending(tuple(self._measure(t, rgb, f, b, len(faces)) for f, b in zip(faces, boxes, strict=True)))
+        i = choose(boxes, self.speaker)
+        self.speaker, self.knows_speaker = centre(boxes[i]), True
+        return self._measure(t, rgb, faces[i], boxes[i], len(faces))
 
     def _small_faces(self, rgb: np.ndarray) -> list[Any]:
         """Faces the landmarker's short-range detector misses: cascade, 2x crop, landmark the crop."""
@@ -124,7 +166,7 @@ class Engine:
             if crop.shape[0] < 16 or crop.shape[1] < 16:
                 continue
             up = cv2.resize(crop, (256, int(256 * crop.shape[0] / crop.shape[1])), interpolation=cv2.INTER_CUBIC)
-            r = self.still.detect(self.mp.Image(image_format=self.mp.ImageFormat.SRGB, data=np.ascontiguousarray(up)))
+            r = self._detect(np.ascontiguousarray(up))
             if not r.face_landmarks:
                 continue
             sx, sy = crop.shape[1] / up.shape[1], crop.shape[0] / up.shape[0]
@@ -137,27 +179,8 @@ class Engine:
             out.append((pts, r.face_blendshapes[0], r.facial_transformation_matrixes[0]))
         return out
 
-    def _main(self, faces: list[Any], w: int, h: int) -> Any:
-        """The largest face, unless a face nearly as large sits where the main one was."""
-
-        def area(f: Any) -> float:
-            p = f[0]
-            return float(np.ptp(p[:, 0]) * np.ptp(p[:, 1]))
-
-        def centre(f: Any) -> tuple[float, float]:
-            return float(f[0][:, 0].mean() / w), float(f[0][:, 1].mean() / h)
-
-        best = max(faces, key=area)
-        if self.last_centre is not None and len(faces) > 1:
-            near = min(faces, key=lambda f: math.dist(centre(f), self.last_centre))  # type: ignore[arg-type]
-            if area(near) >= 0.6 * area(best):
-                best = near
-        self.last_centre = centre(best)
-        return best
-
-    def _measure(self, t: float, rgb: np.ndarray, face: Any, n: int) -> FaceSample:
+    def _measure(self, t: float, rgb: np.ndarray, face: Any, box: Box, n: int) -> FaceSample:
         pts, blend, matrix = face
-        h, w = rgb.shape[:2]
         bs = {c.category_name: float(c.score) for c in blend}
         yaw, pitch, roll = head_pose(np.asarray(matrix))
         x0, y0 = float(pts[:, 0].min()), float(pts[:, 1].min())
@@ -171,7 +194,7 @@ class Engine:
             t=t,
             present=True,
             faces=n,
-            box=(round(x0 / w, 4), round(y0 / h, 4), round((x1 - x0) / w, 4), round((y1 - y0) / h, 4)),
+            box=box,
             yaw=round(yaw, 1),
             pitch=round(pitch, 1),
             roll=round(roll, 1),
