@@ -6,7 +6,11 @@ The talk is assembled here: the real talking-face clip from ../shared/samples
 cached in bench/results/ (it takes a minute or two to encode). Each full run is
 a fresh process; peak RSS counts the face worker too.
 
-    python bench/full_bench.py --samples ../shared/samples --runs 2
+    python bench/full_bench.py --samples ../shared/samples --runs 2 [--before REF] [--face-only]
+
+Rows: this tree's Podium, with ``--before`` another commit's (same session, same machine), and the peer, plain
+faster-whisper tiny.en (beam 5, its VAD, word timestamps) transcribing the same talk. Each run keeps a trace of how
+busy each core was (every 0.5 s, from /proc/stat) in the results file.
 """
 
 from __future__ import annotations
@@ -14,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import time
 from fractions import Fraction
@@ -23,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
+from runs import PEER, checkout, child
 from speech_bench import assemble, machine
 
 CHILD = """
@@ -94,6 +98,9 @@ def main() -> int:
     ap.add_argument("--samples", default="../shared/samples", type=Path)
     ap.add_argument("--minutes", type=float, default=10.0)
     ap.add_argument("--runs", type=int, default=2)
+    ap.add_argument("--before", metavar="REF", help="also run this commit's Podium, in the same session")
+    ap.add_argument("--no-peer", action="store_true", help="skip plain faster-whisper on the same talk")
+    ap.add_argument("--face-only", action="store_true", help="also time the face stage alone, on one thread")
     ap.add_argument("--out", type=Path, default=Path("bench/results/full.json"))
     args = ap.parse_args()
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -101,40 +108,58 @@ def main() -> int:
     from podium import face, media
 
     info = media.probe(video)
-    t = time.perf_counter()
-    observed = face.observe(info)
-    face_s = time.perf_counter() - t
-    print(
-        f"face only: {observed.samples} samples of {info.duration_s / 60:.1f} min 720p in {face_s:.1f} s = "
-        f"{observed.samples / face_s:.0f} samples/s, {info.duration_s / face_s:.1f}x real time "
-        f"(face present {observed.present_ratio:.0%})",
-        flush=True,
-    )
-    runs = []
-    for k in range(args.runs):
-        proc = subprocess.run([sys.executable, "-c", CHILD, str(video)], capture_output=True, text=True, check=True)
-        r = json.loads(proc.stdout.strip().splitlines()[-1])
-        runs.append(r)
+    result: dict[str, object] = {"duration_s": info.duration_s, "machine": machine(), "rows": {}}
+    if args.face_only:
+        t = time.perf_counter()
+        observed = face.observe(info)
+        face_s = time.perf_counter() - t
+        result["face_only_one_thread_s"] = face_s
+        print(f"face only, one thread: {observed.samples} samples in {face_s:.1f} s = {info.duration_s / face_s:.1f}x")
+    rows: dict[str, list[dict[str, object]]] = {"podium": []}
+    if args.before:
+        rows = {f"podium {args.before}": [], **rows}
+    if not args.no_peer:
+        rows["plain faster-whisper"] = []
+    with checkout(args.before) as before:
+        for k in range(args.runs):  # the rows take turns, so a noisy minute costs each of them alike
+            for name, runs in rows.items():
+                if name.startswith("plain"):
+                    r = child(PEER, str(video), trace=True)
+                else:
+                    r = child(CHILD, str(video), src=before if name != "podium" else None, trace=True)
+                runs.append(r)
+                cpu = r["cpu_trace"]
+                print(
+                    f"run {k + 1}, {name}: {r['wall_s']:.1f} s ({info.duration_s / r['wall_s']:.1f}x real time), "
+                    f"peak RSS {r['peak_rss_mb']:.0f} MB"
+                    + (f" + face {r['face_worker_rss_mb']:.0f} MB" if "face_worker_rss_mb" in r else "")
+                    + f", cores busy {cpu['mean_busy']:.0%} (last fifth {cpu['mean_busy_last_fifth']:.0%})"
+                    + (f", stages {r['timings']}" if "timings" in r else ""),
+                    flush=True,
+                )
+    print(f"\n{info.duration_s / 60:.1f} min 720p talk, median of {args.runs} runs (model load included):")
+    for name, runs in rows.items():
+        wall = statistics.median(float(r["wall_s"]) for r in runs)
+        row = {
+            "median_wall_s": round(wall, 2),
+            "x_real_time": round(info.duration_s / wall, 1),
+            "median_peak_rss_mb": round(statistics.median(float(r["peak_rss_mb"]) for r in runs), 0),
+            "median_cores_busy": statistics.median(float(r["cpu_trace"]["mean_busy"]) for r in runs),
+            "median_cores_busy_last_fifth": statistics.median(
+                float(r["cpu_trace"]["mean_busy_last_fifth"]) for r in runs
+            ),
+            "runs": runs,
+        }
+        if "face_worker_rss_mb" in runs[0]:
+            row["median_face_worker_rss_mb"] = round(statistics.median(float(r["face_worker_rss_mb"]) for r in runs))
+        result["rows"][name] = row
         print(
-            f"full run {k + 1}: {r['wall_s']:.1f} s ({info.duration_s / r['wall_s']:.1f}x real time), peak RSS "
-            f"{r['peak_rss_mb']:.0f} MB + face worker {r['face_worker_rss_mb']:.0f} MB, stages {r['timings']}",
-            flush=True,
+            f"  {name:24} {wall:6.1f} s  {info.duration_s / wall:5.1f}x real time  peak RSS "
+            f"{row['median_peak_rss_mb']:.0f} MB"
+            + (f" + face {row['median_face_worker_rss_mb']} MB" if "median_face_worker_rss_mb" in row else "")
+            + f"  cores busy {row['median_cores_busy']:.0%}, last fifth {row['median_cores_busy_last_fifth']:.0%}"
         )
-    wall = statistics.median(r["wall_s"] for r in runs)
-    result = {
-        "duration_s": info.duration_s,
-        "face_only_s": face_s,
-        "face_samples": observed.samples,
-        "median_full_s": wall,
-        "x_real_time": info.duration_s / wall,
-        "runs": runs,
-        "machine": machine(),
-    }
     args.out.write_text(json.dumps(result, indent=1) + "\n")
-    print(
-        f"\nfull pipeline, {info.duration_s / 60:.1f} min 720p: median {wall:.1f} s = {info.duration_s / wall:.1f}x "
-        f"real time; face alone {info.duration_s / face_s:.1f}x"
-    )
     print(f"machine: {result['machine']}")
     return 0
 

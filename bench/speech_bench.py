@@ -7,7 +7,10 @@ a fresh process (model load included, as a user pays it): wall time, the
 pipeline's own stage timings, and peak RSS. Reported: medians over runs, as a
 multiple of real time, with the machine.
 
-    python bench/speech_bench.py --samples ../shared/samples --runs 3
+    python bench/speech_bench.py --samples ../shared/samples --runs 3 [--before REF]
+
+Rows: this tree's Podium, with ``--before`` another commit's (same session, same machine), and the peer, plain
+faster-whisper tiny.en (beam 5, its VAD, word timestamps) on the same audio.
 """
 
 from __future__ import annotations
@@ -17,14 +20,15 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 import wave
 from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from runs import PEER, checkout, child
 
 CHILD = """
 import json, resource, sys, time
@@ -91,45 +95,48 @@ def main() -> int:
     ap.add_argument("--minutes", type=float, default=10.0)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--threads", type=int, default=0, help="recogniser threads (0: all cores)")
+    ap.add_argument("--before", metavar="REF", help="also run this commit's Podium, in the same session")
+    ap.add_argument("--no-peer", action="store_true", help="skip plain faster-whisper on the same audio")
     ap.add_argument("--out", type=Path, default=Path("bench/results/speech.json"))
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    rows: dict[str, list[dict[str, object]]] = {"podium": []}
+    if args.before:
+        rows = {f"podium {args.before}": [], **rows}
+    if not args.no_peer:
+        rows["plain faster-whisper"] = []
+    with tempfile.TemporaryDirectory() as tmp, checkout(args.before) as before:
         wav = Path(tmp) / "long_talk.wav"
         dur = assemble(args.samples, args.minutes * 60, wav)
         print(f"assembled {dur / 60:.1f} min from {args.samples}", flush=True)
-        runs = []
-        for k in range(args.runs):
-            t = time.perf_counter()
-            proc = subprocess.run(
-                [sys.executable, "-c", CHILD, str(wav), str(args.threads)], capture_output=True, text=True, check=True
-            )
-            r = json.loads(proc.stdout.strip().splitlines()[-1])
-            r["process_s"] = time.perf_counter() - t
-            runs.append(r)
-            print(
-                f"run {k + 1}: {r['wall_s']:.1f} s ({dur / r['wall_s']:.1f}x real time), "
-                f"peak RSS {r['peak_rss_mb']:.0f} MB, stages {r['timings']}",
-                flush=True,
-            )
-    wall = statistics.median(r["wall_s"] for r in runs)
-    rss = statistics.median(r["peak_rss_mb"] for r in runs)
-    stages = {k: round(statistics.median(r["timings"][k] for r in runs), 2) for k in runs[0]["timings"]}
-    result = {
-        "duration_s": dur,
-        "runs": runs,
-        "median_wall_s": wall,
-        "x_real_time": dur / wall,
-        "median_peak_rss_mb": rss,
-        "median_stage_s": stages,
-        "machine": machine(),
-    }
+        for k in range(args.runs):  # the rows take turns, so a noisy minute costs each of them alike
+            for name, runs in rows.items():
+                if name.startswith("plain"):
+                    r = child(PEER, str(wav))
+                else:
+                    r = child(CHILD, str(wav), str(args.threads), src=before if name != "podium" else None)
+                runs.append(r)
+                print(
+                    f"run {k + 1}, {name}: {r['wall_s']:.1f} s ({dur / r['wall_s']:.1f}x real time), "
+                    f"peak RSS {r['peak_rss_mb']:.0f} MB" + (f", stages {r['timings']}" if "timings" in r else ""),
+                    flush=True,
+                )
+    result: dict[str, object] = {"duration_s": dur, "machine": machine(), "rows": {}}
+    print(f"\nspeech-only, {dur / 60:.1f} min, median of {args.runs} runs (model load included):")
+    for name, runs in rows.items():
+        wall = statistics.median(float(r["wall_s"]) for r in runs)
+        row = {
+            "median_wall_s": round(wall, 2),
+            "x_real_time": round(dur / wall, 1),
+            "median_peak_rss_mb": round(statistics.median(float(r["peak_rss_mb"]) for r in runs), 0),
+            "runs": runs,
+        }
+        if "timings" in runs[0]:
+            stages = runs[0]["timings"]
+            row["median_stage_s"] = {k: round(statistics.median(r["timings"][k] for r in runs), 2) for k in stages}
+        result["rows"][name] = row
+        print(f"  {name:24} {wall:6.1f} s  {dur / wall:5.1f}x real time  peak RSS {row['median_peak_rss_mb']:.0f} MB")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1) + "\n")
-    print(
-        f"\nspeech-only, {dur / 60:.1f} min: median {wall:.1f} s = {dur / wall:.1f}x real time, "
-        f"peak RSS {rss:.0f} MB (median of {len(runs)} runs, model load included)"
-    )
-    print(f"stages (median s): {stages}")
     print(f"machine: {result['machine']}")
     return 0
 

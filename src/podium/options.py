@@ -58,9 +58,13 @@ class SpeechOptions:
             other chunks are decoded without it, as it costs accuracy on fluent speech.
         recover_fillers: look for filled pauses the recogniser left out: voiced
             stretches between words, and steady ones inside a word it stretched over them.
-        batch_size: speech chunks (up to 30 s each) decoded together; 4 keeps peak
-            memory near 650 MB for a 10-minute talk (8: ~950 MB, 5-10 % faster).
-        cpu_threads: threads for the recogniser (0 = let it decide).
+        batch_size: speech chunks (up to 30 s each) each recogniser worker decodes
+            together. Memory grows with it (Whisper keeps every chunk's encoded 30 s
+            for each of the beam's hypotheses): two workers of 2 peak near 750 MB on
+            an 11.6-minute talk, one worker of 4 near 650 MB, two of 4 near 1 GB, for
+            5-10 % more speed (bench/speech_bench.py).
+        cpu_threads: cores for the recogniser: that many workers of one thread each,
+            a batch of chunks apiece (0 = every core, at most 4).
         compute_type: CTranslate2 compute type (``int8`` is fastest on CPU).
     """
 
@@ -69,7 +73,7 @@ class SpeechOptions:
     beam_size: int = 5
     filler_prompt: bool = True
     recover_fillers: bool = True
-    batch_size: int = 4
+    batch_size: int = 2
     cpu_threads: int = 0
     compute_type: str = "int8"
 

@@ -1,7 +1,8 @@
 """``analyze(path, options) -> Report``: the only module that knows stage order.
 
     slides.read_deck (first: a bad deck is refused before any work)
-    media.load -> pitch.track -> speech.transcribe -> speech.recover_fillers
+    media.load -> pitch.track (alongside the recogniser's speech detection) -> speech.transcribe
+      -> speech.recover_fillers
       -> voice.measure -> language.analyze -> slides.analyze -> coach.assess -> Report
     face.observe runs alongside, in its own process, when there is video.
 
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -115,18 +117,26 @@ def _analyze(
 
         t = time.perf_counter()
         hook("speech", 0, audio.duration_s)
-        # the pitch track first: it tells the recogniser where filler-like sound is
-        track = pitch.track(audio.samples, audio.sr, fmin=options.voice.fmin_hz, fmax=options.voice.fmax_hz)
-        timings["pitch"] = time.perf_counter() - t
-        t = time.perf_counter()
-        transcript = speech.transcribe(
-            audio,
-            options.speech,
-            recognizer=recognizer,
-            recover=False,
-            track=track,
-            progress=lambda done: hook("speech", min(done, audio.duration_s), audio.duration_s),
-        )
+
+        def tracked() -> pitch.PitchTrack:
+            t = time.perf_counter()
+            out = pitch.track(audio.samples, audio.sr, fmin=options.voice.fmin_hz, fmax=options.voice.fmax_hz)
+            timings["pitch"] = time.perf_counter() - t
+            return out
+
+        # the pitch track tells the recogniser where filler-like sound is; it is computed while the recogniser
+        # finds where speech is, and waited for only when the recogniser needs it
+        with ThreadPoolExecutor(1, thread_name_prefix="podium-pitch") as pool:
+            tracking = pool.submit(tracked)
+            transcript = speech.transcribe(
+                audio,
+                options.speech,
+                recognizer=recognizer,
+                recover=False,
+                track=tracking.result,
+                progress=lambda done: hook("speech", min(done, audio.duration_s), audio.duration_s),
+            )
+            track = tracking.result()
         timings["speech"] = time.perf_counter() - t
         hook("speech", audio.duration_s, audio.duration_s)
         if not transcript.words:

@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, overload
 
 import numpy as np
 
@@ -95,7 +95,7 @@ def transcribe(
     recognizer: Recognizer | None = None,
     progress: Progress | None = None,
     recover: bool = True,
-    track: pitch.PitchTrack | None = None,
+    track: pitch.PitchTrack | Callable[[], pitch.PitchTrack] | None = None,
 ) -> Transcript:
     """Transcribe speech verbatim, marking fillers.
 
@@ -107,9 +107,10 @@ def transcribe(
         recover: run filler recovery here (when ``options.recover_fillers``);
             the pipeline passes ``False`` and recovers with the pitch track
             it computes once for all stages.
-        track: a pitch track of ``audio`` if one was already computed; it
-            tells where filler-like sound is, so that only those chunks get
-            the filler prompt.
+        track: a pitch track of ``audio`` if one was already computed, or a
+            function that returns it (one computed alongside); it tells where
+            filler-like sound is, so that only those chunks get the filler
+            prompt.
 
     Raises:
         ModelNotFound, MissingDependency: the model cannot be loaded offline.
@@ -117,10 +118,18 @@ def transcribe(
     """
     options = options or SpeechOptions()
     rec = recognizer or get_recognizer(options)
+
+    @functools.cache
+    def the_track() -> pitch.PitchTrack:
+        if callable(track):
+            return track()
+        return track or pitch.track(audio.samples, audio.sr)
+
     where = None
     if options.filler_prompt:  # placed where filler-like sound is, with or without filler recovery
-        track = track or pitch.track(audio.samples, audio.sr)
-        where = filled_pauses.candidates(audio, track)
+        # asked for when the recogniser needs it, after its voice activity detection: a track still being
+        # computed alongside (the pipeline's) is waited for only then
+        where = _Later(lambda: filled_pauses.candidates(audio, the_track()))
     try:
         if where is not None:
             raw = rec.recognize(audio, options, progress, prompt_where=where)
@@ -138,8 +147,33 @@ def transcribe(
         speech_spans=raw.speech_spans,
     )
     if options.recover_fillers and recover:
-        transcript = recover_fillers(audio, transcript, track)
+        transcript = recover_fillers(audio, transcript, the_track())
     return transcript
+
+
+class _Later(Sequence[Span]):
+    """A sequence computed the first time it is looked at."""
+
+    def __init__(self, compute: Callable[[], Sequence[Span]]) -> None:
+        self._compute = functools.cache(compute)
+
+    def __len__(self) -> int:
+        return len(self._compute())
+
+    @overload
+    def __getitem__(self, i: int) -> Span: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Span]: ...
+    def __getitem__(self, i: int | slice) -> Span | Sequence[Span]:
+        return self._compute()[i]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]  # (as a list's)
+
+    def __repr__(self) -> str:
+        return repr(list(self))
 
 
 def recover_fillers(audio: Audio, transcript: Transcript, track: pitch.PitchTrack | None = None) -> Transcript:

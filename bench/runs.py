@@ -1,0 +1,125 @@
+"""What the speed benchmarks share: a fresh process per run (this tree's Podium, or another commit's), the peer
+(plain faster-whisper on the same audio), and a sampled trace of how busy each core was.
+
+A run of another commit imports Podium from a ``git worktree`` of it (its ``src`` first on ``PYTHONPATH``, in this
+virtual environment), so before and after are measured in the same session on the same machine.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PEER = """
+import json, sys, time
+t = time.perf_counter()
+from faster_whisper import WhisperModel
+from podium.models import tiny_en_path
+model = WhisperModel(str(tiny_en_path()), device="cpu", compute_type="int8")
+segments, info = model.transcribe(sys.argv[1], beam_size=5, vad_filter=True, word_timestamps=True)
+words = sum(len(s.words or ()) for s in segments)
+wall = time.perf_counter() - t
+hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM")]
+print(json.dumps({"wall_s": wall, "peak_rss_mb": int(hwm[0].split()[1]) / 1024, "words": words}))
+"""
+"""The peer: faster-whisper's own ``transcribe`` with tiny.en (the same files Podium uses), beam 5, its VAD and word
+timestamps, everything else at its defaults; model load included, as in Podium's runs."""
+
+
+@contextlib.contextmanager
+def checkout(ref: str | None) -> Iterator[Path | None]:
+    """A worktree of ``ref`` (None: nothing, this tree), removed after."""
+    if ref is None:
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="podium-before-") as tmp:
+        where = Path(tmp) / "tree"
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "-q", "--detach", str(where), ref], check=True)
+        try:
+            yield where / "src"
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(where)], check=False)
+
+
+def child(code: str, *args: str, src: Path | None = None, trace: bool = False) -> dict[str, object]:
+    """Run ``code`` in a fresh interpreter and return the JSON object its last line prints; ``src``: import Podium
+    from there. With ``trace``, the result holds ``cpu_trace`` (see :class:`CpuTrace`)."""
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(src), env.get("PYTHONPATH", "")]))
+    with CpuTrace() as cpu:
+        proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env)
+    if proc.returncode != 0:
+        raise RuntimeError(f"benchmark child failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    out: dict[str, object] = json.loads(proc.stdout.strip().splitlines()[-1])
+    if trace:
+        out["cpu_trace"] = cpu.summary()
+    return out
+
+
+class CpuTrace:
+    """Every ``every`` seconds, how busy each core was since the last look (from /proc/stat), while the block runs."""
+
+    def __init__(self, every: float = 0.5) -> None:
+        self.every = every
+        self.samples: list[tuple[float, list[float]]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> CpuTrace:
+        self.t0 = time.perf_counter()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @staticmethod
+    def _read() -> list[tuple[int, int]]:
+        out = []
+        with open("/proc/stat") as fh:
+            for line in fh:
+                if line.startswith("cpu") and line[3].isdigit():
+                    v = [int(x) for x in line.split()[1:]]
+                    idle = v[3] + v[4]  # idle + iowait
+                    out.append((sum(v) - idle, sum(v)))
+        return out
+
+    def _run(self) -> None:
+        try:
+            last = self._read()
+        except OSError:  # not Linux: no trace
+            return
+        while not self._stop.wait(self.every):
+            now = self._read()
+            busy = [round((b - a) / max(1, tb - ta), 3) for (a, ta), (b, tb) in zip(last, now, strict=True)]
+            self.samples.append((round(time.perf_counter() - self.t0, 2), busy))
+            last = now
+
+    def summary(self) -> dict[str, object]:
+        """The trace, and the mean busy share of all cores over the whole run and over its last fifth."""
+        if not self.samples:
+            return {"samples": []}
+        end = self.samples[-1][0]
+
+        def mean(rows: list[tuple[float, list[float]]]) -> float:
+            vals = [x for _, busy in rows for x in busy]
+            return round(sum(vals) / max(1, len(vals)), 3)
+
+        return {
+            "every_s": self.every,
+            "mean_busy": mean(self.samples),
+            "mean_busy_last_fifth": mean([s for s in self.samples if s[0] >= 0.8 * end]),
+            "samples": self.samples,
+        }
