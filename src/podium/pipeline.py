@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from . import coach, language, media, pitch, slides, speech, voice
-from .cores import face_threads, one_blas_thread
+from .cores import face_threads, few_malloc_arenas, one_blas_thread
 from .errors import InputError, PodiumError
 from .models import FACE as FACE_MODEL
 from .models import find as find_model
@@ -62,6 +62,7 @@ def analyze(
         ModelNotFound, MissingDependency: a model or extra is missing.
         StageError: a stage failed on this recording.
     """
+    few_malloc_arenas()  # memory freed by one thread serves the next (see podium.cores)
     with one_blas_thread():  # the same bits whatever the engine or thread count (see podium.cores)
         return _analyze(path, options or AnalysisOptions(), progress, recognizer)
 

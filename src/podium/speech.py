@@ -193,6 +193,16 @@ class WhisperRecognizer:
     def __init__(self, model: Any, name: str) -> None:
         self.model = model
         self.name = name
+        if getattr(model.model, "num_workers", 1) > 1:
+            # One batch is encoded at a time: the encoder's attention over 30 s is the largest buffer of all, and two
+            # at once pushed peak memory past one worker's. The workers' beam searches, most of the time, still overlap.
+            encode, lock = model.encode, threading.Lock()
+
+            def one_at_a_time(*args: Any, **kwargs: Any) -> Any:
+                with lock:
+                    return encode(*args, **kwargs)
+
+            model.encode = one_at_a_time
 
     def recognize(
         self,

@@ -241,8 +241,9 @@ def _child_main() -> None:
     info, options, threads = pickle.load(sys.stdin.buffer)
     result: tuple[str, Any]
     try:
-        from ..cores import one_blas_thread
+        from ..cores import few_malloc_arenas, one_blas_thread
 
+        few_malloc_arenas()
         with one_blas_thread():  # as in the parent: the same bits whatever the engine (see podium.cores)
             result = ("ok", observe(info, options, threads=threads))
     except Exception as e:  # the parent turns it into a note; the speech analysis goes on
