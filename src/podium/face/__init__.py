@@ -86,7 +86,7 @@ def observe(
         engine = Engine(options, knows_speaker=k == 0)
         out: list[FaceSample | Pending] = []
         try:
-            for t, rgb in _frames(path, options, info.rotation, cuts[k], ends[k]):
+            for t, rgb in _frames(path, options, info.rotation, cuts[k], ends[k], alone=len(cuts) == 1):
                 out.append(engine.sample(t, rgb))
                 if k > 0 and len(out) == 1:  # kept only if one thread alone would have sampled this frame too
                     engine.forget_speaker()
@@ -173,7 +173,7 @@ def _cuts(path: Path, duration: float, parts: int) -> list[float]:
 
 
 def _frames(
-    path: Path, options: FaceOptions, rotation: int, start: float = 0.0, end: float | None = None
+    path: Path, options: FaceOptions, rotation: int, start: float = 0.0, end: float | None = None, alone: bool = True
 ) -> Iterator[tuple[float, np.ndarray]]:
     """(t, upright RGB frame) for the first frame of every 1/sample_fps seconds of presentation time, from the
     keyframe at ``start`` (that frame always) up to ``end``."""
@@ -186,7 +186,10 @@ def _frames(
         raise InputError(f"{path}: the video cannot be decoded ({e})", path) from None
     with container:
         stream = container.streams.video[0]
-        stream.thread_type = "AUTO"
+        if alone:  # FFmpeg's own threads decode ahead while the landmarker works
+            stream.thread_type = "AUTO"
+        else:  # the other stretches' threads keep the cores busy: one decoding thread each, and less memory
+            stream.codec_context.thread_count = 1
         w, h = stream.codec_context.width, stream.codec_context.height
         scale = min(1.0, options.max_side / max(w, h))
         size = (max(2, int(w * scale) // 2 * 2), max(2, int(h * scale) // 2 * 2))
