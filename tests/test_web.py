@@ -325,7 +325,8 @@ def test_upload_is_analysed_and_reported(site, analysed):
     assert j["feedback"]["summary"]["words"] >= 20
     page = c.get(j["report_url"])
     assert page.status_code == 200 and "Podium report" in page.text
-    assert "href='/recordings'" in page.text and f"href='/recordings/{analysed}'" in page.text  # the way back
+    assert "href='/recordings'" in page.text and "Inaugural take 1.flac</span>" in page.text  # the way back, the take
+    assert f"action='/recordings/{analysed}/delete'" in page.text  # its speaker may delete it from there
     report = c.get(j["report_url"] + "report.json").json()
     assert report["source"]["path"] == "Inaugural take 1.flac"  # the title, not a server path
     from podium.store import Analysis
@@ -341,8 +342,10 @@ def test_upload_is_analysed_and_reported(site, analysed):
     assert c.get(j["report_url"] + "transcript.vtt").text.startswith("WEBVTT")
     listed = c.get("/recordings.json").json()["recordings"]
     assert [r["id"] for r in listed] == [analysed]
-    html = c.get(f"/recordings/{analysed}").text
-    assert "Open the full report" in html and "Inaugural take 1.flac" in html
+    r = c.get(f"/recordings/{analysed}", follow_redirects=False)  # a finished recording is its report
+    assert r.status_code == 303 and r.headers["location"] == j["report_url"]
+    coach = site["coach"].get(j["report_url"]).text
+    assert "Inaugural take 1.flac</span>" in coach and "/delete" not in coach  # a coach looks, and cannot delete
 
 
 ROUTES = [

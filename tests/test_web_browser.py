@@ -77,13 +77,15 @@ def _upload_and_follow(page, path) -> tuple[str, list[str]]:
     seen: list[str] = []
 
     def status():
-        s = (page.text_content("#status") or "").strip()
+        if page.query_selector("html[data-ready]"):  # finished: the recording's page is now its report
+            s = "done"
+        else:
+            s = (page.text_content("#status") or "").strip()
         if not seen or seen[-1] != s:
             seen.append(s)
         return s in ("done", "failed") and s
 
     assert _until(page, status, 240, "the analysis to finish") == "done", seen
-    page.wait_for_selector("#open-report")  # the finished page, drawn by the server
     return url, seen
 
 
@@ -96,13 +98,12 @@ def test_speaker_uploads_follows_opens_and_plays_and_others_see_what_they_may(br
     SHOTS.mkdir(parents=True, exist_ok=True)
     video = samples / "video_talking" / "grid_bbaf2n.mpg"
     url, seen = _upload_and_follow(sam, video)
-    assert seen[-1] == "done" and "failed" not in seen
-    sam.screenshot(path=str(SHOTS / "web-recording.png"), full_page=True)
+    assert seen[-1] == "done" and "failed" not in seen, seen
+    sam.screenshot(path=str(SHOTS / "web-recording.png"))
 
-    # the report, behind the same sign-in, plays from a clicked word
-    sam.click("#open-report")
-    sam.wait_for_selector("html[data-ready]")
-    assert "grid_bbaf2n.mpg" in sam.text_content("h1")
+    # the recording's page is its report, behind the same sign-in, under the app's bar; it plays from a clicked word
+    assert sam.url.endswith("/report/") and "grid_bbaf2n.mpg" in sam.text_content("h1")
+    assert "grid_bbaf2n.mpg" in sam.text_content("nav[aria-label=Podium]")
     _until(sam, lambda: _player(sam, "p.readyState >= 1"), 30, "the recording to load")
     words = sam.query_selector_all("#transcript .w")
     assert len(words) >= 3
@@ -112,13 +113,13 @@ def test_speaker_uploads_follows_opens_and_plays_and_others_see_what_they_may(br
     _until(sam, lambda: _player(sam, "!p.paused || p.ended"), 10, "the player to play")
     sam.screenshot(path=str(SHOTS / "web-report.png"))
 
-    # a talk with moments to look at: a moment's link opens the report at that moment
+    # a talk with moments to look at: the report opened at one of them (report/#t=...) plays it
     sam.goto("/recordings")
     talk_url, _ = _upload_and_follow(sam, samples / "speech_disfluent" / "mfa_acoustic_corpus.wav")
-    link = sam.query_selector(".moments a")
-    assert link is not None, "no moments listed"
-    t = float(link.get_attribute("href").split("#t=")[1])
-    link.click()
+    moment = sam.query_selector("#moments button.moment[data-start]")
+    assert moment is not None, "no moments listed"
+    t = float(moment.get_attribute("data-start"))
+    sam.goto(talk_url + f"/report/#t={t}")
     sam.wait_for_selector("html[data-ready]")
     _until(sam, lambda: abs(_player(sam, "p.currentTime") - t) < 0.3, 15, "the report to open at the moment")
     sam.goto("/recordings")
@@ -184,8 +185,8 @@ def test_speaker_uploads_follows_opens_and_plays_and_others_see_what_they_may(br
     # their coach sees the recording, the report and the team
     cole = _page(browser, server, "cole@example.org")
     assert cole.goto(url).status == 200
-    cole.click("#open-report")
     cole.wait_for_selector("html[data-ready]")
+    assert cole.query_selector("nav[aria-label=Podium] form") is None  # a coach looks, and cannot delete
     cole.goto("/team")
     assert "Sam" in cole.text_content("table.list")
     cole.screenshot(path=str(SHOTS / "web-team.png"), full_page=True)

@@ -33,7 +33,17 @@ from ..errors import InputError
 from ..store import Analysis, Job, Recording, User
 from .auth import Account, visible_owner_ids
 from .jobs import enqueue_retry
-from .views import CurrentAccount, Problem, answers_json, check_csrf, not_found, render, settings_of, store_of
+from .views import (
+    CurrentAccount,
+    Problem,
+    answers_json,
+    check_csrf,
+    csrf_token,
+    not_found,
+    render,
+    settings_of,
+    store_of,
+)
 
 router = APIRouter()
 
@@ -314,7 +324,11 @@ def list_recordings(request: Request, account: CurrentAccount) -> Response:
 @router.get("/recordings/{rec_id:int}")
 @router.get("/recordings/{rec_id:int}.json")
 def show_recording(request: Request, rec_id: int, account: CurrentAccount) -> Response:
+    """A finished recording is its report (the same page, under the app's bar); until then, its status. The JSON
+    answer carries the scores and moments for programs."""
     row = _one(request, account, rec_id)
+    if row["report_url"] and not answers_json(request):
+        return RedirectResponse(row["report_url"], status_code=303)
     row["feedback"] = _feedback(request, rec_id) if row["report_url"] else None
     return render(request, "recording.html", {"recording": row}, account)
 
@@ -423,18 +437,30 @@ def report_file(request: Request, rec_id: int, account: CurrentAccount, name: st
     if not target.is_relative_to(root) or not target.is_file() or target.name.startswith("."):
         raise not_found()
     if target == root / "report.html":  # the same page as on disk, under the app's bar with the way back
-        return HTMLResponse(_with_app_bar(target.read_text(encoding="utf-8"), rec_id, row["title"]))
+        may_delete = account.role == "admin" or row["owner"]["id"] == account.id
+        bar = _app_bar(row, csrf_token(request) if may_delete else None)
+        return HTMLResponse(target.read_text(encoding="utf-8").replace("<body>", "<body>" + bar, 1))
     return FileResponse(target)
 
 
-def _with_app_bar(page: str, rec_id: int, title: str) -> str:
+def _app_bar(row: dict[str, Any], csrf: str | None) -> str:
+    """The app's bar over a report: the way back, whose take it is, and (for its speaker or an admin) delete."""
     from html import escape
 
-    bar = (
-        "<nav aria-label='Podium' style='display:flex;gap:1rem;align-items:center;padding:.5rem 1.25rem;"
-        "background:#1d2330;font:15px/1.4 system-ui,sans-serif'>"
-        "<a href='/recordings' style='color:#fff;text-decoration:none;font-weight:600'>Podium</a>"
-        "<a href='/recordings' style='color:#dfe3ee'>← Recordings</a>"
-        f"<a href='/recordings/{rec_id}' style='color:#dfe3ee'>{escape(title)}: status and scores</a></nav>"
+    link = "color:#fff;text-decoration:underline;text-underline-offset:2px"
+    delete = (
+        f"<form method='post' action='/recordings/{row['id']}/delete' style='margin:0 0 0 auto' "
+        "onsubmit=\"return confirm('Delete this recording and its report for good?')\">"
+        f"<input type='hidden' name='csrf' value='{escape(csrf)}'>"
+        "<button type='submit' style='font:inherit;font-size:.85rem;background:none;color:#fff;border:1px solid "
+        "#dfe3ee;border-radius:.4rem;padding:.1rem .6rem;cursor:pointer'>Delete</button></form>"
+        if csrf
+        else ""
     )
-    return page.replace("<body>", "<body>" + bar, 1)
+    return (
+        "<nav aria-label='Podium' style='display:flex;flex-wrap:wrap;gap:.3rem 1rem;align-items:center;"
+        "padding:.5rem 1.25rem;background:#1d2330;color:#fff;font:15px/1.4 system-ui,sans-serif'>"
+        "<a href='/recordings' style='color:#fff;text-decoration:none;font-weight:600'>Podium</a>"
+        f"<a href='/recordings' style='{link}'>← Recordings</a>"
+        f"<span>{escape(row['owner']['name'])} · {escape(row['title'])}</span>{delete}</nav>"
+    )

@@ -24,9 +24,10 @@
     for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
     return e;
   }
-  function clock(t) {
-    const m = Math.floor(t / 60), s = t - 60 * m;
-    return m + ":" + (s < 10 ? "0" : "") + s.toFixed(1);
+  function clock(t) {  // m:ss.s, or h:mm:ss.s from an hour on
+    t = Math.round(t * 10) / 10;  // (59.96 s is 1:00.0, not 0:60.0)
+    const h = Math.floor(t / 3600), m = Math.floor((t - 3600 * h) / 60), s = t - 3600 * h - 60 * m;
+    return (h ? h + ":" + (m < 10 ? "0" : "") : "") + m + ":" + (s < 10 ? "0" : "") + s.toFixed(1);
   }
   function band(b) { return el("span", {class: "band " + (b || "unscored").replace(" ", "-"), text: b || "unscored"}); }
 
@@ -130,7 +131,15 @@
       (cv.transcript_confidence == null ? "–" : cv.transcript_confidence.toFixed(2)) +
       (cv.low_confidence ? " (low: check the transcript)" : "") + " · video " + (cv.video || "not analysed")}));
   }
-  top.append(el("div", {}, ring, el("p", {class: "muted small", text: "overall / 100"})), side);
+  // the recording beside the result: a video takes the first column, the score and what to work on the second
+  const slot = el("div", {class: "player"}, el("div", {class: "playerbox"}, player), playerNote);
+  const result = el("div", {class: "result"}, el("div", {}, ring, el("p", {class: "muted small", text: "overall / 100"})), side);
+  if (media.kind === "video") { top.classList.add("with-video"); top.append(slot, result); }
+  else {  // a sound: its player right under what to work on, before the longer list of what works
+    top.append(result);
+    const works = side.querySelector("h3");
+    if (works) side.insertBefore(slot, works); else side.append(slot);
+  }
   summary.append(top);
   app.append(summary);
 
@@ -402,14 +411,13 @@
     el("span", {}, el("i", {style: "background:var(--filler);border:1px dashed var(--warn)"}), "filler found in the sound"),
     el("span", {}, el("i", {style: "background:var(--hedge)"}), "hedge"), el("span", {}, el("i", {style: "background:var(--repeat)"}), "repetition"),
     el("span", {}, el("i", {style: "background:var(--pause)"}), "pause ≥ 0.5 s"), el("span", {text: "Click a word to play from there."}));
-  app.append(el("section", {id: "player-transcript", "aria-label": "Recording and transcript"},
-    el("h2", {text: "Listen and read", style: "margin-top:0"}),
-    el("div", {class: "media"}, el("div", {class: "player"}, el("div", {class: "playerbox"}, player), playerNote),
-      el("div", {}, legend2, tx))));
+  app.append(el("section", {id: "player-transcript", "aria-label": "Transcript"},
+    el("h2", {text: "Read along", style: "margin-top:0"}),
+    legend2, tx));
 
   /* The player follows the listener: when a moment, word or chart plays it while its place is off screen, it floats
      in a corner (across the bottom on a phone) until its place is seen again or it is closed. */
-  const box = player.parentElement, slot = box.parentElement;
+  const box = player.parentElement;
   const unfloat = el("button", {type: "button", class: "unfloat", "aria-label": "Put the player back", text: "×"});
   box.append(unfloat);
   let engaged = false, slotSeen = true;
@@ -537,11 +545,14 @@
   for (const [k, val] of rows) table.append(el("tr", {}, el("th", {scope: "row", text: k}), el("td", {text: val})));
   app.append(el("section", {id: "details", "aria-label": "Details"}, el("h2", {text: "Details", style: "margin-top:0"}), table,
     el("p", {class: "muted small", text: "Also in this folder: report.json (everything above, versioned), metrics.csv, transcript.srt and transcript.vtt."})));
-  // report.html#t=12.5 opens at that moment (the web app links its moments so)
-  const deep = /^#t=([0-9.]+)$/.exec(window.location.hash);
-  if (deep) {
+  // report.html#t=12.5 opens at that moment (the web app links its moments so), on load or when the link changes
+  function deepLink() {
+    const deep = /^#t=([0-9.]+)$/.exec(window.location.hash);
+    if (!deep) return;
     const go = () => seek(Number(deep[1]), false);
     if (player.readyState >= 1) go(); else player.addEventListener("loadedmetadata", go, {once: true});
   }
+  deepLink();
+  window.addEventListener("hashchange", deepLink);
   document.documentElement.setAttribute("data-ready", "1");
 })();
