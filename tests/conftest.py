@@ -99,6 +99,16 @@ def db_url(request, tmp_path):
     admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def shared_reports(samples):
+    """Every shared sample analysed once a session (the coach golden and the copy test read them all)."""
+    import podium
+
+    from .coach_golden import sample_files
+
+    return {f"{p.parent.name}/{p.name}": podium.analyze(p) for p in sample_files(samples)}
+
+
 @pytest.fixture(scope="module")
 def browser():
     """Debian's headless Chromium driven by Playwright (no browser download). Missing: skipped, an error in CI."""

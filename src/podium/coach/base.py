@@ -106,9 +106,10 @@ def short_of_aim(score: float, ev: Evidence) -> float:
 
 
 def clock(t: float) -> str:
-    """Seconds as m:ss."""
+    """Seconds as m:ss, or h:mm:ss from an hour on."""
     m, s = divmod(int(round(t)), 60)
-    return f"{m}:{s:02d}"
+    h, m = divmod(m, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
 def clamp(x: float) -> int:

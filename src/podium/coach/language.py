@@ -75,7 +75,7 @@ def _assess(ev: Evidence, th: LanguageRules, moments: Moments) -> Score:
         if items:
             parts.append(plural(len(items), label))
     if lang.flesch_reading_ease is not None:
-        parts.append(f"reading ease {lang.flesch_reading_ease:.0f}")
+        parts.append(f"reading ease {min(100.0, max(0.0, lang.flesch_reading_ease)):.0f}")  # on its 0-100 scale
     if lang.sensitive or hedge_rate > th.hedges_ok_per_min:
         score = short_of_aim(score, ev)  # the tip below asks for a change
     if lang.sensitive:

@@ -152,7 +152,7 @@
         el("h3", {}, el("span", {text: d.title || d.dimension}), band(d.band)),
         el("div", {class: "score", text: d.score === null ? "–" : String(d.score)}),
         el("p", {text: d.value}),
-        el("p", {class: "muted small", text: "Aim: " + d.target}),
+        d.target ? el("p", {class: "muted small", text: "Aim: " + d.target}) : null,
         d.reason ? el("p", {class: "muted small", text: "Unscored: " + d.reason}) : null,
         el("p", {text: d.tip})));
     }
@@ -514,6 +514,8 @@
   const fmt = (x, d, u) => (x === null || x === undefined) ? "–" : Number(x).toFixed(d) + (u || "");
   // the Flesch-Kincaid formula goes below 0 for very short, plain sentences; a school grade does not
   const grade = (g) => (g === null || g === undefined) ? "–" : g < 1 ? "under 1" : Number(g).toFixed(1);
+  // the reading-ease formula leaves its 0-100 scale for very long or very short words and sentences
+  const ease = (e) => (e === null || e === undefined) ? "–" : String(Math.round(Math.min(100, Math.max(0, e))));
   if (D.voice) {
     rows.push(["Pace while speaking", fmt(v.wpm, 0, " wpm")], ["Pace over the whole recording", fmt(v.wpm_overall, 0, " wpm")],
       ["Articulation rate", fmt(v.articulation_wpm, 0, " wpm")], ["Pauses ≥ 0.25 s / long", (v.pauses || []).length + " / " + (v.long_pauses || []).length],
@@ -525,7 +527,7 @@
     const kinds = Object.entries(f.by_word).map(([k, n]) => k + " " + n).join(", ");
     rows.push(["Fillers", f.count + (kinds ? " (" + kinds + ")" : "")],
       ["Hedges / restarts", (lang.hedges || []).length + " / " + (lang.repetitions || []).length],
-      ["Reading ease (Flesch) / grade", fmt(lang.readability.flesch_reading_ease, 0) + " / " + grade(lang.readability.fk_grade)],
+      ["Reading ease (Flesch, 0-100) / grade", ease(lang.readability.flesch_reading_ease) + " / " + grade(lang.readability.fk_grade)],
       ["Words per sentence", fmt(lang.readability.words_per_sentence, 1)], ["Vocabulary diversity (MATTR)", fmt(lang.vocabulary.mattr, 2)],
       ["Sentiment (−1 to 1)", fmt(lang.sentiment.compound, 2)], ["Questions to the audience", String((lang.questions || []).length)],
       ["Key phrases", (lang.key_phrases || []).map((k) => k.text).join(", ") || "–"],
