@@ -196,7 +196,7 @@ def test_missing_recording_is_said_plainly(browser, tmp_path):
 
 
 @pytest.mark.slow
-def test_ten_minute_report_stays_under_3_mb(samples, tmp_path):
+def test_ten_minute_report_stays_under_1_mb(samples, tmp_path):
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
@@ -208,7 +208,7 @@ def test_ten_minute_report_stays_under_3_mb(samples, tmp_path):
     size = paths["html"].stat().st_size
     json_mb = paths["json"].stat().st_size / 1e6
     print(f"\nreport.html for {minutes:.1f} min: {size / 1e6:.2f} MB (report.json {json_mb:.2f} MB)")
-    assert minutes >= 10 and size < 3e6
+    assert minutes >= 10 and size < 1e6  # with a video's face samples too: bench/report_bench.py
 
 
 def test_compare_shows_controlled_changes_in_the_right_direction(controlled, tmp_path):

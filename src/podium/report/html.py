@@ -30,6 +30,13 @@ def embed_json(data: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028")
 
 
+_DRAWN = ("t", "present", "eye_contact", "smile")
+
+
+def _drawn(sample: dict[str, Any]) -> dict[str, Any]:
+    return {k: sample[k] for k in _DRAWN if sample.get(k) is not None}
+
+
 def render_html(report: Report, media: dict[str, Any] | None = None) -> str:
     """The page for ``report`` and where its recording is (``media``, see ``playback``)."""
     return render_page(to_dict(report), media)
@@ -40,6 +47,10 @@ def render_page(data: dict[str, Any], media: dict[str, Any] | None = None) -> st
     report.json and the page turns it once."""
     page = dict(data)
     page["media"] = media or {}
+    if page.get("face") and page["face"].get("timeline"):
+        # the page draws presence, eye contact and smile from the face samples: a long video's whole samples
+        # (report.json has them) were two thirds of an 11-minute talk's page
+        page["face"] = {**page["face"], "timeline": [_drawn(s) for s in page["face"]["timeline"]]}
     name = escape(data["source"]["path"].replace("\\", "/").rsplit("/", 1)[-1])
     return (
         "<!doctype html>\n<html lang='en'><head><meta charset='utf-8'>"
