@@ -17,6 +17,7 @@ import pytest
 
 from podium import batch
 from podium.errors import InputError
+from podium.report import read as read_report
 
 from .media_fixtures import read_speech, write_wav
 from .procs import children
@@ -96,13 +97,14 @@ def test_resume_skips_what_is_complete_and_unchanged(corpus, first_run):
     assert {r["analysed"] for r in rows if r["status"] == "done"} == {"earlier run"}
 
 
-def test_manifest_with_speaker_and_title(tmp_path, samples):
+def test_manifest_with_speaker_title_and_talk(tmp_path, samples):
     m = tmp_path / "m.csv"
-    m.write_text(f"path,speaker,title\n{samples / 'speech_clean' / 'jfk.flac'},Kennedy,Inaugural\n")
+    m.write_text(f"path,speaker,title,talk\n{samples / 'speech_clean' / 'jfk.flac'},Kennedy,Inaugural,1961 address\n")
     results = batch.run(batch.discover(m), tmp_path / "o", workers=1)
     assert results[0].status == "done"
     row = _rows(tmp_path / "o")[0]
-    assert (row["speaker"], row["title"]) == ("Kennedy", "Inaugural")
+    assert (row["speaker"], row["title"], row["talk"]) == ("Kennedy", "Inaugural", "1961 address")
+    assert read_report(tmp_path / "o" / row["name"]).talk == "1961 address"  # in the report too
 
 
 def _rows(out: Path) -> list[dict[str, str]]:

@@ -13,6 +13,7 @@ import stat
 import subprocess
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -79,12 +80,11 @@ def _csrf(client) -> str:
     return client.get("/login.json").json()["csrf_token"]
 
 
-def _upload(client, data: bytes, name: str = "talk.wav", csrf: str | None = None):
-    return client.post(
-        "/recordings",
-        content=data,
-        headers={"X-Filename": name, "X-CSRF-Token": _csrf(client) if csrf is None else csrf},
-    )
+def _upload(client, data: bytes, name: str = "talk.wav", csrf: str | None = None, talk: str | None = None):
+    headers = {"X-Filename": name, "X-CSRF-Token": _csrf(client) if csrf is None else csrf}
+    if talk is not None:
+        headers["X-Talk"] = quote(talk)
+    return client.post("/recordings", content=data, headers=headers)
 
 
 @pytest.fixture()
@@ -420,22 +420,31 @@ def test_history_and_team(site, analysed, samples, tmp_path):
     assert _upload(c, wav, "take 2.wav").status_code == 201
     write_wav(tmp_path / "take3.wav", read_speech(samples)[: 16000 * 40])
     assert _upload(c, (tmp_path / "take3.wav").read_bytes(), "take 3.wav").status_code == 201
-    assert run_worker(site["settings"], once=True) == 2
+    # another talk's take, named so (percent-encoded, as the page sends it): it gets a trend of its own
+    other = _upload(c, (tmp_path / "take3.wav").read_bytes(), "job talk.wav", talk="  Job   talk – Zürich ")
+    assert other.status_code == 201
+    assert run_worker(site["settings"], once=True) == 3
     h = c.get("/history.json").json()
-    assert [r["title"] for r in h["rehearsals"]] == ["Inaugural take 1.flac", "take 2.wav", "take 3.wav"]
+    titles = ["Inaugural take 1.flac", "take 2.wav", "take 3.wav", "job talk.wav"]
+    assert [r["title"] for r in h["rehearsals"]] == titles
+    assert [g["talk"] for g in h["talks"]] == ["Job talk – Zürich", None]  # the talk practised last first
+    assert [r["title"] for r in h["talks"][1]["rehearsals"]] == titles[:3]
+    report = c.get(f"/recordings/{other.json()['id']}/report/report.json").json()
+    assert report["talk"] == "Job talk – Zürich"  # the analysis carries it too
     # take 1 (11 s) is too short to score pace: its wpm is listed but stays out of the trend
     assert h["rehearsals"][0]["pace"] is None and h["rehearsals"][0]["wpm"] > 0
-    wpm = next(t for t in h["trends"] if t["metric"] == "wpm")
+    wpm = next(t for t in h["talks"][1]["trends"] if t["metric"] == "wpm")
     assert wpm["values"][0] is None and None not in wpm["values"][1:]
     assert wpm["change"] == pytest.approx(wpm["values"][2] - wpm["values"][1], abs=0.11)
     page = c.get("/history").text
-    assert "<svg" in page and "Progress of Sam" in page
+    assert "<svg" in page and "Progress of Sam" in page and "<h2>Job talk – Zürich</h2>" in page
+    assert "Job talk – Zürich" in c.get("/recordings").text  # listed under its recording, and offered again
     # each point opens its take, and two takes of one day are told apart by their time
     assert "<a href='/recordings/" in page and re.search(r"\d+ [A-Z][a-z]{2} \d\d:\d\d UTC", page)
     team = site["coach"].get("/team.json").json()
     assert team["team"] == "A" and {m["name"] for m in team["members"]} == {"Cole", "Sam"}
     sam = next(m for m in team["members"] if m["name"] == "Sam")
-    assert sam["rehearsals"] == 3 and sam["history_url"] == f"/speakers/{site['ids']['s1']}/history"
+    assert sam["rehearsals"] == 4 and sam["history_url"] == f"/speakers/{site['ids']['s1']}/history"
     everyone = site["admin"].get("/team.json").json()
     assert {m["name"] for m in everyone["members"]} == {"Ada", "Cole", "Sam", "Tess"}
     assert site["s1"].get("/team.json").status_code == 404

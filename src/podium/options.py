@@ -223,6 +223,8 @@ class AnalysisOptions:
         coach: the coaching thresholds (``data/coach.toml``, or a user's file via
             ``CoachConfig.load(path)``).
         slides: the deck, when the talk was given with one.
+        talk: which talk this recording is a take of ("Keynote", "Job talk"): kept in the
+            report, so that progress follows the takes of one talk, not of every talk at once.
     """
 
     media: MediaOptions = field(default_factory=MediaOptions)
@@ -232,10 +234,18 @@ class AnalysisOptions:
     coach: CoachConfig = field(default_factory=CoachConfig.load)
     analyze_face: bool = True
     slides: SlideOptions | None = None
+    talk: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.talk is not None:
+            talk = " ".join(self.talk.split())
+            _check(0 < len(talk) <= 200, "talk", self.talk, "must be 1-200 characters")
+            object.__setattr__(self, "talk", talk)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             **({"slides": asdict(self.slides)} if self.slides is not None else {}),
+            **({"talk": self.talk} if self.talk is not None else {}),
             "media": asdict(self.media),
             "speech": asdict(self.speech),
             "voice": asdict(self.voice),
@@ -258,6 +268,8 @@ class AnalysisOptions:
         data = dict(data)
         if "analyze_face" in data:
             parts["analyze_face"] = bool(data.pop("analyze_face"))
+        if "talk" in data:
+            parts["talk"] = data.pop("talk")
         coach = data.pop("coach", None)
         if coach is not None:
             parts["coach"] = CoachConfig.from_dict(coach)

@@ -95,7 +95,13 @@ def _analyze(
         timed = {k: round(v, 3) for k, v in timings.items()}
         now = datetime.now(UTC).isoformat(timespec="seconds")
         return Report(
-            source=info, notes=tuple(notes), timings=timed, options=options.to_dict(), created_at=now, **parts
+            source=info,
+            notes=tuple(notes),
+            timings=timed,
+            options=options.to_dict(),
+            created_at=now,
+            talk=options.talk,
+            **parts,
         )
 
     # the face runs in its own process while speech runs here: two cores, two stages

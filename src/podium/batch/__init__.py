@@ -1,7 +1,8 @@
 """``podium batch``: many recordings in parallel, resumable, one failure never stops the rest.
 
 Input is a folder (searched recursively for media files) or a CSV manifest
-with a ``path`` column (``speaker`` and ``title`` are kept in the summary;
+with a ``path`` column (``speaker`` and ``title`` are kept in the summary,
+``talk`` too and in each report: which talk the recording is a take of;
 ``options`` may hold JSON that changes options for that file, such as
 ``{"speech": {"beam_size": 1}, "voice": {"long_pause_s": 3}}``; ``slides``,
 ``slide_times`` and ``target_minutes`` give the talk's deck, as
@@ -126,7 +127,10 @@ def discover(source: str | os.PathLike[str]) -> list[Item]:
             seen[p] = seen.get(p, 0) + 1
             name = _name(Path(row["path"]), p, seen[p])
             speaker, title = row.get("speaker", "") or "", row.get("title", "") or ""
-            items.append(Item(str(p), name, speaker, title, extra, deck, times, minutes))
+            talk = " ".join((row.get("talk") or "").split())
+            if len(talk) > 200:
+                raise InputError(f"{src}: the talk named for {row['path']} is over 200 characters", src)
+            items.append(Item(str(p), name, speaker, title, extra, deck, times, minutes, talk))
     else:
         raise InputError(f"{src}: not a folder or a .csv manifest", src)
     if not items:
@@ -244,6 +248,7 @@ def _to_store(store: Any, root: Path, o: Outcome) -> None:
         attempts=o.attempts,
         speaker=o.item.speaker,
         title=o.item.title,
+        talk=o.item.talk,
     )
 
 

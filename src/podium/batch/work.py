@@ -31,6 +31,7 @@ class Item:
     slides: str = ""  # the talk's deck (a manifest's ``slides`` column)
     slide_times: str = ""  # its timing file (``slide_times``)
     target_minutes: float | None = None  # its target length (``target_minutes``)
+    talk: str = ""  # which talk it is a take of (``talk``)
 
 
 @dataclass
@@ -70,6 +71,8 @@ def item_options(options: AnalysisOptions, item: Item) -> AnalysisOptions:
 
         deck = SlideOptions(item.slides, item.slide_times or None, item.target_minutes, optional=True)
         options = dataclasses.replace(options, slides=deck)
+    if item.talk.strip():
+        options = dataclasses.replace(options, talk=item.talk)
     if not item.options:
         return options
     try:

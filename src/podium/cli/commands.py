@@ -32,6 +32,8 @@ def _analyze(ns: argparse.Namespace) -> int:
         options = dataclasses.replace(options, slides=deck)
     elif ns.slide_times is not None or ns.target_minutes is not None:
         raise ParameterError("--slide-times and --target-minutes need --slides DECK")
+    if ns.talk is not None:
+        options = dataclasses.replace(options, talk=ns.talk)
     src = Path(ns.file)
     out = Path(ns.out) if ns.out else Path.cwd() / f"{src.stem or 'recording'}.podium"
     with Progress(enabled=not ns.quiet) as bar:

@@ -58,6 +58,12 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument(
         "-o", "--out", metavar="DIR", help="report folder (default: FILE's name + .podium, in the current folder)"
     )
+    a.add_argument(
+        "--talk",
+        metavar="NAME",
+        help="which talk this recording is a take of (\"Keynote\"): kept in the report, so that 'podium compare' and "
+        "the web app's progress follow the takes of one talk",
+    )
     a.add_argument("--json", action="store_true", help="print report.json to stdout instead of the summary")
     a.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
     _add_analysis_options(a)
@@ -86,7 +92,8 @@ def parser() -> argparse.ArgumentParser:
         "batch",
         help="analyse many recordings in parallel (resumable)",
         description="Analyse every recording in a folder (recursively) or a CSV manifest (columns: path, and "
-        "optionally speaker, title) into one report folder each under --out, plus summary.csv and summary.html. "
+        "optionally speaker, title, talk, options, slides, slide_times, target_minutes) into one report folder "
+        "each under --out, plus summary.csv and summary.html. "
         "A failing recording is recorded with its error and never stops the rest; --resume skips recordings whose "
         "report is complete and whose file and options are unchanged.",
     )

@@ -94,8 +94,10 @@ def progress(reports: Sequence[tuple[str, Report]]) -> dict[str, Any]:
 
 
 def _take(r: Report) -> str:
-    """A take as people name it: the recording's file name and when it was analysed."""
+    """A take as people name it: the talk it is a take of, the recording's file name and when it was analysed."""
     name = Path(r.source.path.replace("\\", "/")).name or "take"
+    if r.talk:
+        name = f"{r.talk}: {name}"
     try:
         d = datetime.fromisoformat(r.created_at)
         when = f"{d.day} {d:%b %Y}, {d:%H:%M} UTC"  # a date people read, not an ISO stamp

@@ -22,7 +22,8 @@ from ..types import Face, Feedback, Language, Report, Transcript, Voice
 
 __all__ = ["SCHEMA_VERSION", "summary", "to_dict", "to_json"]
 
-SCHEMA_VERSION = "1.5"  # 1.1: language, feedback; 1.2: voice.contour; 1.3: face; 1.4: uptalk, titles; 1.5: slides
+SCHEMA_VERSION = "1.6"  # 1.1: language, feedback; 1.2: voice.contour; 1.3: face; 1.4: uptalk, titles; 1.5: slides;
+# 1.6: talk
 
 
 def to_dict(report: Report) -> dict[str, Any]:
@@ -33,6 +34,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "podium_version": __version__,
         "created_at": report.created_at or datetime.now(UTC).isoformat(timespec="seconds"),
         "source": report.source.to_dict(),
+        "talk": report.talk,
         "summary": summary(report),
         "transcript": _transcript(t) if t is not None else None,
         "voice": _voice(v) if v is not None else None,

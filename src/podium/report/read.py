@@ -66,6 +66,7 @@ def from_dict(data: Mapping[str, Any], where: str = "report") -> Report:
             timings=dict(data.get("timings_s", {})),
             options=dict(data.get("options", {})),
             created_at=str(data.get("created_at", "")),
+            talk=data.get("talk"),
         )
     except (TypeError, ValueError, KeyError, AttributeError) as e:
         raise InputError(f"{where}: a field does not have the shape of report.json ({type(e).__name__}: {e})") from e

@@ -245,8 +245,10 @@ class Store:
         attempts: int = 1,
         speaker: str = "",
         title: str = "",
+        talk: str = "",
     ) -> int:
-        """One recording's outcome: the recording, a finished job, and the analysis when there is one."""
+        """One recording's outcome: the recording (with the talk it is a take of), a finished job, and the analysis
+        when there is one."""
         owner = self.speaker(speaker)
         now = datetime.now(UTC)
         with self.session.begin() as s:
@@ -255,6 +257,7 @@ class Store:
                 path=path,
                 sha256=sha256,
                 title=title or Path(path).name,
+                talk=talk or (report.talk if report is not None else None) or None,
                 duration_s=report.source.duration_s if report is not None else None,
                 created_at=now,
             )

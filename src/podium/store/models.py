@@ -44,6 +44,8 @@ class Recording(Base):
     # the slides it was given with (0005): where the server keeps them, and the name the speaker uploaded
     deck_path: Mapped[str | None] = mapped_column(Text, nullable=True)
     deck_title: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    # which talk it is a take of, as its speaker named it (0006); progress follows one talk's takes
+    talk: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
 class Job(Base):

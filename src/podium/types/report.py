@@ -30,6 +30,7 @@ class Report:
         timings: seconds spent per stage.
         options: the options used, as a JSON-able dict.
         created_at: when the analysis finished (ISO 8601, UTC).
+        talk: which talk the recording is a take of, as the speaker named it (``None``: not said).
     """
 
     source: MediaInfo
@@ -43,3 +44,4 @@ class Report:
     options: dict[str, Any] = field(default_factory=dict)
     created_at: str = ""
     slides: Slides | None = None
+    talk: str | None = None

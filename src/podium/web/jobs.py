@@ -63,6 +63,7 @@ class Claim:
     attempt: int
     deck_path: str | None = None
     deck_title: str | None = None
+    talk: str | None = None
 
 
 def claim(store: Store, worker: str) -> Claim | None:
@@ -91,7 +92,7 @@ def claim(store: Store, worker: str) -> Claim | None:
             if won.rowcount:
                 rec = s.get(Recording, job.recording_id)
                 assert rec is not None
-                return Claim(job.id, rec.id, rec.path, rec.title, attempt, rec.deck_path, rec.deck_title)
+                return Claim(job.id, rec.id, rec.path, rec.title, attempt, rec.deck_path, rec.deck_title, rec.talk)
     return None
 
 
@@ -308,6 +309,7 @@ def _work(store: Store, settings: Settings, me: str, job: Claim) -> None:
             media=MediaOptions(max_duration_s=settings.max_duration_s),
             analyze_face=settings.analyze_face,
             slides=deck,
+            talk=job.talk,
         )
         final = settings.reports / f"{job.recording_id}-{uuid.uuid4().hex[:12]}"
         # the report names the recording by the title the speaker gave it: no server paths in what users download

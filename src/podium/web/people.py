@@ -39,6 +39,7 @@ def histories(s: Any, owner_ids: list[int] | None) -> dict[int, list[dict[str, A
             Recording.id,
             Recording.owner_id,
             Recording.title,
+            Recording.talk,
             Analysis.created_at,
             Analysis.scores,
             *(getattr(Analysis, m) for m in _COLUMNS),
@@ -52,12 +53,13 @@ def histories(s: Any, owner_ids: list[int] | None) -> dict[int, list[dict[str, A
         q = q.where(Recording.owner_id.in_(owner_ids))
     latest: dict[int, dict[str, Any]] = {}
     for row in s.execute(q).all():  # the latest analysis of each recording wins
-        rec_id, owner, title, date, scores, *values = row
+        rec_id, owner, title, talk, date, scores, *values = row
         latest[rec_id] = {
             "id": rec_id,
             "owner_id": owner,
             "url": f"/recordings/{rec_id}",
             "title": title,
+            "talk": talk,
             "date": date,
             **scores_of(Analysis(scores=scores)),
             **dict(zip(_COLUMNS, values, strict=True)),
@@ -66,6 +68,16 @@ def histories(s: Any, owner_ids: list[int] | None) -> dict[int, list[dict[str, A
     for r in sorted(latest.values(), key=lambda r: (r["date"], r["id"])):
         out.setdefault(r.pop("owner_id"), []).append(r)
     return out
+
+
+def by_talk(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rehearsals grouped by the talk they are takes of (the one practised last first; takes not named to a
+    talk together, last), each group with its own trends: a job talk's pace is not a keynote's."""
+    groups: dict[str | None, list[dict[str, Any]]] = {}
+    for r in rows:
+        groups.setdefault(r["talk"], []).append(r)
+    order = sorted(groups, key=lambda t: (t is None, -max(r["id"] for r in groups[t])))
+    return [{"talk": t, "rehearsals": groups[t], "trends": trends(groups[t])} for t in order]
 
 
 def trends(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -164,9 +176,10 @@ def _history_page(request: Request, account: Account, user_id: int) -> Response:
         user = _speaker(s, account, user_id)
         rows = history(s, user_id)
         name = user.name
-    data: dict[str, Any] = {"speaker": {"id": user_id, "name": name}, "rehearsals": rows, "trends": trends(rows)}
+    data: dict[str, Any] = {"speaker": {"id": user_id, "name": name}, "rehearsals": rows, "talks": by_talk(rows)}
     if wants_json(request):
-        data["trends"] = [{k: v for k, v in t.items() if k != "svg"} for t in data["trends"]]
+        for group in data["talks"]:
+            group["trends"] = [{k: v for k, v in t.items() if k != "svg"} for t in group["trends"]]
     return render(request, "history.html", data, account)
 
 

@@ -165,6 +165,7 @@ async def _upload(request: Request, account: Account) -> Response:
         if found is None:
             raise Problem(400, "The slides sent with this recording are not on the server; upload them again.")
         deck = (found, title_from(request.headers.get("x-deck-name", "")) or found.name)
+    talk = _talk(request.headers.get("x-talk", ""))
     tmp = settings.uploads / f".upload-{uuid.uuid4().hex}"
     try:
         digest, size = await _receive(request, tmp, title, settings.max_upload_mb)
@@ -176,11 +177,22 @@ async def _upload(request: Request, account: Account) -> Response:
     finally:
         tmp.unlink(missing_ok=True)
     try:
-        rec_id = await run_in_threadpool(_add, request, account, final, digest, title, info, size, deck)
+        rec_id = await run_in_threadpool(_add, request, account, final, digest, title, info, size, deck, talk)
     except BaseException:
         final.unlink(missing_ok=True)
         raise
     return JSONResponse({"id": rec_id, "url": f"/recordings/{rec_id}", "title": title}, status_code=201)
+
+
+def _talk(header: str) -> str | None:
+    """The talk a take is of, from ``X-Talk`` (percent-encoded UTF-8, as the page sends it): one line, at most 200
+    characters; empty is none."""
+    from urllib.parse import unquote
+
+    talk = " ".join(unquote(header).split())
+    if len(talk) > 200:
+        raise Problem(400, "The talk's name is over 200 characters; shorten it.")
+    return talk or None
 
 
 def _too_big(title: str, max_mb: int) -> Problem:
@@ -230,6 +242,7 @@ def _add(
     info: Any,
     size: int,
     deck: tuple[Path, str] | None = None,
+    talk: str | None = None,
 ) -> int:
     now = datetime.now(UTC)
     with store_of(request).session.begin() as s:
@@ -242,6 +255,7 @@ def _add(
             created_at=now,
             has_video=info.has_video,
             size_bytes=size,
+            talk=talk,
             deck_path=str(deck[0]) if deck else None,
             deck_title=deck[1] if deck else None,
         )
@@ -284,6 +298,7 @@ def _public(rec: Recording, job: Job, analysis: Analysis | None, owner: User) ->
     shown = analysis if job.status == "done" else None  # scores only once the job is done
     return {
         "id": rec.id,
+        "talk": rec.talk,
         "url": f"/recordings/{rec.id}",
         "title": rec.title,
         "owner": {"id": owner.id, "name": owner.name},
@@ -318,7 +333,10 @@ def list_recordings(request: Request, account: CurrentAccount) -> Response:
     with store_of(request).session() as s:
         rows = _rows(s, account)
     settings = settings_of(request)
-    return render(request, "recordings.html", {"recordings": rows, "max_upload_mb": settings.max_upload_mb}, account)
+    # the talks this speaker named before, offered again so that the takes of one talk share its name exactly
+    talks = sorted({r["talk"] for r in rows if r["talk"] and r["owner"]["id"] == account.id}, key=str.casefold)
+    data = {"recordings": rows, "max_upload_mb": settings.max_upload_mb, "talks": talks}
+    return render(request, "recordings.html", data, account)
 
 
 @router.get("/recordings/{rec_id:int}")

@@ -81,6 +81,7 @@
   app.append(el("header", {},
     el("a", {class: "skip", href: "#transcript", text: "Skip to the transcript"}),
     el("h1", {text: "Podium report: " + name}),
+    D.talk ? el("p", {class: "talk", text: "A take of “" + D.talk + "”"}) : null,
     el("p", {class: "muted small", text: clock(D.source.duration_s) + " long · analysed " + when(D.created_at) +
       " · Podium " + D.podium_version + " · made on this computer, nothing uploaded"})));
   for (const n of D.notes || []) app.append(el("p", {class: "note", text: n}));

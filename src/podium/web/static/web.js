@@ -45,6 +45,8 @@
       xhr.open("POST", "/recordings");
       xhr.setRequestHeader("X-CSRF-Token", form.dataset.csrf);
       xhr.setRequestHeader("X-Filename", encodeURIComponent(file.name));
+      const talk = form.querySelector("#talk");
+      if (talk && talk.value.trim()) xhr.setRequestHeader("X-Talk", encodeURIComponent(talk.value.trim()));
       if (deck) {
         xhr.setRequestHeader("X-Deck", deck.deck);
         xhr.setRequestHeader("X-Deck-Name", encodeURIComponent(deck.title));
