@@ -168,6 +168,22 @@ def test_hovering_the_chart_shows_values_and_clicking_seeks(browser, reports):
     page.context.close()
 
 
+def test_on_a_phone_the_chart_is_wide_enough_to_read_and_a_tap_shows_its_values(browser, reports):
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = ctx.new_page()
+    page.goto(reports["audio"].resolve().as_uri())
+    page.wait_for_selector("html[data-ready]")
+    chart = page.query_selector("#chart")
+    chart.scroll_into_view_if_needed()
+    assert chart.bounding_box()["width"] >= 700  # scrolls sideways in its box: labels stay ~9 px and up
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")  # not the page
+    box = page.query_selector(".chart").bounding_box()
+    page.touchscreen.tap(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.3)
+    tip = page.query_selector("#tip")
+    assert tip.is_visible() and "wpm" in tip.inner_text()
+    ctx.close()
+
+
 def test_words_from_the_recording_render_as_text(browser, tmp_path):
     evil = ["<script>alert(1)</script>", "<img src=x onerror=alert(2)>", "fine."]
     words = [Word(w, k * 0.6, k * 0.6 + 0.5, 0.9) for k, w in enumerate(evil)]

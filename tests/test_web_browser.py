@@ -156,10 +156,13 @@ def test_speaker_uploads_follows_opens_and_plays_and_others_see_what_they_may(br
     phone.set_viewport_size({"width": 390, "height": 800})
     from .test_browser import _CONTRAST
 
-    for path in ("/recordings", url, "/history"):
+    for path, shot in (("/recordings", "recordings"), (url, "recording"), ("/history", "history")):
         phone.goto(path)
+        if path == url:
+            phone.wait_for_selector("html[data-ready]")
         assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), path
         assert phone.evaluate(_CONTRAST) == [], path  # WCAG AA contrast for every text on the page
+        phone.screenshot(path=str(SHOTS / f"web-{shot}-390.png"), full_page=shot != "recording")
     phone.screenshot(path=str(SHOTS / "web-recordings-phone.png"), full_page=True)
     # his name opens his account page, where he changes the password an admin gave him
     sam.click("header .who a")

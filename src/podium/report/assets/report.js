@@ -336,8 +336,9 @@
     cursorT = t;
     cursor.setAttribute("x1", X(t)); cursor.setAttribute("x2", X(t)); cursor.setAttribute("visibility", "visible");
     tip.textContent = valuesAt(t); tip.style.display = "block";
-    const box = chartBox.getBoundingClientRect();
-    tip.style.left = Math.min(px + 12, box.width - tip.offsetWidth - 4) + "px"; tip.style.top = (py2 + 12) + "px";
+    const box = chartBox.getBoundingClientRect();  // (on a phone the chart scrolls sideways inside its box)
+    tip.style.left = (Math.min(px + 12, box.width - tip.offsetWidth - 4) + chartBox.scrollLeft) + "px";
+    tip.style.top = Math.max(0, Math.min(py2 + 12, box.height - tip.offsetHeight - 4)) + "px";
   }
   function svgX(ev) { const r = chart.getBoundingClientRect(); return (ev.clientX - r.left) / r.width * W; }
   chart.addEventListener("mousemove", (ev) => {
@@ -363,7 +364,8 @@
     face ? el("span", {}, el("i", {style: "background:#1f7a3a"}), "eye contact") : null,
     face ? el("span", {}, el("i", {style: "background:" + SMILE}), "smile") : null);
   app.append(el("section", {id: "timeline", "aria-label": "Timeline"}, el("h2", {text: "Timeline", style: "margin-top:0"}),
-    el("p", {class: "muted small no-print", text: "Hover for values; click to play from there."}), chartBox, legend));
+    el("p", {class: "muted small no-print", text: "Hover or tap for values; click to play from there." +
+      (window.innerWidth < 760 ? " Scroll the chart sideways to see all of it." : "")}), chartBox, legend));
 
   /* ---------- player and transcript ---------- */
   const marks = [];  // [start, end, kind]
