@@ -142,3 +142,69 @@ def test_no_temporary_files_left(report, tmp_path):
         "transcript.vtt",
     ]
     assert [p.name for p in (out / "media").iterdir()] == ["talk.wav"]
+
+
+# Machado, Oliveira & Fernandes (2009), "A physiologically-based model for simulation of color vision deficiency",
+# severity 1.0, on linear RGB
+_CVD = {
+    "protanopia": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
+    "deuteranopia": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]],
+    "tritanopia": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.303900]],
+}
+# what shares a lane of the timeline, so that only colour tells it apart
+_LANES = [("major moment", "minor moment"), ("pause", "long pause", "filler"), ("eye contact", "smile")]
+
+
+def _legend_colours() -> dict[str, str]:
+    """The timeline legend's colours by label, read from report.js (constants and CSS variables resolved)."""
+    import re
+    from importlib import resources
+
+    js = resources.files("podium.report").joinpath("assets", "report.js").read_text()
+    css = resources.files("podium.report").joinpath("assets", "report.css").read_text()
+    names = dict(re.findall(r'\b([A-Z]+) = "(#[0-9a-f]{6})"', js))
+    names.update(re.findall(r"const ([A-Z]+) = \"(#[0-9a-f]{6})\"", js))
+    vars_ = dict(re.findall(r"--([a-z]+):(#[0-9a-f]{6})", css))
+    legend = js[js.index("const legend = ") : js.index('id: "timeline"')]  # the timeline's, not the transcript's
+    out = {}
+    for value, label in re.findall(r'\{style: "background:(?:" \+ )?([#\w()-]+)[^}]*\}\), "([a-z ]+)"', legend):
+        colour = names.get(value) or vars_.get(value.removeprefix("var(--").removesuffix(")")) or value
+        out[label] = colour
+    return out
+
+
+def _lab(rgb_linear):
+    import numpy as np
+
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]) @ rgb_linear
+    xyz = xyz / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def _delta_e(a: str, b: str, deficiency: str | None) -> float:
+    import numpy as np
+
+    def linear(h: str):
+        c = np.array([int(h[i : i + 2], 16) for i in (1, 3, 5)]) / 255
+        c = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+        return np.clip(np.array(_CVD[deficiency]) @ c, 0, 1) if deficiency else c
+
+    return float(np.linalg.norm(_lab(linear(a)) - _lab(linear(b))))
+
+
+def test_timeline_colours_stay_apart_for_colour_blind_readers():
+    """Colours that share a lane differ by at least 10 (CIE76 ΔE) in normal vision and under simulated protanopia,
+    deuteranopia and tritanopia; a major and a minor moment were 8.4 apart for a deuteranope (red and brown)."""
+    colours = _legend_colours()
+    assert {label for lane in _LANES for label in lane} <= set(colours), colours
+    close = []
+    for lane in _LANES:
+        for i, a in enumerate(lane):
+            for b in lane[i + 1 :]:
+                for deficiency in (None, *_CVD):
+                    d = _delta_e(colours[a], colours[b], deficiency)
+                    if d < 10:
+                        close.append(f"{a} {colours[a]} ~ {b} {colours[b]}: {d:.1f} ({deficiency or 'normal'})")
+    assert not close, close
+    assert _delta_e("#b3261e", "#9a5b00", "deuteranopia") < 10  # the check sees the old pair as too close

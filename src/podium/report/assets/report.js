@@ -215,6 +215,8 @@
   const face = D.face && !D.face.skipped_reason && (D.face.timeline || []).length ? D.face : null;
   const tFace = face ? track("eye contact · smile", 40) : null;
   const SMILE = "#c2185b";  // not the fillers' orange: one colour, one meaning
+  // moments: red for major, grey for minor (red and brown looked alike to a red-green colour-blind reader)
+  const MAJOR = "#b3261e", MINOR = "#6e6e6e";
   const H = y0 + 14;
   const chart = svg("svg", {viewBox: "0 0 " + W + " " + H, role: "img", tabindex: "0", id: "chart",
     "aria-label": "Timeline of pace, pitch, loudness, pauses and fillers. Arrow keys move, Enter plays from there."});
@@ -298,7 +300,7 @@
     fill: "#e39b00"}));
   // moments as markers along the top edge (a bar over their stretch), not washes over every lane
   for (const m of (fb && fb.moments) || []) {
-    const c = m.severity === "major" ? "#b3261e" : "#9a5b00";
+    const c = m.severity === "major" ? MAJOR : MINOR;
     chart.append(svg("rect", {x: X(m.start), y: 1, width: Math.max(3, X(m.end) - X(m.start)), height: 4, fill: c, opacity: 0.8}));
     chart.append(svg("path", {d: "M" + X(m.start).toFixed(1) + " 1 l4 0 l-4 6 z", fill: c}));
   }
@@ -358,7 +360,7 @@
     el("span", {}, el("i", {style: "background:#e3f4e8"}), "recommended pace " + lo + "–" + hi + " wpm"),
     el("span", {}, el("i", {style: "background:#d9ccff"}), "pause"), el("span", {}, el("i", {style: "background:#9b7cf0"}), "long pause"),
     el("span", {}, el("i", {style: "background:#e39b00;border-radius:50%"}), "filler"),
-    el("span", {}, el("i", {style: "background:#b3261e"}), "major moment"), el("span", {}, el("i", {style: "background:#9a5b00"}), "minor moment"),
+    el("span", {}, el("i", {style: "background:" + MAJOR}), "major moment"), el("span", {}, el("i", {style: "background:" + MINOR}), "minor moment"),
     el("span", {}, el("i", {style: "background:#7a3fd0"}), "pitch (semitones from your median)"),
     el("span", {}, el("i", {style: "background:#0f7b8a"}), "loudness"),
     face ? el("span", {}, el("i", {style: "background:#1f7a3a"}), "eye contact") : null,
