@@ -156,7 +156,12 @@ def test_speaker_uploads_follows_opens_and_plays_and_others_see_what_they_may(br
     phone.set_viewport_size({"width": 390, "height": 800})
     from .test_browser import _CONTRAST
 
-    for path, shot in (("/recordings", "recordings"), (url, "recording"), ("/history", "history")):
+    for path, shot in (
+        ("/recordings", "recordings"),
+        (url, "recording"),
+        ("/history", "history"),
+        ("/account", "account"),
+    ):
         phone.goto(path)
         if path == url:
             phone.wait_for_selector("html[data-ready]")
@@ -193,5 +198,10 @@ def test_speaker_uploads_follows_opens_and_plays_and_others_see_what_they_may(br
     cole.goto("/team")
     assert "Sam" in cole.text_content("table.list")
     cole.screenshot(path=str(SHOTS / "web-team.png"), full_page=True)
+    sams = cole.get_attribute("table.list a[href*='/speakers/']", "href")
+    cole.set_viewport_size({"width": 390, "height": 800})  # a coach's pages fit a phone too
+    for path in ("/team", sams):
+        cole.goto(path)
+        assert cole.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), path
     assert cole.errors == []
     cole.context.close()
