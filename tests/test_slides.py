@@ -249,7 +249,7 @@ def test_analyze_with_a_deck_and_times_writes_the_slides_section_and_strip(lj, t
     assert r.returncode == 0, r.stderr
     assert "Slides    4 of 4 shown; 4 of 4 slides read aloud" in r.stdout and "(times from the timing file)" in r.stdout
     d = json.loads((out / "report.json").read_text())
-    assert d["schema_version"] == "1.5"
+    assert tuple(map(int, d["schema_version"].split("."))) >= (1, 5)  # slides came with 1.5
     s = d["slides"]
     assert s["deck"] == "read.pdf" and s["timing"] == "file" and s["target_s"] == 90
     assert [u["start"] for u in s["slides"]] == [round(t, 2) for t in lj["truth"]]
