@@ -138,7 +138,7 @@ def test_speaker_uploads_follows_opens_and_plays_and_others_see_what_they_may(br
     up = sam.context.request.post(
         server.url + "/recordings",
         data=(tmp_path / "take3.wav").read_bytes(),
-        headers={"X-Filename": "take 3.wav", "X-CSRF-Token": csrf, "Accept": "application/json"},
+        headers={"X-Filename": "take 3.wav", "X-CSRF-Token": csrf, "Accept": "application/json", "X-Talk": "Keynote"},
     )
     assert up.status == 201, up.text()
     sam.goto("/recordings")
@@ -150,6 +150,10 @@ def test_speaker_uploads_follows_opens_and_plays_and_others_see_what_they_may(br
     assert sam.evaluate("() => window.stillHere === true && document.getElementById('file').files.length === 1")
     assert sam.locator("table.list tbody tr").count() == 3
     sam.goto("/history")
+    assert [h.text_content() for h in sam.query_selector_all("section.talk h2")] == [
+        "Keynote",
+        "Takes not named to a talk",
+    ]  # the take named to a talk has charts of its own
     sam.screenshot(path=str(SHOTS / "web-history.png"), full_page=True)
     assert sam.errors == [] and sam.outside == []
     phone = sam.context.new_page()  # the same sign-in, at phone width: wide tables scroll inside their card
