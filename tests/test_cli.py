@@ -50,6 +50,16 @@ def test_analyze_video_end_to_end(samples, tmp_path, capsys):
     assert {"eye_contact", "expression", "framing"} <= set(data["feedback"]["scores"])
 
 
+def test_analyze_names_the_talk_or_says_what_talk_needs(samples, tmp_path, capsys):
+    src = samples / "speech_clean" / "jfk.flac"
+    assert main(["analyze", str(src), "--talk", "  Inaugural   address ", "--out", str(tmp_path / "r"), "-q"]) == 0
+    assert json.loads((tmp_path / "r" / "report.json").read_text())["talk"] == "Inaugural address"
+    assert main(["analyze", str(src), "--talk", " ", "--out", str(tmp_path / "e")]) != 0
+    err = capsys.readouterr().err
+    assert "--talk needs the talk's name" in err and "Traceback" not in err
+    assert not (tmp_path / "e").exists()
+
+
 def test_entry_point_runs_as_a_program(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "podium", "--version"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and proc.stdout.startswith("podium ")

@@ -33,6 +33,8 @@ def _analyze(ns: argparse.Namespace) -> int:
     elif ns.slide_times is not None or ns.target_minutes is not None:
         raise ParameterError("--slide-times and --target-minutes need --slides DECK")
     if ns.talk is not None:
+        if not ns.talk.strip() or len(" ".join(ns.talk.split())) > 200:
+            raise ParameterError('--talk needs the talk\'s name, 1-200 characters (e.g. --talk "Keynote")')
         options = dataclasses.replace(options, talk=ns.talk)
     src = Path(ns.file)
     out = Path(ns.out) if ns.out else Path.cwd() / f"{src.stem or 'recording'}.podium"
