@@ -14,7 +14,28 @@ from typing import Any
 from .config import CoachConfig
 from .errors import ParameterError
 
-__all__ = ["AnalysisOptions", "FaceOptions", "MediaOptions", "SlideOptions", "SpeechOptions", "VoiceOptions"]
+__all__ = [
+    "AnalysisOptions",
+    "FaceOptions",
+    "MediaOptions",
+    "SlideOptions",
+    "SpeechOptions",
+    "VoiceOptions",
+    "talk_name",
+]
+
+TALK_MAX = 200  # characters in a talk's name (the store's column holds this many)
+
+
+def talk_name(text: str | None) -> str | None:
+    """A talk's name as it is kept: one line, each run of spaces one space; None when nothing is left.
+
+    Raises:
+        ParameterError: longer than ``TALK_MAX`` characters.
+    """
+    name = " ".join((text or "").split())
+    _check(len(name) <= TALK_MAX, "talk", text, f"must be at most {TALK_MAX} characters")
+    return name or None
 
 
 def _check(ok: bool, name: str, value: object, need: str) -> None:
@@ -238,8 +259,8 @@ class AnalysisOptions:
 
     def __post_init__(self) -> None:
         if self.talk is not None:
-            talk = " ".join(self.talk.split())
-            _check(0 < len(talk) <= 200, "talk", self.talk, "must be 1-200 characters")
+            talk = talk_name(self.talk)
+            _check(talk is not None, "talk", self.talk, f"must be 1-{TALK_MAX} characters")
             object.__setattr__(self, "talk", talk)
 
     def to_dict(self) -> dict[str, Any]:

@@ -41,7 +41,7 @@ from typing import Any
 
 from ..cores import sharing_cores
 from ..errors import InputError, ParameterError
-from ..options import AnalysisOptions
+from ..options import TALK_MAX, AnalysisOptions, talk_name
 from ..report import read
 from ..report import summary as headline
 from .engines import ENGINES, Engine, LocalEngine, RayEngine, engine_named
@@ -127,9 +127,11 @@ def discover(source: str | os.PathLike[str]) -> list[Item]:
             seen[p] = seen.get(p, 0) + 1
             name = _name(Path(row["path"]), p, seen[p])
             speaker, title = row.get("speaker", "") or "", row.get("title", "") or ""
-            talk = " ".join((row.get("talk") or "").split())
-            if len(talk) > 200:
-                raise InputError(f"{src}: the talk named for {row['path']} is over 200 characters", src)
+            try:
+                talk = talk_name(row.get("talk")) or ""
+            except ParameterError:
+                why = f"{src}: the talk named for {row['path']} is over {TALK_MAX} characters"
+                raise InputError(why, src) from None
             items.append(Item(str(p), name, speaker, title, extra, deck, times, minutes, talk))
     else:
         raise InputError(f"{src}: not a folder or a .csv manifest", src)

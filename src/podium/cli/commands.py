@@ -33,9 +33,15 @@ def _analyze(ns: argparse.Namespace) -> int:
     elif ns.slide_times is not None or ns.target_minutes is not None:
         raise ParameterError("--slide-times and --target-minutes need --slides DECK")
     if ns.talk is not None:
-        if not ns.talk.strip() or len(" ".join(ns.talk.split())) > 200:
-            raise ParameterError('--talk needs the talk\'s name, 1-200 characters (e.g. --talk "Keynote")')
-        options = dataclasses.replace(options, talk=ns.talk)
+        from ..options import TALK_MAX, talk_name
+
+        try:
+            talk = talk_name(ns.talk)
+        except ParameterError:
+            talk = None
+        if talk is None:
+            raise ParameterError(f'--talk needs the talk\'s name, 1-{TALK_MAX} characters (e.g. --talk "Keynote")')
+        options = dataclasses.replace(options, talk=talk)
     src = Path(ns.file)
     out = Path(ns.out) if ns.out else Path.cwd() / f"{src.stem or 'recording'}.podium"
     with Progress(enabled=not ns.quiet) as bar:

@@ -29,7 +29,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Redirect
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
-from ..errors import InputError
+from ..errors import InputError, ParameterError
 from ..store import Analysis, Job, Recording, User
 from .auth import Account, visible_owner_ids
 from .jobs import enqueue_retry
@@ -185,14 +185,16 @@ async def _upload(request: Request, account: Account) -> Response:
 
 
 def _talk(header: str) -> str | None:
-    """The talk a take is of, from ``X-Talk`` (percent-encoded UTF-8, as the page sends it): one line, at most 200
-    characters; empty is none."""
+    """The talk a take is of, from ``X-Talk`` (percent-encoded UTF-8, as the page sends it), as
+    :func:`podium.options.talk_name` keeps it; empty is none."""
     from urllib.parse import unquote
 
-    talk = " ".join(unquote(header).split())
-    if len(talk) > 200:
-        raise Problem(400, "The talk's name is over 200 characters; shorten it.")
-    return talk or None
+    from ..options import TALK_MAX, talk_name
+
+    try:
+        return talk_name(unquote(header))
+    except ParameterError:
+        raise Problem(400, f"The talk's name is over {TALK_MAX} characters; shorten it.") from None
 
 
 def _too_big(title: str, max_mb: int) -> Problem:
