@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .options import AnalysisOptions
 
-__all__ = ["face_threads", "few_malloc_arenas", "one_blas_thread", "per_worker", "sharing_cores"]
+__all__ = ["face_threads", "few_malloc_arenas", "one_blas_thread", "per_worker", "sharing_cores", "stage_threads"]
 
 
 def per_worker(workers: int) -> int:
@@ -40,11 +40,16 @@ def sharing_cores(options: AnalysisOptions, workers: int) -> AnalysisOptions:
     return replace(options, speech=replace(options.speech, cpu_threads=per_worker(workers)))
 
 
+def stage_threads(share: int) -> int:
+    """Threads a stage runs on, given the analysis's share of the cores (0: unset, all of them): at most 4."""
+    return max(1, min(4, share or os.cpu_count() or 1))
+
+
 def face_threads(options: AnalysisOptions) -> int:
-    """Threads for the face stage: as many as the recogniser's share of the cores (all of them when unset), at most
-    4. The face and the speech run at once and both use all of the share: whichever finishes first leaves its
-    cores to the other, so no core waits until the end (``bench/full_bench.py``)."""
-    return max(1, min(4, options.speech.cpu_threads or os.cpu_count() or 1))
+    """Threads for the face stage: as many as the recogniser's (:func:`stage_threads` of its share). The face and
+    the speech run at once and both use all of the share: whichever finishes first leaves its cores to the other,
+    so no core waits until the end (``bench/full_bench.py``)."""
+    return stage_threads(options.speech.cpu_threads)
 
 
 def few_malloc_arenas() -> None:

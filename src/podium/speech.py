@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 import re
 import threading
 from collections.abc import Callable, Sequence
@@ -34,6 +33,7 @@ from typing import Any, Protocol, overload
 import numpy as np
 
 from . import filled_pauses, fillers, pitch
+from .cores import stage_threads
 from .errors import MissingDependency, ModelNotFound, StageError
 from .models import base_files, tiny_en_path
 from .options import SpeechOptions
@@ -446,7 +446,7 @@ def _load_whisper(name: str, compute_type: str, cpu_threads: int) -> WhisperReco
     # Workers of one thread each, one batch of chunks apiece: on two cores two such workers decode a talk in 0.7 of
     # the time one worker of two threads takes, with less CPU (bench/speech_bench.py); and each chunk's arithmetic
     # is one thread's whatever the count, so the words do not depend on it (tests/test_determinism.py)
-    workers = min(4, cpu_threads or os.cpu_count() or 1)
+    workers = stage_threads(cpu_threads)
     kwargs: dict[str, Any] = {"device": "cpu", "compute_type": compute_type, "cpu_threads": 1, "num_workers": workers}
     if name == "tiny.en":
         path = tiny_en_path()
