@@ -365,3 +365,21 @@ def test_threads_split_the_video_and_give_the_same_samples(samples, tmp_path):
     assert all(s.box[0] < 0.4 for s in one.timeline)  # the speaker is followed, not the larger newcomer
     for threads in (2, 3):
         assert face.observe(info, threads=threads) == one, threads
+
+
+def test_engines_made_at_once_leave_stderr_where_it_was():
+    """Each engine hides MediaPipe's setup chatter by pointing file descriptor 2 at /dev/null for a moment; made on
+    several threads at once (the face stage's stretches), they once left the whole process writing errors nowhere."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from podium.face import Engine
+    from podium.options import FaceOptions
+
+    before = os.fstat(2)
+    for _ in range(3):
+        with ThreadPoolExecutor(4) as pool:
+            engines = list(pool.map(lambda _: Engine(FaceOptions()), range(4)))
+        for e in engines:
+            e.close()
+        after = os.fstat(2)
+        assert (after.st_dev, after.st_ino) == (before.st_dev, before.st_ino)

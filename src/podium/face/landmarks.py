@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -212,13 +213,19 @@ class Engine:
 
 
 class _quiet_native_logs:
-    """MediaPipe's native code writes setup chatter to file descriptor 2; hide it unless PODIUM_DEBUG is set."""
+    """MediaPipe's native code writes setup chatter to file descriptor 2; hide it unless PODIUM_DEBUG is set.
+
+    File descriptor 2 belongs to the whole process: engines made at once on several threads (the face stage's
+    stretches) take turns, or one would save the other's /dev/null as "stderr" and leave the process without it."""
+
+    _turn = threading.Lock()
 
     def __enter__(self) -> None:
         self.saved = None
         if not os.environ.get("PODIUM_DEBUG"):
             import sys
 
+            self._turn.acquire()
             sys.stderr.flush()
             self.saved = os.dup(2)
             devnull = os.open(os.devnull, os.O_WRONLY)
@@ -229,6 +236,7 @@ class _quiet_native_logs:
         if self.saved is not None:
             os.dup2(self.saved, 2)
             os.close(self.saved)
+            self._turn.release()
 
 
 def head_pose(matrix: np.ndarray) -> tuple[float, float, float]:
