@@ -17,16 +17,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 import time
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from runs import PEER, checkout, child
+from runs import PEER, PEER_ROW, checkout, child, medians, take_turns
 from speech_bench import assemble, machine
 
 CHILD = """
@@ -115,50 +115,16 @@ def main() -> int:
         face_s = time.perf_counter() - t
         result["face_only_one_thread_s"] = face_s
         print(f"face only, one thread: {observed.samples} samples in {face_s:.1f} s = {info.duration_s / face_s:.1f}x")
-    rows: dict[str, list[dict[str, object]]] = {"podium": []}
-    if args.before:
-        rows = {f"podium {args.before}": [], **rows}
-    if not args.no_peer:
-        rows["plain faster-whisper"] = []
+
+    def run(name: str) -> dict[str, Any]:
+        if name == PEER_ROW:
+            return child(PEER, str(video), trace=True)
+        return child(CHILD, str(video), src=before if name != "podium" else None, trace=True)
+
     with checkout(args.before) as before:
-        for k in range(args.runs):  # the rows take turns, so a noisy minute costs each of them alike
-            for name, runs in rows.items():
-                if name.startswith("plain"):
-                    r = child(PEER, str(video), trace=True)
-                else:
-                    r = child(CHILD, str(video), src=before if name != "podium" else None, trace=True)
-                runs.append(r)
-                cpu = r["cpu_trace"]
-                print(
-                    f"run {k + 1}, {name}: {r['wall_s']:.1f} s ({info.duration_s / r['wall_s']:.1f}x real time), "
-                    f"peak RSS {r['peak_rss_mb']:.0f} MB"
-                    + (f" + face {r['face_worker_rss_mb']:.0f} MB" if "face_worker_rss_mb" in r else "")
-                    + f", cores busy {cpu['mean_busy']:.0%} (last fifth {cpu['mean_busy_last_fifth']:.0%})"
-                    + (f", stages {r['timings']}" if "timings" in r else ""),
-                    flush=True,
-                )
-    print(f"\n{info.duration_s / 60:.1f} min 720p talk, median of {args.runs} runs (model load included):")
-    for name, runs in rows.items():
-        wall = statistics.median(float(r["wall_s"]) for r in runs)
-        row = {
-            "median_wall_s": round(wall, 2),
-            "x_real_time": round(info.duration_s / wall, 1),
-            "median_peak_rss_mb": round(statistics.median(float(r["peak_rss_mb"]) for r in runs), 0),
-            "median_cores_busy": statistics.median(float(r["cpu_trace"]["mean_busy"]) for r in runs),
-            "median_cores_busy_last_fifth": statistics.median(
-                float(r["cpu_trace"]["mean_busy_last_fifth"]) for r in runs
-            ),
-            "runs": runs,
-        }
-        if "face_worker_rss_mb" in runs[0]:
-            row["median_face_worker_rss_mb"] = round(statistics.median(float(r["face_worker_rss_mb"]) for r in runs))
-        result["rows"][name] = row
-        print(
-            f"  {name:24} {wall:6.1f} s  {info.duration_s / wall:5.1f}x real time  peak RSS "
-            f"{row['median_peak_rss_mb']:.0f} MB"
-            + (f" + face {row['median_face_worker_rss_mb']} MB" if "median_face_worker_rss_mb" in row else "")
-            + f"  cores busy {row['median_cores_busy']:.0%}, last fifth {row['median_cores_busy_last_fifth']:.0%}"
-        )
+        rows = take_turns(args.runs, args.before, not args.no_peer, run, info.duration_s)
+    title = f"{info.duration_s / 60:.1f} min 720p talk, median of {args.runs} runs (model load included):"
+    result["rows"] = medians(rows, info.duration_s, title)
     args.out.write_text(json.dumps(result, indent=1) + "\n")
     print(f"machine: {result['machine']}")
     return 0

@@ -10,13 +10,15 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -123,3 +125,75 @@ class CpuTrace:
             "mean_busy_last_fifth": mean([s for s in self.samples if s[0] >= 0.8 * end]),
             "samples": self.samples,
         }
+
+
+Runs = dict[str, list[dict[str, Any]]]
+
+
+def take_turns(
+    times: int, before: str | None, peer: bool, run: Callable[[str], dict[str, Any]], duration_s: float
+) -> Runs:
+    """``times`` rounds of the rows ("podium", "podium REF" with ``before``, "plain faster-whisper" with ``peer``),
+    each round running every row once (``run(name)``), so that a noisy minute costs each row alike; every run is
+    printed as it ends."""
+    rows: Runs = {**({f"podium {before}": []} if before else {}), "podium": []}
+    if peer:
+        rows[PEER_ROW] = []
+    for k in range(times):
+        for name, runs in rows.items():
+            r = run(name)
+            runs.append(r)
+            print(f"run {k + 1}, {name}: {_said(r, duration_s)}", flush=True)
+    return rows
+
+
+PEER_ROW = "plain faster-whisper"
+
+
+def medians(rows: Runs, duration_s: float, title: str) -> dict[str, dict[str, Any]]:
+    """Each row's medians (wall time, real-time factor, peak RSS, and where the runs have them the face process's
+    peak, the cores' busy shares and the stages' seconds), printed under ``title``, with its runs."""
+    out: dict[str, dict[str, Any]] = {}
+    print(f"\n{title}")
+
+    def median(key: Callable[[dict[str, Any]], float], runs: list[dict[str, Any]]) -> float:
+        return statistics.median(float(key(r)) for r in runs)
+
+    for name, runs in rows.items():
+        wall = median(lambda r: r["wall_s"], runs)
+        row: dict[str, Any] = {
+            "median_wall_s": round(wall, 2),
+            "x_real_time": round(duration_s / wall, 1),
+            "median_peak_rss_mb": round(median(lambda r: r["peak_rss_mb"], runs), 0),
+        }
+        said = f"  {name:24} {wall:6.1f} s  {duration_s / wall:5.1f}x real time"
+        said += f"  peak RSS {row['median_peak_rss_mb']:.0f} MB"
+        if "face_worker_rss_mb" in runs[0]:
+            row["median_face_worker_rss_mb"] = round(median(lambda r: r["face_worker_rss_mb"], runs))
+            said += f" + face {row['median_face_worker_rss_mb']} MB"
+        if "cpu_trace" in runs[0]:
+            row["median_cores_busy"] = median(lambda r: r["cpu_trace"]["mean_busy"], runs)
+            row["median_cores_busy_last_fifth"] = median(lambda r: r["cpu_trace"]["mean_busy_last_fifth"], runs)
+            said += f"  cores busy {row['median_cores_busy']:.0%}, last fifth {row['median_cores_busy_last_fifth']:.0%}"
+        if "timings" in runs[0]:
+            stages = runs[0]["timings"]
+            row["median_stage_s"] = {
+                k: round(statistics.median(float(r["timings"][k]) for r in runs), 2) for k in stages
+            }
+        row["runs"] = runs
+        out[name] = row
+        print(said)
+    return out
+
+
+def _said(r: dict[str, Any], duration_s: float) -> str:
+    """One run as a line: its time, peaks, how busy the cores were and its stages, as far as it has them."""
+    line = f"{r['wall_s']:.1f} s ({duration_s / r['wall_s']:.1f}x real time), peak RSS {r['peak_rss_mb']:.0f} MB"
+    if "face_worker_rss_mb" in r:
+        line += f" + face {r['face_worker_rss_mb']:.0f} MB"
+    if "cpu_trace" in r:
+        cpu = r["cpu_trace"]
+        line += f", cores busy {cpu['mean_busy']:.0%} (last fifth {cpu['mean_busy_last_fifth']:.0%})"
+    if "timings" in r:
+        line += f", stages {r['timings']}"
+    return line

@@ -19,16 +19,16 @@ import argparse
 import json
 import os
 import platform
-import statistics
 import sys
 import tempfile
 import wave
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from runs import PEER, checkout, child
+from runs import PEER, PEER_ROW, checkout, child, medians, take_turns
 
 CHILD = """
 import json, resource, sys, time
@@ -99,42 +99,19 @@ def main() -> int:
     ap.add_argument("--no-peer", action="store_true", help="skip plain faster-whisper on the same audio")
     ap.add_argument("--out", type=Path, default=Path("bench/results/speech.json"))
     args = ap.parse_args()
-    rows: dict[str, list[dict[str, object]]] = {"podium": []}
-    if args.before:
-        rows = {f"podium {args.before}": [], **rows}
-    if not args.no_peer:
-        rows["plain faster-whisper"] = []
     with tempfile.TemporaryDirectory() as tmp, checkout(args.before) as before:
         wav = Path(tmp) / "long_talk.wav"
         dur = assemble(args.samples, args.minutes * 60, wav)
         print(f"assembled {dur / 60:.1f} min from {args.samples}", flush=True)
-        for k in range(args.runs):  # the rows take turns, so a noisy minute costs each of them alike
-            for name, runs in rows.items():
-                if name.startswith("plain"):
-                    r = child(PEER, str(wav))
-                else:
-                    r = child(CHILD, str(wav), str(args.threads), src=before if name != "podium" else None)
-                runs.append(r)
-                print(
-                    f"run {k + 1}, {name}: {r['wall_s']:.1f} s ({dur / r['wall_s']:.1f}x real time), "
-                    f"peak RSS {r['peak_rss_mb']:.0f} MB" + (f", stages {r['timings']}" if "timings" in r else ""),
-                    flush=True,
-                )
-    result: dict[str, object] = {"duration_s": dur, "machine": machine(), "rows": {}}
-    print(f"\nspeech-only, {dur / 60:.1f} min, median of {args.runs} runs (model load included):")
-    for name, runs in rows.items():
-        wall = statistics.median(float(r["wall_s"]) for r in runs)
-        row = {
-            "median_wall_s": round(wall, 2),
-            "x_real_time": round(dur / wall, 1),
-            "median_peak_rss_mb": round(statistics.median(float(r["peak_rss_mb"]) for r in runs), 0),
-            "runs": runs,
-        }
-        if "timings" in runs[0]:
-            stages = runs[0]["timings"]
-            row["median_stage_s"] = {k: round(statistics.median(r["timings"][k] for r in runs), 2) for k in stages}
-        result["rows"][name] = row
-        print(f"  {name:24} {wall:6.1f} s  {dur / wall:5.1f}x real time  peak RSS {row['median_peak_rss_mb']:.0f} MB")
+
+        def run(name: str) -> dict[str, Any]:
+            if name == PEER_ROW:
+                return child(PEER, str(wav))
+            return child(CHILD, str(wav), str(args.threads), src=before if name != "podium" else None)
+
+        rows = take_turns(args.runs, args.before, not args.no_peer, run, dur)
+    title = f"speech-only, {dur / 60:.1f} min, median of {args.runs} runs (model load included):"
+    result = {"duration_s": dur, "machine": machine(), "rows": medians(rows, dur, title)}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1) + "\n")
     print(f"machine: {result['machine']}")
