@@ -38,8 +38,11 @@ _HOST_WORDS = [
 _AT = 4.42  # between "much" and "there", mid-phrase
 
 
-def _spliced(samples, sound: np.ndarray, at: float = _AT) -> tuple[Audio, list[Word], float]:
-    """``sound`` inserted between "much" and "there"; "much" stretched over it, as Whisper does."""
+def _spliced(
+    samples, sound: np.ndarray, at: float = _AT, *, absorbed_by: str = "before"
+) -> tuple[Audio, list[Word], float]:
+    """``sound`` inserted at ``at`` (between "much" and "there"); the word before it stretched over it, as Whisper
+    does, or the word after it starting at the filler (``absorbed_by="after"``)."""
     host = _host(samples)
     pos = int(at * SR)
     x = np.concatenate([host[:pos], sound, host[pos:]]).astype(np.float32)
@@ -47,7 +50,7 @@ def _spliced(samples, sound: np.ndarray, at: float = _AT) -> tuple[Audio, list[W
     words = []
     for text, a, b in _HOST_WORDS:
         if a >= at:
-            a, b = a + d, b + d
+            a, b = (a if absorbed_by == "after" and a - at < 0.01 else a + d), b + d
         elif b >= at:
             b = b + d  # the word before absorbs the filler
         words.append(Word(text, a, b, 0.9))
@@ -73,6 +76,23 @@ def test_a_filler_inside_a_stretched_word_is_cut_out(samples, i):
     much = next(w for w in out if w.text == "much")
     assert much.end <= f.start + 1e-6  # re-timed: the word no longer covers the filler
     assert much.end - much.start >= 0.05
+
+
+@pytest.mark.parametrize("i", [0, 1, 7, 8])
+def test_a_filler_is_cut_out_of_a_word_of_plausible_length(samples, i):
+    """Whisper lets "prudently" (3 syllables) start at the filler before it: the word is long, but not longer than
+    three slow syllables, and still has room for them. The steady stretch, not the word's length, is the evidence."""
+    sound, relative = _token(samples, i)
+    sound = devset.to_pitch(sound, devset._floor_f0(_host(samples)) * relative) * 0.5
+    at = 5.12  # between "be" and "prudently"
+    audio, words, d = _spliced(samples, sound, at, absorbed_by="after")
+    out = _recover(audio, words)
+    found = [w for w in out if w.filler_kind in ("um", "uh")]
+    assert len(found) == 1, out
+    f = found[0]
+    assert f.start >= at - 0.1 and f.end <= at + d + 0.1
+    prudently = next(w for w in out if w.text == "prudently")
+    assert prudently.start >= f.end - 1e-6 and prudently.end - prudently.start >= 0.3
 
 
 @pytest.mark.parametrize("kind", ["tone", "vibrato", "hummed tune"])

@@ -103,7 +103,6 @@ def _filler_word(v: _Voiced) -> Word:
 
 _MIN_STEADY_S = 0.2  # a steady vowel this long is rare inside a fluent word (measured: see docs/how-it-works.md)
 _STEADY_FLUX_DB = 5.0  # spectral change over 60 ms under which the envelope counts as steady
-_TOO_LONG = 1.5  # a word this many times its syllables' usual length hides something
 _MIN_OWN_VOICE_S = 0.05  # a word keeps a vowel of its own outside the filler; else the stretch *is* the word, drawn out
 # Filled pauses are said low, near the bottom of the speaker's range (Shriberg and Lickley 1993; O'Shaughnessy
 # 1992): within 2 semitones of the speaker's 10th-percentile F0 (measured 0-1.2 st on the real ones here). A word's
@@ -115,13 +114,15 @@ def _inside_words(words: list[Word], steady: list[_Voiced], track: pitch.PitchTr
     """Filled pauses that the recogniser folded into a neighbouring word.
 
     Whisper often stretches a word over an "uh" said next to it, or slides a
-    word's times onto it. A steady voiced stretch of 200 ms or more (flat
-    pitch, stable spectral envelope) is rare inside a fluent word; it is taken
-    for a filled pause when the word around it lasts far longer than its
-    syllables need (the speaker's own median time per syllable) and keeps
-    voicing of its own outside the stretch, or when the word has several
-    syllables and too little time outside the stretch to say them. The
-    filler is cut out of the word, which keeps the rest of its time.
+    word's times onto it, and often by less than the filler lasts. A steady
+    voiced stretch of 200 ms or more (flat pitch, stable spectral envelope,
+    low in the speaker's range) is rare inside a fluent word, so the stretch
+    itself is the evidence, not how long the recogniser made the word: it is
+    a filled pause when the word keeps voicing of its own outside it, or when
+    the word has several syllables and too little time outside the stretch to
+    say them. A one-syllable word that is nothing but the stretch is the word
+    drawn out ("sooo"), not a filler. The filler is cut out of the word, which
+    keeps the rest of its time.
     """
     is_lexical = np.array([normalize(w.text) not in NON_LEXICAL for w in words], dtype=bool)
     if is_lexical.sum() < 2:
@@ -145,11 +146,11 @@ def _inside_words(words: list[Word], steady: list[_Voiced], track: pitch.PitchTr
         i = int(np.flatnonzero(overlap == best)[-1])  # the word it overlaps most (the later one on a tie)
         w = out[i]
         syllables = max(1, count_syllables(normalize(w.text)))
-        dur, rest = w.end - w.start, w.end - w.start - _overlap(w, v)
-        too_long = dur >= _TOO_LONG * syllables * syl_s + 0.1 and _voiced_s(track, w, v) >= _MIN_OWN_VOICE_S
+        rest = w.end - w.start - _overlap(w, v)
+        own_voice = _voiced_s(track, w, v) >= _MIN_OWN_VOICE_S
         # a word of several syllables cannot be one steady vowel: its times slid over the filler
         no_room = syllables >= 2 and rest < (syllables - 1) * 0.5 * syl_s
-        if not (too_long or no_room):
+        if not (own_voice or no_room):
             continue
         if v.start - w.start >= w.end - v.end:  # the filler came after the word
             out[i] = replace(w, end=round(max(w.start + 0.05, v.start), 3))
