@@ -8,6 +8,7 @@ Every page is also JSON at the same path with ``.json``.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -42,7 +43,7 @@ def create_app(settings: Settings, *, start_workers: bool = True) -> Any:
     from starlette.exceptions import HTTPException
 
     from ..store import open_store
-    from . import account, people, recordings
+    from . import account, people, recordings, rehearse
     from .supervisor import Supervisor
     from .views import NotSignedIn, Problem, Templates, answers_json, error_response
 
@@ -53,6 +54,8 @@ def create_app(settings: Settings, *, start_workers: bool = True) -> Any:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = open_store(settings.db_url)
         app.state.store = store
+        app.state.live_slots = asyncio.Semaphore(rehearse.LIVE_SESSIONS)
+        rehearse.recover_takes(settings, store)  # takes a crash or a closed tab left open become recordings
         supervisor = Supervisor(settings, store) if start_workers and settings.workers else None
         app.state.supervisor = supervisor
         if supervisor is not None:
@@ -74,7 +77,7 @@ def create_app(settings: Settings, *, start_workers: bool = True) -> Any:
         hosts = [h.strip() for h in settings.forwarded_allow_ips.split(",") if h.strip()]
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=hosts)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
-    for module in (account, recordings, people):
+    for module in (account, recordings, people, rehearse):
         app.include_router(module.router)
 
     @app.middleware("http")

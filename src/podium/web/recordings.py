@@ -30,7 +30,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
 from ..errors import InputError, ParameterError
-from ..store import Analysis, Job, Recording, User
+from ..store import Analysis, Job, Recording, Store, User
 from .auth import Account, visible_owner_ids
 from .jobs import enqueue_retry
 from .views import (
@@ -171,13 +171,15 @@ async def _upload(request: Request, account: Account) -> Response:
         digest, size = await _receive(request, tmp, title, settings.max_upload_mb)
         if size == 0:
             raise Problem(400, f"“{title}” is empty (0 bytes): nothing was uploaded.")
-        info = await run_in_threadpool(_check_media, tmp, title, settings.max_duration_s, settings.analyze_face)
+        info = await run_in_threadpool(check_media, tmp, title, settings.max_duration_s, settings.analyze_face)
         final = settings.uploads / f"{uuid.uuid4().hex}{_suffix(title, info.container)}"
         os.replace(tmp, final)
     finally:
         tmp.unlink(missing_ok=True)
     try:
-        rec_id = await run_in_threadpool(_add, request, account, final, digest, title, info, size, deck, talk)
+        rec_id = await run_in_threadpool(
+            add_recording, store_of(request), account.id, final, digest, title, info, size, deck, talk
+        )
     except BaseException:
         final.unlink(missing_ok=True)
         raise
@@ -219,7 +221,7 @@ async def _receive(request: Request, tmp: Path, title: str, max_mb: int) -> tupl
     return h.hexdigest(), size
 
 
-def _check_media(path: Path, title: str, max_duration_s: float, face: bool) -> Any:
+def check_media(path: Path, title: str, max_duration_s: float, face: bool) -> Any:
     """Decode the whole audio once, keeping none of it: a renamed text file, a truncated or overlong recording is
     refused here, and the server's memory stays flat whatever the length."""
     from .. import media
@@ -235,9 +237,9 @@ def _check_media(path: Path, title: str, max_duration_s: float, face: bool) -> A
     return info
 
 
-def _add(
-    request: Request,
-    account: Account,
+def add_recording(
+    store: Store,
+    owner_id: int,
     path: Path,
     digest: str,
     title: str,
@@ -246,10 +248,11 @@ def _add(
     deck: tuple[Path, str] | None = None,
     talk: str | None = None,
 ) -> int:
+    """A recording of ``owner_id`` and its queued job; the recording's id."""
     now = datetime.now(UTC)
-    with store_of(request).session.begin() as s:
+    with store.session.begin() as s:
         rec = Recording(
-            owner_id=account.id,
+            owner_id=owner_id,
             path=str(path),
             sha256=digest,
             title=title,

@@ -1,0 +1,207 @@
+// The Rehearse page: record in the browser, stream the sound for live feedback, keep every second on the server.
+//
+// Two paths, on purpose: MediaRecorder's pieces (sound and, with the camera, video) go to the server by HTTP as they
+// come, one a second, so the take survives a closed tab or a lost connection; 16 kHz PCM goes over a WebSocket for
+// the live transcript and measures. Stop ends both and makes the take an ordinary recording, analysed in full.
+(() => {
+  "use strict";
+  const root = document.getElementById("rehearse");
+  if (!root) return;
+  const $ = (id) => document.getElementById(id);
+  const csrf = root.dataset.csrf;
+  const band = { low: Number(root.dataset.low), high: Number(root.dataset.high) };
+  const NUDGE_EVERY_MS = 20000;
+  const SEND_SAMPLES = 4000; // 250 ms of 16 kHz audio per message
+
+  let stream = null, recorder = null, ws = null, ctx = null, take = null, started = 0, clock = null;
+  let sending = Promise.resolve(), pcm = [], pcmLength = 0, lastNudge = -Infinity, liveEnded = false;
+  const fillerHistory = []; // [time, fillers so far], the last 30 s
+
+  const say = (text, kind) => {
+    const s = $("rehearse-status");
+    s.textContent = text;
+    s.className = kind || "hint";
+  };
+  const clockText = (s) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, "0")}`;
+
+  async function post(url, body, headers) {
+    const r = await fetch(url, { method: "POST", body, headers: { "X-CSRF-Token": csrf, Accept: "application/json", ...(headers || {}) } });
+    let data = {};
+    try { data = await r.json(); } catch (e) { /* not JSON */ }
+    if (!r.ok) throw new Error(data.error || `the server answered ${r.status}`);
+    return data;
+  }
+
+  async function media() {
+    const audio = { channelCount: 1, echoCancellation: true, noiseSuppression: false, autoGainControl: false };
+    if ($("camera").checked) {
+      try {
+        return await navigator.mediaDevices.getUserMedia({ audio, video: { width: { ideal: 1280 }, height: { ideal: 720 } } });
+      } catch (e) {
+        say("The camera is not available, so this take is sound only.", "hint");
+      }
+    }
+    return navigator.mediaDevices.getUserMedia({ audio });
+  }
+
+  $("record").addEventListener("click", async () => {
+    $("record").disabled = true;
+    try {
+      if (!navigator.mediaDevices || !window.MediaRecorder) throw new Error("this browser cannot record here (it needs HTTPS, or this computer's own address)");
+      stream = await media();
+    } catch (e) {
+      $("record").disabled = false;
+      say(`Podium could not use the microphone: ${e.message || e.name}. Allow it in the browser's address bar and press Record again.`, "error");
+      return;
+    }
+    try {
+      take = await post("/rehearsals", null, { "X-Talk": encodeURIComponent($("talk").value.trim()) });
+    } catch (e) {
+      stream.getTracks().forEach((t) => t.stop());
+      $("record").disabled = false;
+      say(`The take could not start: ${e.message}`, "error");
+      return;
+    }
+    const video = stream.getVideoTracks().length > 0;
+    $("live").hidden = false;
+    $("live").classList.toggle("no-video", !video);
+    if (video) {
+      $("preview").srcObject = stream;
+      $("preview").hidden = false;
+      $("preview").play().catch(() => {});
+    }
+    startRecorder(video);
+    await startLive();
+    started = performance.now();
+    clock = setInterval(() => { $("m-time").textContent = clockText((performance.now() - started) / 1000); }, 250);
+    $("stop").disabled = false;
+    $("talk").disabled = $("camera").disabled = true;
+    say("Recording. Speak as you would to your audience; press Stop when you are done.", "hint");
+  });
+
+  function startRecorder(video) {
+    const types = video ? ["video/webm;codecs=vp8,opus", "video/webm"] : ["audio/webm;codecs=opus", "audio/webm"];
+    const mimeType = types.find((t) => MediaRecorder.isTypeSupported(t));
+    recorder = new MediaRecorder(stream, mimeType ? { mimeType } : {});
+    recorder.addEventListener("dataavailable", (e) => {
+      if (!e.data || !e.data.size) return;
+      // one piece at a time, in order: the server appends them to one file
+      sending = sending.then(() => post(`/rehearsals/${take.id}/media`, e.data)).catch((err) => {
+        say(`A piece of the recording did not reach the server (${err.message}); what came before is kept.`, "error");
+      });
+    });
+    recorder.start(1000);
+  }
+
+  async function startLive() {
+    ctx = new AudioContext({ sampleRate: 16000 });
+    await ctx.audioWorklet.addModule("/static/pcm-worklet.js");
+    const source = ctx.createMediaStreamSource(stream);
+    const node = new AudioWorkletNode(ctx, "pcm-capture");
+    const silent = ctx.createGain();
+    silent.gain.value = 0; // pulls the graph without playing the microphone back
+    source.connect(node).connect(silent).connect(ctx.destination);
+    node.port.onmessage = (e) => queuePcm(e.data);
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    ws = new WebSocket(`${scheme}://${location.host}/rehearsals/${take.id}/live`);
+    ws.binaryType = "arraybuffer";
+    ws.addEventListener("message", (e) => show(JSON.parse(e.data)));
+    ws.addEventListener("close", () => {
+      if (!liveEnded && recorder && recorder.state === "recording") {
+        say("Live feedback stopped (the connection was lost). Your take is still being recorded and will be analysed in full.", "hint");
+      }
+    });
+  }
+
+  function queuePcm(samples) {
+    pcm.push(samples);
+    pcmLength += samples.length;
+    if (pcmLength >= SEND_SAMPLES) flushPcm();
+  }
+
+  function flushPcm() {
+    if (!pcmLength) return;
+    const out = new Int16Array(pcmLength);
+    let k = 0;
+    for (const part of pcm) for (let i = 0; i < part.length; i++) out[k++] = Math.max(-32768, Math.min(32767, Math.round(part[i] * 32767)));
+    pcm = [];
+    pcmLength = 0;
+    if (ws && ws.readyState === WebSocket.OPEN) ws.send(out.buffer);
+  }
+
+  function wordSpan(w, partial) {
+    const s = document.createElement("span");
+    s.textContent = w.text + " ";
+    if (w.filler) s.className = "filler";
+    if (partial) s.classList.add("partial");
+    return s;
+  }
+
+  function show(m) {
+    if (m.type === "busy") {
+      say(m.message, "hint");
+      return;
+    }
+    const box = $("transcript");
+    const atEnd = box.scrollTop + box.clientHeight >= box.scrollHeight - 4;
+    box.querySelectorAll(".partial").forEach((n) => n.remove());
+    for (const w of m.final) box.appendChild(wordSpan(w, false));
+    for (const w of m.partial) box.appendChild(wordSpan(w, true));
+    if (atEnd) box.scrollTop = box.scrollHeight;
+    const pace = $("m-pace");
+    pace.textContent = m.wpm == null ? "–" : `${m.wpm} wpm`;
+    pace.classList.toggle("out", m.wpm != null && (m.wpm < band.low || m.wpm > band.high));
+    pace.title = `recommended ${band.low}-${band.high} wpm (PowerPoint Speaker Coach)`;
+    $("m-fillers").textContent = String(m.fillers);
+    $("m-pause").textContent = m.pause_s ? `${m.pause_s.toFixed(1)} s` : "–";
+    $("m-level").value = Math.max(-60, Math.min(0, m.level_db));
+    nudge(m);
+  }
+
+  function nudge(m) {
+    if (!$("nudges").checked || m.type !== "state") return;
+    const now = performance.now();
+    fillerHistory.push([now, m.fillers]);
+    while (fillerHistory.length && now - fillerHistory[0][0] > 30000) fillerHistory.shift();
+    const recentFillers = m.fillers - fillerHistory[0][1];
+    if (now - lastNudge < NUDGE_EVERY_MS) return;
+    let text = "";
+    if (m.wpm != null && m.wpm > band.high) text = `A little slower: ${m.wpm} words a minute over the last 30 s (the recommended pace is ${band.low}-${band.high}).`;
+    else if (m.wpm != null && m.wpm < band.low && m.pause_s < 2) text = `You can pick up the pace: ${m.wpm} words a minute over the last 30 s (recommended ${band.low}-${band.high}).`;
+    else if (recentFillers >= 3) text = `${recentFillers} fillers in the last 30 s: a short silent pause works better than “um”.`;
+    if (!text) return;
+    lastNudge = now;
+    const n = $("nudge");
+    n.textContent = text;
+    n.hidden = false;
+    setTimeout(() => { if (n.textContent === text) n.hidden = true; }, 8000);
+  }
+
+  $("stop").addEventListener("click", async () => {
+    $("stop").disabled = true;
+    clearInterval(clock);
+    say("Stopping: saving the last seconds…", "hint");
+    const stopped = new Promise((resolve) => recorder.addEventListener("stop", resolve, { once: true }));
+    recorder.stop();
+    await stopped;
+    await sending; // every piece is on the server
+    flushPcm();
+    const finalWords = new Promise((resolve) => {
+      if (!ws || ws.readyState !== WebSocket.OPEN) return resolve();
+      const timer = setTimeout(resolve, 20000);
+      ws.addEventListener("close", () => { clearTimeout(timer); resolve(); });
+    });
+    liveEnded = true;
+    if (ws && ws.readyState === WebSocket.OPEN) ws.send("stop");
+    await finalWords;
+    stream.getTracks().forEach((t) => t.stop());
+    if (ctx) ctx.close();
+    try {
+      const rec = await post(`/rehearsals/${take.id}/finish`, null);
+      say("Saved. The full analysis has started; opening the recording…", "ok");
+      location.href = rec.url;
+    } catch (e) {
+      say(`The take could not be saved: ${e.message}`, "error");
+    }
+  });
+})();

@@ -1,0 +1,259 @@
+"""Live rehearsal: the streaming session on real speech, the take's routes, the WebSocket, and a crash mid-take.
+
+The real browser (fake microphone fed a real recording) is in test_rehearse_browser.py.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from podium import fillers, live, media, speech
+from podium.eval.text import normalize, wer
+from podium.store import Job, Recording, open_store
+from podium.testing import sign_in
+from podium.types import Word
+from podium.web import Settings, create_app
+from podium.web.jobs import run_worker
+
+from .media_fixtures import encode
+
+PASSWORD = "a long enough passphrase"
+SECRET = "k" * 40
+CLIP = "speech_disfluent/mfa_acoustic_corpus.wav"  # 27 s, read fast then slow, 3 filled pauses and "you know"
+
+
+def _clip(samples: Path) -> np.ndarray:
+    return media.load(samples / CLIP).audio.samples
+
+
+def _reference(samples: Path) -> str:
+    return (samples / CLIP).with_suffix(".txt").read_text(encoding="utf-8")
+
+
+def _wer(ref: str, words: list[Word]) -> float:
+    r = wer(normalize(ref), normalize(" ".join(w.text for w in words)))
+    return r.errors / r.ref_words
+
+
+def test_live_words_come_while_the_speaker_talks_and_match_the_file_analysis(samples):
+    """Fed a quarter second at a time, as the page sends it: words are shown before the clip ends, the final words
+    are as accurate as the analysis of the whole file, and the fillers counted live are within 1 of it."""
+    x = _clip(samples)
+    session = live.LiveSession()
+    first_word_at = None
+    step = live.SR // 4
+    for k in range(0, len(x), step):
+        session.feed((x[k : k + step] * 32767).astype(np.int16))
+        state = session.update()
+        if first_word_at is None and (state.final or state.partial):
+            first_word_at = session.heard_s
+    last = session.update(final=True)
+    assert last.partial == ()
+    said = session.words()
+    full = speech.transcribe(media.load(samples / CLIP).audio).words
+    ref = _reference(samples)
+    assert first_word_at is not None and first_word_at < 8.0, first_word_at  # the first phrase ends near 6 s
+    assert _wer(ref, said) <= _wer(ref, list(full)) + 0.05, (" ".join(w.text for w in said), _wer(ref, list(full)))
+    live_fillers = len(fillers.occurrences(said))
+    assert abs(live_fillers - len(fillers.occurrences(full))) <= 1
+    assert [w.start for w in said] == sorted(w.start for w in said)  # in order, none said twice
+    assert last.fillers == live_fillers and last.words == sum(not w.filler for w in said)
+
+
+def test_a_word_decoded_again_is_kept_once():
+    """A phrase's last words, decoded again as context of the next one (their times a little off), are not
+    repeated, even when the same words come again later in the decode; without a match of the text, the words
+    that end before the last final word's middle are the repeated ones."""
+    final = [Word("we're", 1.0, 1.2, 1), Word("just", 1.2, 1.5, 1), Word("saying", 1.5, 1.9, 1)]
+    again = [Word("just", 1.25, 1.6, 1), Word("saying", 1.6, 2.2, 1), Word("some", 2.4, 2.6, 1)]
+    assert live._already_final(again, final) == 2
+    later = [Word("saying", 1.55, 1.95, 1), Word("we're", 6.0, 6.2, 1), Word("just", 6.2, 6.5, 1)]
+    assert live._already_final([*later, Word("saying", 6.5, 6.9, 1)], final) == 1
+    other = [Word("hello", 1.4, 1.65, 1), Word("there", 2.1, 2.4, 1)]
+    assert live._already_final(other, final) == 1
+    assert live._already_final(other, []) == 0
+
+
+def test_silence_makes_no_words_and_the_level_is_low():
+    session = live.LiveSession()
+    session.feed(np.zeros(live.SR * 3, np.float32))
+    state = session.update(final=True)
+    assert (state.final, state.partial, state.words, state.fillers) == ((), (), 0, 0)
+    assert state.level_db < -60 and state.wpm is None
+
+
+# --- the take's routes ---------------------------------------------------------------------------------------------
+
+
+def _settings(tmp: Path, **kw) -> Settings:
+    return Settings(data=tmp, secret_key=SECRET, workers=0, analyze_face=False, **kw).checked()
+
+
+@pytest.fixture()
+def site(tmp_path):
+    from fastapi.testclient import TestClient
+
+    settings = _settings(tmp_path / "data")
+    store = open_store(settings.db_url)
+    ids = {
+        "s1": store.add_user("s1@example.org", "Sam", "speaker", PASSWORD, "A"),
+        "s2": store.add_user("s2@example.org", "Tess", "speaker", PASSWORD, "B"),
+    }
+    store.close()
+    app = create_app(settings, start_workers=False)
+    with TestClient(app) as anon:
+        out = {"settings": settings, "app": app, "anon": anon, "ids": ids}
+        for who in ids:
+            c = TestClient(app)
+            out[f"{who}_csrf"] = sign_in(c, f"{who}@example.org", PASSWORD)
+            out[who] = c
+        yield out
+
+
+def _webm(tmp: Path, samples: Path, seconds: float) -> bytes:
+    """A browser-like take: Opus in WebM, the clip's first ``seconds``."""
+    x = _clip(samples)[: int(seconds * 16000)]
+    return encode(tmp / "take.webm", audio=x, acodec="libopus").read_bytes()
+
+
+def _open(client, csrf: str, talk: str = "") -> str:
+    r = client.post("/rehearsals", headers={"X-CSRF-Token": csrf, "X-Talk": talk})
+    assert r.status_code == 201, r.text
+    return str(r.json()["id"])
+
+
+def _send(client, csrf: str, token: str, data: bytes, pieces: int) -> None:
+    step = -(-len(data) // pieces)
+    for k in range(0, len(data), step):
+        r = client.post(f"/rehearsals/{token}/media", content=data[k : k + step], headers={"X-CSRF-Token": csrf})
+        assert r.status_code == 200, r.text
+
+
+def test_a_take_sent_in_pieces_becomes_a_recording_and_is_analysed(site, samples, tmp_path):
+    c, csrf = site["s1"], site["s1_csrf"]
+    page = c.get("/rehearse")
+    assert page.status_code == 200 and 'id="record"' in page.text and "/static/rehearse.js" in page.text
+    token = _open(c, csrf, talk="Keynote")
+    _send(c, csrf, token, _webm(tmp_path, samples, 12.0), pieces=12)
+    r = c.post(f"/rehearsals/{token}/finish", headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 201, r.text
+    rec_id = r.json()["id"]
+    store = site["app"].state.store
+    with store.session() as s:
+        rec = s.get(Recording, rec_id)
+        assert rec is not None and rec.owner_id == site["ids"]["s1"] and rec.talk == "Keynote"
+        assert rec.title.startswith("Rehearsal ") and abs(rec.duration_s - 12.0) < 0.2
+        assert s.query(Job).filter_by(recording_id=rec_id).one().status == "queued"
+    assert run_worker(site["settings"], once=True) == 1
+    shown = c.get(f"/recordings/{rec_id}.json").json()["recording"]
+    assert shown["status"] == "done" and shown["wpm"] > 0
+    assert not list((Path(site["settings"].uploads) / "takes").iterdir())  # nothing left open
+    # the same token is spent
+    assert c.post(f"/rehearsals/{token}/finish", headers={"X-CSRF-Token": csrf}).status_code == 404
+
+
+def test_a_take_is_its_owners_alone_and_needs_the_csrf_token(site, samples, tmp_path):
+    token = _open(site["s1"], site["s1_csrf"])
+    other = site["s2"]
+    assert (
+        other.post(f"/rehearsals/{token}/media", content=b"x", headers={"X-CSRF-Token": site["s2_csrf"]}).status_code
+        == 404
+    )
+    assert other.post(f"/rehearsals/{token}/finish", headers={"X-CSRF-Token": site["s2_csrf"]}).status_code == 404
+    assert site["s1"].post(f"/rehearsals/{token}/media", content=b"x").status_code == 403
+    assert site["anon"].get("/rehearse", follow_redirects=False).status_code == 303
+    assert (
+        site["s1"].post("/rehearsals/..%2F..%2Fetc/finish", headers={"X-CSRF-Token": site["s1_csrf"]}).status_code
+        == 404
+    )
+
+
+def test_an_empty_take_says_so_and_leaves_nothing(site):
+    c, csrf = site["s1"], site["s1_csrf"]
+    token = _open(c, csrf)
+    r = c.post(f"/rehearsals/{token}/finish", headers={"X-CSRF-Token": csrf, "Accept": "application/json"})
+    assert r.status_code == 400 and "Nothing was recorded" in r.json()["error"]
+    assert not list((Path(site["settings"].uploads) / "takes").iterdir())
+
+
+def test_the_live_socket_answers_words_and_a_second_session_is_told_it_is_busy(site, samples):
+    c, csrf = site["s1"], site["s1_csrf"]
+    token = _open(c, csrf)
+    x = (_clip(samples)[: 16000 * 9] * 32767).astype("<i2")
+    with c.websocket_connect(f"/rehearsals/{token}/live") as ws:
+        other = _open(site["s2"], site["s2_csrf"])
+        with site["s2"].websocket_connect(f"/rehearsals/{other}/live") as busy:
+            assert busy.receive_json()["type"] == "busy"
+        states = []
+        for k in range(0, len(x), 4000):
+            ws.send_bytes(x[k : k + 4000].tobytes())
+            if k % 16000 == 0:
+                states.append(ws.receive_json())
+        ws.send_text("stop")
+        last = ws.receive_json()
+        while last["type"] != "final":
+            states.append(last)
+            last = ws.receive_json()
+    heard = [w["text"] for s in [*states, last] for w in s["final"]]
+    assert last["partial"] == [] and last["heard_s"] == pytest.approx(9.0, abs=0.3)
+    assert {"acoustic", "corpus."} & {w.lower() for w in heard}, heard
+    # what the speaker saw is kept with the take
+    saved = json.loads(
+        (Path(site["settings"].uploads) / "takes" / f"{site['ids']['s1']}-{token}" / "live.json").read_text()
+    )
+    assert saved["stopped"] and saved["words"] == sum(1 for s in [*states, last] for w in s["final"] if not w["filler"])
+
+
+def test_the_live_socket_refuses_strangers(site):
+    from starlette.websockets import WebSocketDisconnect
+
+    token = _open(site["s1"], site["s1_csrf"])
+    for client, headers in ((site["anon"], {}), (site["s2"], {}), (site["s1"], {"origin": "http://evil.example"})):
+        with (
+            pytest.raises(WebSocketDisconnect),
+            client.websocket_connect(f"/rehearsals/{token}/live", headers=headers) as ws,
+        ):
+            ws.receive_json()
+
+
+@pytest.mark.slow
+def test_a_server_killed_mid_take_keeps_what_was_said(tmp_path, samples):
+    """SIGKILL 60 s into a take sent from a file: after the restart, those 60 s are a recording, analysed."""
+    import httpx
+
+    from podium.store import default_url
+    from podium.testing import LiveServer
+
+    data = tmp_path / "data"
+    store = open_store(default_url(data))
+    store.add_user("sam@example.org", "Sam", "speaker", PASSWORD)
+    store.close()
+    x = np.concatenate([_clip(samples)] * 3)[: 16000 * 75]  # 75 s of talk
+    take = encode(tmp_path / "take.webm", audio=x, acodec="libopus").read_bytes()
+    sent_s = 60.0
+    srv = LiveServer(data, workers=1).start()
+    try:
+        with httpx.Client(base_url=srv.url) as c:
+            csrf = sign_in(c, "sam@example.org", PASSWORD)
+            token = _open(c, csrf)
+            # the pieces that carry the first 60 s (Opus in WebM grows evenly with time)
+            _send(c, csrf, token, take[: int(len(take) * sent_s / 75)], pieces=60)
+        srv.kill()
+        srv.start()
+        end = time.monotonic() + 240
+        with httpx.Client(base_url=srv.url) as c:
+            sign_in(c, "sam@example.org", PASSWORD)
+            while time.monotonic() < end:
+                rows = c.get("/recordings.json").json()["recordings"]
+                if rows and rows[0]["status"] in ("done", "failed"):
+                    break
+                time.sleep(1)
+        assert len(rows) == 1 and rows[0]["status"] == "done", rows
+        assert rows[0]["duration_s"] == pytest.approx(sent_s, abs=1.5)
+    finally:
+        srv.stop()

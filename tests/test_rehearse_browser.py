@@ -1,0 +1,140 @@
+"""Rehearse in a real browser: Chromium's fake microphone and camera play a real recording into the Rehearse page.
+
+The live transcript must appear while the recording plays; Stop must give a recording that the queue analyses; the
+fillers and word error rate seen live must be close to the full analysis of the same take; the page must ask
+nothing of any other host. Screenshots of the live page go to build/screenshots/.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from podium import media
+from podium.eval.text import normalize, wer
+from podium.fillers import occurrences
+from podium.store import default_url, open_store
+from podium.testing import LiveServer
+from podium.types import Word
+
+from .media_fixtures import write_wav
+from .test_browser import SHOTS
+
+pytestmark = pytest.mark.slow
+
+PASSWORD = "a long enough passphrase"
+CLIP = "speech_disfluent/mfa_acoustic_corpus.wav"  # 27 s, 3 filled pauses, read fast then slow
+FACE = "video_talking/pyfeat_single_face.mp4"
+
+
+def _y4m(src: Path, dst: Path, seconds: float, fps: int = 15) -> Path:
+    """The talking-face clip as raw 4:2:0 frames (Chromium's fake camera reads .y4m), looped to ``seconds``."""
+    frames = []
+    with av.open(str(src)) as inp:
+        for f in inp.decode(video=0):
+            frames.append(f.reformat(width=320, height=240, format="yuv420p").to_ndarray())
+    with open(dst, "wb") as out:
+        out.write(f"YUV4MPEG2 W320 H240 F{fps}:1 Ip A1:1 C420jpeg\n".encode())
+        for k in range(int(seconds * fps)):
+            out.write(b"FRAME\n")
+            out.write(np.ascontiguousarray(frames[k % len(frames)]).tobytes())
+    return dst
+
+
+def _words_wer(ref: str, text: str) -> float:
+    r = wer(normalize(ref), normalize(text))
+    return r.errors / r.ref_words
+
+
+def _until(page, check, timeout_s: float, what: str):
+    end = time.monotonic() + timeout_s
+    while time.monotonic() < end:
+        got = check()
+        if got:
+            return got
+        page.wait_for_timeout(200)
+    raise AssertionError(f"timed out after {timeout_s:.0f} s waiting for {what}")
+
+
+def test_rehearse_in_the_browser_live_then_the_full_report(tmp_path, samples):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from podium.report.pdf import CHROMIUM_ARGS, find_chromium
+
+    exe = find_chromium()
+    if exe is None:
+        pytest.skip("no Chromium installed (apt-get install chromium)")
+    x = media.load(samples / CLIP).audio.samples
+    clip_s = len(x) / 16000
+    # a second of quiet before and after, as when someone presses Record and then starts
+    wav = write_wav(tmp_path / "mic.wav", np.concatenate([np.zeros(16000), x, np.zeros(32000)]).astype(np.float32))
+    cam = _y4m(samples / FACE, tmp_path / "cam.y4m", clip_s + 6)
+    data = tmp_path / "data"
+    store = open_store(default_url(data))
+    store.add_user("sam@example.org", "Sam", "speaker", PASSWORD)
+    store.close()
+    args = [
+        *CHROMIUM_ARGS,
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-audio-capture={wav}%noloop",
+        f"--use-file-for-fake-video-capture={cam}",
+    ]
+    with LiveServer(data, workers=1) as srv, sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=exe, args=args)
+        ctx = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=srv.url)
+        page = ctx.new_page()
+        errors: list[str] = []
+        outside: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("request", lambda r: None if r.url.startswith((srv.url, "ws://127.0.0.1")) else outside.append(r.url))
+        page.goto("/login")
+        page.fill("input[name=email]", "sam@example.org")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/recordings")
+        page.click("nav >> text=Rehearse")
+        page.wait_for_url("**/rehearse")
+        page.fill("#talk", "Acoustic corpus")
+        page.click("#record")
+        t0 = time.monotonic()
+        _until(page, lambda: page.is_enabled("#stop"), 30, "recording to start")
+        _until(page, lambda: len(page.inner_text("#transcript").split()) >= 3, clip_s, "the live transcript")
+        first_words_s = time.monotonic() - t0
+        assert first_words_s < clip_s - 5, first_words_s  # while the recording still plays
+        page.wait_for_timeout(max(0.0, (clip_s - 1 - (time.monotonic() - t0))) * 1000)
+        page.screenshot(path=str(SHOTS / "rehearse-live-1280.png"))
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.screenshot(path=str(SHOTS / "rehearse-live-390.png"), full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.wait_for_timeout(max(0.0, (clip_s + 2.5 - (time.monotonic() - t0))) * 1000)
+        page.click("#stop")
+        page.wait_for_url("**/recordings/*", timeout=60_000)
+        rec_id = int(page.url.rstrip("/").split("/")[-1])
+
+        def status():
+            r = page.request.get(f"/recordings/{rec_id}.json").json()["recording"]
+            return r if r["status"] in ("done", "failed") else None
+
+        rec = _until(page, status, 300, "the full analysis")
+        assert rec["status"] == "done", rec
+        assert rec["talk"] == "Acoustic corpus"
+        assert errors == [] and outside == [], (errors, outside)
+        browser.close()
+
+    saved = list((data / "uploads").glob("*.live.json"))
+    assert len(saved) == 1
+    seen = json.loads(saved[0].read_text())
+    report = json.loads(next((data / "reports").rglob("report.json")).read_text())
+    words = report["transcript"]["words"]
+    said = [Word(w["text"], w["start"], w["end"], 1.0, bool(w.get("filler")), w.get("filler_kind")) for w in words]
+    full_fillers = len(occurrences(said))  # "you know" once, as the live count has it
+    full_text = " ".join(w["text"] for w in words)
+    ref = (samples / CLIP).with_suffix(".txt").read_text(encoding="utf-8")
+    assert abs(seen["fillers"] - full_fillers) <= 1, (seen, full_fillers)
+    assert _words_wer(ref, seen["transcript"]) <= _words_wer(ref, full_text) + 0.05, (seen["transcript"], full_text)
+    assert rec["duration_s"] == pytest.approx(clip_s + 2.5, abs=2.5)
