@@ -35,7 +35,7 @@ __all__ = ["END_PAUSE_S", "MAX_PHRASE_S", "SR", "LiveSession", "LiveState"]
 
 SR = 16000
 END_PAUSE_S = 0.6  # a phrase ends at a silence this long (pauses that long are where speakers breathe)
-MAX_PHRASE_S = 12.0  # unbroken speech is cut after this long, at its quietest 20 ms in the last 3 s
+MAX_PHRASE_S = 10.0  # unbroken speech is cut after this long, between words (each decode stays short)
 PARTIAL_EVERY_S = 1.0  # the open phrase is decoded again once this much more audio has come
 CONTEXT_S = 3.0  # final words heard again before each decode: fillers are judged between words, as in a file
 WINDOW_S = 30.0  # pace is judged over the last 30 s, as in the report's timeline
@@ -132,7 +132,7 @@ class LiveSession:
         phrase's edge is judged with words on both sides (as in a file). Where speech stops, the recogniser's own
         voice-activity detector says (Silero, as for a file; a level threshold fails in a noisy room or after
         digital silence). A phrase has ended after a pause of ``END_PAUSE_S``, or between the two words furthest
-        apart near its end once it has run ``MAX_PHRASE_S``; its words become final when ``PARTIAL_EVERY_S``
+        apart once it has run ``MAX_PHRASE_S``; its words become final when ``PARTIAL_EVERY_S``
         more has been heard with them.
         """
         x = self.audio().samples
@@ -189,7 +189,11 @@ class LiveSession:
         a = max(0, cut - int(CONTEXT_S * SR))
         if len(x) - a < SR // 5:
             return []
-        options = self.options if final else replace(self.options, beam_size=1)
+        # provisional words: greedy, and neither the filler prompt nor the search for filled pauses (the final
+        # decode of the phrase, a second later, does both)
+        options = (
+            self.options if final else replace(self.options, beam_size=1, filler_prompt=False, recover_fillers=False)
+        )
         t = speech.transcribe(Audio(x[a:].copy(), SR), options, recognizer=self._recognizer)
         if t.speech_spans:
             self._speech_end = max(self._speech_end, t.speech_spans[-1].end + a / SR)

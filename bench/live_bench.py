@@ -1,0 +1,171 @@
+"""Live rehearsal: how soon a word said appears, and what the server spends, on this machine.
+
+Starts ``podium serve`` on loopback (its own data folder, one worker), opens a take and streams a talk made of
+shared recordings (read speech and disfluent speech, ``--seconds`` long) over the live WebSocket in real time,
+250 ms at a time, as the Rehearse page does. For every final word, the latency is from the moment its end was
+sent to the first message that showed it (partial or final, same word whatever its case and punctuation, end
+within 0.5 s); the page adds only
+its drawing. The server's CPU (its process and children, from /proc) is sampled over the run. Twice: with the
+queue idle, and with a file analysis running meanwhile (the peer: what the machine already does).
+
+    python bench/live_bench.py --samples ../shared/samples --seconds 180
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from podium.fillers import normalize
+
+sys.path.insert(0, str(Path(__file__).parent))
+from speech_bench import machine
+
+PASSWORD = "a long enough passphrase"
+CHUNK = 4000  # samples: 250 ms
+
+
+def talk(samples: Path, seconds: float) -> np.ndarray:
+    from podium import media
+
+    clips = sorted((samples / "speech_disfluent").glob("mfa_*.*")) + sorted((samples / "speech_clean").glob("*.wav"))
+    parts, n = [], 0
+    for p in clips:
+        if p.suffix.lower() not in {".wav", ".flac"}:
+            continue
+        x = media.load(p).audio.samples
+        parts += [x, np.zeros(8000, np.float32)]  # half a second between clips
+        n += len(x) + 8000
+        if n >= seconds * 16000:
+            break
+    return np.concatenate(parts)[: int(seconds * 16000)]
+
+
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """User + system CPU seconds of the server process itself (where live sessions run), and of it with its
+    worker processes."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def of(p: int) -> float:
+        try:
+            f = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return sum(int(v) for v in f[11:15]) / tick  # utime, stime, cutime, cstime
+
+    try:
+        children = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        children = []
+    own = of(pid)
+    return own, own + sum(of(c) for c in children)
+
+
+async def stream(url: str, cookie: str, token: str, x: np.ndarray) -> tuple[list[float], list[dict]]:
+    import websockets
+
+    seen: list[tuple[float, str, float]] = []  # (wall time, text, end) of every word shown
+    finals: list[dict] = []
+    ws_url = url.replace("http://", "ws://") + f"/rehearsals/{token}/live"
+    async with websockets.connect(ws_url, additional_headers={"Cookie": cookie, "Origin": url}) as ws:
+        t0 = time.monotonic()
+
+        async def receive() -> None:
+            async for msg in ws:
+                m = json.loads(msg)
+                now = time.monotonic() - t0
+                for w in m.get("final", []) + m.get("partial", []):
+                    seen.append((now, normalize(w["text"]), w["end"]))
+                finals.extend(m.get("final", []))
+                if m.get("type") == "final":
+                    return
+
+        reader = asyncio.create_task(receive())
+        for k in range(0, len(x), CHUNK):
+            await asyncio.sleep(max(0.0, t0 + (k + CHUNK) / 16000 - time.monotonic()))
+            await ws.send((np.clip(x[k : k + CHUNK], -1, 1) * 32767).astype("<i2").tobytes())
+        await ws.send("stop")
+        await reader
+    latencies = []
+    for w in finals:
+        shown = [t for t, text, end in seen if text == normalize(w["text"]) and abs(end - w["end"]) <= 0.5]
+        if shown:
+            latencies.append(min(shown) - w["end"])
+    return latencies, finals
+
+
+def run(samples: Path, seconds: float, busy: bool) -> dict[str, object]:
+    import httpx
+
+    from podium.store import default_url, open_store
+    from podium.testing import LiveServer, sign_in
+
+    x = talk(samples, seconds)
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "data"
+        store = open_store(default_url(data))
+        store.add_user("sam@example.org", "Sam", "speaker", PASSWORD)
+        store.close()
+        with LiveServer(data, workers=1) as srv, httpx.Client(base_url=srv.url, timeout=60) as c:
+            csrf = sign_in(c, "sam@example.org", PASSWORD)
+            if busy:  # a 3-minute file analysis in the queue while the speaker rehearses
+                wav = Path(tmp) / "queued.wav"
+                import wave
+
+                with wave.open(str(wav), "wb") as w:
+                    w.setnchannels(1)
+                    w.setsampwidth(2)
+                    w.setframerate(16000)
+                    w.writeframes((np.clip(np.roll(x, 16000 * 7), -1, 1) * 32767).astype("<i2").tobytes())
+                headers = {"X-CSRF-Token": csrf, "X-Filename": "queued.wav"}
+                r = c.post("/recordings", content=wav.read_bytes(), headers=headers)
+                r.raise_for_status()
+            token = c.post("/rehearsals", headers={"X-CSRF-Token": csrf}).json()["id"]
+            cookie = "; ".join(f"{k}={v}" for k, v in c.cookies.items())
+            assert srv.proc is not None
+            (own0, all0), wall0 = cpu_seconds(srv.proc.pid), time.monotonic()
+            latencies, finals = asyncio.run(stream(srv.url, cookie, token, x))
+            (own1, all1), wall = cpu_seconds(srv.proc.pid), time.monotonic() - wall0
+    lat = sorted(latencies)
+    return {
+        "queue": "one file analysis running" if busy else "idle",
+        "talk_s": round(len(x) / 16000, 1),
+        "final_words": len(finals),
+        "words_timed": len(lat),
+        "latency_s": {
+            "p50": round(statistics.median(lat), 2),
+            "p95": round(lat[int(0.95 * (len(lat) - 1))], 2),
+            "max": round(lat[-1], 2),
+        },
+        "live_cpu_cores": round((own1 - own0) / wall, 2),  # the server process: the live session and the web app
+        "server_cpu_cores": round((all1 - all0) / wall, 2),  # with its analysis worker
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--samples", default="../shared/samples", type=Path)
+    ap.add_argument("--seconds", type=float, default=180.0)
+    ap.add_argument("--out", type=Path, default=Path("bench/results/live.json"))
+    args = ap.parse_args()
+    rows = []
+    for busy in (False, True):
+        row = run(args.samples, args.seconds, busy)
+        print(json.dumps(row), flush=True)
+        rows.append(row)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"machine": machine(), "runs": rows}, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
