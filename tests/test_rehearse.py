@@ -257,3 +257,32 @@ def test_a_server_killed_mid_take_keeps_what_was_said(tmp_path, samples):
         assert rows[0]["duration_s"] == pytest.approx(sent_s, abs=1.5)
     finally:
         srv.stop()
+
+
+def test_podium_rehearse_signs_its_one_person_in_on_this_machine_only(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from podium.errors import ParameterError
+
+    settings = _settings(tmp_path / "data", single_user=True)
+    with TestClient(create_app(settings, start_workers=False), client=("127.0.0.1", 50000)) as c:
+        page = c.get("/rehearse")  # signed out: signed in as the local user, no password asked, and back here
+        assert page.status_code == 200 and page.url.path == "/rehearse" and 'id="record"' in page.text
+        assert c.get("/account.json").json()["account"]["email"] == "you@localhost"
+        assert c.get("/local-sign-in?next=//evil.example", follow_redirects=False).headers["location"] == "/rehearse"
+    with TestClient(create_app(settings, start_workers=False), client=("10.0.0.5", 50000)) as far:
+        assert far.get("/local-sign-in", follow_redirects=False).status_code == 404
+    with pytest.raises(ParameterError, match="this machine"):
+        Settings(data=tmp_path / "d2", host="0.0.0.0", secret_key=SECRET, single_user=True).checked()
+    # an ordinary server has no such door
+    with TestClient(create_app(_settings(tmp_path / "d3"), start_workers=False)) as c:
+        assert c.get("/local-sign-in", follow_redirects=False).status_code == 404
+        assert c.get("/rehearse", follow_redirects=False).headers["location"].startswith("/login")
+
+
+def test_podium_rehearse_help_teaches():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "podium", "rehearse", "--help"], capture_output=True, text=True)
+    assert out.returncode == 0 and "Record" in out.stdout and "127.0.0.1" in out.stdout and "--no-browser" in out.stdout

@@ -161,6 +161,22 @@ def _serve(ns: argparse.Namespace) -> int:
     return 0
 
 
+def _rehearse(ns: argparse.Namespace) -> int:
+    import threading
+    import webbrowser
+
+    from ..web import serve
+
+    settings = _web_settings(ns, host="127.0.0.1", port=ns.port, workers=1, single_user=True)
+    url = f"http://127.0.0.1:{settings.port}/rehearse"
+    print(f"Podium rehearsal on {url} (this machine only); recordings in {settings.data}. Ctrl-C stops it.",
+          file=sys.stderr)  # fmt: skip
+    if not ns.no_browser:
+        threading.Timer(1.5, webbrowser.open, args=(url,)).start()
+    serve(settings)
+    return 0
+
+
 def _worker(ns: argparse.Namespace) -> int:
     from ..web.jobs import run_worker
 
@@ -292,6 +308,7 @@ COMMANDS = {
     "eval": _eval,
     "user": _user,
     "serve": _serve,
+    "rehearse": _rehearse,
     "worker": _worker,
     "setup": _setup,
     "doctor": _doctor,

@@ -197,7 +197,24 @@ def parser() -> argparse.ArgumentParser:
         "(PostgreSQL) and the data folder.",
     )
     w.add_argument("--once", action="store_true", help="stop when the queue is empty")
-    for cmd in (sv, w):
+    rh = sub.add_parser(
+        "rehearse",
+        help="rehearse with live feedback in your browser, on this machine alone",
+        description=textwrap.fill(
+            "Start Podium's web app for you alone, on this machine (127.0.0.1; no account or password), and open "
+            "its Rehearse page in your browser. Press Record and talk: the transcript, fillers, pace and pauses "
+            "appear while you speak; press Stop and the take is analysed in full, with your earlier takes in My "
+            "progress. Every recording stays in the data folder. Ctrl-C stops it.",
+            width=88,
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n"
+        "  podium rehearse                       http://127.0.0.1:8000/rehearse opens in your browser\n"
+        "  podium rehearse --port 8123 --no-browser",
+    )
+    rh.add_argument("--port", type=int, default=None, help="port (default 8000)")
+    rh.add_argument("--no-browser", action="store_true", help="print the address instead of opening a browser")
+    for cmd in (sv, w, rh):
         cmd.add_argument(
             "--data",
             metavar="DIR",

@@ -8,7 +8,7 @@ proxy's ``X-Forwarded-For`` only when ``--forwarded-allow-ips`` trusts that prox
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -118,6 +118,33 @@ def _start_session(request: Request, response: Response, user_id: int) -> Respon
         path="/",
     )
     return response
+
+
+def local_user(store: Any) -> int:
+    """The one account of ``podium rehearse`` (made the first time, with a random password no one needs)."""
+    import secrets
+
+    from sqlalchemy import select
+
+    from ..store import User
+    from .settings import LOCAL_USER
+
+    with store.session() as s:
+        found = s.scalar(select(User.id).where(User.email == LOCAL_USER))
+    if found is not None:
+        return int(found)
+    return int(store.add_user(LOCAL_USER, "You", "speaker", secrets.token_urlsafe(32)))
+
+
+@router.get("/local-sign-in")
+def local_sign_in(request: Request, next: str = "/rehearse") -> Response:
+    """``podium rehearse``: this machine's one person is signed in without a password (loopback only)."""
+    user = request.app.state.local_user
+    client = request.client.host if request.client else ""
+    if user is None or client not in ("127.0.0.1", "::1", "localhost"):
+        raise Problem(404, "Not found.")
+    target = next if next.startswith("/") and not next.startswith("//") else "/rehearse"
+    return _start_session(request, RedirectResponse(target, status_code=303), int(user))
 
 
 @router.post("/logout", dependencies=[Depends(check_csrf)])

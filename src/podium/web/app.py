@@ -55,6 +55,7 @@ def create_app(settings: Settings, *, start_workers: bool = True) -> Any:
         store = open_store(settings.db_url)
         app.state.store = store
         app.state.live_slots = asyncio.Semaphore(rehearse.LIVE_SESSIONS)
+        app.state.local_user = account.local_user(store) if settings.single_user else None
         rehearse.recover_takes(settings, store)  # takes a crash or a closed tab left open become recordings
         supervisor = Supervisor(settings, store) if start_workers and settings.workers else None
         app.state.supervisor = supervisor
@@ -127,7 +128,8 @@ def create_app(settings: Settings, *, start_workers: bool = True) -> Any:
 
         if answers_json(request):
             return error_response(request, 401, "sign in first (POST /login)")
-        return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+        sign_in = "/local-sign-in" if settings.single_user else "/login"
+        return RedirectResponse(f"{sign_in}?next={quote(request.url.path)}", status_code=303)
 
     @app.exception_handler(HTTPException)
     async def on_http(request: Request, e: HTTPException) -> Any:

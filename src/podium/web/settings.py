@@ -20,8 +20,9 @@ from ..errors import ParameterError
 from ..options import MediaOptions
 from ..store import data_dir, default_url
 
-__all__ = ["MIN_SECRET", "Settings"]
+__all__ = ["LOCAL_USER", "MIN_SECRET", "Settings"]
 
+LOCAL_USER = "you@localhost"  # the account 'podium rehearse' signs its one person in as
 MIN_SECRET = 32  # characters of the session-signing key (256 bits of a urlsafe token are 43)
 
 
@@ -45,6 +46,8 @@ class Settings:
         forwarded_allow_ips: the reverse proxies (comma-separated addresses, or ``*``) whose ``X-Forwarded-For``
             names the client; sign-in limits per address use it (``$PODIUM_FORWARDED_ALLOW_IPS``; empty: the
             connecting address is the client).
+        single_user: ``podium rehearse``: one person on their own machine, signed in without a password as the
+            local user (:data:`LOCAL_USER`); loopback only.
     """
 
     host: str = "127.0.0.1"
@@ -60,6 +63,7 @@ class Settings:
     session_days: int = 14
     analyze_face: bool = True
     forwarded_allow_ips: str = ""
+    single_user: bool = False
 
     @classmethod
     def from_env(cls, **flags: Any) -> Settings:
@@ -118,6 +122,11 @@ class Settings:
             raise ParameterError(f"max_upload_mb={self.max_upload_mb}: must be at least 1")
         if self.max_attempts < 1:
             raise ParameterError(f"max_attempts={self.max_attempts}: must be at least 1")
+        if self.single_user and not self.loopback:
+            raise ParameterError(
+                f"--host {self.host}: 'podium rehearse' signs you in without a password, so it serves this machine "
+                "only (127.0.0.1). For other people, run 'podium serve' with accounts."
+            )
         if self.secret_key and len(self.secret_key) < MIN_SECRET:
             raise ParameterError(
                 f"PODIUM_SECRET_KEY has {len(self.secret_key)} characters; it needs at least {MIN_SECRET} random ones "
