@@ -122,6 +122,10 @@ def test_rehearse_in_the_browser_live_then_the_full_report(tmp_path, samples):
 
         rec = _until(page, status, 300, "the full analysis")
         assert rec["status"] == "done", rec
+        page.goto(f"/recordings/{rec_id}/report/")
+        bar = page.inner_text("nav[aria-label=Podium]")
+        assert f"Live you saw {rec['live']['fillers']} filler" in bar and "the full analysis found" in bar
+        page.screenshot(path=str(SHOTS / "rehearse-report-1280.png"))
         assert rec["talk"] == "Acoustic corpus"
         assert errors == [] and outside == [], (errors, outside)
         browser.close()

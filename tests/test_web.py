@@ -635,7 +635,7 @@ def test_docs_name_every_route_and_every_serve_option(tmp_path):
 
     doc = (Path(__file__).resolve().parents[1] / "docs" / "web.md").read_text()
     app = create_app(_settings(tmp_path), start_workers=False)
-    names = {"rec_id": "ID", "user_id": "ID", "name": "FILE"}
+    names = {"rec_id": "ID", "user_id": "ID", "name": "FILE", "token": "TOKEN"}
 
     def paths(routes):
         for r in routes:

@@ -299,6 +299,7 @@ def _rows(s: Any, account: Account, *, rec_id: int | None = None, owner_id: int 
 
 def _public(rec: Recording, job: Job, analysis: Analysis | None, owner: User) -> dict[str, Any]:
     from ..store import scores_of
+    from .rehearse import live_seen
 
     shown = analysis if job.status == "done" else None  # scores only once the job is done
     return {
@@ -321,6 +322,7 @@ def _public(rec: Recording, job: Job, analysis: Analysis | None, owner: User) ->
         "wpm": shown.wpm if shown else None,
         "fillers_per_min": shown.fillers_per_min if shown else None,
         "scores": scores_of(shown) if shown else None,
+        "live": live_seen(rec.path),  # a take recorded on the Rehearse page: what its speaker saw live
     }
 
 
@@ -461,13 +463,32 @@ def report_file(request: Request, rec_id: int, account: CurrentAccount, name: st
         raise not_found()
     if target == root / "report.html":  # the same page as on disk, under the app's bar with the way back
         may_delete = account.role == "admin" or row["owner"]["id"] == account.id
-        bar = _app_bar(row, csrf_token(request) if may_delete else None)
+        bar = _app_bar(row, csrf_token(request) if may_delete else None, _live_against_full(row, root))
         return HTMLResponse(target.read_text(encoding="utf-8").replace("<body>", "<body>" + bar, 1))
     return FileResponse(target)
 
 
-def _app_bar(row: dict[str, Any], csrf: str | None) -> str:
-    """The app's bar over a report: the way back, whose take it is, and (for its speaker or an admin) delete."""
+def _live_against_full(row: dict[str, Any], report_dir: Path) -> str:
+    """For a take rehearsed live: what the speaker saw live against what the full analysis found."""
+    import json
+
+    live = row.get("live")
+    if not live:
+        return ""
+    try:
+        full = json.loads((report_dir / "report.json").read_text(encoding="utf-8"))["summary"]["fillers"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
+
+    def n(k: int) -> str:
+        return f"{k} filler{'s' * (k != 1)}"
+
+    return f"Live you saw {n(int(live['fillers']))}; the full analysis found {n(int(full))}."
+
+
+def _app_bar(row: dict[str, Any], csrf: str | None, note: str = "") -> str:
+    """The app's bar over a report: the way back, whose take it is, a live take's note, and (for its speaker or an
+    admin) delete."""
     from html import escape
 
     link = "color:#fff;text-decoration:underline;text-underline-offset:2px"
@@ -485,5 +506,7 @@ def _app_bar(row: dict[str, Any], csrf: str | None) -> str:
         "padding:.5rem 1.25rem;background:#1d2330;color:#fff;font:15px/1.4 system-ui,sans-serif'>"
         "<a href='/recordings' style='color:#fff;text-decoration:none;font-weight:600'>Podium</a>"
         f"<a href='/recordings' style='{link}'>← Recordings</a>"
-        f"<span>{escape(row['owner']['name'])} · {escape(row['title'])}</span>{delete}</nav>"
+        f"<span>{escape(row['owner']['name'])} · {escape(row['title'])}</span>"
+        + (f"<span style='color:#dfe3ee'>{escape(note)}</span>" if note else "")
+        + f"{delete}</nav>"
     )

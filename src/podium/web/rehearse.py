@@ -45,7 +45,7 @@ from .auth import SESSION_COOKIE, Account
 from .recordings import add_recording, check_media
 from .views import CurrentAccount, Problem, check_csrf, not_found, render, settings_of, store_of
 
-__all__ = ["LIVE_SESSIONS", "recover_takes", "router"]
+__all__ = ["LIVE_SESSIONS", "live_seen", "recover_takes", "router"]
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -190,6 +190,15 @@ def _remux(src: Path, dst: Path) -> Path:
         dst.unlink(missing_ok=True)
         return src
     return dst
+
+
+def live_seen(upload: str | Path) -> dict[str, Any] | None:
+    """What the speaker saw live during the take stored at ``upload`` (None for an upload, or when unreadable)."""
+    try:
+        seen = json.loads(Path(upload).with_suffix(".live.json").read_text(encoding="utf-8"))
+        return {k: seen[k] for k in ("heard_s", "words", "fillers")}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _sha256(path: Path) -> str:
