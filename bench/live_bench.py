@@ -92,7 +92,7 @@ async def stream(url: str, cookie: str, token: str, x: np.ndarray) -> tuple[list
         reader = asyncio.create_task(receive())
         for k in range(0, len(x), CHUNK):
             await asyncio.sleep(max(0.0, t0 + (k + CHUNK) / 16000 - time.monotonic()))
-            await ws.send((np.clip(x[k : k + CHUNK], -1, 1) * 32767).astype("<i2").tobytes())
+            await ws.send(b"\x01" + (np.clip(x[k : k + CHUNK], -1, 1) * 32767).astype("<i2").tobytes())
         await ws.send("stop")
         await reader
     latencies = []

@@ -191,7 +191,7 @@ def test_the_live_socket_answers_words_and_a_second_session_is_told_it_is_busy(s
             assert busy.receive_json()["type"] == "busy"
         states = []
         for k in range(0, len(x), 4000):
-            ws.send_bytes(x[k : k + 4000].tobytes())
+            ws.send_bytes(b"\x01" + x[k : k + 4000].tobytes())
             if k % 16000 == 0:
                 states.append(ws.receive_json())
         ws.send_text("stop")
@@ -286,3 +286,54 @@ def test_podium_rehearse_help_teaches():
 
     out = subprocess.run([sys.executable, "-m", "podium", "rehearse", "--help"], capture_output=True, text=True)
     assert out.returncode == 0 and "Record" in out.stdout and "127.0.0.1" in out.stdout and "--no-browser" in out.stdout
+
+
+def _jpeg(rgb: np.ndarray) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.fromarray(rgb).save(out, format="JPEG", quality=80)
+    return out.getvalue()
+
+
+def _frame(samples: Path, name: str, width: int = 320) -> bytes:
+    """A shared face image as the page sends a camera frame: a 320 px wide JPEG."""
+    from PIL import Image
+
+    with Image.open(samples / "faces" / name) as im:
+        im = im.convert("RGB")
+        return _jpeg(np.asarray(im.resize((width, round(width * im.height / im.width)))))
+
+
+def test_the_camera_frame_says_whether_a_face_is_in_frame_and_looking(samples):
+    pytest.importorskip("mediapipe")
+    cam = live.LiveCamera()
+    try:
+        seen = cam.look(_frame(samples, "faceapi_neutral.jpg"))
+        assert seen == live.LiveFace(True, "camera"), seen
+        assert cam.look(_jpeg(np.full((240, 320, 3), 90, np.uint8))) == live.LiveFace(False, None)
+        assert cam.look(b"not an image") == live.LiveFace(False, None)
+        # the face lower in its own frame, pitched down: once the speaker's usual pose is known, "down"
+        for _ in range(10):
+            cam.look(_frame(samples, "faceapi_neutral.jpg"))
+        cam._pitches[:] = [30.0] * 10  # as if they had held their head high until now
+        assert cam.look(_frame(samples, "faceapi_neutral.jpg")).looking == "down"
+    finally:
+        cam.close()
+
+
+def test_camera_frames_over_the_socket_answer_where_the_face_looks(site, samples):
+    from starlette.websockets import WebSocketDisconnect
+
+    pytest.importorskip("mediapipe")
+    c, csrf = site["s1"], site["s1_csrf"]
+    token = _open(c, csrf)
+    with c.websocket_connect(f"/rehearsals/{token}/live") as ws:
+        ws.send_bytes(b"\x02" + _frame(samples, "faceapi_neutral.jpg"))
+        assert ws.receive_json() == {"type": "face", "present": True, "looking": "camera"}
+        ws.send_bytes(b"\x07junk")  # an unknown kind of message ends the socket, not the server
+        with pytest.raises(WebSocketDisconnect) as closed:
+            ws.receive_json()
+        assert closed.value.code == 1003

@@ -106,6 +106,9 @@ def test_rehearse_in_the_browser_live_then_the_full_report(tmp_path, samples):
         _until(page, lambda: len(page.inner_text("#transcript").split()) >= 3, clip_s, "the live transcript")
         first_words_s = time.monotonic() - t0
         assert first_words_s < clip_s - 5, first_words_s  # while the recording still plays
+        # the fake camera shows one face, towards the camera: the live face feedback finds it
+        looks = _until(page, lambda: page.inner_text("#m-face").strip().strip("–"), 15, "the camera feedback")
+        assert looks in ("Looking at the camera", "Looking away", "Looking down"), looks
         page.wait_for_timeout(max(0.0, (clip_s - 1 - (time.monotonic() - t0))) * 1000)
         page.screenshot(path=str(SHOTS / "rehearse-live-1280.png"))
         page.set_viewport_size({"width": 390, "height": 844})

@@ -29,9 +29,9 @@ import numpy as np
 from . import fillers, speech
 from .fillers import NON_LEXICAL, normalize
 from .options import SpeechOptions
-from .types import Audio, Word
+from .types import Audio, FaceSample, Word
 
-__all__ = ["END_PAUSE_S", "MAX_PHRASE_S", "SR", "LiveSession", "LiveState"]
+__all__ = ["END_PAUSE_S", "MAX_PHRASE_S", "SR", "LiveCamera", "LiveFace", "LiveSession", "LiveState"]
 
 SR = 16000
 END_PAUSE_S = 0.6  # a phrase ends at a silence this long (pauses that long are where speakers breathe)
@@ -257,3 +257,68 @@ def _said(w: Word) -> str:
     """A word as matched between decodes: "Umm," and "um" are the same filler."""
     t = normalize(w.text)
     return NON_LEXICAL.get(t, t)
+
+
+@dataclass(frozen=True)
+class LiveFace:
+    """What the camera shows now: a face in frame, and where it looks.
+
+    Attributes:
+        present: a face is in the frame.
+        looking: ``"camera"`` (head frontal, irises centred, eyes open), ``"down"`` (head pitched
+            ``looking_down_pitch`` below the speaker's own usual pose in this rehearsal, as the report
+            judges it: notes, a laptop), ``"away"``, or ``None`` without a face.
+    """
+
+    present: bool
+    looking: str | None
+
+    def public(self) -> dict[str, object]:
+        return {"type": "face", "present": self.present, "looking": self.looking}
+
+
+class LiveCamera:
+    """The face stage of the file analysis (MediaPipe), a still at a time (the page sends about two a second).
+
+    Raises:
+        MissingDependency: the face extra is not installed (live face feedback is then off; the take is still
+            recorded).
+    """
+
+    def __init__(self) -> None:
+        from .face.landmarks import Engine
+        from .options import FaceOptions
+
+        self.options = FaceOptions()
+        self._engine = Engine(self.options)
+        self._pitches: list[float] = []
+        self._lock = threading.Lock()
+
+    def look(self, image: bytes) -> LiveFace:
+        """One JPEG or PNG frame from the page."""
+        import io
+
+        from PIL import Image
+
+        try:
+            with Image.open(io.BytesIO(image)) as im:
+                rgb = np.asarray(im.convert("RGB"))
+        except (OSError, ValueError):
+            return LiveFace(False, None)
+        with self._lock:  # one landmarker, one frame at a time
+            s = self._engine.sample(float(len(self._pitches)), np.ascontiguousarray(rgb))
+        if not isinstance(s, FaceSample) or not s.present:
+            return LiveFace(False, None)
+        o = self.options
+        if s.pitch is not None:
+            self._pitches.append(s.pitch)
+            del self._pitches[:-600]  # the last few minutes
+        usual = float(np.median(self._pitches)) if len(self._pitches) >= 10 else 0.0
+        if s.pitch is not None and s.pitch < usual - o.looking_down_pitch:
+            return LiveFace(True, "down")
+        frontal = abs(s.yaw or 0.0) <= o.max_yaw and abs((s.pitch or 0.0) - usual) <= o.max_pitch
+        centred = s.gaze_x is None or abs(s.gaze_x) <= o.iris_band
+        return LiveFace(True, "camera" if frontal and centred and s.eyes_open is not False else "away")
+
+    def close(self) -> None:
+        self._engine.close()

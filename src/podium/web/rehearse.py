@@ -7,9 +7,11 @@ A take lives in ``uploads/takes/<owner>-<token>/`` while it is recorded:
   recording (MediaRecorder, a piece a second) to ``take.webm``, written to disk
   as it comes, so a closed tab, a lost connection or a server crash keeps
   everything said until then;
-* ``WS /rehearsals/<token>/live`` takes 16 kHz 16-bit mono PCM (binary
-  messages) and answers with live states (JSON, :class:`podium.live.LiveState`);
-  the text message ``stop`` makes every word final and closes. At most
+* ``WS /rehearsals/<token>/live`` takes binary messages, a first byte saying
+  what follows: ``PCM`` (16 kHz 16-bit mono samples) or ``IMAGE`` (a camera
+  frame); it answers with live states (JSON, :class:`podium.live.LiveState`)
+  and, for frames, where the face looks (:class:`podium.live.LiveFace`); the
+  text message ``stop`` makes every word final and closes. At most
   ``LIVE_SESSIONS`` at once per server: another gets ``{"type": "busy"}``;
 * ``POST /rehearsals/<token>/finish`` makes the take an ordinary recording,
   queued for the full analysis; the live figures stay beside it
@@ -45,13 +47,16 @@ from .auth import SESSION_COOKIE, Account
 from .recordings import add_recording, check_media
 from .views import CurrentAccount, Problem, check_csrf, not_found, render, settings_of, store_of
 
-__all__ = ["LIVE_SESSIONS", "live_seen", "recover_takes", "router"]
+__all__ = ["IMAGE", "LIVE_SESSIONS", "PCM", "live_seen", "recover_takes", "router"]
 
 log = logging.getLogger(__name__)
 router = APIRouter()
 
 LIVE_SESSIONS = 1  # live sessions at once: each takes one core; a 2-core server keeps the other for the queue
+PCM = b"\x01"  # a binary message's first byte: 16 kHz 16-bit little-endian mono samples follow
+IMAGE = b"\x02"  # ... or one camera frame (JPEG or PNG)
 _MAX_PCM_MESSAGE = 16000 * 2 * 5  # bytes: at most 5 s of audio in one message
+_MAX_IMAGE_MESSAGE = 512 * 1024  # a small frame (the page sends 320 px JPEGs)
 _TAKE_FILE = "take.webm"
 _META = "take.json"
 _LIVE = "live.json"
@@ -259,16 +264,25 @@ async def live(ws: WebSocket, token: str) -> None:
 
 
 async def _serve_live(ws: WebSocket, folder: Path) -> None:
-    from ..live import LiveSession
+    from ..errors import MissingDependency, ModelNotFound
+    from ..live import LiveCamera, LiveSession
 
     session = LiveSession()
     busy = asyncio.Lock()
     stopping = False
+    camera: LiveCamera | None = None
+    camera_off = False
+    looking: asyncio.Task[None] | None = None
 
     async def step(final: bool = False) -> None:
         async with busy:
             state = await run_in_threadpool(session.update, final=final)
         await ws.send_json({"type": "final" if final else "state", **state.public()})
+
+    async def look(image: bytes) -> None:
+        assert camera is not None
+        face = await run_in_threadpool(camera.look, image)
+        await ws.send_json(face.public())
 
     pending: asyncio.Task[None] | None = None
     try:
@@ -278,12 +292,23 @@ async def _serve_live(ws: WebSocket, folder: Path) -> None:
                 break
             data = msg.get("bytes")
             if data is not None:
-                if len(data) > _MAX_PCM_MESSAGE or len(data) % 2:
-                    await ws.close(code=1009)
+                kind, body = data[:1], data[1:]
+                if kind == PCM and len(body) <= _MAX_PCM_MESSAGE and len(body) % 2 == 0:
+                    session.feed(np.frombuffer(body, dtype="<i2"))
+                    if pending is None or pending.done():  # one decode at a time; audio keeps arriving meanwhile
+                        pending = asyncio.create_task(step())
+                elif kind == IMAGE and len(body) <= _MAX_IMAGE_MESSAGE:
+                    if camera is None and not camera_off:
+                        try:
+                            camera = await run_in_threadpool(LiveCamera)
+                        except (MissingDependency, ModelNotFound) as e:
+                            camera_off = True
+                            await ws.send_json({"type": "face", "available": False, "message": str(e)})
+                    if camera is not None and (looking is None or looking.done()):  # frames that come while
+                        looking = asyncio.create_task(look(body))  # one is analysed are dropped: only now counts
+                else:
+                    await ws.close(code=1003 if kind not in (PCM, IMAGE) else 1009)
                     break
-                session.feed(np.frombuffer(data, dtype="<i2"))
-                if pending is None or pending.done():  # one decode at a time; audio keeps arriving meanwhile
-                    pending = asyncio.create_task(step())
             elif (msg.get("text") or "").strip() == "stop":
                 stopping = True
                 if pending is not None:
@@ -295,9 +320,12 @@ async def _serve_live(ws: WebSocket, folder: Path) -> None:
     except WebSocketDisconnect:
         pass
     finally:
-        if pending is not None and not pending.done():
-            with contextlib.suppress(Exception):
-                await pending
+        for task in (pending, looking):
+            if task is not None and not task.done():
+                with contextlib.suppress(Exception):
+                    await task
+        if camera is not None:
+            camera.close()
         if not stopping:
             _keep_summary(folder, session, stopped=False)
 

@@ -12,9 +12,13 @@
   const band = { low: Number(root.dataset.low), high: Number(root.dataset.high) };
   const NUDGE_EVERY_MS = 20000;
   const SEND_SAMPLES = 4000; // 250 ms of 16 kHz audio per message
+  const KIND_PCM = new Uint8Array([1]); // a binary message's first byte: what follows
+  const KIND_IMAGE = new Uint8Array([2]);
+  const FRAME_EVERY_MS = 500; // two small camera frames a second for the live face feedback
 
   let stream = null, recorder = null, ws = null, ctx = null, take = null, started = 0, clock = null;
   let sending = Promise.resolve(), pcm = [], pcmLength = 0, lastNudge = -Infinity, liveEnded = false;
+  let frames = null, downSince = null;
   const fillerHistory = []; // [time, fillers so far], the last 30 s
 
   const say = (text, kind) => {
@@ -106,11 +110,49 @@
     ws = new WebSocket(`${scheme}://${location.host}/rehearsals/${take.id}/live`);
     ws.binaryType = "arraybuffer";
     ws.addEventListener("message", (e) => show(JSON.parse(e.data)));
+    if (stream.getVideoTracks().length) ws.addEventListener("open", startFrames, { once: true });
     ws.addEventListener("close", () => {
       if (!liveEnded && recorder && recorder.state === "recording") {
         say("Live feedback stopped (the connection was lost). Your take is still being recorded and will be analysed in full.", "hint");
       }
     });
+  }
+
+  function startFrames() {
+    const canvas = document.createElement("canvas");
+    const video = $("preview");
+    frames = setInterval(() => {
+      if (!ws || ws.readyState !== WebSocket.OPEN || !video.videoWidth) return;
+      canvas.width = 320;
+      canvas.height = Math.round((320 * video.videoHeight) / video.videoWidth);
+      canvas.getContext("2d").drawImage(video, 0, 0, canvas.width, canvas.height);
+      canvas.toBlob((jpeg) => { if (jpeg && ws.readyState === WebSocket.OPEN) ws.send(new Blob([KIND_IMAGE, jpeg])); }, "image/jpeg", 0.7);
+    }, FRAME_EVERY_MS);
+    $("m-face-box").hidden = false;
+  }
+
+  function showFace(m) {
+    const box = $("m-face-box"), face = $("m-face");
+    if (m.available === false) {
+      box.hidden = true;
+      clearInterval(frames);
+      return;
+    }
+    const words = { camera: "Looking at the camera", down: "Looking down", away: "Looking away" };
+    face.textContent = m.present ? words[m.looking] || "In frame" : "No face in frame";
+    face.classList.toggle("out", !m.present || m.looking !== "camera");
+    const now = performance.now();
+    downSince = m.present && m.looking === "down" ? downSince || now : null;
+    if (!$("nudges").checked || now - lastNudge < NUDGE_EVERY_MS) return;
+    let text = "";
+    if (downSince && now - downSince > 5000) text = "Looking down for a while: glance at your notes, then speak to the camera.";
+    else if (!m.present) text = "Your face has left the frame: move back into view of the camera.";
+    if (!text) return;
+    lastNudge = now;
+    const n = $("nudge");
+    n.textContent = text;
+    n.hidden = false;
+    setTimeout(() => { if (n.textContent === text) n.hidden = true; }, 8000);
   }
 
   function queuePcm(samples) {
@@ -126,7 +168,7 @@
     for (const part of pcm) for (let i = 0; i < part.length; i++) out[k++] = Math.max(-32768, Math.min(32767, Math.round(part[i] * 32767)));
     pcm = [];
     pcmLength = 0;
-    if (ws && ws.readyState === WebSocket.OPEN) ws.send(out.buffer);
+    if (ws && ws.readyState === WebSocket.OPEN) ws.send(new Blob([KIND_PCM, out.buffer]));
   }
 
   function wordSpan(w, partial) {
@@ -140,6 +182,10 @@
   function show(m) {
     if (m.type === "busy") {
       say(m.message, "hint");
+      return;
+    }
+    if (m.type === "face") {
+      showFace(m);
       return;
     }
     const box = $("transcript");
@@ -192,6 +238,7 @@
       ws.addEventListener("close", () => { clearTimeout(timer); resolve(); });
     });
     liveEnded = true;
+    clearInterval(frames);
     if (ws && ws.readyState === WebSocket.OPEN) ws.send("stop");
     await finalWords;
     stream.getTracks().forEach((t) => t.stop());
