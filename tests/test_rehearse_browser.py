@@ -145,3 +145,64 @@ def test_rehearse_in_the_browser_live_then_the_full_report(tmp_path, samples):
     assert abs(seen["fillers"] - full_fillers) <= 1, (seen, full_fillers)
     assert _words_wer(ref, seen["transcript"]) <= _words_wer(ref, full_text) + 0.05, (seen["transcript"], full_text)
     assert rec["duration_s"] == pytest.approx(clip_s + 2.5, abs=2.5)
+
+
+def test_a_server_killed_60_s_into_a_browser_rehearsal_keeps_the_60_s(tmp_path, samples):
+    """SIGKILL while Chromium records (fake microphone, no camera): after the restart the take is in the speaker's
+    recordings, about 60 s long, analysed; the page said the live feedback stopped."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    import httpx
+
+    from podium.report.pdf import CHROMIUM_ARGS, find_chromium
+    from podium.testing import sign_in
+
+    from .media_fixtures import read_speech
+
+    exe = find_chromium()
+    if exe is None:
+        pytest.skip("no Chromium installed (apt-get install chromium)")
+    wav = write_wav(tmp_path / "mic.wav", read_speech(samples)[: 16000 * 80])
+    data = tmp_path / "data"
+    store = open_store(default_url(data))
+    store.add_user("sam@example.org", "Sam", "speaker", PASSWORD)
+    store.close()
+    args = [*CHROMIUM_ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-audio-capture={wav}%noloop"]  # fmt: skip
+    srv = LiveServer(data, workers=1).start()
+    try:
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=exe, args=args)
+            page = browser.new_context(base_url=srv.url).new_page()
+            page.goto("/login")
+            page.fill("input[name=email]", "sam@example.org")
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_url("**/recordings")
+            page.goto("/rehearse")
+            page.uncheck("#camera")
+            page.click("#record")
+            _until(page, lambda: page.is_enabled("#stop"), 30, "recording to start")
+            t0 = time.monotonic()
+            page.wait_for_timeout(60_000)
+            srv.kill()
+            killed_at = time.monotonic() - t0
+            # the socket's close or the next piece's failed upload, whichever the page notices first
+            said = ("connection to the server was lost", "server cannot be reached")
+            _until(page, lambda: any(s in page.inner_text("#rehearse-status") for s in said), 15, "the page to say so")
+            browser.close()
+        srv.start()
+        with httpx.Client(base_url=srv.url) as c:
+            sign_in(c, "sam@example.org", PASSWORD)
+            end = time.monotonic() + 240
+            while time.monotonic() < end:
+                rows = c.get("/recordings.json").json()["recordings"]
+                if rows and rows[0]["status"] in ("done", "failed"):
+                    break
+                time.sleep(1)
+        assert len(rows) == 1 and rows[0]["status"] == "done", rows
+        # everything up to the last piece the server had synced (a piece a second, sent one after another: under
+        # load a few seconds may still be on their way when the server dies)
+        assert killed_at - 4 <= rows[0]["duration_s"] <= killed_at + 0.5, (rows[0]["duration_s"], killed_at)
+        assert rows[0]["title"].startswith("Rehearsal ")
+    finally:
+        srv.stop()

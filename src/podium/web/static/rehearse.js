@@ -91,7 +91,7 @@
       if (!e.data || !e.data.size) return;
       // one piece at a time, in order: the server appends them to one file
       sending = sending.then(() => post(`/rehearsals/${take.id}/media`, e.data)).catch((err) => {
-        say(`A piece of the recording did not reach the server (${err.message}); what came before is kept.`, "error");
+        say(`The server cannot be reached (${err.message}): everything recorded before is kept there. Press Stop; your take will be in your recordings once the server is back.`, "error");
       });
     });
     recorder.start(1000);
@@ -113,7 +113,7 @@
     if (stream.getVideoTracks().length) ws.addEventListener("open", startFrames, { once: true });
     ws.addEventListener("close", () => {
       if (!liveEnded && recorder && recorder.state === "recording") {
-        say("Live feedback stopped (the connection was lost). Your take is still being recorded and will be analysed in full.", "hint");
+        say("Live feedback stopped: the connection to the server was lost. Your take is still being recorded and will be analysed in full.", "hint");
       }
     });
   }
