@@ -221,6 +221,20 @@ def test_the_live_socket_refuses_strangers(site):
             ws.receive_json()
 
 
+def analysed_recordings(url: str, email: str, timeout_s: float = 240) -> list[dict]:
+    """``email``'s recordings on the server at ``url`` once the newest one's analysis has ended (or the time is up)."""
+    import httpx
+
+    end = time.monotonic() + timeout_s
+    with httpx.Client(base_url=url) as c:
+        sign_in(c, email, PASSWORD)
+        while True:
+            rows = c.get("/recordings.json").json()["recordings"]
+            if (rows and rows[0]["status"] in ("done", "failed")) or time.monotonic() > end:
+                return list(rows)
+            time.sleep(1)
+
+
 @pytest.mark.slow
 def test_a_server_killed_mid_take_keeps_what_was_said(tmp_path, samples):
     """SIGKILL 60 s into a take sent from a file: after the restart, those 60 s are a recording, analysed."""
@@ -245,14 +259,7 @@ def test_a_server_killed_mid_take_keeps_what_was_said(tmp_path, samples):
             _send(c, csrf, token, take[: int(len(take) * sent_s / 75)], pieces=60)
         srv.kill()
         srv.start()
-        end = time.monotonic() + 240
-        with httpx.Client(base_url=srv.url) as c:
-            sign_in(c, "sam@example.org", PASSWORD)
-            while time.monotonic() < end:
-                rows = c.get("/recordings.json").json()["recordings"]
-                if rows and rows[0]["status"] in ("done", "failed"):
-                    break
-                time.sleep(1)
+        rows = analysed_recordings(srv.url, "sam@example.org")
         assert len(rows) == 1 and rows[0]["status"] == "done", rows
         assert rows[0]["duration_s"] == pytest.approx(sent_s, abs=1.5)
     finally:

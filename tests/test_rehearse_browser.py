@@ -51,6 +51,14 @@ def _words_wer(ref: str, text: str) -> float:
     return r.errors / r.ref_words
 
 
+def _sign_in(page) -> None:
+    page.goto("/login")
+    page.fill("input[name=email]", "sam@example.org")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/recordings")
+
+
 def _until(page, check, timeout_s: float, what: str):
     end = time.monotonic() + timeout_s
     while time.monotonic() < end:
@@ -92,11 +100,7 @@ def test_rehearse_in_the_browser_live_then_the_full_report(tmp_path, samples):
         outside: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.on("request", lambda r: None if r.url.startswith((srv.url, "ws://127.0.0.1")) else outside.append(r.url))
-        page.goto("/login")
-        page.fill("input[name=email]", "sam@example.org")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url("**/recordings")
+        _sign_in(page)
         page.click("nav >> text=Rehearse")
         page.wait_for_url("**/rehearse")
         page.fill("#talk", "Acoustic corpus")
@@ -151,12 +155,10 @@ def test_a_server_killed_60_s_into_a_browser_rehearsal_keeps_the_60_s(tmp_path, 
     """SIGKILL while Chromium records (fake microphone, no camera): after the restart the take is in the speaker's
     recordings, about 60 s long, analysed; the page said the live feedback stopped."""
     sync_api = pytest.importorskip("playwright.sync_api")
-    import httpx
-
     from podium.report.pdf import CHROMIUM_ARGS, find_chromium
-    from podium.testing import sign_in
 
     from .media_fixtures import read_speech
+    from .test_rehearse import analysed_recordings
 
     exe = find_chromium()
     if exe is None:
@@ -173,11 +175,7 @@ def test_a_server_killed_60_s_into_a_browser_rehearsal_keeps_the_60_s(tmp_path, 
         with sync_api.sync_playwright() as p:
             browser = p.chromium.launch(executable_path=exe, args=args)
             page = browser.new_context(base_url=srv.url).new_page()
-            page.goto("/login")
-            page.fill("input[name=email]", "sam@example.org")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url("**/recordings")
+            _sign_in(page)
             page.goto("/rehearse")
             page.uncheck("#camera")
             page.click("#record")
@@ -191,14 +189,7 @@ def test_a_server_killed_60_s_into_a_browser_rehearsal_keeps_the_60_s(tmp_path, 
             _until(page, lambda: any(s in page.inner_text("#rehearse-status") for s in said), 15, "the page to say so")
             browser.close()
         srv.start()
-        with httpx.Client(base_url=srv.url) as c:
-            sign_in(c, "sam@example.org", PASSWORD)
-            end = time.monotonic() + 240
-            while time.monotonic() < end:
-                rows = c.get("/recordings.json").json()["recordings"]
-                if rows and rows[0]["status"] in ("done", "failed"):
-                    break
-                time.sleep(1)
+        rows = analysed_recordings(srv.url, "sam@example.org")
         assert len(rows) == 1 and rows[0]["status"] == "done", rows
         # everything up to the last piece the server had synced (a piece a second, sent one after another: under
         # load a few seconds may still be on their way when the server dies)

@@ -8,13 +8,14 @@ analysis of a file (:func:`podium.speech.transcribe`):
 * the phrase being spoken is decoded again about once a second; its words are
   *partial* and the next update may revise them;
 * a phrase that has ended (a pause of ``END_PAUSE_S``, or ``MAX_PHRASE_S`` of
-  unbroken speech, cut at its quietest moment) is decoded once more, for good,
-  when a second more has been heard after it: its words are *final*.
+  unbroken speech, cut between its two words furthest apart) is decoded once
+  more, for good, when a second more has been heard after it: its words are
+  *final*.
 
 Each decode sees one phrase and a few seconds around it, so the cost of an
 update does not grow with the length of the rehearsal, and one session uses
-at most one core (one recogniser thread). Measures use the thresholds of the report
-(pace band from ``coach.toml``), applied to the last 30 s.
+at most one core (one recogniser thread). Pace is measured over the last 30 s;
+the page sets it against the report's band (``coach.toml``).
 """
 
 from __future__ import annotations
@@ -95,7 +96,6 @@ class LiveSession:
         self._lock = threading.Lock()
         self._buf = np.zeros(60 * SR, np.float32)  # grows by doubling: appending stays cheap in a long rehearsal
         self._n = 0  # samples received
-        self._levels: list[float] = []  # dB per 20 ms frame, for the loudness meter
         self._speech_end = 0.0  # s: where the voice-activity detector last heard speech end
         self._cut = 0  # samples: the words before are final
         self._pending: int | None = None  # where the open phrase ended, once it has (samples)
@@ -137,7 +137,6 @@ class LiveSession:
         """
         x = self.audio().samples
         n = len(x)
-        self._measure_levels(x)
         settle = self._pending is not None and n - self._pending >= PARTIAL_EVERY_S * SR
         due = final or settle or n - self._decoded_at >= PARTIAL_EVERY_S * SR
         done: list[Word] = []
@@ -155,15 +154,7 @@ class LiveSession:
             self._partial = tuple(words)
             if self._pending is None and not final:
                 self._pending = self._phrase_end(words, n)
-        return self._state(done, n)
-
-    def _measure_levels(self, x: np.ndarray) -> None:
-        """Levels (dB) of the whole 20 ms frames not yet measured."""
-        first = len(self._levels)
-        n = len(x) // _FRAME
-        if n > first:
-            frames = x[first * _FRAME : n * _FRAME].reshape(-1, _FRAME).astype(np.float64)
-            self._levels += (10 * np.log10(np.mean(frames**2, axis=1) + 1e-10)).tolist()
+        return self._state(done, x)
 
     def _phrase_end(self, words: Sequence[Word], n: int) -> int | None:
         """Where the open phrase ended (samples), if it has."""
@@ -200,16 +191,17 @@ class LiveSession:
         words = [replace(w, start=round(w.start + a / SR, 3), end=round(w.end + a / SR, 3)) for w in t.words]
         return words[_already_final(words, self._final) :]
 
-    def _state(self, done: Sequence[Word], n: int) -> LiveState:
+    def _state(self, done: Sequence[Word], x: np.ndarray) -> LiveState:
+        n = len(x)
         said = [*self._final, *self._partial]
-        lexical = [w for w in said if not w.filler and normalize(w.text) not in NON_LEXICAL]
+        lexical = [w for w in said if not w.filler and not fillers.is_non_lexical(w)]
         now = n / SR
         wpm = None
         if now >= 10.0:
             span = min(WINDOW_S, now)
             wpm = sum(1 for w in lexical if w.end > now - span) / span * 60
         pause = max(0.0, now - self._speech_end) if self._speech_end > 0 else 0.0
-        level = float(np.max(self._levels[-5:])) if self._levels else -100.0
+        level = _level_db(x[: n - n % _FRAME][-5 * _FRAME :])  # the last 100 ms, in the frames counted from the start
         return LiveState(
             final=tuple(done),
             partial=self._partial,
@@ -251,6 +243,14 @@ def _already_final(words: Sequence[Word], final: Sequence[Word], tail: int = 6, 
             j = min(found, key=lambda j: abs(words[j + size - 1].end - last.end))
             return j + size
     return sum(1 for w in words if w.end <= (last.start + last.end) / 2)
+
+
+def _level_db(x: np.ndarray) -> float:
+    """The loudest whole 20 ms frame of ``x`` (dBFS), -100 without one."""
+    if len(x) < _FRAME:
+        return -100.0
+    frames = x[: len(x) - len(x) % _FRAME].reshape(-1, _FRAME).astype(np.float64)
+    return float(10 * np.log10(np.mean(frames**2, axis=1).max() + 1e-10))
 
 
 def _said(w: Word) -> str:

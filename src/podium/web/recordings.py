@@ -294,12 +294,18 @@ def _rows(s: Any, account: Account, *, rec_id: int | None = None, owner_id: int 
     if owner_id is not None:
         q = q.where(Recording.owner_id == owner_id)
     q = q.options(defer(Analysis.report_json))  # hundreds of kilobytes each; the list needs only the scores
-    return [_public(r, j, a, u) for r, j, a, u in s.execute(q.limit(1000)).all()]
+    found = s.execute(q.limit(1000)).all()
+    rows = [_public(r, j, a, u) for r, j, a, u in found]
+    if rec_id is not None:  # one recording's page: a live take's figures, read from beside it (not for every row)
+        from .rehearse import live_seen
+
+        for row, (rec, *_) in zip(rows, found, strict=True):
+            row["live"] = live_seen(rec.path)
+    return rows
 
 
 def _public(rec: Recording, job: Job, analysis: Analysis | None, owner: User) -> dict[str, Any]:
     from ..store import scores_of
-    from .rehearse import live_seen
 
     shown = analysis if job.status == "done" else None  # scores only once the job is done
     return {
@@ -322,7 +328,7 @@ def _public(rec: Recording, job: Job, analysis: Analysis | None, owner: User) ->
         "wpm": shown.wpm if shown else None,
         "fillers_per_min": shown.fillers_per_min if shown else None,
         "scores": scores_of(shown) if shown else None,
-        "live": live_seen(rec.path),  # a take recorded on the Rehearse page: what its speaker saw live
+        "live": None,  # a take recorded on the Rehearse page: what its speaker saw live (one recording's page)
     }
 
 

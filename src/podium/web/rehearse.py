@@ -66,12 +66,18 @@ def _takes(settings: Any) -> Path:
     return Path(settings.uploads) / "takes"
 
 
-def _folder(settings: Any, account: Account, token: str) -> Path:
-    """The take's folder, only for its owner: anyone else's token, or a made-up one, is not found."""
+def _take(settings: Any, owner_id: int, token: str) -> Path | None:
+    """The take's folder when ``owner_id`` opened it: anyone else's token, or a made-up one, is None."""
     if not token.isalnum() or len(token) > 64:
-        raise not_found()
-    folder = _takes(settings) / f"{account.id}-{token}"
-    if not (folder / _META).is_file():
+        return None
+    folder = _takes(settings) / f"{owner_id}-{token}"
+    return folder if (folder / _META).is_file() else None
+
+
+def _folder(settings: Any, account: Account, token: str) -> Path:
+    """:func:`_take`, answered 404 when it is not theirs."""
+    folder = _take(settings, account.id, token)
+    if folder is None:
         raise not_found()
     return folder
 
@@ -82,8 +88,7 @@ def rehearse_page(request: Request, account: CurrentAccount) -> Response:
     from ..config import CoachConfig
 
     band = CoachConfig.load().of(pace.PACE)
-    data = {"pace": {"low": band.min_wpm, "high": band.max_wpm}, "max_upload_mb": settings_of(request).max_upload_mb}
-    return render(request, "rehearse.html", data, account)
+    return render(request, "rehearse.html", {"pace": {"low": band.min_wpm, "high": band.max_wpm}}, account)
 
 
 @router.post("/rehearsals", dependencies=[Depends(check_csrf)])
@@ -108,10 +113,7 @@ async def open_take(request: Request, account: CurrentAccount) -> Response:
 @router.post("/rehearsals/{token}/media", dependencies=[Depends(check_csrf)])
 async def append_media(request: Request, token: str, account: CurrentAccount) -> Response:
     settings = settings_of(request)
-    folder = _folder(settings, account, token)
-    if (folder / "finished").exists():
-        raise Problem(409, "This take has ended; start a new one.")
-    path = folder / _TAKE_FILE
+    path = _folder(settings, account, token) / _TAKE_FILE
     limit = settings.max_upload_mb * 1024 * 1024
     size = path.stat().st_size
     with open(path, "ab") as fh:
@@ -134,7 +136,7 @@ async def finish(request: Request, token: str, account: CurrentAccount) -> Respo
     return JSONResponse({"id": rec_id, "url": f"/recordings/{rec_id}"}, status_code=201)
 
 
-_finishing = threading.Lock()  # a take is finished once, whether by the page, the socket closing or a restart
+_finishing = threading.Lock()  # a take is finished once, whether by the page or by a restart
 
 
 def _finish(settings: Any, store: Store, folder: Path) -> int | None:
@@ -246,8 +248,8 @@ async def live(ws: WebSocket, token: str) -> None:
     if user is None:
         await ws.close(code=1008)
         return
-    folder = _takes(settings) / f"{user.id}-{token}"
-    if not token.isalnum() or not (folder / _META).is_file():
+    folder = _take(settings, user.id, token)
+    if folder is None:
         await ws.close(code=1008)
         return
     await ws.accept()

@@ -143,11 +143,14 @@
     face.classList.toggle("out", !m.present || m.looking !== "camera");
     const now = performance.now();
     downSince = m.present && m.looking === "down" ? downSince || now : null;
+    if (downSince && now - downSince > 5000) showNudge("Looking down for a while: glance at your notes, then speak to the camera.");
+    else if (!m.present) showNudge("Your face has left the frame: move back into view of the camera.");
+  }
+
+  // at most one nudge every NUDGE_EVERY_MS, whatever it is about, and none when the speaker turned them off
+  function showNudge(text) {
+    const now = performance.now();
     if (!$("nudges").checked || now - lastNudge < NUDGE_EVERY_MS) return;
-    let text = "";
-    if (downSince && now - downSince > 5000) text = "Looking down for a while: glance at your notes, then speak to the camera.";
-    else if (!m.present) text = "Your face has left the frame: move back into view of the camera.";
-    if (!text) return;
     lastNudge = now;
     const n = $("nudge");
     n.textContent = text;
@@ -210,17 +213,9 @@
     fillerHistory.push([now, m.fillers]);
     while (fillerHistory.length && now - fillerHistory[0][0] > 30000) fillerHistory.shift();
     const recentFillers = m.fillers - fillerHistory[0][1];
-    if (now - lastNudge < NUDGE_EVERY_MS) return;
-    let text = "";
-    if (m.wpm != null && m.wpm > band.high) text = `A little slower: ${m.wpm} words a minute over the last 30 s (the recommended pace is ${band.low}-${band.high}).`;
-    else if (m.wpm != null && m.wpm < band.low && m.pause_s < 2) text = `You can pick up the pace: ${m.wpm} words a minute over the last 30 s (recommended ${band.low}-${band.high}).`;
-    else if (recentFillers >= 3) text = `${recentFillers} fillers in the last 30 s: a short silent pause works better than “um”.`;
-    if (!text) return;
-    lastNudge = now;
-    const n = $("nudge");
-    n.textContent = text;
-    n.hidden = false;
-    setTimeout(() => { if (n.textContent === text) n.hidden = true; }, 8000);
+    if (m.wpm != null && m.wpm > band.high) showNudge(`A little slower: ${m.wpm} words a minute over the last 30 s (the recommended pace is ${band.low}-${band.high}).`);
+    else if (m.wpm != null && m.wpm < band.low && m.pause_s < 2) showNudge(`You can pick up the pace: ${m.wpm} words a minute over the last 30 s (recommended ${band.low}-${band.high}).`);
+    else if (recentFillers >= 3) showNudge(`${recentFillers} fillers in the last 30 s: a short silent pause works better than “um”.`);
   }
 
   $("stop").addEventListener("click", async () => {
