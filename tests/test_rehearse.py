@@ -47,12 +47,16 @@ def test_live_words_come_while_the_speaker_talks_and_match_the_file_analysis(sam
     session = live.LiveSession()
     first_word_at = None
     step = live.SR // 4
+    final_fillers = [0]
     for k in range(0, len(x), step):
         session.feed((x[k : k + step] * 32767).astype(np.int16))
         state = session.update()
         if first_word_at is None and (state.final or state.partial):
             first_word_at = session.heard_s
+        final_fillers.append(state.final_fillers)
     last = session.update(final=True)
+    final_fillers.append(last.final_fillers)
+    assert final_fillers == sorted(final_fillers) and last.final_fillers == last.fillers  # never revised down
     assert last.partial == ()
     said = session.words()
     full = speech.transcribe(media.load(samples / CLIP).audio).words

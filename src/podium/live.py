@@ -55,6 +55,7 @@ class LiveState:
         heard_s: seconds of audio received.
         words: words said so far (final and partial), fillers excluded.
         fillers: fillers so far ("um", "uh", and lexical ones such as "like" in context; "you know" once).
+        final_fillers: those among the final words (never revised down: what a nudge may count on).
         wpm: words per minute over the last 30 s, ``None`` under 10 s heard.
         pause_s: the silence at the end of what was heard (0 while speaking).
         level_db: the loudness of the last 100 ms (dBFS).
@@ -65,6 +66,7 @@ class LiveState:
     heard_s: float
     words: int
     fillers: int
+    final_fillers: int
     wpm: float | None
     pause_s: float
     level_db: float
@@ -81,6 +83,7 @@ class LiveState:
             "heard_s": round(self.heard_s, 2),
             "words": self.words,
             "fillers": self.fillers,
+            "final_fillers": self.final_fillers,
             "wpm": None if self.wpm is None else round(self.wpm),
             "pause_s": round(self.pause_s, 1),
             "level_db": round(self.level_db, 1),
@@ -208,6 +211,7 @@ class LiveSession:
             heard_s=now,
             words=len(lexical),
             fillers=len(fillers.occurrences(said)),
+            final_fillers=len(fillers.occurrences(self._final)),
             wpm=wpm,
             pause_s=pause if pause >= 0.25 else 0.0,
             level_db=level,

@@ -19,7 +19,7 @@
   let stream = null, recorder = null, ws = null, ctx = null, take = null, started = 0, clock = null;
   let sending = Promise.resolve(), pcm = [], pcmLength = 0, lastNudge = -Infinity, liveEnded = false;
   let frames = null, downSince = null;
-  const fillerHistory = []; // [time, fillers so far], the last 30 s
+  const fillerHistory = []; // [time, final fillers so far], the last 30 s
 
   const say = (text, kind) => {
     const s = $("rehearse-status");
@@ -210,9 +210,10 @@
   function nudge(m) {
     if (!$("nudges").checked || m.type !== "state") return;
     const now = performance.now();
-    fillerHistory.push([now, m.fillers]);
+    // final words only: a provisional filler may be revised away, and a nudge must not count what the page then drops
+    fillerHistory.push([now, m.final_fillers]);
     while (fillerHistory.length && now - fillerHistory[0][0] > 30000) fillerHistory.shift();
-    const recentFillers = m.fillers - fillerHistory[0][1];
+    const recentFillers = m.final_fillers - fillerHistory[0][1];
     if (m.wpm != null && m.wpm > band.high) showNudge(`A little slower: ${m.wpm} words a minute over the last 30 s (the recommended pace is ${band.low}-${band.high}).`);
     else if (m.wpm != null && m.wpm < band.low && m.pause_s < 2) showNudge(`You can pick up the pace: ${m.wpm} words a minute over the last 30 s (recommended ${band.low}-${band.high}).`);
     else if (recentFillers >= 3) showNudge(`${recentFillers} fillers in the last 30 s: a short silent pause works better than “um”.`);
