@@ -87,6 +87,11 @@ class SpeechOptions:
         cpu_threads: cores for the recogniser: that many workers of one thread each,
             a batch of chunks apiece (0 = every core, at most 4).
         compute_type: CTranslate2 compute type (``int8`` is fastest on CPU).
+        window_s: seconds of audio the recogniser's encoder takes in at once. Whisper was trained on 30 s and
+            pads shorter audio to that; its encoder's cost grows faster than the window (attention), so a 15 s
+            window encodes in a quarter of the time. Below 30 s, speech is cut into chunks that leave at least
+            2 s of the window empty (tiny.en, shared clean clips in 10 s pieces: WER 0.040 at 30 s, 20 s and
+            15 s; 0.037 at 12 s; 0.046 at 10 s; with no padding left it breaks down, 0.54).
     """
 
     model: str = "tiny.en"
@@ -97,9 +102,11 @@ class SpeechOptions:
     batch_size: int = 2
     cpu_threads: int = 0
     compute_type: str = "int8"
+    window_s: float = 30.0
 
     def __post_init__(self) -> None:
         _check(bool(self.model.strip()), "model", self.model, "must name a model")
+        _check(10.0 <= self.window_s <= 30.0, "window_s", self.window_s, "must be 10-30 seconds")
         _check(1 <= self.beam_size <= 20, "beam_size", self.beam_size, "must be 1-20")
         _check(1 <= self.batch_size <= 64, "batch_size", self.batch_size, "must be 1-64")
         _check(self.cpu_threads >= 0, "cpu_threads", self.cpu_threads, "must be >= 0")

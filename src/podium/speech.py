@@ -20,6 +20,7 @@ in context (``podium.fillers.mark``).
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import logging
 import re
@@ -219,7 +220,8 @@ class WhisperRecognizer:
             samples = np.ascontiguousarray(samples, dtype=np.float32)
         # (a long talk's samples stay as they are: a Spooled array, read from disk a clip at a time, podium.spool)
         # no padding: the spans double as the speech/silence boundaries for pauses
-        vad = VadOptions(min_silence_duration_ms=160, speech_pad_ms=0, max_speech_duration_s=_CHUNK_S - 1)
+        chunk_s = _chunk_s(options)
+        vad = VadOptions(min_silence_duration_ms=160, speech_pad_ms=0, max_speech_duration_s=chunk_s - 1)
         spans = _speech_spans(samples, audio.sr, lambda x: get_speech_timestamps(x, vad, sampling_rate=audio.sr))
         if not spans:
             return RawResult((), (), (), options.language)
@@ -233,7 +235,7 @@ class WhisperRecognizer:
         }
         # The prompt costs accuracy on fluent speech (DESIGN.md section 4), so with
         # ``prompt_where`` only the chunks that hold filler-like sound get it.
-        clips = _chunks(spans, audio.duration_s)
+        clips = _chunks(spans, audio.duration_s, chunk_s)
         prompt = FILLER_PROMPT if options.filler_prompt else None
         if prompt and prompt_where is not None:
             flagged = [any(s.start < c["end"] and s.end > c["start"] for s in prompt_where) for c in clips]
@@ -245,11 +247,16 @@ class WhisperRecognizer:
             groups = [(clips, prompt)]
         words: list[Word] = []
         language = options.language
-        for group, hotwords in groups:
-            if group:
-                heard = _decode(pipe, samples, group, spans, {**kwargs, "hotwords": hotwords}, words, progress)
-                language = heard or language
-        words = _drop_hallucinations(sorted(words, key=lambda w: (w.start, w.end)))
+        _pad_to_window()
+        frames = _WINDOW_FRAMES.set(round(options.window_s * 100))  # 100 feature frames a second
+        try:
+            for group, hotwords in groups:
+                if group:
+                    heard = _decode(pipe, samples, group, spans, {**kwargs, "hotwords": hotwords}, words, progress)
+                    language = heard or language
+        finally:
+            _WINDOW_FRAMES.reset(frames)
+        words = _drop_hallucinations(_drop_loops(sorted(words, key=lambda w: (w.start, w.end))))
         return RawResult(tuple(words), _segments(words), spans, language)
 
 
@@ -299,7 +306,8 @@ def _decode(
         parts = [clips[i : i + size] for i in range(0, len(clips), size)]
         if workers > 1 and len(parts) > 1:
             with ThreadPoolExecutor(min(workers, len(parts)), thread_name_prefix="podium-speech") as pool:
-                results = list(pool.map(batch, parts, [retry] * len(parts)))
+                in_context = functools.partial(_run_in, contextvars.copy_context(), batch)  # the encoder's window
+                results = list(pool.map(in_context, parts, [retry] * len(parts)))
         else:
             results = [batch(part, retry) for part in parts]
         new = [w for found, _ in results for w in found]
@@ -311,8 +319,38 @@ def _decode(
     return language
 
 
+def _run_in(context: contextvars.Context, fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(*args)`` in a copy of ``context`` (a thread of a pool sees the context variables of the caller)."""
+    return context.copy().run(fn, *args)
+
+
 _CHUNK_S = 30.0  # Whisper's window
+_WINDOW_PAD_S = 2.0  # in a window shorter than Whisper's, chunks leave this much of it empty (see window_s)
 _VAD_BLOCK_S = 60.0
+_WINDOW_FRAMES: contextvars.ContextVar[int] = contextvars.ContextVar("podium_window_frames", default=3000)
+
+
+def _chunk_s(options: SpeechOptions) -> float:
+    """The longest chunk of speech decoded at once."""
+    return _CHUNK_S if options.window_s >= _CHUNK_S else options.window_s - _WINDOW_PAD_S
+
+
+@functools.cache
+def _pad_to_window() -> None:
+    """Make faster-whisper pad features to the window ``SpeechOptions.window_s`` asks for, not always 30 s.
+
+    faster-whisper pads every chunk's features to 3000 frames with one module-level function and has no option
+    for it (CTranslate2's encoder takes shorter input since 3.19). The function is wrapped once; the window is
+    read from a context variable, so a decode that does not set it pads as before, whatever thread it runs on.
+    """
+    import faster_whisper.transcribe as fw
+
+    original = fw.pad_or_trim
+
+    def pad_or_trim(array: Any, length: int = 3000, *, axis: int = -1) -> Any:
+        return original(array, _WINDOW_FRAMES.get() if length == 3000 else length, axis=axis)
+
+    fw.pad_or_trim = pad_or_trim
 
 
 def _speech_spans(
@@ -382,11 +420,13 @@ def _segments(words: list[Word], gap_s: float = 1.0) -> tuple[Segment, ...]:
     return tuple(out)
 
 
-def _chunks(spans: tuple[Span, ...], duration: float, margin: float = 0.2) -> list[dict[str, float]]:
-    """Group consecutive speech spans into clips of at most one Whisper window."""
+def _chunks(
+    spans: tuple[Span, ...], duration: float, chunk_s: float = _CHUNK_S, margin: float = 0.2
+) -> list[dict[str, float]]:
+    """Group consecutive speech spans into clips of at most ``chunk_s``."""
     clips: list[list[float]] = []
     for s in spans:
-        if clips and s.end - clips[-1][0] + 2 * margin <= _CHUNK_S:
+        if clips and s.end - clips[-1][0] + 2 * margin <= chunk_s:
             clips[-1][1] = s.end
         else:
             clips.append([s.start, s.end])
@@ -416,6 +456,29 @@ def _split_word(w: Any) -> list[Word]:
 
 
 _HALLUCINATION_P = 0.1
+_LOOP_WORD_S = 0.02  # shorter than any word said: the aligner found no sound for it
+_LOOP_RUN = 3
+
+
+def _drop_loops(words: list[Word]) -> list[Word]:
+    """Drop the words of a decoder loop: ``_LOOP_RUN`` or more in a row that each last under ``_LOOP_WORD_S``.
+
+    A decoder stuck in a loop writes the same words again and again ("Montreal... Montreal..." a hundred times,
+    up to its token limit); the alignment finds no sound left for them and stacks them at one instant. A word
+    said is never that short, and the recogniser's odd unaligned word (the second of "words, words") comes alone
+    or in pairs.
+    """
+    short = [w.end - w.start < _LOOP_WORD_S for w in words]
+    drop = [False] * len(words)
+    i = 0
+    while i < len(words):
+        j = i
+        while j < len(words) and short[j]:
+            j += 1
+        if j - i >= _LOOP_RUN:
+            drop[i:j] = [True] * (j - i)
+        i = max(j, i + 1)
+    return [w for w, d in zip(words, drop, strict=True) if not d]
 
 
 def _drop_hallucinations(words: list[Word], gap_s: float = 1.0) -> list[Word]:

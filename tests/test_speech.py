@@ -1,0 +1,50 @@
+"""The recogniser's plumbing, without the model: chunks, the encoder's window, decoder loops."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from podium import speech
+from podium.errors import ParameterError
+from podium.options import SpeechOptions
+from podium.types import Span, Word
+
+
+def test_chunks_fill_the_window_less_its_padding():
+    spans = tuple(Span(float(s), s + 3.5) for s in range(0, 60, 4))  # 3.5 s of speech every 4 s
+    for window, longest in ((30.0, 30.0), (15.0, 13.0)):
+        clips = speech._chunks(spans, 60.0, speech._chunk_s(SpeechOptions(window_s=window)))
+        assert max(c["end"] - c["start"] for c in clips) <= longest
+        assert clips[0]["start"] == 0.0 and clips[-1]["end"] == pytest.approx(59.7)
+        assert all(a["end"] <= b["start"] for a, b in itertools.pairwise(clips))
+    with pytest.raises(ParameterError, match="window_s"):
+        SpeechOptions(window_s=5)
+
+
+def test_features_are_padded_to_the_window_asked_for_and_to_30_s_otherwise():
+    import faster_whisper.transcribe as fw
+
+    speech._pad_to_window()
+    features = np.ones((80, 700), np.float32)
+    assert fw.pad_or_trim(features).shape == (80, 3000)
+    token = speech._WINDOW_FRAMES.set(1500)
+    try:
+        padded = fw.pad_or_trim(features)
+    finally:
+        speech._WINDOW_FRAMES.reset(token)
+    assert padded.shape == (80, 1500) and padded[:, 700:].sum() == 0
+    assert fw.pad_or_trim(features).shape == (80, 3000)
+
+
+def test_a_decoder_loop_is_dropped_and_a_word_said_twice_is_kept():
+    said = [Word("Montreal", 1.0, 1.5, 0.9), Word("forced", 1.5, 1.9, 0.9)]
+    loop = [Word("Montreal...", 2.2, 2.2, 0.4) for _ in range(40)] + [Word("is", 2.2, 2.21, 0.3)]
+    after = [Word("words,", 3.0, 3.4, 0.9), Word("words,", 3.4, 3.4, 0.8), Word("words.", 3.4, 3.4, 0.8)]
+    tail = [Word("then", 4.0, 4.3, 0.9)]
+    kept = speech._drop_loops([*said, *loop, *after[:2], *tail])
+    assert kept == [*said, *after[:2], *tail]
+    stacked = [Word(t, 5.0, 5.0, 0.5) for t in ("is", "like", "put")]
+    assert speech._drop_loops([*tail, *stacked]) == tail  # three words at one instant: no sound for any of them
