@@ -72,7 +72,8 @@ def test_live_words_come_while_the_speaker_talks_and_match_the_file_analysis(sam
 def test_a_word_decoded_again_is_kept_once():
     """A phrase's last words, decoded again as context of the next one (their times a little off), are not
     repeated, even when the same words come again later in the decode; without a match of the text, the words
-    that end before the last final word's middle are the repeated ones."""
+    that start before the last final word's middle are the repeated ones (one heard otherwise this time and
+    stretched over the next word's time, "liner" as "Learner", too)."""
     final = [Word("we're", 1.0, 1.2, 1), Word("just", 1.2, 1.5, 1), Word("saying", 1.5, 1.9, 1)]
     again = [Word("just", 1.25, 1.6, 1), Word("saying", 1.6, 2.2, 1), Word("some", 2.4, 2.6, 1)]
     assert live._already_final(again, final) == 2
@@ -81,6 +82,24 @@ def test_a_word_decoded_again_is_kept_once():
     other = [Word("hello", 1.4, 1.65, 1), Word("there", 2.1, 2.4, 1)]
     assert live._already_final(other, final) == 1
     assert live._already_final(other, []) == 0
+    misheard = [Word("Learner.", 1.5, 2.5, 1), Word("Mr.", 2.6, 2.9, 1)]
+    assert live._already_final(misheard, final) == 1
+
+
+def test_a_decode_starts_before_a_word_not_inside_it():
+    """The context before a decode starts ``CONTEXT_S`` before the cut, moved back to the start of a word there
+    (half a word is heard as another word, which then shows twice)."""
+    session = live.LiveSession()
+    session._final = [Word("forced", 4.0, 4.6, 1), Word("a", 4.65, 4.7, 1), Word("liner", 4.7, 5.3, 1)]
+
+    def start(cut_s: float) -> float:
+        return session._context_start(int(cut_s * live.SR)) / live.SR
+
+    assert start(7.5) == pytest.approx(3.9, abs=1e-3)  # 4.5 s is inside "forced": 0.1 s before it
+    assert start(7.68) == pytest.approx(4.6, abs=1e-3)  # inside "a": from where the word before it ends
+    assert start(8.0) == pytest.approx(4.7, abs=1e-3)  # inside "liner", right after "a"
+    assert start(9.0) == pytest.approx(6.0, abs=1e-3)  # after the last word: as it is
+    assert session._context_start(int(2.0 * live.SR)) == 0
 
 
 def test_silence_makes_no_words_and_the_level_is_low():

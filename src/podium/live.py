@@ -5,17 +5,19 @@ Rehearse page streams it over a WebSocket). It cuts the stream into phrases
 at pauses, and decodes with the same recogniser and filler detection as the
 analysis of a file (:func:`podium.speech.transcribe`):
 
-* the phrase being spoken is decoded again about once a second; its words are
-  *partial* and the next update may revise them;
+* the phrase being spoken is decoded again every half second, greedily; its
+  words are *partial* and the next update may revise them;
 * a phrase that has ended (a pause of ``END_PAUSE_S``, or ``MAX_PHRASE_S`` of
   unbroken speech, cut between its two words furthest apart) is decoded once
-  more, for good, when a second more has been heard after it: its words are
-  *final*.
+  more, for good, with beam search, when a second more has been heard after
+  it: its words are *final*.
 
-Each decode sees one phrase and a few seconds around it, so the cost of an
-update does not grow with the length of the rehearsal, and one session uses
-at most one core (one recogniser thread). Pace is measured over the last 30 s;
-the page sets it against the report's band (``coach.toml``).
+Each decode sees one phrase and a few seconds before it, in a 15 s window
+instead of Whisper's 30 (``SpeechOptions.window_s``: the encoder does a quarter
+of the work, for the same words), so the cost of an update does not grow with
+the length of the rehearsal, and one session uses at most one core (one
+recogniser thread, NumPy's BLAS on one thread). Pace is measured over the last
+30 s; the page sets it against the report's band (``coach.toml``).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from . import fillers, speech
+from .cores import one_blas_thread
 from .fillers import NON_LEXICAL, normalize
 from .options import SpeechOptions
 from .types import Audio, FaceSample, Word
@@ -37,9 +40,11 @@ __all__ = ["END_PAUSE_S", "MAX_PHRASE_S", "SR", "LiveCamera", "LiveFace", "LiveS
 SR = 16000
 END_PAUSE_S = 0.6  # a phrase ends at a silence this long (pauses that long are where speakers breathe)
 MAX_PHRASE_S = 10.0  # unbroken speech is cut after this long, between words (each decode stays short)
-PARTIAL_EVERY_S = 1.0  # the open phrase is decoded again once this much more audio has come
+PARTIAL_EVERY_S = 0.5  # the open phrase is decoded again once this much more audio has come
+SETTLE_S = 1.0  # an ended phrase is decoded for good once this much more has been heard after it
 CONTEXT_S = 3.0  # final words heard again before each decode: fillers are judged between words, as in a file
 WINDOW_S = 30.0  # pace is judged over the last 30 s, as in the report's timeline
+WINDOW_S_ENCODED = 15.0  # the recogniser's window (SpeechOptions.window_s): a decode costs half what 30 s would
 _FRAME = SR // 50  # 20 ms frames for the loudness meter
 _QUIET_S = 5.0  # silence longer than this since the last cut is cut through (a decode never grows with silence)
 
@@ -94,7 +99,9 @@ class LiveSession:
     """One speaker's live rehearsal. ``feed`` may be called from one thread while ``update`` runs in another."""
 
     def __init__(self, options: SpeechOptions | None = None, *, recognizer: speech.Recognizer | None = None) -> None:
-        self.options = replace(options or SpeechOptions(), cpu_threads=1)
+        # one thread; a phrase and its context fit in a 15 s window, which encodes in a quarter of Whisper's 30 s
+        options = options or SpeechOptions()
+        self.options = replace(options, cpu_threads=1, window_s=min(options.window_s, WINDOW_S_ENCODED))
         self._recognizer = recognizer
         self._lock = threading.Lock()
         self._buf = np.zeros(60 * SR, np.float32)  # grows by doubling: appending stays cheap in a long rehearsal
@@ -135,12 +142,12 @@ class LiveSession:
         phrase's edge is judged with words on both sides (as in a file). Where speech stops, the recogniser's own
         voice-activity detector says (Silero, as for a file; a level threshold fails in a noisy room or after
         digital silence). A phrase has ended after a pause of ``END_PAUSE_S``, or between the two words furthest
-        apart once it has run ``MAX_PHRASE_S``; its words become final when ``PARTIAL_EVERY_S``
+        apart once it has run ``MAX_PHRASE_S``; its words become final when ``SETTLE_S``
         more has been heard with them.
         """
         x = self.audio().samples
         n = len(x)
-        settle = self._pending is not None and n - self._pending >= PARTIAL_EVERY_S * SR
+        settle = self._pending is not None and n - self._pending >= SETTLE_S * SR
         due = final or settle or n - self._decoded_at >= PARTIAL_EVERY_S * SR
         done: list[Word] = []
         if due and n > self._cut:
@@ -177,22 +184,33 @@ class LiveSession:
     def _decode(self, x: np.ndarray, cut: int, final: bool) -> list[Word]:
         """Words said after ``cut`` (samples), heard with ``CONTEXT_S`` before it, in the recording's time.
 
-        Final words are decoded as a file is (beam search); partial ones, which the next second replaces, greedily
-        (a third of the work).
+        Final words are decoded as a file is (beam search); partial ones, which the next update replaces, greedily.
         """
-        a = max(0, cut - int(CONTEXT_S * SR))
+        a = self._context_start(cut)
         if len(x) - a < SR // 5:
             return []
-        # provisional words: greedy, and neither the filler prompt nor the search for filled pauses (the final
-        # decode of the phrase, a second later, does both)
-        options = (
-            self.options if final else replace(self.options, beam_size=1, filler_prompt=False, recover_fillers=False)
-        )
-        t = speech.transcribe(Audio(x[a:].copy(), SR), options, recognizer=self._recognizer)
+        # provisional words: greedy (a third of the work), with the filler prompt and the search for filled
+        # pauses, so that a filler shows as soon as the words around it
+        options = self.options if final else replace(self.options, beam_size=1)
+        with one_blas_thread():  # NumPy's BLAS would add a second core (and other bits than a file's analysis)
+            t = speech.transcribe(Audio(x[a:].copy(), SR), options, recognizer=self._recognizer)
         if t.speech_spans:
             self._speech_end = max(self._speech_end, t.speech_spans[-1].end + a / SR)
         words = [replace(w, start=round(w.start + a / SR, 3), end=round(w.end + a / SR, 3)) for w in t.words]
         return words[_already_final(words, self._final) :]
+
+    def _context_start(self, cut: int) -> int:
+        """Where a decode starts (samples): ``CONTEXT_S`` before ``cut``, or before the final word said there.
+
+        Audio that starts in the middle of a word makes the recogniser guess at the half it hears ("liner" heard
+        as "Learner"), a word that then cannot be matched to the final one and shows twice.
+        """
+        t = cut / SR - CONTEXT_S
+        for prev, w in itertools.pairwise([None, *self._final]):
+            if w is not None and w.start <= t < w.end:
+                t = w.start - min(0.1, w.start - (prev.end if prev is not None else 0.0))
+                break
+        return max(0, int(t * SR))
 
     def _state(self, done: Sequence[Word], x: np.ndarray) -> LiveState:
         n = len(x)
@@ -228,8 +246,9 @@ def _already_final(words: Sequence[Word], final: Sequence[Word], tail: int = 6, 
     The same word is timed a little differently each time it is decoded, so its time alone cannot say whether
     it was already final. The decode's words are matched, by text, to the end of the final ones: the longest run
     of the last ``tail`` final words that they contain, ending within ``slack_s`` of where the last final word
-    ended (so a phrase said again later in the talk is not taken for the context). Without a match, the words
-    that end before the last final word's middle are the repeated ones.
+    ended (so a phrase said again later in the talk is not taken for the context). Without a match (the context
+    heard otherwise this time: "forced liner" as "Force Learner"), the words that start before the last final
+    word's middle are the repeated ones.
     """
     if not final:
         return 0
@@ -246,7 +265,7 @@ def _already_final(words: Sequence[Word], final: Sequence[Word], tail: int = 6, 
         if found:
             j = min(found, key=lambda j: abs(words[j + size - 1].end - last.end))
             return j + size
-    return sum(1 for w in words if w.end <= (last.start + last.end) / 2)
+    return sum(1 for w in words if w.start < (last.start + last.end) / 2)
 
 
 def _level_db(x: np.ndarray) -> float:
