@@ -6,8 +6,9 @@ shared recordings (read speech and disfluent speech, ``--seconds`` long) over th
 sent to the first message that showed it (partial or final, same word whatever its case and punctuation, end
 within 0.5 s); the page adds only its drawing. A second figure counts a word as shown once any word was shown
 over its time, however written (a provisional "Mottrial" where "Montreal" was said). The server's CPU (its
-process and children, from /proc) is sampled over the run. Twice: with the queue idle, and with a file analysis
-running meanwhile (the peer: what the machine already does).
+process and children, from /proc) is sampled over the run. Three runs by default: with the queue idle, audio
+only and with the camera (two 320 px JPEG frames a second from the shared talking-face clips, as the page sends
+them), and with a file analysis running meanwhile (the peer: what the machine already does), camera on.
 
     python bench/live_bench.py --samples ../shared/samples --seconds 180
 """
@@ -51,6 +52,32 @@ def talk(samples: Path, seconds: float) -> np.ndarray:
     return np.concatenate(parts)[: int(seconds * 16000)]
 
 
+def frames(samples: Path, count: int) -> list[bytes]:
+    """``count`` camera frames as the page sends them (320 px JPEG, two a second) from shared talking-face clips."""
+    import io
+
+    import av
+
+    out: list[bytes] = []
+    clips = sorted((samples / "video_talking").glob("*.mpg"))
+    while len(out) < count:
+        for clip in clips:
+            with av.open(str(clip)) as f:
+                stream = f.streams.video[0]
+                every = max(1, round(float(stream.average_rate or 25) / 2))
+                for i, frame in enumerate(f.decode(stream)):
+                    if i % every:
+                        continue
+                    im = frame.to_image()
+                    im = im.resize((320, round(im.height * 320 / im.width)))
+                    buf = io.BytesIO()
+                    im.save(buf, "JPEG", quality=70)
+                    out.append(buf.getvalue())
+            if len(out) >= count:
+                break
+    return out[:count]
+
+
 def cpu_seconds(pid: int) -> tuple[float, float]:
     """User + system CPU seconds of the server process itself (where live sessions run), and of it with its
     worker processes."""
@@ -71,11 +98,14 @@ def cpu_seconds(pid: int) -> tuple[float, float]:
     return own, own + sum(of(c) for c in children)
 
 
-async def stream(url: str, cookie: str, token: str, x: np.ndarray) -> tuple[list[float], list[float], list[dict]]:
+async def stream(
+    url: str, cookie: str, token: str, x: np.ndarray, images: list[bytes]
+) -> tuple[list[float], list[float], list[dict], int]:
     import websockets
 
     seen: list[tuple[float, str, float, float]] = []  # (wall time, text, start, end) of every word shown
     finals: list[dict] = []
+    faces = [0]
     ws_url = url.replace("http://", "ws://") + f"/rehearsals/{token}/live"
     async with websockets.connect(ws_url, additional_headers={"Cookie": cookie, "Origin": url}) as ws:
         t0 = time.monotonic()
@@ -87,6 +117,7 @@ async def stream(url: str, cookie: str, token: str, x: np.ndarray) -> tuple[list
                 for w in m.get("final", []) + m.get("partial", []):
                     seen.append((now, normalize(w["text"]), w["start"], w["end"]))
                 finals.extend(m.get("final", []))
+                faces[0] += m.get("type") == "face" and m.get("present") is not None
                 if m.get("type") == "final":
                     return
 
@@ -94,6 +125,8 @@ async def stream(url: str, cookie: str, token: str, x: np.ndarray) -> tuple[list
         for k in range(0, len(x), CHUNK):
             await asyncio.sleep(max(0.0, t0 + (k + CHUNK) / 16000 - time.monotonic()))
             await ws.send(b"\x01" + (np.clip(x[k : k + CHUNK], -1, 1) * 32767).astype("<i2").tobytes())
+            if images and k % (2 * CHUNK) == 0:  # a frame every half second, as the page sends them
+                await ws.send(b"\x02" + images[(k // (2 * CHUNK)) % len(images)])
         await ws.send("stop")
         await reader
     latencies, any_word = [], []
@@ -105,16 +138,17 @@ async def stream(url: str, cookie: str, token: str, x: np.ndarray) -> tuple[list
         where = [t for t, _, start, end in seen if start < w["end"] and end > w["start"]]
         if where:
             any_word.append(min(where) - w["end"])
-    return latencies, any_word, finals
+    return latencies, any_word, finals, faces[0]
 
 
-def run(samples: Path, seconds: float, busy: bool) -> dict[str, object]:
+def run(samples: Path, seconds: float, busy: bool, camera: bool) -> dict[str, object]:
     import httpx
 
     from podium.store import default_url, open_store
     from podium.testing import LiveServer, sign_in
 
     x = talk(samples, seconds)
+    images = frames(samples, int(seconds * 2)) if camera else []
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
         store = open_store(default_url(data))
@@ -138,7 +172,7 @@ def run(samples: Path, seconds: float, busy: bool) -> dict[str, object]:
             cookie = "; ".join(f"{k}={v}" for k, v in c.cookies.items())
             assert srv.proc is not None
             (own0, all0), wall0 = cpu_seconds(srv.proc.pid), time.monotonic()
-            latencies, any_word, finals = asyncio.run(stream(srv.url, cookie, token, x))
+            latencies, any_word, finals, faces = asyncio.run(stream(srv.url, cookie, token, x, images))
             (own1, all1), wall = cpu_seconds(srv.proc.pid), time.monotonic() - wall0
 
     def spread(values: list[float]) -> dict[str, float]:
@@ -152,6 +186,9 @@ def run(samples: Path, seconds: float, busy: bool) -> dict[str, object]:
     return {
         "queue": "one file analysis running" if busy else "idle",
         "talk_s": round(len(x) / 16000, 1),
+        "camera": camera,
+        "camera_frames_sent": len(images),
+        "camera_frames_answered": faces,
         "final_words": len(finals),
         "words_timed": len(latencies),
         "latency_s": spread(latencies),  # until shown as finally written
@@ -166,11 +203,18 @@ def main() -> int:
     ap.add_argument("--samples", default="../shared/samples", type=Path)
     ap.add_argument("--seconds", type=float, default=180.0)
     ap.add_argument("--queue", choices=("idle", "busy", "both"), default="both", help="which runs (default both)")
+    ap.add_argument(
+        "--camera", choices=("on", "off", "both"), default="both",
+        help="two camera frames a second with the audio, audio only, or both (default; audio only with the queue idle)",
+    )  # fmt: skip
     ap.add_argument("--out", type=Path, default=Path("bench/results/live.json"))
     args = ap.parse_args()
     rows = []
-    for busy in {"idle": (False,), "busy": (True,), "both": (False, True)}[args.queue]:
-        row = run(args.samples, args.seconds, busy)
+    cameras = {"on": (True,), "off": (False,), "both": (False, True)}[args.camera]
+    queues = {"idle": (False,), "busy": (True,), "both": (False, True)}[args.queue]
+    plan = [(b, c) for b in queues for c in cameras if not (b and c is False and args.camera == "both")]
+    for busy, camera in plan:
+        row = run(args.samples, args.seconds, busy, camera=camera)
         print(json.dumps(row), flush=True)
         rows.append(row)
     args.out.parent.mkdir(parents=True, exist_ok=True)
