@@ -5,6 +5,7 @@ The real browser (fake microphone fed a real recording) is in test_rehearse_brow
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from pathlib import Path
@@ -359,6 +360,14 @@ def test_camera_frames_over_the_socket_answer_where_the_face_looks(site, samples
 
     pytest.importorskip("mediapipe")
     c, csrf = site["s1"], site["s1_csrf"]
+    # a server that does not analyse faces (--no-face) says so for the live feedback too, and its page does
+    assert "this server does not analyse faces" in c.get("/rehearse").text
+    with c.websocket_connect(f"/rehearsals/{_open(c, csrf)}/live") as ws:
+        ws.send_bytes(b"\x02" + _frame(samples, "faceapi_neutral.jpg"))
+        answer = ws.receive_json()
+        assert answer["available"] is False and "--no-face" in answer["message"]
+    site["app"].state.settings = dataclasses.replace(site["settings"], analyze_face=True)
+    assert "eye contact and framing in the full report" in c.get("/rehearse").text
     token = _open(c, csrf)
     with c.websocket_connect(f"/rehearsals/{token}/live") as ws:
         ws.send_bytes(b"\x02" + _frame(samples, "faceapi_neutral.jpg"))

@@ -92,7 +92,7 @@ def test_rehearse_in_the_browser_live_then_the_full_report(tmp_path, samples):
         f"--use-file-for-fake-audio-capture={wav}%noloop",
         f"--use-file-for-fake-video-capture={cam}",
     ]
-    with LiveServer(data, workers=1) as srv, sync_api.sync_playwright() as p:
+    with LiveServer(data, workers=1, face=True) as srv, sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=exe, args=args)
         ctx = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=srv.url)
         page = ctx.new_page()

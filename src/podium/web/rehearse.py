@@ -56,6 +56,7 @@ LIVE_SESSIONS = 1  # live sessions at once: each takes one core; a 2-core server
 PCM = b"\x01"  # a binary message's first byte: 16 kHz 16-bit little-endian mono samples follow
 IMAGE = b"\x02"  # ... or one camera frame (JPEG or PNG)
 _MAX_PCM_MESSAGE = 16000 * 2 * 5  # bytes: at most 5 s of audio in one message
+_NO_FACE = "This server does not analyse faces (it was started with --no-face); the video is kept with the take."
 _MAX_IMAGE_MESSAGE = 512 * 1024  # a small frame (the page sends 320 px JPEGs)
 _TAKE_FILE = "take.webm"
 _META = "take.json"
@@ -88,7 +89,8 @@ def rehearse_page(request: Request, account: CurrentAccount) -> Response:
     from ..config import CoachConfig
 
     band = CoachConfig.load().of(pace.PACE)
-    return render(request, "rehearse.html", {"pace": {"low": band.min_wpm, "high": band.max_wpm}}, account)
+    data = {"pace": {"low": band.min_wpm, "high": band.max_wpm}, "face": request.app.state.settings.analyze_face}
+    return render(request, "rehearse.html", data, account)
 
 
 @router.post("/rehearsals", dependencies=[Depends(check_csrf)])
@@ -301,11 +303,15 @@ async def _serve_live(ws: WebSocket, folder: Path) -> None:
                         pending = asyncio.create_task(step())
                 elif kind == IMAGE and len(body) <= _MAX_IMAGE_MESSAGE:
                     if camera is None and not camera_off:
-                        try:
-                            camera = await run_in_threadpool(LiveCamera)
-                        except (MissingDependency, ModelNotFound) as e:
-                            camera_off = True
-                            await ws.send_json({"type": "face", "available": False, "message": str(e)})
+                        camera_off = True  # until the landmarker is there
+                        if not ws.app.state.settings.analyze_face:  # as for the take's full analysis
+                            await ws.send_json({"type": "face", "available": False, "message": _NO_FACE})
+                        else:
+                            try:
+                                camera = await run_in_threadpool(LiveCamera)
+                                camera_off = False
+                            except (MissingDependency, ModelNotFound) as e:
+                                await ws.send_json({"type": "face", "available": False, "message": str(e)})
                     if camera is not None and (looking is None or looking.done()):  # frames that come while
                         looking = asyncio.create_task(look(body))  # one is analysed are dropped: only now counts
                 else:
