@@ -60,6 +60,8 @@ def frames(samples: Path, count: int) -> list[bytes]:
 
     out: list[bytes] = []
     clips = sorted((samples / "video_talking").glob("*.mpg"))
+    if not clips:
+        raise SystemExit(f"no talking-face clips in {samples / 'video_talking'}: run with --camera off")
     while len(out) < count:
         for clip in clips:
             with av.open(str(clip)) as f:

@@ -44,7 +44,7 @@ PARTIAL_EVERY_S = 0.5  # the open phrase is decoded again once this much more au
 SETTLE_S = 1.0  # an ended phrase is decoded for good once this much more has been heard after it
 CONTEXT_S = 3.0  # final words heard again before each decode: fillers are judged between words, as in a file
 WINDOW_S = 30.0  # pace is judged over the last 30 s, as in the report's timeline
-WINDOW_S_ENCODED = 15.0  # the recogniser's window (SpeechOptions.window_s): a decode costs half what 30 s would
+RECOGNISER_WINDOW_S = 15.0  # the recogniser's window (SpeechOptions.window_s): a decode costs half what 30 s would
 _FRAME = SR // 50  # 20 ms frames for the loudness meter
 _QUIET_S = 5.0  # silence longer than this since the last cut is cut through (a decode never grows with silence)
 
@@ -101,7 +101,7 @@ class LiveSession:
     def __init__(self, options: SpeechOptions | None = None, *, recognizer: speech.Recognizer | None = None) -> None:
         # one thread; a phrase and its context fit in a 15 s window, which encodes in a quarter of Whisper's 30 s
         options = options or SpeechOptions()
-        self.options = replace(options, cpu_threads=1, window_s=min(options.window_s, WINDOW_S_ENCODED))
+        self.options = replace(options, cpu_threads=1, window_s=min(options.window_s, RECOGNISER_WINDOW_S))
         self._recognizer = recognizer
         self._lock = threading.Lock()
         self._buf = np.zeros(60 * SR, np.float32)  # grows by doubling: appending stays cheap in a long rehearsal
@@ -206,9 +206,12 @@ class LiveSession:
         as "Learner"), a word that then cannot be matched to the final one and shows twice.
         """
         t = cut / SR - CONTEXT_S
-        for prev, w in itertools.pairwise([None, *self._final]):
-            if w is not None and w.start <= t < w.end:
-                t = w.start - min(0.1, w.start - (prev.end if prev is not None else 0.0))
+        for i in range(len(self._final) - 1, -1, -1):  # from the last word back: a few steps, however long the talk
+            w = self._final[i]
+            if w.end <= t:
+                break
+            if w.start <= t:
+                t = w.start - min(0.1, w.start - (self._final[i - 1].end if i else 0.0))
                 break
         return max(0, int(t * SR))
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextvars
 import functools
+import itertools
 import logging
 import re
 import threading
@@ -320,7 +321,7 @@ def _decode(
 
 
 def _run_in(context: contextvars.Context, fn: Callable[..., Any], *args: Any) -> Any:
-    """``fn(*args)`` in a copy of ``context`` (a thread of a pool sees the context variables of the caller)."""
+    """``fn(*args)`` in a copy of ``context``: a pool's thread does not see the caller's context variables."""
     return context.copy().run(fn, *args)
 
 
@@ -468,17 +469,12 @@ def _drop_loops(words: list[Word]) -> list[Word]:
     said is never that short, and the recogniser's odd unaligned word (the second of "words, words") comes alone
     or in pairs.
     """
-    short = [w.end - w.start < _LOOP_WORD_S for w in words]
-    drop = [False] * len(words)
-    i = 0
-    while i < len(words):
-        j = i
-        while j < len(words) and short[j]:
-            j += 1
-        if j - i >= _LOOP_RUN:
-            drop[i:j] = [True] * (j - i)
-        i = max(j, i + 1)
-    return [w for w, d in zip(words, drop, strict=True) if not d]
+    kept: list[Word] = []
+    for short, run in itertools.groupby(words, key=lambda w: w.end - w.start < _LOOP_WORD_S):
+        stretch = list(run)
+        if not (short and len(stretch) >= _LOOP_RUN):
+            kept += stretch
+    return kept
 
 
 def _drop_hallucinations(words: list[Word], gap_s: float = 1.0) -> list[Word]:

@@ -89,7 +89,7 @@ def rehearse_page(request: Request, account: CurrentAccount) -> Response:
     from ..config import CoachConfig
 
     band = CoachConfig.load().of(pace.PACE)
-    data = {"pace": {"low": band.min_wpm, "high": band.max_wpm}, "face": request.app.state.settings.analyze_face}
+    data = {"pace": {"low": band.min_wpm, "high": band.max_wpm}, "face": settings_of(request).analyze_face}
     return render(request, "rehearse.html", data, account)
 
 
