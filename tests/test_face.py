@@ -202,6 +202,33 @@ def test_variable_frame_rate(samples, tmp_path):
     assert f.present_ratio >= 0.8
 
 
+@pytest.mark.parametrize("size", [(1280, 720), (1918, 1080), (640, 360)])
+def test_frames_are_scaled_and_converted_as_ffmpeg_does(size):
+    """Planar 4:2:0 frames are scaled plane by plane before their colours are converted: the picture must come out as
+    FFmpeg's own scaler makes it, colours included (swapped chroma planes would still show a face)."""
+    import av
+
+    w, h = size
+    rng = np.random.default_rng(7)
+    rgb = np.zeros((h, w, 3), np.uint8)
+    rgb[: h // 2, : w // 2] = (220, 30, 40)  # red, green, blue and grey quarters, and a noisy band across them
+    rgb[: h // 2, w // 2 :] = (30, 200, 60)
+    rgb[h // 2 :, : w // 2] = (40, 50, 210)
+    rgb[h // 2 :, w // 2 :] = (128, 128, 128)
+    rgb[h // 3 : h // 3 + 40] = rng.integers(0, 256, (40, w, 3), dtype=np.uint8)
+    frame = av.VideoFrame.from_ndarray(rgb, format="rgb24").reformat(format="yuv420p")
+    scale = min(1.0, 640 / max(w, h))
+    out_size = (int(w * scale) // 2 * 2, int(h * scale) // 2 * 2)
+    got = face._rgb(frame, out_size).astype(int)
+    want = frame.reformat(width=out_size[0], height=out_size[1], format="rgb24").to_ndarray().astype(int)
+    assert got.shape == want.shape == (out_size[1], out_size[0], 3)
+    assert np.abs(got - want).mean() < 3  # scalers differ at edges and in the noise; colours may not
+    qh, qw = out_size[1] // 4, out_size[0] // 4
+    for (y, x), colour in {(0, 0): (220, 30, 40), (0, 3): (30, 200, 60), (3, 0): (40, 50, 210)}.items():
+        patch = got[y * qh + qh // 4 : y * qh + qh // 2, x * qw + qw // 4 : x * qw + qw // 2].reshape(-1, 3)
+        assert np.abs(patch.mean(axis=0) - colour).max() < 8, (y, x, patch.mean(axis=0))
+
+
 def test_audio_only_is_skipped_as_no_video(tmp_path):
     from .media_fixtures import speechlike, write_wav
 
