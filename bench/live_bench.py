@@ -156,7 +156,8 @@ def run(samples: Path, seconds: float, busy: bool, camera: bool) -> dict[str, ob
         store = open_store(default_url(data))
         store.add_user("sam@example.org", "Sam", "speaker", PASSWORD)
         store.close()
-        with LiveServer(data, workers=1) as srv, httpx.Client(base_url=srv.url, timeout=60) as c:
+        # face analysis on, as `podium serve` has it (LiveServer's default is --no-face, which answers no frame)
+        with LiveServer(data, workers=1, face=True) as srv, httpx.Client(base_url=srv.url, timeout=60) as c:
             csrf = sign_in(c, "sam@example.org", PASSWORD)
             if busy:  # a 3-minute file analysis in the queue while the speaker rehearses
                 wav = Path(tmp) / "queued.wav"
@@ -176,6 +177,9 @@ def run(samples: Path, seconds: float, busy: bool, camera: bool) -> dict[str, ob
             (own0, all0), wall0 = cpu_seconds(srv.proc.pid), time.monotonic()
             latencies, any_word, finals, faces = asyncio.run(stream(srv.url, cookie, token, x, images))
             (own1, all1), wall = cpu_seconds(srv.proc.pid), time.monotonic() - wall0
+
+    if camera and not faces:
+        raise SystemExit("the server answered no camera frame: is face analysis installed and on?")
 
     def spread(values: list[float]) -> dict[str, float]:
         v = sorted(values)

@@ -5,12 +5,15 @@ Rehearse page streams it over a WebSocket). It cuts the stream into phrases
 at pauses, and decodes with the same recogniser and filler detection as the
 analysis of a file (:func:`podium.speech.transcribe`):
 
-* the phrase being spoken is decoded again every half second, greedily; its
-  words are *partial* and the next update may revise them;
+* the phrase being spoken is decoded again every half second; its words are
+  *partial* and the next update may revise them;
 * a phrase that has ended (a pause of ``END_PAUSE_S``, or ``MAX_PHRASE_S`` of
   unbroken speech, cut between its two words furthest apart) is decoded once
-  more, for good, with beam search, when a second more has been heard after
-  it: its words are *final*.
+  more, for good, when a second more has been heard after it: its words are
+  *final*.
+
+Both are decoded as a file is (beam search, the filler prompt, the search for
+filled pauses), so a word shown as partial is mostly shown as it will stay.
 
 Each decode sees one phrase and a few seconds before it, in a 15 s window
 instead of Whisper's 30 (``SpeechOptions.window_s``: the encoder does a quarter
@@ -151,7 +154,7 @@ class LiveSession:
         due = final or settle or n - self._decoded_at >= PARTIAL_EVERY_S * SR
         done: list[Word] = []
         if due and n > self._cut:
-            words = self._decode(x, self._cut, settle or final)
+            words = self._decode(x, self._cut)
             self._decoded_at = n
             if final or settle:
                 cut = n if final else self._pending
@@ -181,19 +184,17 @@ class LiveSession:
                 return int(max(gaps)[1] * SR)
         return None
 
-    def _decode(self, x: np.ndarray, cut: int, final: bool) -> list[Word]:
+    def _decode(self, x: np.ndarray, cut: int) -> list[Word]:
         """Words said after ``cut`` (samples), heard with ``CONTEXT_S`` before it, in the recording's time.
 
-        Final words are decoded as a file is (beam search); partial ones, which the next update replaces, greedily.
+        Partial and final words alike are decoded as a file is. Greedy partial words cost a third less, but spelled
+        otherwise than the final decode would ("Guttenberg"), they waited for it: up to a phrase's length (10 s).
         """
         a = self._context_start(cut)
         if len(x) - a < SR // 5:
             return []
-        # provisional words: greedy (a third of the work), with the filler prompt and the search for filled
-        # pauses, so that a filler shows as soon as the words around it
-        options = self.options if final else replace(self.options, beam_size=1)
         with one_blas_thread():  # NumPy's BLAS would add a second core (and other bits than a file's analysis)
-            t = speech.transcribe(Audio(x[a:].copy(), SR), options, recognizer=self._recognizer)
+            t = speech.transcribe(Audio(x[a:].copy(), SR), self.options, recognizer=self._recognizer)
         if t.speech_spans:
             self._speech_end = max(self._speech_end, t.speech_spans[-1].end + a / SR)
         words = [replace(w, start=round(w.start + a / SR, 3), end=round(w.end + a / SR, 3)) for w in t.words]
