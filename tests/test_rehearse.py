@@ -87,6 +87,19 @@ def test_a_word_decoded_again_is_kept_once():
     assert live._already_final(misheard, final) == 1
 
 
+def test_a_filler_timed_otherwise_when_decoded_again_is_kept_once():
+    """Seen in the browser test: one decode wrote "Uh," as the recogniser squeezed it in after "intensity.", the next
+    found it in the sound (later and longer, its end 1.06 s after the first one's); it was shown twice."""
+    final = [Word("lower", 12.86, 13.92, 1), Word("in", 13.92, 14.16, 1), Word("intensity.", 14.16, 14.62, 1),
+             Word("Uh,", 15.025, 15.145, 1, True, "uh")]  # fmt: skip
+    again = [Word("lower", 13.36, 13.86, 1), Word("in", 13.86, 14.18, 1), Word("intensity.", 14.18, 14.92, 1),
+             Word("uh", 15.565, 16.205, 1, True, "uh"), Word("We're", 16.12, 16.36, 1)]  # fmt: skip
+    assert live._already_final(again, final) == 4
+    # the same filler said again later, after a word, is a new one
+    later = [*again[:4], Word("we're", 16.3, 16.5, 1), Word("uh", 17.9, 18.3, 1, True, "uh")]
+    assert live._already_final(later, final) == 4
+
+
 def test_a_decode_starts_before_a_word_not_inside_it():
     """The context before a decode starts ``CONTEXT_S`` before the cut, moved back to the start of a word there
     (half a word is heard as another word, which then shows twice)."""

@@ -249,10 +249,12 @@ def _already_final(words: Sequence[Word], final: Sequence[Word], tail: int = 6, 
 
     The same word is timed a little differently each time it is decoded, so its time alone cannot say whether
     it was already final. The decode's words are matched, by text, to the end of the final ones: the longest run
-    of the last ``tail`` final words that they contain, ending within ``slack_s`` of where the last final word
-    ended (so a phrase said again later in the talk is not taken for the context). Without a match (the context
-    heard otherwise this time: "forced liner" as "Force Learner"), the words that start before the last final
-    word's middle are the repeated ones.
+    of the last ``tail`` final words that they contain, its last word within ``slack_s`` of the last final word
+    (so a phrase said again later in the talk is not taken for the context). How far apart is measured between
+    the two words' spans, not their ends: one decode may write a filler as the recogniser squeezed it in (0.12 s)
+    and the next as the sound shows it (0.64 s, half a second later), one filler all the same. Without a match
+    (the context heard otherwise this time: "forced liner" as "Force Learner"), the words that start before the
+    last final word's middle are the repeated ones.
     """
     if not final:
         return 0
@@ -264,12 +266,17 @@ def _already_final(words: Sequence[Word], final: Sequence[Word], tail: int = 6, 
         found = [
             j
             for j in range(len(heard) - size + 1)
-            if heard[j : j + size] == run and abs(words[j + size - 1].end - last.end) <= slack_s
+            if heard[j : j + size] == run and _apart(words[j + size - 1], last) <= slack_s
         ]
         if found:
-            j = min(found, key=lambda j: abs(words[j + size - 1].end - last.end))
+            j = min(found, key=lambda j: (_apart(words[j + size - 1], last), abs(words[j + size - 1].end - last.end)))
             return j + size
     return sum(1 for w in words if w.start < (last.start + last.end) / 2)
+
+
+def _apart(a: Word, b: Word) -> float:
+    """Seconds between two words' spans (0 where they overlap)."""
+    return max(0.0, max(a.start, b.start) - min(a.end, b.end))
 
 
 def _level_db(x: np.ndarray) -> float:
