@@ -180,6 +180,8 @@ def _rehearse(ns: argparse.Namespace) -> int:
 def _worker(ns: argparse.Namespace) -> int:
     from ..web.jobs import run_worker
 
+    if ns.nice and hasattr(os, "nice"):  # POSIX; the analysis's face process inherits it
+        os.nice(ns.nice)
     n = run_worker(_web_settings(ns), once=ns.once)
     print(f"worker: {n} job{'s' * (n != 1)} finished", file=sys.stderr)
     return 0

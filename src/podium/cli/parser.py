@@ -197,6 +197,15 @@ def parser() -> argparse.ArgumentParser:
         "(PostgreSQL) and the data folder.",
     )
     w.add_argument("--once", action="store_true", help="stop when the queue is empty")
+    w.add_argument(
+        "--nice",
+        type=int,
+        default=0,
+        choices=range(20),
+        metavar="N",
+        help="lower this worker's CPU priority by N (0-19; default 0). 'podium serve' starts its own workers with 10, "
+        "so that pages and live rehearsal on the same machine stay quick while an analysis runs",
+    )
     rh = sub.add_parser(
         "rehearse",
         help="rehearse with live feedback in your browser, on this machine alone",

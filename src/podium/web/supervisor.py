@@ -17,6 +17,8 @@ __all__ = ["Supervisor"]
 
 log = logging.getLogger(__name__)
 
+WORKER_NICE = 10  # the workers' CPU priority below the server's (the queue waits a little; a live speaker does not)
+
 
 class Supervisor:
     """Keeps ``settings.workers`` worker processes alive next to the server and frees the jobs of any that die."""
@@ -41,7 +43,9 @@ class Supervisor:
         env["PODIUM_SECRET_KEY"] = ""  # workers never need it
         env["PODIUM_WORKER_PARENT"] = str(os.getpid())
         env["PODIUM_WORKERS"] = str(self.settings.workers)  # each worker takes its share of the cores
-        args = [sys.executable, "-m", "podium", "worker"] + ([] if self.settings.analyze_face else ["--no-face"])
+        # below the server's priority: a live rehearsal's decoding and the pages come first when both want a core
+        args = [sys.executable, "-m", "podium", "worker", "--nice", str(WORKER_NICE)]
+        args += [] if self.settings.analyze_face else ["--no-face"]
         return subprocess.Popen(args, env=env, stdin=subprocess.DEVNULL, start_new_session=True)
 
     def _watch(self) -> None:
