@@ -81,7 +81,7 @@ def test_workers_run_below_the_servers_priority(data):
     from podium.web.supervisor import WORKER_NICE
 
     def nice(pid: int) -> int:
-        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+        return os.getpriority(os.PRIO_PROCESS, pid)
 
     with LiveServer(data, workers=2) as srv:
         assert srv.proc is not None
