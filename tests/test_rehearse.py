@@ -218,6 +218,56 @@ def test_an_empty_take_says_so_and_leaves_nothing(site):
     assert not list((Path(site["settings"].uploads) / "takes").iterdir())
 
 
+def test_a_piece_waiting_for_the_disk_does_not_hold_up_the_server(site, monkeypatch):
+    """The page sends a piece a second and each is synced to disk; a disk kept busy by the queue must not stop
+    the same server from answering (its live socket, its pages) meanwhile."""
+    import asyncio
+    import os
+    import threading
+
+    import httpx
+
+    c, csrf = site["s1"], site["s1_csrf"]
+    token = _open(c, csrf)
+    released = threading.Event()
+    real_fsync = os.fsync
+
+    def slow_fsync(fd: int) -> None:  # a disk that answers when released (2 s on)
+        released.wait(10)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", slow_fsync)
+    released_at: list[float] = []
+
+    def release() -> None:
+        released_at.append(time.monotonic())
+        released.set()
+
+    async def both() -> tuple[int, float, int]:
+        transport = httpx.ASGITransport(app=site["app"])
+        cookies = dict(c.cookies.items())
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver", cookies=cookies) as a:
+            piece = asyncio.create_task(
+                a.post(f"/rehearsals/{token}/media", content=b"x" * 1000, headers={"X-CSRF-Token": csrf})
+            )
+            await asyncio.sleep(0.3)  # the piece is waiting for the disk now
+            page = await a.get("/rehearse")
+            answered = time.monotonic()
+            return page.status_code, answered, (await piece).status_code
+
+    timer = threading.Timer(2.0, release)
+    timer.start()
+    try:
+        page, answered, piece = asyncio.run(both())
+    finally:
+        timer.cancel()
+        released.set()
+    assert page == 200 and piece == 200
+    assert released_at and answered < released_at[0], "the page waited for another request's disk write"
+    folder = next((Path(site["settings"].uploads) / "takes").iterdir())
+    assert (folder / "take.webm").read_bytes() == b"x" * 1000
+
+
 def test_the_live_socket_answers_words_and_a_second_session_is_told_it_is_busy(site, samples):
     c, csrf = site["s1"], site["s1_csrf"]
     token = _open(c, csrf)

@@ -118,15 +118,21 @@ async def append_media(request: Request, token: str, account: CurrentAccount) ->
     path = _folder(settings, account, token) / _TAKE_FILE
     limit = settings.max_upload_mb * 1024 * 1024
     size = path.stat().st_size
+    # the disk is written from a thread: an fsync waits for the disk, which the queue may keep busy, and the
+    # event loop meanwhile serves the live socket
     with open(path, "ab") as fh:
         async for chunk in request.stream():
             size += len(chunk)
             if size > limit:
                 raise Problem(413, f"This take is now larger than the {settings.max_upload_mb} MB this server keeps.")
-            fh.write(chunk)
-        fh.flush()
-        os.fsync(fh.fileno())  # on disk before the page sends the next piece
+            await run_in_threadpool(fh.write, chunk)
+        await run_in_threadpool(_sync, fh)  # on disk before the page sends the next piece
     return JSONResponse({"bytes": size})
+
+
+def _sync(fh: Any) -> None:
+    fh.flush()
+    os.fsync(fh.fileno())
 
 
 @router.post("/rehearsals/{token}/finish", dependencies=[Depends(check_csrf)])
