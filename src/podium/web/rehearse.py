@@ -104,7 +104,7 @@ async def open_take(request: Request, account: CurrentAccount) -> Response:
     meta = {
         "owner_id": account.id,
         "started_at": now.isoformat(timespec="seconds"),
-        "title": f"Rehearsal {now:%Y-%m-%d %H:%M} UTC",
+        "title": f"Rehearsal {now:%Y-%m-%d %H.%M} UTC",  # no colon: the report names its file after it
         "talk": _talk(request.headers.get("x-talk", "")),
     }
     (folder / _META).write_text(json.dumps(meta), encoding="utf-8")
