@@ -104,6 +104,14 @@ def test_rehearse_in_the_browser_live_then_the_full_report(tmp_path, samples):
         page.click("nav >> text=Rehearse")
         page.wait_for_url("**/rehearse")
         page.fill("#talk", "Acoustic corpus")
+        # nudges about fillers only: the clip has 4 in 27 s, and its pace or a look away must not take their turn
+        page.uncheck("#nudge-pace")
+        page.uncheck("#nudge-camera")
+        page.evaluate(
+            """() => { window.nudges = []; const n = document.getElementById("nudge");
+            new MutationObserver(() => { if (!n.hidden) window.nudges.push([n.dataset.kind, n.textContent]); })
+              .observe(n, {attributes: true, childList: true}); }"""
+        )
         page.click("#record")
         t0 = time.monotonic()
         _until(page, lambda: page.is_enabled("#stop"), 30, "recording to start")
@@ -119,6 +127,9 @@ def test_rehearse_in_the_browser_live_then_the_full_report(tmp_path, samples):
         page.screenshot(path=str(SHOTS / "rehearse-live-390.png"), full_page=True)
         page.set_viewport_size({"width": 1280, "height": 900})
         page.wait_for_timeout(max(0.0, (clip_s + 2.5 - (time.monotonic() - t0))) * 1000)
+        nudges = page.evaluate("window.nudges")
+        assert nudges and {kind for kind, _ in nudges} == {"fillers"}, nudges
+        assert "fillers in the last 30 s" in nudges[0][1], nudges
         page.click("#stop")
         page.wait_for_url("**/recordings/*", timeout=60_000)
         rec_id = int(page.url.rstrip("/").split("/")[-1])
@@ -134,6 +145,9 @@ def test_rehearse_in_the_browser_live_then_the_full_report(tmp_path, samples):
         assert f"Live you saw {rec['live']['fillers']} filler" in bar and "the full analysis found" in bar
         page.screenshot(path=str(SHOTS / "rehearse-report-1280.png"))
         assert rec["talk"] == "Acoustic corpus"
+        page.goto("/rehearse")  # the speaker's choice of nudges is kept for the next take
+        assert page.is_checked("#nudge-fillers") and not page.is_checked("#nudge-pace")
+        assert not page.is_checked("#nudge-camera")
         assert errors == [] and outside == [], (errors, outside)
         browser.close()
 

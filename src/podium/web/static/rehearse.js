@@ -21,6 +21,20 @@
   let frames = null, downSince = null;
   const fillerHistory = []; // [time, final fillers so far], the last 30 s
 
+  // which nudges the speaker wants is theirs to choose, and this browser remembers it for the next take
+  const NUDGE_CHOICE = "podium.nudges";
+  const nudgeBoxes = Array.from(document.querySelectorAll("[data-nudge]"));
+  try {
+    const saved = JSON.parse(localStorage.getItem(NUDGE_CHOICE) || "null");
+    if (saved) for (const box of nudgeBoxes) box.checked = saved[box.dataset.nudge] !== false;
+  } catch (e) { /* no storage here: every nudge on */ }
+  for (const box of nudgeBoxes) {
+    box.addEventListener("change", () => {
+      try { localStorage.setItem(NUDGE_CHOICE, JSON.stringify(Object.fromEntries(nudgeBoxes.map((b) => [b.dataset.nudge, b.checked])))); } catch (e) { /* kept for this page only */ }
+    });
+  }
+  const wants = (kind) => nudgeBoxes.some((b) => b.dataset.nudge === kind && b.checked);
+
   const say = (text, kind) => {
     const s = $("rehearse-status");
     s.textContent = text;
@@ -80,6 +94,7 @@
     clock = setInterval(() => { $("m-time").textContent = clockText((performance.now() - started) / 1000); }, 250);
     $("stop").disabled = false;
     $("talk").disabled = $("camera").disabled = true;
+    $("nudge-camera").disabled = !video;
     say("Recording. Speak as you would to your audience; press Stop when you are done.", "hint");
   });
 
@@ -143,17 +158,18 @@
     face.classList.toggle("out", !m.present || m.looking !== "camera");
     const now = performance.now();
     downSince = m.present && m.looking === "down" ? downSince || now : null;
-    if (downSince && now - downSince > 5000) showNudge("Looking down for a while: glance at your notes, then speak to the camera.");
-    else if (!m.present) showNudge("Your face has left the frame: move back into view of the camera.");
+    if (downSince && now - downSince > 5000) showNudge("camera", "Looking down for a while: glance at your notes, then speak to the camera.");
+    else if (!m.present) showNudge("camera", "Your face has left the frame: move back into view of the camera.");
   }
 
-  // at most one nudge every NUDGE_EVERY_MS, whatever it is about, and none when the speaker turned them off
-  function showNudge(text) {
+  // at most one nudge every NUDGE_EVERY_MS, whatever it is about, and only of the kinds the speaker chose
+  function showNudge(kind, text) {
     const now = performance.now();
-    if (!$("nudges").checked || now - lastNudge < NUDGE_EVERY_MS) return;
+    if (!wants(kind) || now - lastNudge < NUDGE_EVERY_MS) return;
     lastNudge = now;
     const n = $("nudge");
     n.textContent = text;
+    n.dataset.kind = kind;
     n.hidden = false;
     setTimeout(() => { if (n.textContent === text) n.hidden = true; }, 8000);
   }
@@ -208,15 +224,16 @@
   }
 
   function nudge(m) {
-    if (!$("nudges").checked || m.type !== "state") return;
+    if (m.type !== "state") return;
     const now = performance.now();
     // final words only: a provisional filler may be revised away, and a nudge must not count what the page then drops
     fillerHistory.push([now, m.final_fillers]);
     while (fillerHistory.length && now - fillerHistory[0][0] > 30000) fillerHistory.shift();
     const recentFillers = m.final_fillers - fillerHistory[0][1];
-    if (m.wpm != null && m.wpm > band.high) showNudge(`A little slower: ${m.wpm} words a minute over the last 30 s (the recommended pace is ${band.low}-${band.high}).`);
-    else if (m.wpm != null && m.wpm < band.low && m.pause_s < 2) showNudge(`You can pick up the pace: ${m.wpm} words a minute over the last 30 s (recommended ${band.low}-${band.high}).`);
-    else if (recentFillers >= 3) showNudge(`${recentFillers} fillers in the last 30 s: a short silent pause works better than “um”.`);
+    const pace = wants("pace") ? m.wpm : null; // a kind turned off leaves room for the others
+    if (pace != null && pace > band.high) showNudge("pace", `A little slower: ${m.wpm} words a minute over the last 30 s (the recommended pace is ${band.low}-${band.high}).`);
+    else if (pace != null && pace < band.low && m.pause_s < 2) showNudge("pace", `You can pick up the pace: ${m.wpm} words a minute over the last 30 s (recommended ${band.low}-${band.high}).`);
+    else if (recentFillers >= 3) showNudge("fillers", `${recentFillers} fillers in the last 30 s: a short silent pause works better than “um”.`);
   }
 
   $("stop").addEventListener("click", async () => {
