@@ -16,6 +16,8 @@ import numpy as np
 import pytest
 
 from podium import media
+from podium.coach.fillers import FILLERS
+from podium.config import CoachConfig
 from podium.eval.text import normalize, wer
 from podium.fillers import occurrences
 from podium.store import default_url, open_store
@@ -104,7 +106,8 @@ def test_rehearse_in_the_browser_live_then_the_full_report(tmp_path, samples):
         page.click("nav >> text=Rehearse")
         page.wait_for_url("**/rehearse")
         page.fill("#talk", "Acoustic corpus")
-        # nudges about fillers only: the clip has 4 in 27 s, and its pace or a look away must not take their turn
+        # nudges about fillers only: the clip has 4 in 27 s (the report's cluster is 3 in 40 s), and its pace or a
+        # look away must not take their turn
         page.uncheck("#nudge-pace")
         page.uncheck("#nudge-camera")
         page.evaluate(
@@ -129,7 +132,8 @@ def test_rehearse_in_the_browser_live_then_the_full_report(tmp_path, samples):
         page.wait_for_timeout(max(0.0, (clip_s + 2.5 - (time.monotonic() - t0))) * 1000)
         nudges = page.evaluate("window.nudges")
         assert nudges and {kind for kind, _ in nudges} == {"fillers"}, nudges
-        assert "fillers in the last 30 s" in nudges[0][1], nudges
+        window = CoachConfig.load().of(FILLERS).cluster_window_s  # the report's cluster of fillers
+        assert f"fillers in the last {window:g} s" in nudges[0][1], nudges
         page.click("#stop")
         page.wait_for_url("**/recordings/*", timeout=60_000)
         rec_id = int(page.url.rstrip("/").split("/")[-1])

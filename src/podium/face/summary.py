@@ -10,7 +10,10 @@ import numpy as np
 from ..options import FaceOptions
 from ..types import Face, FaceSample, Framing, HeadPose, Lighting, Span
 
-__all__ = ["summarize"]
+__all__ = ["FACE_LOST_S", "LOOKING_DOWN_S", "summarize"]
+
+LOOKING_DOWN_S = 5.0  # looking down longer than this is a moment (Podium's choice: a glance at notes is shorter)
+FACE_LOST_S = 2.0  # out of frame longer than this is a moment (Podium's choice: a turn of the head is shorter)
 
 
 def summarize(samples: list[FaceSample], options: FaceOptions) -> Face:
@@ -82,9 +85,9 @@ def summarize(samples: list[FaceSample], options: FaceOptions) -> Face:
             [s.present and s.pitch is not None and s.pitch < med_pitch - options.looking_down_pitch for s in out],
             out,
             step,
-            5.0,
+            LOOKING_DOWN_S,
         ),
-        face_lost=_spans([not s.present for s in out], out, step, 2.0),
+        face_lost=_spans([not s.present for s in out], out, step, FACE_LOST_S),
         too_dark=_spans([s.present and (s.brightness or 0) < options.dark_brightness for s in out], out, step, 3.0),
         expressions=exprs,
     )

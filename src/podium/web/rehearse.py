@@ -85,11 +85,19 @@ def _folder(settings: Any, account: Account, token: str) -> Path:
 
 @router.get("/rehearse")
 def rehearse_page(request: Request, account: CurrentAccount) -> Response:
-    from ..coach import pace
+    from ..coach import fillers, pace
     from ..config import CoachConfig
+    from ..face.summary import FACE_LOST_S, LOOKING_DOWN_S
 
-    band = CoachConfig.load().of(pace.PACE)
-    data = {"pace": {"low": band.min_wpm, "high": band.max_wpm}, "face": settings_of(request).analyze_face}
+    # the nudges use the report's thresholds: a speaker is nudged live about what the report would flag
+    config = CoachConfig.load()
+    band, cluster = config.of(pace.PACE), config.of(fillers.FILLERS)
+    data = {
+        "pace": {"low": band.min_wpm, "high": band.max_wpm},
+        "fillers": {"count": cluster.cluster_min, "window_s": cluster.cluster_window_s},
+        "camera": {"down_s": LOOKING_DOWN_S, "lost_s": FACE_LOST_S},
+        "face": settings_of(request).analyze_face,
+    }
     return render(request, "rehearse.html", data, account)
 
 

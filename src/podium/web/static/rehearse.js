@@ -9,7 +9,10 @@
   if (!root) return;
   const $ = (id) => document.getElementById(id);
   const csrf = root.dataset.csrf;
+  // the report's thresholds (coach.toml and the face summary), so that a nudge says what the report would flag
   const band = { low: Number(root.dataset.low), high: Number(root.dataset.high) };
+  const cluster = { count: Number(root.dataset.fillers), ms: 1000 * Number(root.dataset.fillersS) };
+  const DOWN_MS = 1000 * Number(root.dataset.downS), LOST_MS = 1000 * Number(root.dataset.lostS);
   const NUDGE_EVERY_MS = 20000;
   const SEND_SAMPLES = 4000; // 250 ms of 16 kHz audio per message
   const KIND_PCM = new Uint8Array([1]); // a binary message's first byte: what follows
@@ -18,8 +21,8 @@
 
   let stream = null, recorder = null, ws = null, ctx = null, take = null, started = 0, clock = null;
   let sending = Promise.resolve(), pcm = [], pcmLength = 0, lastNudge = -Infinity, liveEnded = false;
-  let frames = null, downSince = null;
-  const fillerHistory = []; // [time, final fillers so far], the last 30 s
+  let frames = null, downSince = null, lostSince = null;
+  const fillerHistory = []; // [time, final fillers so far], over the report's cluster window
 
   // which nudges the speaker wants is theirs to choose, and this browser remembers it for the next take
   const NUDGE_CHOICE = "podium.nudges";
@@ -158,8 +161,9 @@
     face.classList.toggle("out", !m.present || m.looking !== "camera");
     const now = performance.now();
     downSince = m.present && m.looking === "down" ? downSince || now : null;
-    if (downSince && now - downSince > 5000) showNudge("camera", "Looking down for a while: glance at your notes, then speak to the camera.");
-    else if (!m.present) showNudge("camera", "Your face has left the frame: move back into view of the camera.");
+    lostSince = m.present ? null : lostSince || now;
+    if (downSince && now - downSince > DOWN_MS) showNudge("camera", "Looking down for a while: glance at your notes, then speak to the camera.");
+    else if (lostSince && now - lostSince > LOST_MS) showNudge("camera", "Your face has left the frame: move back into view of the camera.");
   }
 
   // at most one nudge every NUDGE_EVERY_MS, whatever it is about, and only of the kinds the speaker chose
@@ -228,12 +232,12 @@
     const now = performance.now();
     // final words only: a provisional filler may be revised away, and a nudge must not count what the page then drops
     fillerHistory.push([now, m.final_fillers]);
-    while (fillerHistory.length && now - fillerHistory[0][0] > 30000) fillerHistory.shift();
+    while (fillerHistory.length && now - fillerHistory[0][0] > cluster.ms) fillerHistory.shift();
     const recentFillers = m.final_fillers - fillerHistory[0][1];
     const pace = wants("pace") ? m.wpm : null; // a kind turned off leaves room for the others
     if (pace != null && pace > band.high) showNudge("pace", `A little slower: ${m.wpm} words a minute over the last 30 s (the recommended pace is ${band.low}-${band.high}).`);
     else if (pace != null && pace < band.low && m.pause_s < 2) showNudge("pace", `You can pick up the pace: ${m.wpm} words a minute over the last 30 s (recommended ${band.low}-${band.high}).`);
-    else if (recentFillers >= 3) showNudge("fillers", `${recentFillers} fillers in the last 30 s: a short silent pause works better than “um”.`);
+    else if (recentFillers >= cluster.count) showNudge("fillers", `${recentFillers} fillers in the last ${cluster.ms / 1000} s: a short silent pause works better than “um”.`);
   }
 
   $("stop").addEventListener("click", async () => {
