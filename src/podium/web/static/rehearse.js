@@ -21,7 +21,7 @@
 
   let stream = null, recorder = null, ws = null, ctx = null, take = null, started = 0, clock = null;
   let sending = Promise.resolve(), pcm = [], pcmLength = 0, lastNudge = -Infinity, liveEnded = false;
-  let frames = null, downSince = null, lostSince = null;
+  let frames = null, downSince = null, lostSince = null, fillersNudged = 0;
   const fillerHistory = []; // [time, final fillers so far], over the report's cluster window
 
   // which nudges the speaker wants is theirs to choose, and this browser remembers it for the next take
@@ -166,16 +166,17 @@
     else if (lostSince && now - lostSince > LOST_MS) showNudge("camera", "Your face has left the frame: move back into view of the camera.");
   }
 
-  // at most one nudge every NUDGE_EVERY_MS, whatever it is about, and only of the kinds the speaker chose
+  // at most one nudge every NUDGE_EVERY_MS, whatever it is about, and only of the kinds the speaker chose; true if shown
   function showNudge(kind, text) {
     const now = performance.now();
-    if (!wants(kind) || now - lastNudge < NUDGE_EVERY_MS) return;
+    if (!wants(kind) || now - lastNudge < NUDGE_EVERY_MS) return false;
     lastNudge = now;
     const n = $("nudge");
     n.textContent = text;
     n.dataset.kind = kind;
     n.hidden = false;
     setTimeout(() => { if (n.textContent === text) n.hidden = true; }, 8000);
+    return true;
   }
 
   function queuePcm(samples) {
@@ -233,11 +234,12 @@
     // final words only: a provisional filler may be revised away, and a nudge must not count what the page then drops
     fillerHistory.push([now, m.final_fillers]);
     while (fillerHistory.length && now - fillerHistory[0][0] > cluster.ms) fillerHistory.shift();
-    const recentFillers = m.final_fillers - fillerHistory[0][1];
+    // fillers a nudge already spoke of are not counted again for the next one
+    const recentFillers = m.final_fillers - Math.max(fillerHistory[0][1], fillersNudged);
     const pace = wants("pace") ? m.wpm : null; // a kind turned off leaves room for the others
     if (pace != null && pace > band.high) showNudge("pace", `A little slower: ${m.wpm} words a minute over the last 30 s (the recommended pace is ${band.low}-${band.high}).`);
     else if (pace != null && pace < band.low && m.pause_s < 2) showNudge("pace", `You can pick up the pace: ${m.wpm} words a minute over the last 30 s (recommended ${band.low}-${band.high}).`);
-    else if (recentFillers >= cluster.count) showNudge("fillers", `${recentFillers} fillers in the last ${cluster.ms / 1000} s: a short silent pause works better than “um”.`);
+    else if (recentFillers >= cluster.count && showNudge("fillers", `${recentFillers} fillers in the last ${cluster.ms / 1000} s: a short silent pause works better than “um”.`)) fillersNudged = m.final_fillers;
   }
 
   $("stop").addEventListener("click", async () => {
