@@ -75,9 +75,8 @@ def recover(
         v for v in _voiced_stretches(track, audio) if _share(v, in_speech) >= 0.5 and _share(v, in_words) <= _MAX_COVER
     ]
     out, claimed = _fit_runs(words, bursts, audio.duration_s)
-    fitted_fillers = [w for w in out if normalize(w.text) in NON_LEXICAL]  # speech has begun where one was said
     for v in bursts:
-        if v in claimed or not _is_filled_pause(v) or not _between_words(v, [*lexical, *fitted_fillers]):
+        if v in claimed or not _is_filled_pause(v) or not _between_words(v, lexical):
             continue
         out.append(_filler_word(v))
     out.sort(key=lambda w: (w.start, w.end))
@@ -201,11 +200,7 @@ def _fit_runs(words: Sequence[Word], bursts: list[_Voiced], duration: float) -> 
     run, the run is cut to their number; each kept filler takes a burst's
     times. Where no burst is found the run is kept as written: a filler said
     without a break in the voice leaves no separate burst to find.
-    The bursts the run's fillers take are claimed by it and never added again,
-    with the bursts that touch them (a drawn "ummm" dips in loudness where the
-    vowel turns nasal: one filler, two bursts); the others in its gap, apart
-    from them by a break in the voice, may still be filled pauses of their own
-    (Whisper wrote 2 of 6 "uh"s said in a row).
+    Bursts inside a run's gap are claimed by it and never added again.
     """
     out: list[Word] = []
     claimed: set[_Voiced] = set()
@@ -221,29 +216,16 @@ def _fit_runs(words: Sequence[Word], bursts: list[_Voiced], duration: float) -> 
         lo = words[i - 1].end if i > 0 else 0.0
         hi = words[j].start if j < len(words) else duration
         inside = [v for v in bursts if v.end > lo - 0.1 and v.start < hi + 0.1 and v.end - v.start >= _MIN_BURST_S]
+        claimed.update(inside)
         run = list(words[i:j])
         if inside and len(inside) < len(run):
             run = run[: len(inside)]
-        claimed.update(_with_touching(inside[: len(run)], inside))
         for n, w in enumerate(run):
             if n < len(inside):
                 w = replace(w, start=round(inside[n].start, 3), end=round(inside[n].end, 3))
             out.append(w)
         i = j
     return out, claimed
-
-
-def _with_touching(taken: list[_Voiced], bursts: list[_Voiced], touch_s: float = 0.05) -> set[_Voiced]:
-    """``taken`` and every burst joined to one of them without a break in the voice, however many in a row."""
-    out = set(taken)
-    grew = True
-    while grew:
-        grew = False
-        for v in bursts:
-            if v not in out and any(v.start - u.end < touch_s and u.start - v.end < touch_s for u in out):
-                out.add(v)
-                grew = True
-    return out
 
 
 def _with_min_extent(words: list[Word], min_s: float = 0.1, reach_s: float = 0.4) -> list[Word]:
