@@ -164,7 +164,8 @@ def test_rehearse_in_the_browser_live_then_the_full_report(tmp_path, samples):
     full_fillers = len(occurrences(said))  # "you know" once, as the live count has it
     full_text = " ".join(w["text"] for w in words)
     ref = (samples / CLIP).with_suffix(".txt").read_text(encoding="utf-8")
-    assert abs(seen["fillers"] - full_fillers) <= 1, (seen, full_fillers)
+    live_said = f"live {seen['fillers']}: {seen['transcript']}"
+    assert abs(seen["fillers"] - full_fillers) <= 1, f"{live_said}\nfull analysis {full_fillers}: {full_text}"
     assert _words_wer(ref, seen["transcript"]) <= _words_wer(ref, full_text) + 0.05, (seen["transcript"], full_text)
     assert rec["duration_s"] == pytest.approx(clip_s + 2.5, abs=2.5)
 
