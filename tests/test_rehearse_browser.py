@@ -105,6 +105,7 @@ def test_rehearse_in_the_browser_live_then_the_full_report(tmp_path, samples):
         _sign_in(page)
         page.click("nav >> text=Rehearse")
         page.wait_for_url("**/rehearse")
+        assert not page.is_visible("#live")  # the live panel waits for Record
         page.fill("#talk", "Acoustic corpus")
         # nudges about fillers only: the clip has 4 in 27 s (the report's cluster is 3 in 40 s), and its pace or a
         # look away must not take their turn
