@@ -207,3 +207,49 @@ def test_the_filler_prompt_goes_only_where_filler_like_sound_is(samples):
     rec = _Recorder(words)
     speech.transcribe(audio, SpeechOptions(filler_prompt=False), recognizer=rec)
     assert rec.prompt_where is None  # no prompt asked for: nothing to place
+
+
+def _held_vowel_track(f0_frames: np.ndarray, voice_hz: float = 190.0) -> tuple[pitch.PitchTrack, Audio]:
+    """A pitch track: 2 s of a voice around ``voice_hz`` with the stretch ``f0_frames`` in its middle."""
+    rng = np.random.default_rng(0)
+    around = voice_hz * 2 ** (rng.normal(0, 2, 100) / 12)
+    f0 = np.concatenate([around, f0_frames, around])
+    n = len(f0)
+    track = pitch.PitchTrack(
+        times=np.arange(n) * 0.01 + 0.005, f0=f0, strength=np.full(n, 0.9), level_db=np.full(n, -20.0)
+    )
+    return track, Audio(np.zeros(n * 160, dtype=np.float32), SR)
+
+
+def test_an_octave_error_of_the_tracker_is_not_pitch_movement():
+    """A held vowel that the tracker reads half its frames an octave low (as it does on the nasal end of a
+    high voice's "um") is as flat as it sounds, at the voice's own octave; a glide or a low stretch stays as it is."""
+    rng = np.random.default_rng(1)
+    wobble = 2 ** (rng.normal(0, 0.05, 54) / 12)
+    held = 180.0 * wobble
+    halved = np.where(np.arange(54) < 27, held / 2, held)  # a halving error over half the frames
+    track, audio = _held_vowel_track(halved)
+    v = filled_pauses._stats(track, audio, 100, 154, 0.01)
+    assert v.spread_st < 0.5 and abs(v.slope_st_s) < 2 and 170 < v.f0_hz < 190
+    assert v.usual_pitch and filled_pauses._is_filled_pause(v)
+    plain = filled_pauses._stats(*_held_vowel_track(held), 100, 154, 0.01)
+    assert abs(plain.f0_hz - v.f0_hz) < 2 and abs(plain.spread_st - v.spread_st) < 0.1
+    glide = 150.0 * 2 ** (np.linspace(0, 13, 54) / 12)  # over an octave, smoothly: not folded
+    np.testing.assert_allclose(filled_pauses._one_octave(glide, 190.0), glide)
+    low = held / 2  # a stretch an octave under the voice, with no jump inside it, is left low
+    np.testing.assert_allclose(filled_pauses._one_octave(low, 190.0), low)
+
+
+@pytest.mark.parametrize(("written", "is_filler"), [("th...", True), ("so...", False)])
+def test_a_word_cut_off_before_its_vowel_cannot_be_drawn_out(samples, written, is_filler):
+    """The recogniser writes the start of a word the speaker broke off, and times it over the "uh" that followed:
+    "th..." has no vowel, so the held vowel is the filler; a held "so..." is the word itself, drawn out."""
+    sound, relative = _token(samples, 8)
+    sound = devset.to_pitch(sound, devset._floor_f0(_host(samples)) * relative) * 0.5
+    audio, words, d = _spliced(samples, sound)
+    much = next(i for i, w in enumerate(words) if w.text == "much")
+    words[much] = replace(words[much], end=_AT)  # "much" keeps its own time
+    held = next(s for s in filled_pauses.candidates(audio, pitch.track(audio.samples, SR)) if s.start >= _AT - 0.1)
+    words.insert(much + 1, Word(written, held.start, held.end, 0.5))  # timed on the held vowel, as Whisper does
+    found = [w for w in _recover(audio, words) if w.filler_kind in ("um", "uh")]
+    assert len(found) == (1 if is_filler else 0), found

@@ -10,6 +10,7 @@ where Whisper writes more "uh" than were said.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -121,8 +122,9 @@ def _inside_words(words: list[Word], steady: list[_Voiced], track: pitch.PitchTr
     a filled pause when the word keeps voicing of its own outside it, or when
     the word has several syllables and too little time outside the stretch to
     say them. A one-syllable word that is nothing but the stretch is the word
-    drawn out ("sooo"), not a filler. The filler is cut out of the word, which
-    keeps the rest of its time.
+    drawn out ("sooo"), not a filler, unless it is a cut-off start with no
+    vowel ("sh..."). The filler is cut out of the word, which keeps the rest
+    of its time.
     """
     is_lexical = np.array([normalize(w.text) not in NON_LEXICAL for w in words], dtype=bool)
     if is_lexical.sum() < 2:
@@ -150,7 +152,7 @@ def _inside_words(words: list[Word], steady: list[_Voiced], track: pitch.PitchTr
         own_voice = _voiced_s(track, w, v) >= _MIN_OWN_VOICE_S
         # a word of several syllables cannot be one steady vowel: its times slid over the filler
         no_room = syllables >= 2 and rest < (syllables - 1) * 0.5 * syl_s
-        if not (own_voice or no_room):
+        if not (own_voice or no_room or _vowelless_fragment(w.text)):
             continue
         if v.start - w.start >= w.end - v.end:  # the filler came after the word
             out[i] = replace(w, end=round(max(w.start + 0.05, v.start), 3))
@@ -159,6 +161,12 @@ def _inside_words(words: list[Word], steady: list[_Voiced], track: pitch.PitchTr
         starts[i], ends[i] = out[i].start, out[i].end
         added.append(_filler_word(v))
     return out + added
+
+
+def _vowelless_fragment(text: str) -> bool:
+    """A cut-off start of a word with no vowel letter ("sh...", "th-"): it has no vowel to draw out."""
+    m = re.fullmatch(r"([a-z']+)(?:\.\.\.|\u2026|-)", text.strip().lower())
+    return bool(m) and not re.search(r"[aeiouy]", m.group(1))
 
 
 def _voiced_s(track: pitch.PitchTrack, w: Word, v: _Voiced) -> float:
@@ -320,6 +328,7 @@ def _stats(track: pitch.PitchTrack, audio: Audio, a: int, b: int, hop: float) ->
     f0 = track.f0[a:b]
     f0 = f0[f0 > 0]
     start, end = float(track.times[a] - hop / 2), float(track.times[b - 1] + hop / 2)
+    f0 = _one_octave(f0, speaker_f0)
     med = float(np.median(f0)) if len(f0) else 0.0
     st = 12 * np.log2(f0 / med) if len(f0) else np.zeros(0)
     keep = np.abs(st) < 2.0  # octave slips are not glides
@@ -336,6 +345,27 @@ def _stats(track: pitch.PitchTrack, audio: Audio, a: int, b: int, hop: float) ->
         jitter_cents=float(np.median(np.abs(np.diff(st, 3)))) * 100 if len(st) >= 4 else 0.0,
         above_floor_st=12 * float(np.log2(med / floor_f0)) if med > 0 and floor_f0 > 0 else 0.0,
     )
+
+
+def _one_octave(f0: np.ndarray, speaker_f0: float) -> np.ndarray:
+    """F0 of one stretch with the tracker's octave errors undone.
+
+    A held vowel cannot move by exactly an octave from one 10 ms frame to the
+    next; a tracker can (halving in a low, creaky or nasal stretch, where the
+    period's second peak is as strong as the first). When a stretch holds such
+    jumps, each frame is moved by whole octaves next to the stretch's median,
+    and the whole to the octave nearest the voice around it. A stretch without
+    a jump is returned as it is.
+    """
+    if len(f0) < 3:
+        return f0
+    st = 12 * np.log2(f0 / np.median(f0))
+    if not np.any(np.abs(np.diff(st)) > 9):  # no jump of about an octave from one frame to the next
+        return f0
+    folded = float(np.median(f0)) * 2 ** ((st - 12 * np.round(st / 12)) / 12)
+    if speaker_f0 > 0:
+        folded = folded * 2.0 ** np.round(np.log2(speaker_f0 / float(np.median(folded))))
+    return folded
 
 
 def _steady_stretches(track: pitch.PitchTrack, audio: Audio) -> list[_Voiced]:
