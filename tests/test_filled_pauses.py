@@ -246,10 +246,26 @@ def test_a_word_cut_off_before_its_vowel_cannot_be_drawn_out(samples, written, i
     "th..." has no vowel, so the held vowel is the filler; a held "so..." is the word itself, drawn out."""
     sound, relative = _token(samples, 8)
     sound = devset.to_pitch(sound, devset._floor_f0(_host(samples)) * relative) * 0.5
-    audio, words, d = _spliced(samples, sound)
+    audio, words, _ = _spliced(samples, sound)
     much = next(i for i, w in enumerate(words) if w.text == "much")
     words[much] = replace(words[much], end=_AT)  # "much" keeps its own time
     held = next(s for s in filled_pauses.candidates(audio, pitch.track(audio.samples, SR)) if s.start >= _AT - 0.1)
     words.insert(much + 1, Word(written, held.start, held.end, 0.5))  # timed on the held vowel, as Whisper does
     found = [w for w in _recover(audio, words) if w.filler_kind in ("um", "uh")]
     assert len(found) == (1 if is_filler else 0), found
+
+
+def test_the_floor_is_the_modal_voices_not_its_creak():
+    """A speaker whose phrase ends creak, or whom the tracker halves, for a fifth of the frames: the floor that a
+    filler is judged against stays at the bottom of the modal voice, not an octave under it."""
+    rng = np.random.default_rng(2)
+    modal = 200.0 * 2 ** (rng.normal(0, 2, 1000) / 12)
+    creaky = np.where(rng.random(1000) < 0.2, modal / 2, modal)
+
+    def floor(f0: np.ndarray) -> float:
+        track = pitch.PitchTrack(
+            times=np.arange(len(f0)) * 0.01 + 0.005, f0=f0, strength=np.ones(len(f0)), level_db=np.zeros(len(f0))
+        )
+        return filled_pauses._speaker_pitch(track, 500, 501, 0.01)[1]
+
+    assert abs(12 * np.log2(floor(creaky) / floor(modal))) < 1.0  # an octave under it without the fix

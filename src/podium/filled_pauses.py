@@ -166,7 +166,7 @@ def _inside_words(words: list[Word], steady: list[_Voiced], track: pitch.PitchTr
 def _vowelless_fragment(text: str) -> bool:
     """A cut-off start of a word with no vowel letter ("sh...", "th-"): it has no vowel to draw out."""
     m = re.fullmatch(r"([a-z']+)(?:\.\.\.|\u2026|-)", text.strip().lower())
-    return bool(m) and not re.search(r"[aeiouy]", m.group(1))
+    return m is not None and not re.search(r"[aeiouy]", m.group(1))
 
 
 def _voiced_s(track: pitch.PitchTrack, w: Word, v: _Voiced) -> float:
@@ -318,8 +318,11 @@ def _speaker_pitch(track: pitch.PitchTrack, a: int, b: int, hop: float) -> tuple
     f0 = f0[f0 > 0]
     if len(f0) < 10:
         return 0.0, 0.0
-    med, floor = np.percentile(f0, [50, 10])
-    return float(med), float(floor)
+    med = float(np.median(f0))
+    # the floor of the modal voice: frames under the usual range are creak or the tracker's halving (2-6 % of a
+    # reader's frames here, more in a creaky voice), and would put the floor an octave down
+    modal = f0[f0 >= _F0_RANGE[0] * med]
+    return med, float(np.percentile(modal, 10))
 
 
 def _stats(track: pitch.PitchTrack, audio: Audio, a: int, b: int, hop: float) -> _Voiced:
@@ -362,7 +365,7 @@ def _one_octave(f0: np.ndarray, speaker_f0: float) -> np.ndarray:
     st = 12 * np.log2(f0 / np.median(f0))
     if not np.any(np.abs(np.diff(st)) > 9):  # no jump of about an octave from one frame to the next
         return f0
-    folded = float(np.median(f0)) * 2 ** ((st - 12 * np.round(st / 12)) / 12)
+    folded: np.ndarray = float(np.median(f0)) * 2 ** ((st - 12 * np.round(st / 12)) / 12)
     if speaker_f0 > 0:
         folded = folded * 2.0 ** np.round(np.log2(speaker_f0 / float(np.median(folded))))
     return folded
