@@ -208,6 +208,12 @@ def _fit_runs(words: Sequence[Word], bursts: list[_Voiced], duration: float) -> 
     run, the run is cut to their number; each kept filler takes a burst's
     times. Where no burst is found the run is kept as written: a filler said
     without a break in the voice leaves no separate burst to find.
+    The fillers go to the bursts that sound like one (flat, periodic, at the
+    speaker's pitch; quick ones count: "uh uh uh" are often under 0.2 s each)
+    when there are enough of them, not to whatever voiced sound comes first: a
+    word the recogniser dropped also leaves a burst in the gap. And Whisper
+    also writes fewer than were said: a run of two or more (so a series of
+    them was heard) grows to the number of filler-like bursts in its gap.
     Bursts inside a run's gap are claimed by it and never added again.
     """
     out: list[Word] = []
@@ -226,12 +232,19 @@ def _fit_runs(words: Sequence[Word], bursts: list[_Voiced], duration: float) -> 
         inside = [v for v in bursts if v.end > lo - 0.1 and v.start < hi + 0.1 and v.end - v.start >= _MIN_BURST_S]
         claimed.update(inside)
         run = list(words[i:j])
-        if inside and len(inside) < len(run):
-            run = run[: len(inside)]
+        like = [v for v in inside if _is_filled_pause(v, min_s=_MIN_BURST_S)]
+        targets = like if len(like) >= len(run) else inside
+        if len(run) == 1 and len(targets) > 1:  # one filler: the burst nearest where the recogniser heard it
+            w = run[0]
+            targets = [min(targets, key=lambda v: (max(0.0, v.start - w.end, w.start - v.end), abs(v.start - w.start)))]
+        if targets and len(targets) < len(run):
+            run = run[: len(targets)]
         for n, w in enumerate(run):
-            if n < len(inside):
-                w = replace(w, start=round(inside[n].start, 3), end=round(inside[n].end, 3))
+            if n < len(targets):
+                w = replace(w, start=round(targets[n].start, 3), end=round(targets[n].end, 3))
             out.append(w)
+        if len(run) >= 2 and targets is like:
+            out.extend(_filler_word(v) for v in like[len(run) :])
         i = j
     return out, claimed
 
@@ -252,9 +265,9 @@ def _with_min_extent(words: list[Word], min_s: float = 0.1, reach_s: float = 0.4
     return out
 
 
-def _is_filled_pause(v: _Voiced) -> bool:
+def _is_filled_pause(v: _Voiced, min_s: float = _MIN_S) -> bool:
     return (
-        _MIN_S <= v.end - v.start <= _MAX_S
+        min_s <= v.end - v.start <= _MAX_S
         and v.spread_st <= _MAX_SPREAD_ST
         and abs(v.slope_st_s) <= _MAX_SLOPE_ST_S
         and v.strength >= _MIN_STRENGTH
