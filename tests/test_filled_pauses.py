@@ -285,3 +285,36 @@ def test_a_run_of_uh_follows_the_sound_not_the_recogniser(samples):
     m = match("mfa_uhuh", said, [Event("uh", w.start, w.end) for w in found], tolerance_s=0.1)
     assert len(m.hits) >= 4 and not m.false_alarms, found
     assert all(w.start >= 1.4 for w in found), found  # nothing on "Montreal" (about 0.9-1.4 s)
+
+
+def _voices_track(*parts: tuple[float, float]) -> pitch.PitchTrack:
+    """A pitch track of (seconds, Hz) parts: a voice wandering ±2 st around Hz, or a pause where Hz is 0."""
+    rng = np.random.default_rng(4)
+    f0 = np.concatenate([hz * 2 ** (rng.normal(0, 2, int(s * 100)) / 12) for s, hz in parts])
+    n = len(f0)
+    return pitch.PitchTrack(times=np.arange(n) * 0.01 + 0.005, f0=f0, strength=np.ones(n), level_db=np.zeros(n))
+
+
+def test_another_voice_is_found_where_it_begins_and_a_lone_word_is_not_one():
+    """A man reads, pauses, a woman reads (an octave up): one change of voice, where she begins; the man's floor
+    is his own however near she is. A word held high between two pauses inside one voice is no change."""
+    track = _voices_track((8, 100), (0.5, 0), (8, 210))
+    changes = filled_pauses._voice_changes(track)
+    assert [round(float(track.times[c]), 1) for c in changes] == [8.5]
+    just_before = int(7.5 / 0.01)  # his last half second: the 10 s around it would be half hers
+    med, floor = filled_pauses._speaker_pitch(track, just_before, just_before + 20, 0.01, changes)
+    med_mixed, _ = filled_pauses._speaker_pitch(track, just_before, just_before + 20, 0.01)
+    assert abs(12 * np.log2(med / 100)) < 1 and 12 * np.log2(med_mixed / 100) > 3  # his median, not theirs
+    assert abs(12 * np.log2(floor / np.percentile(track.f0[:800], 10))) < 0.5
+    one_voice = _voices_track((6, 100), (0.4, 0), (0.5, 150), (0.4, 0), (6, 100))
+    assert len(filled_pauses._voice_changes(one_voice)) == 0
+
+
+def test_a_voice_that_has_just_begun_has_said_no_word_yet():
+    """The first sound of a new voice follows the last word of the one before it: not "between words", as at the
+    start of a recording (a reader's held "And..." after another speaker's clip was taken for an "um")."""
+    v = filled_pauses._Voiced(38.50, 38.73, 228.0, 0.3, 0.0, 0.9, True, False)
+    before = [Word("much.", 37.2, 37.5, 0.9), Word("so", 38.87, 39.2, 0.9)]
+    assert filled_pauses._between_words(v, before)
+    assert not filled_pauses._between_words(v, before, np.array([38.51]))
+    assert filled_pauses._between_words(v, before, np.array([20.0]))  # a voice that began long before

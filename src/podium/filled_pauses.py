@@ -69,19 +69,23 @@ def recover(
     if not speech_spans or not words:
         return list(words)
     track = track or pitch.track(audio.samples, audio.sr)
+    changes = _voice_changes(track)
+    voice_starts = track.times[changes] if len(changes) else np.zeros(0)
     lexical = _with_min_extent([w for w in words if normalize(w.text) not in NON_LEXICAL])
     n = int(np.ceil(audio.duration_s / _GRID_S)) + 1
     in_speech, in_words = _mask(speech_spans, n), _mask(lexical, n)
     bursts = [
-        v for v in _voiced_stretches(track, audio) if _share(v, in_speech) >= 0.5 and _share(v, in_words) <= _MAX_COVER
+        v
+        for v in _voiced_stretches(track, audio, changes)
+        if _share(v, in_speech) >= 0.5 and _share(v, in_words) <= _MAX_COVER
     ]
     out, claimed = _fit_runs(words, bursts, audio.duration_s)
     for v in bursts:
-        if v in claimed or not _is_filled_pause(v) or not _between_words(v, lexical):
+        if v in claimed or not _is_filled_pause(v) or not _between_words(v, lexical, voice_starts):
             continue
         out.append(_filler_word(v))
     out.sort(key=lambda w: (w.start, w.end))
-    out = _inside_words(out, _steady_stretches(track, audio), track)
+    out = _inside_words(out, _steady_stretches(track, audio, changes), track)
     out.sort(key=lambda w: (w.start, w.end))
     return out
 
@@ -276,9 +280,16 @@ def _is_filled_pause(v: _Voiced, min_s: float = _MIN_S) -> bool:
     )
 
 
-def _between_words(v: _Voiced, words: Sequence[Word], reach_s: float = 3.0) -> bool:
-    """A filled pause sits between words; before the first word, timestamps are too loose to tell."""
-    before = any(v.start - reach_s <= w.end <= v.start + 0.1 for w in words)
+def _between_words(
+    v: _Voiced, words: Sequence[Word], voice_starts: np.ndarray | None = None, reach_s: float = 3.0
+) -> bool:
+    """A filled pause sits between words; before the first word, timestamps are too loose to tell, and so
+    before the first word of a voice (``voice_starts``: where another voice begins, ``_voice_changes``)."""
+    since = v.start - reach_s
+    if voice_starts is not None and len(voice_starts):
+        began = voice_starts[voice_starts <= v.start + 0.1]
+        since = max(since, float(began[-1]) - 0.1) if len(began) else since
+    before = any(since <= w.end <= v.start + 0.1 for w in words)
     after = any(v.end - 0.1 <= w.start <= v.end + reach_s for w in words)
     return before and after
 
@@ -300,8 +311,9 @@ def _share(v: _Voiced, mask: np.ndarray) -> float:
     return float(seg.mean()) if seg.size else 0.0
 
 
-def _voiced_stretches(track: pitch.PitchTrack, audio: Audio) -> list[_Voiced]:
-    """Runs of voiced frames, split where loudness dips, with their pitch statistics."""
+def _voiced_stretches(track: pitch.PitchTrack, audio: Audio, changes: np.ndarray | None = None) -> list[_Voiced]:
+    """Runs of voiced frames, split where loudness dips, with their pitch statistics (``changes``: as in
+    ``_speaker_pitch``)."""
     voiced = track.voiced
     if track.f0.size < 2 or voiced.sum() < 10:
         return []
@@ -313,21 +325,69 @@ def _voiced_stretches(track: pitch.PitchTrack, audio: Audio) -> list[_Voiced]:
             f0 = f0[f0 > 0]
             if len(f0) < 3:
                 continue
-            out.append(_stats(track, audio, a2, b2, hop))
+            out.append(_stats(track, audio, a2, b2, hop, changes))
     return out
 
 
 _SPEAKER_WINDOW_S = 10.0  # the speaker's pitch is judged on the voice around a stretch, not the whole recording
+_VOICE_GAP_S = 0.3  # a break in the voicing this long may be where one voice hands over to another
+_VOICE_SIDE_FRAMES = 300  # each side of such a break is heard over its nearest 3 s of voicing
+_VOICE_CHANGE_ST = 6.0  # and is another voice when the two medians are half an octave apart or more
 
 
-def _speaker_pitch(track: pitch.PitchTrack, a: int, b: int, hop: float) -> tuple[float, float]:
+def _voice_changes(track: pitch.PitchTrack) -> np.ndarray:
+    """Frames where another voice begins: a break in the voicing with the voice before and after it apart in pitch.
+
+    A recording may hold several people (a talk and its questions, clips put
+    together); a filler is judged against the voice that says it. Each side
+    of a break of ``_VOICE_GAP_S`` is heard over its nearest 3 s of voicing,
+    so a lone filler or drawn-out word between two pauses cannot pass for a
+    voice of its own; where several breaks near each other qualify (the
+    change is seen from a few of them), the one with the largest step is kept.
+    """
+    f0 = track.f0
+    idx = np.flatnonzero(f0 > 0)
+    if len(idx) < 2 * _VOICE_SIDE_FRAMES:
+        return np.zeros(0, dtype=np.int64)
+    hop = float(track.times[1] - track.times[0])
+    st = 12 * np.log2(f0[idx])
+    gap = int(_VOICE_GAP_S / hop)
+    reach = int(_SPEAKER_WINDOW_S / hop)
+    found: list[tuple[float, int]] = []
+    for k in np.flatnonzero(np.diff(idx) > gap):  # a break between voiced frames idx[k] and idx[k + 1]
+        b0, a1 = max(0, k + 1 - _VOICE_SIDE_FRAMES), k + 1 + _VOICE_SIDE_FRAMES
+        before = st[b0 : k + 1][idx[b0 : k + 1] >= idx[k] - reach]
+        after = st[k + 1 : a1][idx[k + 1 : a1] <= idx[k + 1] + reach]
+        if len(before) < _VOICE_SIDE_FRAMES // 3 or len(after) < _VOICE_SIDE_FRAMES // 3:
+            continue
+        step = abs(float(np.median(after) - np.median(before)))
+        if step >= _VOICE_CHANGE_ST:
+            found.append((step, int(idx[k + 1])))
+    kept: list[int] = []
+    for _, at in sorted(found, reverse=True):  # the largest step of each cluster of breaks
+        if all(abs(at - other) > reach // 2 for other in kept):
+            kept.append(at)
+    return np.array(sorted(kept), dtype=np.int64)
+
+
+def _speaker_pitch(
+    track: pitch.PitchTrack, a: int, b: int, hop: float, changes: np.ndarray | None = None
+) -> tuple[float, float]:
     """Median and floor (10th percentile) F0 of the voice within ``_SPEAKER_WINDOW_S`` of frames ``[a, b)``.
 
     Local, so that a filler is judged against the voice that says it: another
-    speaker, or the same speaker minutes later, does not move the measure.
+    speaker, or the same speaker minutes later, does not move the measure; and
+    not past where another voice begins or ends (``changes``).
     """
     reach = int(_SPEAKER_WINDOW_S / hop)
-    f0 = track.f0[max(0, a - reach) : b + reach]
+    lo, hi = max(0, a - reach), b + reach
+    if changes is not None and len(changes):
+        k = int(np.searchsorted(changes, a, side="right"))
+        own_lo = max(lo, int(changes[k - 1])) if k > 0 else lo
+        own_hi = min(hi, int(changes[k])) if k < len(changes) else hi
+        if np.count_nonzero(track.f0[own_lo:own_hi] > 0) >= _VOICE_SIDE_FRAMES // 3:
+            lo, hi = own_lo, own_hi
+    f0 = track.f0[lo:hi]
     f0 = f0[f0 > 0]
     if len(f0) < 10:
         return 0.0, 0.0
@@ -338,9 +398,11 @@ def _speaker_pitch(track: pitch.PitchTrack, a: int, b: int, hop: float) -> tuple
     return med, float(np.percentile(modal, 10))
 
 
-def _stats(track: pitch.PitchTrack, audio: Audio, a: int, b: int, hop: float) -> _Voiced:
-    """Pitch statistics of frames ``[a, b)``."""
-    speaker_f0, floor_f0 = _speaker_pitch(track, a, b, hop)
+def _stats(
+    track: pitch.PitchTrack, audio: Audio, a: int, b: int, hop: float, changes: np.ndarray | None = None
+) -> _Voiced:
+    """Pitch statistics of frames ``[a, b)``; ``changes``: where another voice begins (``_voice_changes``)."""
+    speaker_f0, floor_f0 = _speaker_pitch(track, a, b, hop, changes)
     f0 = track.f0[a:b]
     f0 = f0[f0 > 0]
     start, end = float(track.times[a] - hop / 2), float(track.times[b - 1] + hop / 2)
@@ -384,8 +446,9 @@ def _one_octave(f0: np.ndarray, speaker_f0: float) -> np.ndarray:
     return folded
 
 
-def _steady_stretches(track: pitch.PitchTrack, audio: Audio) -> list[_Voiced]:
-    """Runs of voiced frames whose spectral envelope holds still (Goto et al. 1999)."""
+def _steady_stretches(track: pitch.PitchTrack, audio: Audio, changes: np.ndarray | None = None) -> list[_Voiced]:
+    """Runs of voiced frames whose spectral envelope holds still (Goto et al. 1999); with ``changes``
+    (``_voice_changes``), each judged against its own voice where a recording holds several."""
     if track.f0.size < 10 or track.voiced.sum() < 10:
         return []
     flux = _spectral_flux(audio, track.times)
@@ -395,7 +458,7 @@ def _steady_stretches(track: pitch.PitchTrack, audio: Audio) -> list[_Voiced]:
     for a, b in _runs(steady, bridge=2):
         if (b - a) * hop < _MIN_STEADY_S:
             continue
-        out.append(_stats(track, audio, a, b, hop))
+        out.append(_stats(track, audio, a, b, hop, changes))
     return out
 
 
