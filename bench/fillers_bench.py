@@ -108,32 +108,14 @@ def by_count(name: str, found: list[Event], counts: dict[str, int]) -> Matches:
     return out
 
 
-# A disfluent clip twice inside a talk of other speakers' read speech, as tests/test_filled_pauses.py assembles it
-CONTEXT_HOSTS = (
-    "ljspeech_LJ001-0001.wav",
-    None,
-    "jfk.flac",
-    "ljspeech_LJ001-0003.wav",
-    None,
-    "ljspeech_LJ001-0005.wav",
-)
-
-
 def in_context(samples: Path, clip: np.ndarray, system: System) -> dict[str, Any]:
     """The fillers found in ``clip`` alone, found again in each copy of it inside a longer recording?
 
     Per copy: hits (within 0.3 s, same kind), the alone-fillers lost, fillers found there that alone were not; and
     fillers reported in the read speech around the copies (false ones: those clips hold none)."""
     alone = detections(system(clip))
-    parts, offsets, t = [], [], 0.0
-    gap = np.zeros(8000, np.float32)
-    for name in CONTEXT_HOSTS:
-        x = clip if name is None else media.load(samples / "speech_clean" / name).audio.samples
-        if name is None:
-            offsets.append(t)
-        parts += [x, gap]
-        t += (len(x) + len(gap)) / 16000
-    inside = detections(system(np.concatenate(parts)))
+    recording, offsets = devset.in_read_speech(samples, clip)
+    inside = detections(system(recording))
     length = len(clip) / 16000
     copies = []
     for off in offsets:

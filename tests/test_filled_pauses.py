@@ -141,22 +141,7 @@ def test_a_filler_does_not_depend_on_what_surrounds_it(samples):
     clip = media.load(samples / "speech_disfluent" / "mfa_acoustic_corpus.wav").audio.samples
     alone = _fillers(clip, SpeechOptions())
     assert len(alone) >= 3
-    parts, offsets, t = [], [], 0.0
-    gap = np.zeros(int(0.5 * SR), np.float32)
-    for name in (
-        "ljspeech_LJ001-0001.wav",
-        None,
-        "jfk.flac",
-        "ljspeech_LJ001-0003.wav",
-        None,
-        "ljspeech_LJ001-0005.wav",
-    ):
-        x = clip if name is None else media.load(samples / "speech_clean" / name).audio.samples
-        if name is None:
-            offsets.append(t)
-        parts += [x, gap]
-        t += (len(x) + len(gap)) / SR
-    long = np.concatenate(parts)
+    long, offsets = devset.in_read_speech(samples, clip)
     inside = _fillers(long, SpeechOptions())
     for off in offsets:
         expected = [Event(e.kind, e.start + off, e.end + off) for e in alone]

@@ -31,11 +31,12 @@ from pathlib import Path
 import numpy as np
 
 from .. import media, pitch
+from ..errors import InputError
 from ..types import Word
 from .events import Event
 from .text import normalize
 
-__all__ = ["TOKENS", "Clip", "Token", "negatives", "spliced", "stretch", "to_pitch"]
+__all__ = ["TOKENS", "Clip", "Token", "in_read_speech", "negatives", "spliced", "stretch", "to_pitch"]
 
 SR = 16000
 
@@ -137,6 +138,31 @@ def negatives(samples_dir: Path, words_of: Transcriber, *, seed: int = 1) -> lis
         ):
             out.append(Clip(f"{host_path.stem}~{kind}", "negative", _insert(host, sound, int(t * SR)), text, ()))
     return out
+
+
+#: Other speakers' read speech around two copies (``None``) of a clip: men and women, fast and slow
+CONTEXT = ("ljspeech_LJ001-0001.wav", None, "jfk.flac", "ljspeech_LJ001-0003.wav", None, "ljspeech_LJ001-0005.wav")
+
+
+def in_read_speech(samples_dir: Path, clip: np.ndarray, gap_s: float = 0.5) -> tuple[np.ndarray, list[float]]:
+    """``clip`` (16 kHz) twice inside a longer recording of ``speech_clean`` clips (:data:`CONTEXT`), ``gap_s`` of
+    silence after each part; returns the recording and where each copy starts (s): does a filler found in the clip
+    alone stay found there?"""
+    parts, offsets, t = [], [], 0.0
+    gap = np.zeros(int(gap_s * SR), np.float32)
+    for name in CONTEXT:
+        if name is None:
+            x = clip
+        else:
+            audio = media.load(samples_dir / "speech_clean" / name).audio
+            if audio is None:
+                raise InputError(f"{name}: no audio", samples_dir / "speech_clean" / name)
+            x = audio.samples
+        if name is None:
+            offsets.append(t)
+        parts += [np.asarray(x, dtype=np.float32), gap]
+        t += (len(x) + len(gap)) / SR
+    return np.concatenate(parts), offsets
 
 
 def to_pitch(x: np.ndarray, target_f0: float, f0: float = 0.0) -> np.ndarray:
