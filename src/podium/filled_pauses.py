@@ -353,7 +353,7 @@ def _voice_changes(track: pitch.PitchTrack) -> np.ndarray:
     st = 12 * np.log2(f0[idx])
     gap = int(_VOICE_GAP_S / hop)
     reach = int(_SPEAKER_WINDOW_S / hop)
-    found: list[tuple[float, int]] = []
+    found: list[tuple[float, int, int]] = []
     for k in np.flatnonzero(np.diff(idx) > gap):  # a break between voiced frames idx[k] and idx[k + 1]
         b0, a1 = max(0, k + 1 - _VOICE_SIDE_FRAMES), k + 1 + _VOICE_SIDE_FRAMES
         before = st[b0 : k + 1][idx[b0 : k + 1] >= idx[k] - reach]
@@ -362,12 +362,19 @@ def _voice_changes(track: pitch.PitchTrack) -> np.ndarray:
             continue
         step = abs(float(np.median(after) - np.median(before)))
         if step >= _VOICE_CHANGE_ST:
-            found.append((step, int(idx[k + 1])))
+            found.append((step, int(idx[k + 1] - idx[k]), int(idx[k + 1])))
+    return np.array(_one_per_change(found, reach // 2), dtype=np.int64)
+
+
+def _one_per_change(breaks: list[tuple[float, int, int]], apart: int) -> list[int]:
+    """Of breaks (step in semitones, pause in frames, frame) within ``apart`` frames of each other, one: the largest
+    step to the semitone, and of those the longest pause. The breaks next to a change see nearly the same step (each
+    side's 3 s of voicing is mostly one voice), and one voice hands over to another at a pause."""
     kept: list[int] = []
-    for _, at in sorted(found, reverse=True):  # the largest step of each cluster of breaks
-        if all(abs(at - other) > reach // 2 for other in kept):
+    for _, _, at in sorted(((round(step), pause, at) for step, pause, at in breaks), reverse=True):
+        if all(abs(at - other) > apart for other in kept):
             kept.append(at)
-    return np.array(sorted(kept), dtype=np.int64)
+    return sorted(kept)
 
 
 def _speaker_pitch(
