@@ -194,16 +194,20 @@ def test_the_filler_prompt_goes_only_where_filler_like_sound_is(samples):
     assert rec.prompt_where is None  # no prompt asked for: nothing to place
 
 
+def _track_of(f0: np.ndarray) -> pitch.PitchTrack:
+    """A pitch track of these F0 values, 10 ms apart, clearly periodic where voiced."""
+    n = len(f0)
+    return pitch.PitchTrack(
+        times=np.arange(n) * 0.01 + 0.005, f0=f0, strength=np.full(n, 0.9), level_db=np.full(n, -20.0)
+    )
+
+
 def _held_vowel_track(f0_frames: np.ndarray, voice_hz: float = 190.0) -> tuple[pitch.PitchTrack, Audio]:
     """A pitch track: 2 s of a voice around ``voice_hz`` with the stretch ``f0_frames`` in its middle."""
     rng = np.random.default_rng(0)
     around = voice_hz * 2 ** (rng.normal(0, 2, 100) / 12)
-    f0 = np.concatenate([around, f0_frames, around])
-    n = len(f0)
-    track = pitch.PitchTrack(
-        times=np.arange(n) * 0.01 + 0.005, f0=f0, strength=np.full(n, 0.9), level_db=np.full(n, -20.0)
-    )
-    return track, Audio(np.zeros(n * 160, dtype=np.float32), SR)
+    track = _track_of(np.concatenate([around, f0_frames, around]))
+    return track, Audio(np.zeros(len(track.f0) * 160, dtype=np.float32), SR)
 
 
 def test_an_octave_error_of_the_tracker_is_not_pitch_movement():
@@ -248,10 +252,7 @@ def test_the_floor_is_the_modal_voices_not_its_creak():
     creaky = np.where(rng.random(1000) < 0.2, modal / 2, modal)
 
     def floor(f0: np.ndarray) -> float:
-        track = pitch.PitchTrack(
-            times=np.arange(len(f0)) * 0.01 + 0.005, f0=f0, strength=np.ones(len(f0)), level_db=np.zeros(len(f0))
-        )
-        return filled_pauses._speaker_pitch(track, 500, 501, 0.01)[1]
+        return filled_pauses._speaker_pitch(_track_of(f0), 500, 501, 0.01)[1]
 
     assert abs(12 * np.log2(floor(creaky) / floor(modal))) < 1.0  # an octave under it without the fix
 
@@ -275,9 +276,7 @@ def test_a_run_of_uh_follows_the_sound_not_the_recogniser(samples):
 def _voices_track(*parts: tuple[float, float]) -> pitch.PitchTrack:
     """A pitch track of (seconds, Hz) parts: a voice wandering ±2 st around Hz, or a pause where Hz is 0."""
     rng = np.random.default_rng(4)
-    f0 = np.concatenate([hz * 2 ** (rng.normal(0, 2, int(s * 100)) / 12) for s, hz in parts])
-    n = len(f0)
-    return pitch.PitchTrack(times=np.arange(n) * 0.01 + 0.005, f0=f0, strength=np.ones(n), level_db=np.zeros(n))
+    return _track_of(np.concatenate([hz * 2 ** (rng.normal(0, 2, int(s * 100)) / 12) for s, hz in parts]))
 
 
 def test_another_voice_is_found_where_it_begins_and_a_lone_word_is_not_one():

@@ -70,7 +70,7 @@ def recover(
         return list(words)
     track = track or pitch.track(audio.samples, audio.sr)
     changes = _voice_changes(track)
-    voice_starts = track.times[changes] if len(changes) else np.zeros(0)
+    voice_starts = track.times[changes]
     lexical = _with_min_extent([w for w in words if normalize(w.text) not in NON_LEXICAL])
     n = int(np.ceil(audio.duration_s / _GRID_S)) + 1
     in_speech, in_words = _mask(speech_spans, n), _mask(lexical, n)
@@ -247,7 +247,7 @@ def _fit_runs(words: Sequence[Word], bursts: list[_Voiced], duration: float) -> 
             if n < len(targets):
                 w = replace(w, start=round(targets[n].start, 3), end=round(targets[n].end, 3))
             out.append(w)
-        if len(run) >= 2 and targets is like:
+        if len(run) >= 2 and len(like) > len(run):  # a series heard: the run grows to the bursts like it
             out.extend(_filler_word(v) for v in like[len(run) :])
         i = j
     return out, claimed
@@ -444,10 +444,11 @@ def _one_octave(f0: np.ndarray, speaker_f0: float) -> np.ndarray:
     """
     if len(f0) < 3:
         return f0
-    st = 12 * np.log2(f0 / np.median(f0))
+    med = float(np.median(f0))
+    st = 12 * np.log2(f0 / med)
     if not np.any(np.abs(np.diff(st)) > 9):  # no jump of about an octave from one frame to the next
         return f0
-    folded: np.ndarray = float(np.median(f0)) * 2 ** ((st - 12 * np.round(st / 12)) / 12)
+    folded: np.ndarray = med * 2 ** ((st - 12 * np.round(st / 12)) / 12)
     if speaker_f0 > 0:
         folded = folded * 2.0 ** np.round(np.log2(speaker_f0 / float(np.median(folded))))
     return folded

@@ -153,13 +153,12 @@ def in_read_speech(samples_dir: Path, clip: np.ndarray, gap_s: float = 0.5) -> t
     for name in CONTEXT:
         if name is None:
             x = clip
+            offsets.append(t)
         else:
             audio = media.load(samples_dir / "speech_clean" / name).audio
             if audio is None:
                 raise InputError(f"{name}: no audio", samples_dir / "speech_clean" / name)
             x = audio.samples
-        if name is None:
-            offsets.append(t)
         parts += [np.asarray(x, dtype=np.float32), gap]
         t += (len(x) + len(gap)) / SR
     return np.concatenate(parts), offsets
