@@ -33,6 +33,29 @@ def test_silence_and_noise_are_unvoiced():
     assert pitch.track(0.1 * rng.standard_normal(16000)).voiced.mean() < 0.05
 
 
+def _voiced_share(tr: pitch.PitchTrack, a: float, b: float) -> float:
+    inside = (tr.times >= a) & (tr.times < b)
+    return float(tr.voiced[inside].mean())
+
+
+def test_a_quiet_voice_is_judged_by_the_sound_around_it():
+    """A soft voice 8 s after a loud one (a talk's quiet stretch, another person) is voiced as it is alone; with
+    silence judged against the loudest sample of the whole recording (Praat's rule) it fell under the threshold."""
+    quiet = tone(100.0, 2.0, level=0.02)
+    alone = pitch.track(quiet)
+    together = pitch.track(np.concatenate([tone(200.0, 2.0, level=0.9), np.zeros(8 * 16000, np.float32), quiet]))
+    assert _voiced_share(alone, 0.1, 1.9) > 0.95
+    assert _voiced_share(together, 10.1, 11.9) > 0.95
+
+
+def test_a_hum_in_a_long_pause_stays_silence():
+    """The reference never drops under a tenth of the loudest sound: a faint mains hum (-53 dB) through a long pause
+    does not become voice by being the loudest thing near itself."""
+    hum = tone(100.0, 20.0, level=0.002)
+    tr = pitch.track(np.concatenate([tone(200.0, 2.0, level=0.9), hum, tone(200.0, 2.0, level=0.9)]))
+    assert _voiced_share(tr, 2.5, 21.5) < 0.05
+
+
 def test_bad_range_is_rejected():
     with pytest.raises(ValueError, match="fmin"):
         pitch.track(np.zeros(16000), fmin=500, fmax=100)

@@ -100,6 +100,7 @@ def track(
     rw = rw / rw[0]
     mean, lo, hi = _mean_min_max(x)
     global_peak = max(hi - mean, mean - lo) or 1.0  # max |x - mean|
+    reference = _loudest_near(x, mean, n, hop, win, global_peak, max(1, round(_SILENCE_REACH_S * sr / hop)))
 
     # Candidates and the Viterbi pass go a batch at a time. Column 0 of each table is the unvoiced candidate;
     # the candidates' frequencies and strengths are kept (on disk for a long talk) until the path is known.
@@ -127,7 +128,7 @@ def track(
                         rval[:, 1:])  # fmt: skip
             lags[...] = np.where(lags > 0, sr / np.maximum(lags, 1e-9), 0.0)  # lag -> frequency
             strength[:, 0] = voicing_threshold + np.maximum(
-                0.0, 2.0 - (local_peak[b0:b1] / global_peak) / (silence_threshold / (1.0 + voicing_threshold))
+                0.0, 2.0 - (local_peak[b0:b1] / reference[b0:b1]) / (silence_threshold / (1.0 + voicing_threshold))
             )
             path_finder.feed(freq, strength)
             freqs.append(freq)
@@ -145,6 +146,38 @@ def track(
     times = (np.arange(n) * hop + win / 2) / sr
     level = 20 * np.log10(np.maximum(local_peak, 1e-10))
     return PitchTrack(times, f0, strength_out, level)
+
+
+# Praat judges silence against the loudest sample of the whole sound, made for one utterance. In a recording of
+# several (a talk with a quieter stretch, another person, a cough into the microphone), the quiet voice's softer
+# frames, a low "um" among them, would fall under the silence threshold because of a sound elsewhere: silence is
+# judged here against the loudest sound within a few seconds (a phrase or two of the same voice), and never against
+# less than a tenth of the loudest of all, so that a long pause's noise does not become its own reference.
+_SILENCE_REACH_S = 3.0
+_SILENCE_FLOOR = 0.1
+
+
+def _loudest_near(x: np.ndarray, mean: float, n: int, hop: int, win: int, global_peak: float, reach: int) -> np.ndarray:
+    """Per frame, the largest ``|x - mean|`` within ``reach`` frames (to twice that) of it, at least
+    ``_SILENCE_FLOOR`` of ``global_peak``; the samples a block at a time (podium.spool)."""
+    hops = n + -(-win // hop)  # hops the frames cover
+    per_hop = np.zeros(hops)
+    block = hop * 4096
+    for a in range(0, min(len(x), hops * hop), block):
+        part = np.abs(np.asarray(x[a : a + block], dtype=np.float64) - mean)
+        m = len(part) // hop
+        first = a // hop
+        per_hop[first : first + m] = part[: m * hop].reshape(m, hop).max(axis=1)
+        if len(part) > m * hop and first + m < hops:
+            per_hop[first + m] = part[m * hop :].max()
+    span = -(-win // hop)
+    frame = np.lib.stride_tricks.sliding_window_view(per_hop, span)[:n].max(axis=1)
+    blocks = -(-n // reach)
+    bm = np.zeros(blocks)
+    np.maximum.at(bm, np.arange(n) // reach, frame)
+    wide = np.maximum(bm, np.maximum(np.concatenate([[0.0], bm[:-1]]), np.concatenate([bm[1:], [0.0]])))
+    out: np.ndarray = np.maximum(wide[np.arange(n) // reach], _SILENCE_FLOOR * global_peak)
+    return out
 
 
 def _mean_min_max(x: np.ndarray, block: int = 1 << 20) -> tuple[float, float, float]:
