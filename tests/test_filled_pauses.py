@@ -10,6 +10,7 @@ import pytest
 from podium import filled_pauses, media, pitch, speech
 from podium.eval import devset
 from podium.eval.events import Event, match
+from podium.options import SpeechOptions
 from podium.testing import FakeRecognizer
 from podium.types import Audio, Span, Word
 
@@ -122,6 +123,24 @@ def test_seconds_per_syllable_is_the_speakers_own():
     assert filled_pauses._seconds_per_syllable(slow) > filled_pauses._seconds_per_syllable(fast)
 
 
+def test_tempo_is_the_one_around_the_moment():
+    """A talk that starts fast and ends slow: each stretch is judged at the tempo around it."""
+    fast = [Word("present", i * 0.4, i * 0.4 + 0.3, 1) for i in range(30)]  # 0.15 s a syllable
+    slow = [Word("present", 60 + i * 0.8, 60 + i * 0.8 + 0.6, 1) for i in range(30)]  # 0.3 s a syllable
+    tempo = filled_pauses._Tempo(fast + slow)
+    assert tempo.syllable_s(5.0) == pytest.approx(0.15)
+    assert tempo.syllable_s(70.0) == pytest.approx(0.3)
+
+
+@pytest.mark.parametrize("clip", ["jfk.flac", "ljspeech_LJ001-0007.wav", "ljspeech_LJ001-0016.wav"])
+def test_slow_reading_holds_no_filled_pause(samples, clip):
+    """Read speech slowed to 1.6x its length (about 3 syllables a second) holds steady vowels of a fifth of a second
+    and more; they are the words' own, not fillers (before the tempo rule, these three clips gave four)."""
+    x = media.load(samples / "speech_clean" / clip).audio.samples.astype(np.float32)
+    slow = devset.stretch(x, 1.6).astype(np.float32)
+    assert _fillers(slow, SpeechOptions()) == []
+
+
 def test_events_match_once_within_tolerance():
     ref = [Event("um", 1.0, 1.4), Event("uh", 5.0, 5.3)]
     det = [Event("um", 1.2, 1.5), Event("um", 1.3, 1.6), Event("uh", 8.0, 8.2)]
@@ -134,13 +153,14 @@ def test_events_match_once_within_tolerance():
 
 
 @pytest.mark.slow
-def test_a_filler_does_not_depend_on_what_surrounds_it(samples):
-    """The fillers found in a clip alone are found again when it sits twice inside a longer talk."""
-    from podium.options import SpeechOptions
-
-    clip = media.load(samples / "speech_disfluent" / "mfa_acoustic_corpus.wav").audio.samples
+@pytest.mark.parametrize("name", ["mfa_acoustic_corpus.wav", "mfa_um.flac"])
+def test_a_filler_does_not_depend_on_what_surrounds_it(samples, name):
+    """The fillers found in a clip alone are found again when it sits twice inside a longer talk, at the same
+    place. mfa_um is a soft voice between louder readers: its "um" needs the pitch tracker's local silence reference
+    and the filler fitting that looks past a word the recogniser stretched over it."""
+    clip = media.load(samples / "speech_disfluent" / name).audio.samples
     alone = _fillers(clip, SpeechOptions())
-    assert len(alone) >= 3
+    assert alone
     long, offsets = devset.in_read_speech(samples, clip)
     inside = _fillers(long, SpeechOptions())
     for off in offsets:
@@ -148,6 +168,9 @@ def test_a_filler_does_not_depend_on_what_surrounds_it(samples):
         here = [e for e in inside if off <= e.start < off + len(clip) / SR]
         m = match("copy", expected, here, tolerance_s=0.3)
         assert not m.misses, f"copy at {off:.1f} s lost {m.misses}; found {here}"
+        # on the same sound: a long "ummm" found alone and 0.3 s past its end here is the tolerance, not the sound
+        moved = [(r.start - off, d.start - off) for _, r, d in m.hits if d.start > r.end or d.end < r.start]
+        assert not moved, f"copy at {off:.1f} s: fillers off the sound found alone (alone, here): {moved}"
 
 
 def _fillers(x: np.ndarray, options) -> list[Event]:
@@ -187,8 +210,6 @@ def test_the_filler_prompt_goes_only_where_filler_like_sound_is(samples):
     rec = _Recorder(words)
     speech.transcribe(audio, recognizer=rec)
     assert rec.prompt_where and rec.prompt_where[0].start >= _AT - 0.1
-    from podium.options import SpeechOptions
-
     rec = _Recorder(words)
     speech.transcribe(audio, SpeechOptions(filler_prompt=False), recognizer=rec)
     assert rec.prompt_where is None  # no prompt asked for: nothing to place

@@ -73,19 +73,22 @@ def recover(
     voice_starts = track.times[changes]
     lexical = _with_min_extent([w for w in words if normalize(w.text) not in NON_LEXICAL])
     n = int(np.ceil(audio.duration_s / _GRID_S)) + 1
+    tempo = _Tempo(lexical)
     in_speech, in_words = _mask(speech_spans, n), _mask(lexical, n)
-    bursts = [
-        v
-        for v in _voiced_stretches(track, audio, changes)
-        if _share(v, in_speech) >= 0.5 and _share(v, in_words) <= _MAX_COVER
-    ]
-    out, claimed = _fit_runs(words, bursts, audio.duration_s)
+    # for the recogniser's own fillers, a word counts only for as long as it plausibly lasts (see _fit_runs)
+    in_own_words = _mask([replace(w, end=_own_end(w, tempo)) for w in lexical], n)
+    voiced = [v for v in _voiced_stretches(track, audio, changes) if _share(v, in_speech) >= 0.5]
+    bursts = [v for v in voiced if _share(v, in_words) <= _MAX_COVER]
+    near_runs = [v for v in voiced if _share(v, in_own_words) <= _MAX_COVER]
+    out, claimed = _fit_runs(words, near_runs, audio.duration_s, tempo)
     for v in bursts:
-        if v in claimed or not _is_filled_pause(v) or not _between_words(v, lexical, voice_starts):
+        if v in claimed or not _is_filled_pause(v) or not tempo.outlasts_a_syllable(v):
             continue
-        out.append(_filler_word(v))
+        if _between_words(v, lexical, voice_starts):
+            out.append(_filler_word(v))
     out.sort(key=lambda w: (w.start, w.end))
-    out = _inside_words(out, _steady_stretches(track, audio, changes), track)
+    steady = [v for v in _steady_stretches(track, audio, changes) if tempo.outlasts_a_syllable(v)]
+    out = _inside_words(out, steady, track)
     out.sort(key=lambda w: (w.start, w.end))
     return out
 
@@ -183,6 +186,37 @@ def _voiced_s(track: pitch.PitchTrack, w: Word, v: _Voiced) -> float:
     return float(own.sum()) * hop
 
 
+# A filled pause is held: its vowel outlasts a whole syllable of the speaker's (filled-pause vowels run 2-3 times as
+# long as lexical ones, Shriberg 2001; O'Shaughnessy 1992 measured 200-650 ms). A steady vowel inside a word can reach
+# a syllable's length where the speaker slows down (phrase-final lengthening, a slow reader), so stretches no longer
+# than 1.2 of the speaker's syllables, at the tempo around them, are left alone. Measured (docs/how-it-works.md): read
+# speech slowed 1.3-1.6x left steady vowels of up to 1.13 syllables; recovered real and spliced fillers were 1.25-5.9
+# syllables long, one of 50 shorter (0.86).
+_MIN_SYLLABLES = 1.2
+_TEMPO_WINDOW_S = 15.0  # the tempo around a stretch: words within this of it
+_MIN_TEMPO_WORDS = 8
+
+
+class _Tempo:
+    """The speaker's time per syllable around a moment, from the recognised words (a talk speeds up and slows
+    down; fewer than ``_MIN_TEMPO_WORDS`` words near it: all the words)."""
+
+    def __init__(self, words: Sequence[Word]) -> None:
+        timed = [w for w in words if w.end > w.start]
+        self.centres = np.array([(w.start + w.end) / 2 for w in timed])
+        self.per = np.array([(w.end - w.start) / max(1, count_syllables(normalize(w.text))) for w in timed])
+
+    def syllable_s(self, t: float) -> float:
+        if not len(self.per):
+            return 0.2
+        near = np.abs(self.centres - t) <= _TEMPO_WINDOW_S
+        per = self.per[near] if near.sum() >= _MIN_TEMPO_WORDS else self.per
+        return float(np.clip(np.median(per), 0.12, 0.35))
+
+    def outlasts_a_syllable(self, v: _Voiced) -> bool:
+        return v.end - v.start >= _MIN_SYLLABLES * self.syllable_s((v.start + v.end) / 2)
+
+
 def _seconds_per_syllable(words: Sequence[Word]) -> float:
     """The speaker's median time per syllable, from the words themselves (0.12-0.35 s)."""
     per = [(w.end - w.start) / max(1, count_syllables(normalize(w.text))) for w in words if w.end > w.start]
@@ -204,7 +238,9 @@ def _is_steady_filler(v: _Voiced) -> bool:
     )
 
 
-def _fit_runs(words: Sequence[Word], bursts: list[_Voiced], duration: float) -> tuple[list[Word], set[_Voiced]]:
+def _fit_runs(
+    words: Sequence[Word], bursts: list[_Voiced], duration: float, tempo: _Tempo | None = None
+) -> tuple[list[Word], set[_Voiced]]:
     """Give each run of recognised um/uh the voiced bursts between its neighbours.
 
     Whisper sometimes writes more "uh" than were said, with made-up times: when
@@ -218,7 +254,11 @@ def _fit_runs(words: Sequence[Word], bursts: list[_Voiced], duration: float) -> 
     word the recogniser dropped also leaves a burst in the gap. And Whisper
     also writes fewer than were said: a run of two or more (so a series of
     them was heard) grows to the number of filler-like bursts in its gap.
-    Bursts inside a run's gap are claimed by it and never added again.
+    Bursts inside a run's gap are claimed by it and never added again. The gap
+    reaches into a neighbour that the recogniser made far longer than its
+    syllables (``tempo``: over twice the speaker's time per syllable, and over
+    ``_LONG_WORD_S``): Whisper stretches the word before a filler over it and
+    then puts the filler after its true place.
     """
     out: list[Word] = []
     claimed: set[_Voiced] = set()
@@ -231,16 +271,22 @@ def _fit_runs(words: Sequence[Word], bursts: list[_Voiced], duration: float) -> 
         j = i
         while j < len(words) and normalize(words[j].text) in NON_LEXICAL:
             j += 1
-        lo = words[i - 1].end if i > 0 else 0.0
-        hi = words[j].start if j < len(words) else duration
-        inside = [v for v in bursts if v.end > lo - 0.1 and v.start < hi + 0.1 and v.end - v.start >= _MIN_BURST_S]
+        lo = _own_end(words[i - 1], tempo) if i > 0 else 0.0
+        hi = _own_start(words[j], tempo) if j < len(words) else duration
+        # the speaker's voice only: a squeak or a breath an octave up is not where a filler was said
+        inside = [
+            v
+            for v in bursts
+            if v.end > lo - 0.1 and v.start < hi + 0.1 and v.end - v.start >= _MIN_BURST_S and v.usual_pitch
+        ]
         claimed.update(inside)
         run = list(words[i:j])
         like = [v for v in inside if _is_filled_pause(v, min_s=_MIN_BURST_S)]
         targets = like if len(like) >= len(run) else inside
         if len(run) == 1 and len(targets) > 1:  # one filler: the burst nearest where the recogniser heard it
             w = run[0]
-            targets = [min(targets, key=lambda v: (max(0.0, v.start - w.end, w.start - v.end), abs(v.start - w.start)))]
+            near = min(targets, key=lambda v: (max(0.0, v.start - w.end, w.start - v.end), abs(v.start - w.start)))
+            targets = [_whole(near, targets)]
         if targets and len(targets) < len(run):
             run = run[: len(targets)]
         for n, w in enumerate(run):
@@ -251,6 +297,39 @@ def _fit_runs(words: Sequence[Word], bursts: list[_Voiced], duration: float) -> 
             out.extend(_filler_word(v) for v in like[len(run) :])
         i = j
     return out, claimed
+
+
+def _whole(v: _Voiced, pieces: list[_Voiced]) -> _Voiced:
+    """``v`` with the pieces that touch it on either side, in turn: one long "ummm" is split where its loudness
+    dips (``_split_at_dips``), and when the recogniser heard one filler there, it is all of them."""
+    start, end = v.start, v.end
+    for p in sorted(pieces, key=lambda p: p.start):
+        if abs(p.start - end) < _TOUCH_S:
+            end = p.end
+    for p in sorted(pieces, key=lambda p: -p.end):
+        if abs(p.end - start) < _TOUCH_S:
+            start = p.start
+    return replace(v, start=start, end=end)
+
+
+_TOUCH_S = 0.015  # pieces of one voiced run split at a dip share their boundary frame
+_LONG_WORD_S = 0.6
+
+
+def _own_length(w: Word, tempo: _Tempo | None) -> float:
+    """How long ``w`` may plausibly last: twice the speaker's time for its syllables, at least ``_LONG_WORD_S``."""
+    if tempo is None:
+        return w.end - w.start
+    syllables = max(1, count_syllables(normalize(w.text)))
+    return max(_LONG_WORD_S, 2 * syllables * tempo.syllable_s((w.start + w.end) / 2))
+
+
+def _own_end(w: Word, tempo: _Tempo | None) -> float:
+    return min(w.end, w.start + _own_length(w, tempo))
+
+
+def _own_start(w: Word, tempo: _Tempo | None) -> float:
+    return max(w.start, w.end - _own_length(w, tempo))
 
 
 def _with_min_extent(words: list[Word], min_s: float = 0.1, reach_s: float = 0.4) -> list[Word]:

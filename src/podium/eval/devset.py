@@ -115,7 +115,8 @@ def spliced(samples_dir: Path, words_of: Transcriber, *, per_host: int = 3, seed
 
 
 def negatives(samples_dir: Path, words_of: Transcriber, *, seed: int = 1) -> list[Clip]:
-    """Clean clips with filler look-alikes: drawn-out words, a breath, a steady tone, a hummed tune."""
+    """Clean clips with filler look-alikes: drawn-out words, a breath, a steady tone, a hummed tune, and the whole
+    clip read slowly (1.5x its length, about 3 syllables a second: every vowel held longer)."""
     rng = random.Random(seed)
     out = []
     for host_path, host, text in _hosts(samples_dir):
@@ -137,6 +138,7 @@ def negatives(samples_dir: Path, words_of: Transcriber, *, seed: int = 1) -> lis
             ("hum", _hummed_tune(f0, rng) * level * 0.6),
         ):
             out.append(Clip(f"{host_path.stem}~{kind}", "negative", _insert(host, sound, int(t * SR)), text, ()))
+        out.append(Clip(f"{host_path.stem}~slow", "negative", stretch(host, 1.5), text, ()))
     return out
 
 
