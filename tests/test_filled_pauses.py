@@ -153,12 +153,20 @@ def test_events_match_once_within_tolerance():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["mfa_acoustic_corpus.wav", "mfa_um.flac"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "speech_disfluent/mfa_acoustic_corpus.wav",
+        "speech_disfluent/mfa_um.flac",
+        "speech_disfluent_extra/ba_test_monologue.mp3",
+    ],
+)
 def test_a_filler_does_not_depend_on_what_surrounds_it(samples, name):
     """The fillers found in a clip alone are found again when it sits twice inside a longer talk, at the same
-    place. mfa_um is a soft voice between louder readers: its "um" needs the pitch tracker's local silence reference
-    and the filler fitting that looks past a word the recogniser stretched over it."""
-    clip = media.load(samples / "speech_disfluent" / name).audio.samples
+    place. mfa_um is a soft voice between louder readers: its "um" needs the filler fitting that looks past a word
+    the recogniser stretched over it. ba_test's first "um" comes before a "but" the recogniser timed as an instant,
+    in one copy written after it, in another not at all."""
+    clip = media.load(samples / name).audio.samples
     alone = _fillers(clip, SpeechOptions())
     assert alone
     long, offsets = devset.in_read_speech(samples, clip)
@@ -334,3 +342,29 @@ def test_a_change_of_voice_is_placed_at_the_pause_where_the_voices_hand_over():
     assert filled_pauses._one_per_change([*near, (12.0, 40, 5000)], 500) == [4028, 5000]
     track = _voices_track((8, 100), (0.4, 0), (0.8, 100), (1.5, 0), (8, 210))
     assert [round(float(track.times[c]), 1) for c in filled_pauses._voice_changes(track)] == [10.7]
+
+
+def _like(start: float, end: float, f0: float = 115.0, usual: bool = True) -> filled_pauses._Voiced:
+    """A voiced burst with a filled pause's pitch statistics."""
+    return filled_pauses._Voiced(start, end, f0, 0.5, 0.0, 0.8, usual, True, jitter_cents=20.0, above_floor_st=0.5)
+
+
+# ba_test_monologue's "...to say, um, but here's...": the recogniser wrote "but" as an instant and "umm" after it
+_SAY_UM_BUT = [Word("say,", 17.4, 17.62, 0.9), Word("but,", 18.2, 18.2, 0.9), Word("here's", 18.48, 18.68, 0.9)]
+_UM, _BUT = _like(17.53, 17.99), _like(18.11, 18.16, f0=420.0, usual=False)
+
+
+def test_a_word_timed_as_an_instant_is_the_sound_it_ends_in_not_the_one_before():
+    """A "but" at 18.2 s with no duration stands for the short burst just before (18.11 s), not the "um" before that:
+    the 0.4 s it used to reach back hid the filler (the clip's second copy in read speech lost it)."""
+    lexical = filled_pauses._with_min_extent(_SAY_UM_BUT, [_UM, _BUT])
+    assert lexical[1].start == pytest.approx(18.11)
+    assert filled_pauses._with_min_extent(_SAY_UM_BUT)[1].start == pytest.approx(17.8)  # no sound known: 0.4 s
+
+
+def test_a_filler_heard_next_to_an_instant_word_may_lie_on_its_other_side():
+    """The recogniser heard "but, umm" with "but" an instant; the um's sound is before "but": the filler goes there."""
+    words = [*_SAY_UM_BUT[:2], Word("umm,", 18.2, 18.4, 0.4), _SAY_UM_BUT[2]]
+    out, claimed = filled_pauses._fit_runs(words, [_UM], 25.0)
+    um = [w for w in out if w.text == "umm,"]
+    assert [(w.start, w.end) for w in um] == [(17.53, 17.99)] and claimed == {_UM}

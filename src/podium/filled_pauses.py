@@ -71,13 +71,14 @@ def recover(
     track = track or pitch.track(audio.samples, audio.sr)
     changes = _voice_changes(track)
     voice_starts = track.times[changes]
-    lexical = _with_min_extent([w for w in words if normalize(w.text) not in NON_LEXICAL])
     n = int(np.ceil(audio.duration_s / _GRID_S)) + 1
+    in_speech = _mask(speech_spans, n)
+    voiced = [v for v in _voiced_stretches(track, audio, changes) if _share(v, in_speech) >= 0.5]
+    lexical = _with_min_extent([w for w in words if normalize(w.text) not in NON_LEXICAL], voiced)
     tempo = _Tempo(lexical)
-    in_speech, in_words = _mask(speech_spans, n), _mask(lexical, n)
+    in_words = _mask(lexical, n)
     # for the recogniser's own fillers, a word counts only for as long as it plausibly lasts (see _fit_runs)
     in_own_words = _mask([replace(w, end=_own_end(w, tempo)) for w in lexical], n)
-    voiced = [v for v in _voiced_stretches(track, audio, changes) if _share(v, in_speech) >= 0.5]
     bursts = [v for v in voiced if _share(v, in_words) <= _MAX_COVER]
     near_runs = [v for v in voiced if _share(v, in_own_words) <= _MAX_COVER]
     out, claimed = _fit_runs(words, near_runs, audio.duration_s, tempo)
@@ -271,8 +272,14 @@ def _fit_runs(
         j = i
         while j < len(words) and normalize(words[j].text) in NON_LEXICAL:
             j += 1
-        lo = _own_end(words[i - 1], tempo) if i > 0 else 0.0
-        hi = _own_start(words[j], tempo) if j < len(words) else duration
+        # a word timed as an instant says nothing of where its sound is: the filler may lie on either side of it
+        k, m = i - 1, j
+        while k > 0 and _instant(words[k]) and normalize(words[k].text) not in NON_LEXICAL:
+            k -= 1
+        while m < len(words) - 1 and _instant(words[m]) and normalize(words[m].text) not in NON_LEXICAL:
+            m += 1
+        lo = _own_end(words[k], tempo) if k >= 0 else 0.0
+        hi = _own_start(words[m], tempo) if m < len(words) else duration
         # the speaker's voice only: a squeak or a breath an octave up is not where a filler was said
         inside = [
             v
@@ -312,6 +319,13 @@ def _whole(v: _Voiced, pieces: list[_Voiced]) -> _Voiced:
     return replace(v, start=start, end=end)
 
 
+_INSTANT_S = 0.1  # a word timed shorter than this is an instant: where its sound lies is not known
+
+
+def _instant(w: Word) -> bool:
+    return w.end - w.start < _INSTANT_S
+
+
 _TOUCH_S = 0.015  # pieces of one voiced run split at a dip share their boundary frame
 _LONG_WORD_S = 0.6
 
@@ -332,17 +346,26 @@ def _own_start(w: Word, tempo: _Tempo | None) -> float:
     return max(w.start, w.end - _own_length(w, tempo))
 
 
-def _with_min_extent(words: list[Word], min_s: float = 0.1, reach_s: float = 0.4) -> list[Word]:
+def _with_min_extent(
+    words: list[Word], voiced: Sequence[_Voiced] = (), min_s: float = _INSTANT_S, reach_s: float = 0.4
+) -> list[Word]:
     """Stretch words Whisper timed as (near) instants back toward the previous word.
 
     Whisper sometimes gives a word zero duration at its end time; the sound it
-    stands for lies just before, and must not pass for an uncovered filler.
+    stands for lies just before, and must not pass for an uncovered filler:
+    as many voiced bursts as it has syllables (a vowel each), the last of them
+    the one it ends in or after, up to ``reach_s``; not the burst before them
+    (a filler said before a short word, "um... but").
     """
+    starts = np.sort(np.array([v.start for v in voiced]))
     out = []
     prev_end = 0.0
     for w in words:
         if w.end - w.start < min_s:
-            w = replace(w, start=max(prev_end, min(w.start, w.end - reach_s)))
+            # the first of the word's bursts: the last to start before it ends, less one a syllable
+            k = int(np.searchsorted(starts, w.end)) - max(1, count_syllables(normalize(w.text)))
+            sound = max(w.end - reach_s, float(starts[k])) if k >= 0 else w.end - reach_s
+            w = replace(w, start=max(prev_end, min(w.start, sound)))
         out.append(w)
         prev_end = max(prev_end, w.end)
     return out
