@@ -155,7 +155,7 @@ def _inside_words(words: list[Word], steady: list[_Voiced], track: pitch.PitchTr
             continue
         i = int(np.flatnonzero(overlap == best)[-1])  # the word it overlaps most (the later one on a tie)
         w = out[i]
-        syllables = max(1, count_syllables(normalize(w.text)))
+        syllables = _syllables(w)
         rest = w.end - w.start - _overlap(w, v)
         own_voice = _voiced_s(track, w, v) >= _MIN_OWN_VOICE_S
         # a word of several syllables cannot be one steady vowel: its times slid over the filler
@@ -205,14 +205,18 @@ class _Tempo:
     def __init__(self, words: Sequence[Word]) -> None:
         timed = [w for w in words if w.end > w.start]
         self.centres = np.array([(w.start + w.end) / 2 for w in timed])
-        self.per = np.array([(w.end - w.start) / max(1, count_syllables(normalize(w.text))) for w in timed])
+        self.per = np.array([(w.end - w.start) / _syllables(w) for w in timed])
 
     def syllable_s(self, t: float) -> float:
-        if not len(self.per):
-            return 0.2
         near = np.abs(self.centres - t) <= _TEMPO_WINDOW_S
-        per = self.per[near] if near.sum() >= _MIN_TEMPO_WORDS else self.per
-        return float(np.clip(np.median(per), 0.12, 0.35))
+        return self._median(self.per[near] if near.sum() >= _MIN_TEMPO_WORDS else self.per)
+
+    def overall(self) -> float:
+        return self._median(self.per)
+
+    @staticmethod
+    def _median(per: np.ndarray) -> float:
+        return float(np.clip(np.median(per), 0.12, 0.35)) if len(per) else 0.2
 
     def outlasts_a_syllable(self, v: _Voiced) -> bool:
         return v.end - v.start >= _MIN_SYLLABLES * self.syllable_s((v.start + v.end) / 2)
@@ -220,8 +224,11 @@ class _Tempo:
 
 def _seconds_per_syllable(words: Sequence[Word]) -> float:
     """The speaker's median time per syllable, from the words themselves (0.12-0.35 s)."""
-    per = [(w.end - w.start) / max(1, count_syllables(normalize(w.text))) for w in words if w.end > w.start]
-    return float(np.clip(np.median(per), 0.12, 0.35)) if per else 0.2
+    return _Tempo(words).overall()
+
+
+def _syllables(w: Word) -> int:
+    return max(1, count_syllables(normalize(w.text)))
 
 
 def _overlap(w: Word, v: _Voiced) -> float:
@@ -334,8 +341,7 @@ def _own_length(w: Word, tempo: _Tempo | None) -> float:
     """How long ``w`` may plausibly last: twice the speaker's time for its syllables, at least ``_LONG_WORD_S``."""
     if tempo is None:
         return w.end - w.start
-    syllables = max(1, count_syllables(normalize(w.text)))
-    return max(_LONG_WORD_S, 2 * syllables * tempo.syllable_s((w.start + w.end) / 2))
+    return max(_LONG_WORD_S, 2 * _syllables(w) * tempo.syllable_s((w.start + w.end) / 2))
 
 
 def _own_end(w: Word, tempo: _Tempo | None) -> float:
@@ -346,9 +352,7 @@ def _own_start(w: Word, tempo: _Tempo | None) -> float:
     return max(w.start, w.end - _own_length(w, tempo))
 
 
-def _with_min_extent(
-    words: list[Word], voiced: Sequence[_Voiced] = (), min_s: float = _INSTANT_S, reach_s: float = 0.4
-) -> list[Word]:
+def _with_min_extent(words: list[Word], voiced: Sequence[_Voiced] = (), reach_s: float = 0.4) -> list[Word]:
     """Stretch words Whisper timed as (near) instants back toward the previous word.
 
     Whisper sometimes gives a word zero duration at its end time; the sound it
@@ -361,9 +365,9 @@ def _with_min_extent(
     out = []
     prev_end = 0.0
     for w in words:
-        if w.end - w.start < min_s:
+        if _instant(w):
             # the first of the word's bursts: the last to start before it ends, less one a syllable
-            k = int(np.searchsorted(starts, w.end)) - max(1, count_syllables(normalize(w.text)))
+            k = int(np.searchsorted(starts, w.end)) - _syllables(w)
             sound = max(w.end - reach_s, float(starts[k])) if k >= 0 else w.end - reach_s
             w = replace(w, start=max(prev_end, min(w.start, sound)))
         out.append(w)

@@ -173,10 +173,9 @@ def _loudest_near(x: np.ndarray, mean: float, n: int, hop: int, win: int, global
     span = -(-win // hop)
     frame = np.lib.stride_tricks.sliding_window_view(per_hop, span)[:n].max(axis=1)
     blocks = -(-n // reach)
-    bm = np.zeros(blocks)
-    np.maximum.at(bm, np.arange(n) // reach, frame)
+    bm = np.pad(frame, (0, blocks * reach - n)).reshape(blocks, reach).max(axis=1)  # each block's loudest
     wide = np.maximum(bm, np.maximum(np.concatenate([[0.0], bm[:-1]]), np.concatenate([bm[1:], [0.0]])))
-    out: np.ndarray = np.maximum(wide[np.arange(n) // reach], _SILENCE_FLOOR * global_peak)
+    out: np.ndarray = np.maximum(np.repeat(wide, reach)[:n], _SILENCE_FLOOR * global_peak)
     return out
 
 
