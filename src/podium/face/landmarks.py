@@ -1,4 +1,4 @@
-"""The MediaPipe side of the face stage: landmarks, blendshapes and head pose for one frame (small faces via a
+"""The landmarker side of the face stage: landmarks, blendshapes and head pose for one frame (small faces via a
 cascade and a crop), with the image measures taken around the face."""
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import MissingDependency
 from ..options import FaceOptions
 from ..types import FaceSample
+from .lite import LiteFace
 
 __all__ = ["Engine", "Pending", "centre", "choose", "head_pose"]
 
@@ -76,7 +76,7 @@ def _task_path() -> str:
 class Engine:
     """The landmarker on one still frame at a time, and a cascade for small faces.
 
-    Every frame is analysed on its own (MediaPipe's image mode, no tracking), so a
+    Every frame is analysed on its own (as MediaPipe's image mode, no tracking), so a
     stretch of video gives the same samples whether it is analysed alone or as part
     of the whole: that is what lets :func:`podium.face.observe` split a video between
     threads. The one thing carried from frame to frame is which face is the
@@ -85,26 +85,13 @@ class Engine:
     """
 
     def __init__(self, options: FaceOptions, *, knows_speaker: bool = True) -> None:
-        os.environ.setdefault("GLOG_minloglevel", "2")  # MediaPipe's C++ logging: warnings and errors only
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-        try:
-            import mediapipe as mp
-            from mediapipe.tasks.python import BaseOptions, vision
-        except ImportError as e:
-            raise MissingDependency("face analysis needs MediaPipe: pip install 'podium-coach[face]'") from e
-        self.mp, self.options = mp, options
-        with _quiet_native_logs():
-            self.landmarker = vision.FaceLandmarker.create_from_options(
-                vision.FaceLandmarkerOptions(
-                    base_options=BaseOptions(model_asset_path=_task_path()),
-                    running_mode=vision.RunningMode.IMAGE,
-                    num_faces=options.max_faces,
-                    output_face_blendshapes=True,
-                    output_facial_transformation_matrixes=True,
-                    min_face_detection_confidence=0.5,
-                    min_face_presence_confidence=0.5,
-                )
-            )
+        from pathlib import Path
+
+        from .lite import LiteLandmarker
+
+        self.options = options
+        with _quiet_native_logs():  # LiteRT announces its CPU delegate on stderr
+            self.landmarker = LiteLandmarker(Path(_task_path()), options.max_faces, min_detection=0.5, min_presence=0.5)
         self.cascade: Any = None
         self.speaker: Centre | None = None  # where the speaker's face was last seen (shares of the frame)
         self.knows_speaker = knows_speaker
@@ -115,38 +102,30 @@ class Engine:
             self.expr = ExpressionModel()
 
     def close(self) -> None:
-        self.landmarker.close()
+        """Nothing to release: the interpreters go with the engine (kept for the callers' try/finally)."""
 
     def forget_speaker(self) -> None:
         """From here on, as if started mid-video: which face is the speaker's is decided later (see Pending)."""
         self.speaker, self.knows_speaker = None, False
 
-    def _detect(self, rgb: np.ndarray) -> Any:
-        return self.landmarker.detect(self.mp.Image(image_format=self.mp.ImageFormat.SRGB, data=rgb))
+    def _detect(self, rgb: np.ndarray) -> list[LiteFace]:
+        return self.landmarker.detect(rgb)
 
     def sample(self, t: float, rgb: np.ndarray) -> FaceSample | Pending:
         h, w = rgb.shape[:2]
-        res = self._detect(rgb)
-        faces = [
-            (
-                np.array([(p.x * w, p.y * h, p.z * w) for p in lm]),
-                res.face_blendshapes[i],
-                res.facial_transformation_matrixes[i],
-            )
-            for i, lm in enumerate(res.face_landmarks)
-        ]
+        faces = self._detect(rgb)
         if not faces:
             faces = self._small_faces(rgb)
         if not faces:
             return FaceSample(t, False)
-        boxes = [_box(f[0], w, h) for f in faces]
+        boxes = [_box(f.points, w, h) for f in faces]
         if not self.knows_speaker and len(faces) > 1:  # the choice depends on frames another engine analyses
             return Pending(tuple(self._measure(t, rgb, f, b, len(faces)) for f, b in zip(faces, boxes, strict=True)))
         i = choose(boxes, self.speaker)
         self.speaker, self.knows_speaker = centre(boxes[i]), True
         return self._measure(t, rgb, faces[i], boxes[i], len(faces))
 
-    def _small_faces(self, rgb: np.ndarray) -> list[Any]:
+    def _small_faces(self, rgb: np.ndarray) -> list[LiteFace]:
         """Faces the landmarker's short-range detector misses: cascade, 2x crop, landmark the crop."""
         import cv2
 
@@ -167,23 +146,18 @@ class Engine:
             if crop.shape[0] < 16 or crop.shape[1] < 16:
                 continue
             up = cv2.resize(crop, (256, int(256 * crop.shape[0] / crop.shape[1])), interpolation=cv2.INTER_CUBIC)
-            r = self._detect(np.ascontiguousarray(up))
-            if not r.face_landmarks:
+            found = self._detect(np.ascontiguousarray(up))
+            if not found:
                 continue
             sx, sy = crop.shape[1] / up.shape[1], crop.shape[0] / up.shape[0]
-            pts = np.array(
-                [
-                    ((x0 + p.x * up.shape[1] * sx) / 2, (y0 + p.y * up.shape[0] * sy) / 2, p.z * up.shape[1] * sx / 2)
-                    for p in r.face_landmarks[0]
-                ]
-            )
-            out.append((pts, r.face_blendshapes[0], r.facial_transformation_matrixes[0]))
+            p = found[0].points  # pixels of the upscaled crop: back to the frame (the crop was taken at 2x)
+            pts = np.stack([(x0 + p[:, 0] * sx) / 2, (y0 + p[:, 1] * sy) / 2, p[:, 2] * sx / 2], axis=1)
+            out.append(LiteFace(pts, found[0].blendshapes, found[0].matrix))
         return out
 
-    def _measure(self, t: float, rgb: np.ndarray, face: Any, box: Box, n: int) -> FaceSample:
-        pts, blend, matrix = face
-        bs = {c.category_name: float(c.score) for c in blend}
-        yaw, pitch, roll = head_pose(np.asarray(matrix))
+    def _measure(self, t: float, rgb: np.ndarray, face: LiteFace, box: Box, n: int) -> FaceSample:
+        pts, bs = face.points, face.blendshapes
+        yaw, pitch, roll = head_pose(face.matrix)
         x0, y0 = float(pts[:, 0].min()), float(pts[:, 1].min())
         x1, y1 = float(pts[:, 0].max()), float(pts[:, 1].max())
         blink = (bs.get("eyeBlinkLeft", 0.0) + bs.get("eyeBlinkRight", 0.0)) / 2
