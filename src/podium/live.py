@@ -312,7 +312,8 @@ class LiveFace:
 
 
 class LiveCamera:
-    """The face stage of the file analysis (MediaPipe), a still at a time (the page sends about two a second).
+    """The face stage of the file analysis (MediaPipe's models on LiteRT), a still at a time (the page sends about
+    two a second).
 
     Raises:
         MissingDependency: the face extra is not installed (live face feedback is then off; the take is still

@@ -247,7 +247,7 @@ class AnalysisOptions:
 
     Attributes:
         media, speech, voice, face: per-stage options.
-        analyze_face: look at the video too (when there is one and MediaPipe is installed).
+        analyze_face: look at the video too (when there is one and the face extra is installed).
         coach: the coaching thresholds (``data/coach.toml``, or a user's file via
             ``CoachConfig.load(path)``).
         slides: the deck, when the talk was given with one.

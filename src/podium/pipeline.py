@@ -227,8 +227,9 @@ class _FaceJob:
     """face.observe in a child process of its own, alongside speech, on as many threads as the recogniser
     (:func:`podium.cores.face_threads`). The child is a fresh ``python -c`` that imports only podium.face: unlike
     multiprocessing's spawn, it never re-runs the caller's script, so a script without an ``if __name__ ==
-    "__main__"`` guard, or code fed on stdin, gets its face analysis too. MediaPipe's native logging goes to
-    /dev/null (PODIUM_DEBUG=1 keeps it)."""
+    "__main__"`` guard, or code fed on stdin, gets its face analysis too. It runs at the lowest priority, so the
+    speech is done as fast as alone and the face fills the cores it leaves (``face._yield_to_speech``). Native
+    libraries' logging goes to /dev/null (PODIUM_DEBUG=1 keeps it)."""
 
     def __init__(self, info: MediaInfo, options: AnalysisOptions, notes: list[str]) -> None:
         self.notes = notes
@@ -237,9 +238,9 @@ class _FaceJob:
         if not options.analyze_face:
             notes.append("The video was not analysed (face analysis turned off).")
             return
-        if importlib.util.find_spec("mediapipe") is None:
+        if any(importlib.util.find_spec(m) is None for m in ("ai_edge_litert", "cv2")):
             notes.append(
-                "The video was not analysed: face analysis needs MediaPipe (pip install 'podium-coach[face]')."
+                "The video was not analysed: face analysis needs LiteRT and OpenCV (pip install 'podium-coach[face]')."
             )
             return
         if find_model(FACE_MODEL) is None:

@@ -187,7 +187,7 @@ class Engine:
 
 
 class _quiet_native_logs:
-    """MediaPipe's native code writes setup chatter to file descriptor 2; hide it unless PODIUM_DEBUG is set.
+    """Native code (LiteRT's delegate) writes setup chatter to file descriptor 2; hide it unless PODIUM_DEBUG is set.
 
     File descriptor 2 belongs to the whole process: engines made at once on several threads (the face stage's
     stretches) take turns, or one would save the other's /dev/null as "stderr" and leave the process without it."""

@@ -107,7 +107,7 @@ class LiteLandmarker:
         self._blend_out = self.blend.get_output_details()[0]["index"]
         self.anchors = _anchors()
         self.num_faces, self.min_detection, self.min_presence = num_faces, min_detection, min_presence
-        self.canonical, self.weights = _geometry(geometry)
+        self.canonical = _Canonical(*_geometry(geometry))
 
     def detect(self, rgb: np.ndarray) -> list[LiteFace]:
         faces = []
@@ -173,7 +173,7 @@ class LiteLandmarker:
         scores = self.blend.get_tensor(self._blend_out).reshape(-1)
         points = np.stack([nx * w, ny * h, nz * w], axis=1)
         blend = {n: float(v) for n, v in zip(BLENDSHAPE_NAMES, scores, strict=True)}
-        return LiteFace(points, blend, _pose(norm[: self.canonical.shape[1]], w, h, self.canonical, self.weights))
+        return LiteFace(points, blend, _pose(norm, w, h, self.canonical))
 
 
 def _crop(
@@ -280,28 +280,51 @@ def _fields(data: bytes) -> Iterator[tuple[int, Any]]:
         yield key >> 3, value
 
 
-def _pose(norm: np.ndarray, w: int, h: int, canonical: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """The canonical face's 4x4 pose in the camera's metric space (ScreenToMetricSpaceConverter, landmark input).
+class _Canonical:
+    """The canonical face's points with a Procrustes weight (33 of 468: only they move the solution) and what the
+    solver computes from them alone, once (Akca 2003 as MediaPipe's solver: weighted orthogonal Procrustes with
+    scale, the source fixed)."""
 
-    Only the points with a Procrustes weight (33 of 468) move the solution, so the solver sees only those; the depth
-    offset is still the mean over all of them, as in MediaPipe."""
+    def __init__(self, points: np.ndarray, weights: np.ndarray) -> None:
+        self.n = points.shape[1]
+        self.used = weights > 0
+        self.sw = np.sqrt(weights[self.used])
+        self.total = float((self.sw * self.sw).sum())
+        self.ws = points[:, self.used] * self.sw
+        centre = (self.ws * self.sw).sum(axis=1) / self.total
+        self.centred = self.ws - centre[:, None] * self.sw[None, :]
+        self.denominator = float((self.centred * self.ws).sum())
+
+    def to(self, target: np.ndarray) -> np.ndarray:
+        """4x4 from the canonical points to ``target`` (3 x the used points)."""
+        wt = target * self.sw
+        u, _, vt = np.linalg.svd(wt @ self.centred.T)
+        if np.linalg.det(u) * np.linalg.det(vt) < 0:
+            u[:, 2] *= -1
+        rot = u @ vt
+        rs = float(((rot @ self.centred) * wt).sum() / self.denominator) * rot
+        out = np.eye(4)
+        out[:3, :3], out[:3, 3] = rs, ((wt - rs @ self.ws) * self.sw).sum(axis=1) / self.total
+        return out
+
+
+def _pose(norm: np.ndarray, w: int, h: int, canonical: _Canonical) -> np.ndarray:
+    """The canonical face's 4x4 pose in the camera's metric space (ScreenToMetricSpaceConverter, landmark input);
+    the depth offset is the mean over all the points, as in MediaPipe."""
     height = 2 * _NEAR * math.tan(0.5 * math.radians(_FOV_DEG))
     width = w * height / h
-    screen = norm.T.astype(np.float64).copy()
+    screen = norm[: canonical.n].T.astype(np.float64)
     screen[1] = 1 - screen[1]  # origin at the top left
     screen *= np.array([[width], [height], [width]])
     screen[0] -= 0.5 * width
     screen[1] -= 0.5 * height
     depth = float(screen[2].mean())
-    used = weights > 0
-    screen, canonical, weights = screen[:, used], canonical[:, used], weights[used]
+    screen = screen[:, canonical.used]
 
     first = screen * np.array([[1.0], [1.0], [-1.0]])
-    scale1 = float(np.linalg.norm(_procrustes(canonical, first, weights)[:3, 0]))
-    inter = _unproject(screen, depth, scale1)
-    scale2 = float(np.linalg.norm(_procrustes(canonical, inter, weights)[:3, 0]))
-    metric = _unproject(screen, depth, scale1 * scale2)
-    return _procrustes(canonical, metric, weights)
+    scale1 = float(np.linalg.norm(canonical.to(first)[:3, 0]))
+    scale2 = float(np.linalg.norm(canonical.to(_unproject(screen, depth, scale1))[:3, 0]))
+    return canonical.to(_unproject(screen, depth, scale1 * scale2))
 
 
 def _unproject(screen: np.ndarray, depth: float, scale: float) -> np.ndarray:
@@ -310,23 +333,4 @@ def _unproject(screen: np.ndarray, depth: float, scale: float) -> np.ndarray:
     out[0] = out[0] * out[2] / _NEAR
     out[1] = out[1] * out[2] / _NEAR
     out[2] *= -1
-    return out
-
-
-def _procrustes(source: np.ndarray, target: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Weighted orthogonal Procrustes with scale (Akca 2003, as MediaPipe's solver): 4x4 from source to target."""
-    sw = np.sqrt(weights)
-    ws, wt = source * sw, target * sw
-    total = float((sw * sw).sum())
-    centre = (ws * sw).sum(axis=1) / total
-    centred = ws - centre[:, None] * sw[None, :]
-    u, _, vt = np.linalg.svd(wt @ centred.T)
-    if np.linalg.det(u) * np.linalg.det(vt) < 0:
-        u[:, 2] *= -1
-    rot = u @ vt
-    scale = float(((rot @ centred) * wt).sum() / (centred * ws).sum())
-    rs = scale * rot
-    t = ((wt - rs @ ws) * sw).sum(axis=1) / total
-    out = np.eye(4)
-    out[:3, :3], out[:3, 3] = rs, t
     return out
