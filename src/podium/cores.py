@@ -47,8 +47,8 @@ def stage_threads(share: int) -> int:
 
 def face_threads(options: AnalysisOptions) -> int:
     """Threads for the face stage: as many as the recogniser's (:func:`stage_threads` of its share). The face and
-    the speech run at once and both use all of the share: whichever finishes first leaves its cores to the other,
-    so no core waits until the end (``bench/full_bench.py``)."""
+    the speech run at once and both use all of the share, the face at the lowest priority: it fills what the speech
+    leaves, then every core once the speech is done, so no core waits until the end (``bench/full_bench.py``)."""
     return stage_threads(options.speech.cpu_threads)
 
 

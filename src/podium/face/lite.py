@@ -122,8 +122,8 @@ class LiteLandmarker:
     def _face_rects(self, rgb: np.ndarray) -> list[_Rect]:
         h, w = rgb.shape[:2]
         side = float(max(w, h))  # the whole frame, padded to a square (keep_aspect_ratio, zero border)
-        tensor = _crop(rgb, w / 2, h / 2, side, side, 0.0, _DETECTOR_SIZE, border_zero=True)
-        self.detector.set_tensor(self._det_in, (tensor * (2 / 255) - 1)[None])
+        tensor = _crop(rgb, w / 2, h / 2, side, side, 0.0, _DETECTOR_SIZE, 2 / 255, border_zero=True)
+        self.detector.set_tensor(self._det_in, np.subtract(tensor, 1, out=tensor)[None])
         self.detector.invoke()
         raw = self.detector.get_tensor(self._det_out[0])[0]
         logits = self.detector.get_tensor(self._det_out[1])[0, :, 0].astype(np.float64)
@@ -151,8 +151,8 @@ class LiteLandmarker:
 
     def _landmarks(self, rgb: np.ndarray, rect: _Rect) -> LiteFace | None:
         h, w = rgb.shape[:2]
-        tensor = _crop(rgb, rect.cx * w, rect.cy * h, rect.w * w, rect.h * h, rect.rotation, _MESH_SIZE)
-        self.mesh.set_tensor(self._mesh_in, (tensor * (1 / 255))[None])
+        tensor = _crop(rgb, rect.cx * w, rect.cy * h, rect.w * w, rect.h * h, rect.rotation, _MESH_SIZE, 1 / 255)
+        self.mesh.set_tensor(self._mesh_in, tensor[None])
         self.mesh.invoke()
         presence = min(100.0, max(-100.0, float(self.mesh.get_tensor(self._mesh_out[1]).reshape(-1)[0])))
         if 1 / (1 + math.exp(-presence)) < self.min_presence:
@@ -177,9 +177,18 @@ class LiteLandmarker:
 
 
 def _crop(
-    rgb: np.ndarray, cx: float, cy: float, w: float, h: float, rotation: float, size: int, border_zero: bool = False
+    rgb: np.ndarray,
+    cx: float,
+    cy: float,
+    w: float,
+    h: float,
+    rotation: float,
+    size: int,
+    scale: float,
+    border_zero: bool = False,
 ) -> np.ndarray:
-    """The rotated rectangle resampled to size x size, as float32 0-255 (ImageToTensorCalculator on the CPU)."""
+    """The rotated rectangle resampled to size x size, times ``scale``, as float32 (ImageToTensorCalculator on the
+    CPU: OpenCV's perspective warp from the rectangle's corners to the tensor's)."""
     import cv2
 
     src = cv2.boxPoints(((cx, cy), (w, h), rotation * 180 / math.pi)).astype(np.float32)
@@ -187,7 +196,7 @@ def _crop(
     m = cv2.getPerspectiveTransform(src, dst)
     border = cv2.BORDER_CONSTANT if border_zero else cv2.BORDER_REPLICATE
     out = cv2.warpPerspective(rgb, m, (size, size), flags=cv2.INTER_LINEAR, borderMode=border)
-    return out.astype(np.float32)
+    return np.multiply(out, np.float32(scale), dtype=np.float32)
 
 
 def _anchors() -> np.ndarray:
