@@ -227,11 +227,8 @@ def _rgb(frame: Any, size: tuple[int, int]) -> np.ndarray:
 
     w, h = frame.width, frame.height
     if frame.format.name == "yuv420p" and w % 2 == 0 and h % 2 == 0:
-        yuv = frame.to_ndarray().reshape(-1)
-        if (w, h) != size:
-            y = yuv[: w * h].reshape(h, w)
-            u = yuv[w * h : w * h * 5 // 4].reshape(h // 2, w // 2)
-            v = yuv[w * h * 5 // 4 :].reshape(h // 2, w // 2)
+        if (w, h) != size:  # each plane read where the decoder left it (no copy of the whole frame first)
+            y, u, v = (np.frombuffer(p, np.uint8).reshape(p.height, p.line_size)[:, : p.width] for p in frame.planes)
             half = (size[0] // 2, size[1] // 2)
             planes = (
                 cv2.resize(y, size, interpolation=cv2.INTER_AREA),
@@ -239,6 +236,8 @@ def _rgb(frame: Any, size: tuple[int, int]) -> np.ndarray:
                 cv2.resize(v, half, interpolation=cv2.INTER_AREA),
             )
             yuv, (w, h) = np.concatenate([p.reshape(-1) for p in planes]), size
+        else:
+            yuv = frame.to_ndarray()
         return np.ascontiguousarray(cv2.cvtColor(yuv.reshape(h * 3 // 2, w), cv2.COLOR_YUV2RGB_I420))
     return np.ascontiguousarray(frame.reformat(width=size[0], height=size[1], format="rgb24").to_ndarray())
 
