@@ -60,13 +60,72 @@ def child(code: str, *args: str, src: Path | None = None, trace: bool = False) -
     if src is not None:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(src), env.get("PYTHONPATH", "")]))
     with CpuTrace() as cpu:
-        proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        )
+        with TreeMemory(proc.pid) as memory:
+            stdout, stderr = proc.communicate()
     if proc.returncode != 0:
-        raise RuntimeError(f"benchmark child failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
-    out: dict[str, object] = json.loads(proc.stdout.strip().splitlines()[-1])
+        raise RuntimeError(f"benchmark child failed ({proc.returncode}):\n{stderr[-3000:]}")
+    out: dict[str, object] = json.loads(stdout.strip().splitlines()[-1])
     if trace:
         out["cpu_trace"] = cpu.summary()
+    out.update(memory.summary())
     return out
+
+
+class TreeMemory:
+    """Every ``every`` seconds, the memory of a process and all its descendants together (from /proc): the sum of
+    their resident sets (shared libraries counted once per process: an upper bound) and of their proportional sets
+    (each shared page split between the processes that map it: what they take from the machine). The peaks of both,
+    whatever the number of processes an analysis runs."""
+
+    def __init__(self, root: int, every: float = 0.5) -> None:
+        self.root, self.every = root, every
+        self.rss = self.pss = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _tree(self) -> list[int]:
+        parent: dict[int, int] = {}
+        for entry in os.scandir("/proc"):
+            if entry.name.isdigit():
+                try:
+                    with open(f"/proc/{entry.name}/stat") as fh:
+                        parent[int(entry.name)] = int(fh.read().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+        out, todo = [], [self.root]
+        while todo:
+            pid = todo.pop()
+            out.append(pid)
+            todo.extend(p for p, pp in parent.items() if pp == pid)
+        return out
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            rss = pss = 0.0
+            for pid in self._tree():
+                try:
+                    with open(f"/proc/{pid}/smaps_rollup") as fh:
+                        for line in fh:
+                            if line.startswith(("Rss:", "Pss:")):
+                                kb = int(line.split()[1]) / 1024
+                                rss, pss = (rss + kb, pss) if line.startswith("Rss:") else (rss, pss + kb)
+                except (OSError, ValueError):  # gone meanwhile, or not Linux
+                    continue
+            self.rss, self.pss = max(self.rss, rss), max(self.pss, pss)
+
+    def summary(self) -> dict[str, float]:
+        return {"tree_peak_rss_mb": round(self.rss), "tree_peak_pss_mb": round(self.pss)} if self.rss else {}
 
 
 class CpuTrace:
@@ -171,6 +230,10 @@ def medians(rows: Runs, duration_s: float, title: str) -> dict[str, dict[str, An
         if "face_worker_rss_mb" in runs[0]:
             row["median_face_worker_rss_mb"] = round(median(lambda r: r["face_worker_rss_mb"], runs))
             said += f" + face {row['median_face_worker_rss_mb']} MB"
+        if "tree_peak_pss_mb" in runs[0]:
+            row["median_tree_peak_rss_mb"] = round(median(lambda r: r["tree_peak_rss_mb"], runs))
+            row["median_tree_peak_pss_mb"] = round(median(lambda r: r["tree_peak_pss_mb"], runs))
+            said += f" (all processes: {row['median_tree_peak_pss_mb']} MB PSS, {row['median_tree_peak_rss_mb']} RSS)"
         if "cpu_trace" in runs[0]:
             row["median_cores_busy"] = median(lambda r: r["cpu_trace"]["mean_busy"], runs)
             row["median_cores_busy_last_fifth"] = median(lambda r: r["cpu_trace"]["mean_busy_last_fifth"], runs)
@@ -191,6 +254,8 @@ def _said(r: dict[str, Any], duration_s: float) -> str:
     line = f"{r['wall_s']:.1f} s ({duration_s / r['wall_s']:.1f}x real time), peak RSS {r['peak_rss_mb']:.0f} MB"
     if "face_worker_rss_mb" in r:
         line += f" + face {r['face_worker_rss_mb']:.0f} MB"
+    if "tree_peak_pss_mb" in r:
+        line += f" (all processes: {r['tree_peak_pss_mb']:.0f} MB PSS, {r['tree_peak_rss_mb']:.0f} RSS)"
     if "cpu_trace" in r:
         cpu = r["cpu_trace"]
         line += f", cores busy {cpu['mean_busy']:.0%} (last fifth {cpu['mean_busy_last_fifth']:.0%})"

@@ -424,6 +424,11 @@ def test_threads_split_the_video_and_give_the_same_samples(samples, tmp_path):
     assert all(s.box[0] < 0.4 for s in one.timeline)  # the speaker is followed, not the larger newcomer
     for threads in (2, 3):
         assert face.observe(info, threads=threads) == one, threads
+    from podium import analyze  # the analysis runs the stretches in processes of their own: the same answer
+    from podium.options import AnalysisOptions, SpeechOptions
+
+    for cores in (2, 3):
+        assert analyze(path, AnalysisOptions(speech=SpeechOptions(cpu_threads=cores))).face == one, cores
 
 
 def test_engines_made_at_once_leave_stderr_where_it_was():

@@ -49,7 +49,7 @@ from .landmarks import (
 )
 from .summary import summarize
 
-__all__ = ["observe", "observe_image", "summarize"]
+__all__ = ["combine", "observe", "observe_image", "observe_stretch", "stretches", "summarize"]
 
 log = logging.getLogger(__name__)
 
@@ -61,10 +61,11 @@ def observe(
 ) -> Face:
     """Sample the video of ``info.path`` and describe the main face over time.
 
-    With ``threads`` > 1 the video is cut at keyframes into that many stretches of about equal length, each decoded
-    and analysed by a thread of its own (LiteRT and the decoder run outside Python's lock). The samples are the
-    same as one thread's: each frame is analysed on its own, the frames sampled follow from their times alone, and
-    which face is the speaker's is settled across the cuts afterwards (see :class:`~.landmarks.Pending`).
+    With ``threads`` > 1 the video is cut at keyframes into that many stretches of about equal length
+    (:func:`stretches`), each decoded and analysed by a thread of its own (LiteRT and the decoder run outside
+    Python's lock; the analysis runs them in processes of their own instead, see ``pipeline._FaceJob``). The samples
+    are the same as one thread's: each frame is analysed on its own, the frames sampled follow from their times
+    alone, and which face is the speaker's is settled across the cuts afterwards (:func:`combine`).
 
     Raises:
         ModelNotFound, MissingDependency: LiteRT or the face model is not installed.
@@ -73,34 +74,61 @@ def observe(
     options = options or FaceOptions()
     if not info.has_video:
         return Face("no video", options.sample_fps)
-    path = Path(info.path)
-    cuts = _cuts(path, info.duration_s, threads) if threads > 1 and info.duration_s >= _MIN_SPLIT_S else [0.0]
-    ends = [*cuts[1:], None]
+    cuts = stretches(info, threads)
     done = [0.0] * len(cuts)
 
-    def report(k: int, t: float) -> None:
-        done[k] = t - cuts[k]
-        if progress is not None:
-            progress(min(info.duration_s, sum(done)), info.duration_s)
-
     def part(k: int) -> list[FaceSample | Pending]:
-        engine = Engine(options, knows_speaker=k == 0)
-        out: list[FaceSample | Pending] = []
-        try:
-            for t, rgb in _frames(path, options, info.rotation, cuts[k], ends[k], alone=len(cuts) == 1):
-                out.append(engine.sample(t, rgb))
-                if k > 0 and len(out) == 1:  # kept only if one thread alone would have sampled this frame too
-                    engine.forget_speaker()
-                report(k, t)
-        finally:
-            engine.close()
-        return out
+        def report(t: float) -> None:
+            done[k] = t - cuts[k][0]
+            if progress is not None:
+                progress(min(info.duration_s, sum(done)), info.duration_s)
+
+        return observe_stretch(info, options, *cuts[k], first=k == 0, alone=len(cuts) == 1, progress=report)
 
     if len(cuts) == 1:
         parts = [part(0)]
     else:
         with ThreadPoolExecutor(len(cuts), thread_name_prefix="podium-face") as pool:
             parts = list(pool.map(part, range(len(cuts))))
+    return combine(parts, options)
+
+
+def stretches(info: MediaInfo, parts: int) -> list[tuple[float, float | None]]:
+    """(start, end) of ``parts`` stretches of about equal length, each from a keyframe (fewer where keyframes are
+    sparse or the video is short; one from 0 to the end if it cannot be cut)."""
+    path = Path(info.path)
+    cuts = _cuts(path, info.duration_s, parts) if parts > 1 and info.duration_s >= _MIN_SPLIT_S else [0.0]
+    return list(zip(cuts, [*cuts[1:], None], strict=True))
+
+
+def observe_stretch(
+    info: MediaInfo,
+    options: FaceOptions,
+    start: float,
+    end: float | None,
+    *,
+    first: bool,
+    alone: bool = False,
+    progress: Callable[[float], None] | None = None,
+) -> list[FaceSample | Pending]:
+    """The samples of one stretch (:func:`stretches`); ``first``: it starts the video, so the first face seen alone
+    is the speaker's. ``alone``: the only stretch, whose decoder may use threads of its own."""
+    engine = Engine(options, knows_speaker=first)
+    out: list[FaceSample | Pending] = []
+    try:
+        for t, rgb in _frames(Path(info.path), options, info.rotation, start, end, alone=alone):
+            out.append(engine.sample(t, rgb))
+            if not first and len(out) == 1:  # kept only if one thread alone would have sampled this frame too
+                engine.forget_speaker()
+            if progress is not None:
+                progress(t)
+    finally:
+        engine.close()
+    return out
+
+
+def combine(parts: list[list[FaceSample | Pending]], options: FaceOptions) -> Face:
+    """The stretches' samples, in order, as one Face: what one thread analysing the whole video would say."""
     return summarize(_join(parts, options.sample_fps), options)
 
 
@@ -243,16 +271,17 @@ def _rgb(frame: Any, size: tuple[int, int]) -> np.ndarray:
 
 
 def _child_main() -> None:
-    """The face stage as a child process of its own (see ``pipeline._FaceJob``): a pickled ``(MediaInfo,
-    FaceOptions, threads)`` on stdin; on the stdout it was started with, a pickled ``("ok", Face)`` or ``("error",
-    exception)``. Native libraries' own printing goes to stderr, so it cannot corrupt the answer."""
+    """One stretch of the face stage as a child process of its own (see ``pipeline._FaceJob``): a pickled
+    ``(MediaInfo, FaceOptions, start, end, first, alone)`` on stdin (:func:`observe_stretch`); on the stdout it was
+    started with, a pickled ``("ok", samples)`` or ``("error", exception)``. Native libraries' own printing goes to
+    stderr, so it cannot corrupt the answer."""
     import pickle
     import sys
 
     _die_with_parent()
     answer = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
-    info, options, threads = pickle.load(sys.stdin.buffer)
+    info, options, start, end, first, alone = pickle.load(sys.stdin.buffer)
     _yield_to_speech()
     result: tuple[str, Any]
     try:
@@ -261,7 +290,7 @@ def _child_main() -> None:
         few_malloc_arenas()
         _one_opencv_thread()
         with one_blas_thread():  # as in the parent: the same bits whatever the engine (see podium.cores)
-            result = ("ok", observe(info, options, threads=threads))
+            result = ("ok", observe_stretch(info, options, start, end, first=first, alone=alone))
     except Exception as e:  # the parent turns it into a note; the speech analysis goes on
         result = ("error", e)
     try:
