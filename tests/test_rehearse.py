@@ -402,26 +402,23 @@ def _frame(samples: Path, name: str, width: int = 320) -> bytes:
 
 
 def test_the_camera_frame_says_whether_a_face_is_in_frame_and_looking(samples):
-    pytest.importorskip("mediapipe")
+    pytest.importorskip("ai_edge_litert")
     cam = live.LiveCamera()
-    try:
-        seen = cam.look(_frame(samples, "faceapi_neutral.jpg"))
-        assert seen == live.LiveFace(True, "camera"), seen
-        assert cam.look(_jpeg(np.full((240, 320, 3), 90, np.uint8))) == live.LiveFace(False, None)
-        assert cam.look(b"not an image") == live.LiveFace(False, None)
-        # the face lower in its own frame, pitched down: once the speaker's usual pose is known, "down"
-        for _ in range(10):
-            cam.look(_frame(samples, "faceapi_neutral.jpg"))
-        cam._pitches[:] = [30.0] * 10  # as if they had held their head high until now
-        assert cam.look(_frame(samples, "faceapi_neutral.jpg")).looking == "down"
-    finally:
-        cam.close()
+    seen = cam.look(_frame(samples, "faceapi_neutral.jpg"))
+    assert seen == live.LiveFace(True, "camera"), seen
+    assert cam.look(_jpeg(np.full((240, 320, 3), 90, np.uint8))) == live.LiveFace(False, None)
+    assert cam.look(b"not an image") == live.LiveFace(False, None)
+    # the face lower in its own frame, pitched down: once the speaker's usual pose is known, "down"
+    for _ in range(10):
+        cam.look(_frame(samples, "faceapi_neutral.jpg"))
+    cam._pitches[:] = [30.0] * 10  # as if they had held their head high until now
+    assert cam.look(_frame(samples, "faceapi_neutral.jpg")).looking == "down"
 
 
 def test_camera_frames_over_the_socket_answer_where_the_face_looks(site, samples):
     from starlette.websockets import WebSocketDisconnect
 
-    pytest.importorskip("mediapipe")
+    pytest.importorskip("ai_edge_litert")
     c, csrf = site["s1"], site["s1_csrf"]
     # a server that does not analyse faces (--no-face) says so for the live feedback too, and its page does
     assert "this server does not analyse faces" in c.get("/rehearse").text

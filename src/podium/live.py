@@ -354,6 +354,3 @@ class LiveCamera:
         frontal = abs(s.yaw or 0.0) <= o.max_yaw and abs((s.pitch or 0.0) - usual) <= o.max_pitch
         centred = s.gaze_x is None or abs(s.gaze_x) <= o.iris_band
         return LiveFace(True, "camera" if frontal and centred and s.eyes_open is not False else "away")
-
-    def close(self) -> None:
-        self._engine.close()

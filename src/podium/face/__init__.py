@@ -115,15 +115,12 @@ def observe_stretch(
     is the speaker's. ``alone``: the only stretch, whose decoder may use threads of its own."""
     engine = Engine(options, knows_speaker=first)
     out: list[FaceSample | Pending] = []
-    try:
-        for t, rgb in _frames(Path(info.path), options, info.rotation, start, end, alone=alone):
-            out.append(engine.sample(t, rgb))
-            if not first and len(out) == 1:  # kept only if one thread alone would have sampled this frame too
-                engine.forget_speaker()
-            if progress is not None:
-                progress(t)
-    finally:
-        engine.close()
+    for t, rgb in _frames(Path(info.path), options, info.rotation, start, end, alone=alone):
+        out.append(engine.sample(t, rgb))
+        if not first and len(out) == 1:  # kept only if one thread alone would have sampled this frame too
+            engine.forget_speaker()
+        if progress is not None:
+            progress(t)
     return out
 
 
@@ -160,11 +157,7 @@ def _join(parts: list[list[FaceSample | Pending]], fps: float) -> list[FaceSampl
 def observe_image(rgb: np.ndarray, options: FaceOptions | None = None) -> FaceSample:
     """One still image (H x W x 3 uint8, RGB): the same analysis as one video sample."""
     options = options or FaceOptions()
-    engine = Engine(options)
-    try:
-        s = engine.sample(0.0, np.ascontiguousarray(rgb))
-    finally:
-        engine.close()
+    s = Engine(options).sample(0.0, np.ascontiguousarray(rgb))
     assert isinstance(s, FaceSample)  # an engine that knows the speaker decides at once
     if not s.present:
         return s

@@ -9,13 +9,14 @@ import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..options import FaceOptions
 from ..types import FaceSample
-from .lite import LiteFace
+from .lite import LiteFace, LiteLandmarker
 
 __all__ = ["Engine", "Pending", "centre", "choose", "head_pose"]
 
@@ -85,10 +86,6 @@ class Engine:
     """
 
     def __init__(self, options: FaceOptions, *, knows_speaker: bool = True) -> None:
-        from pathlib import Path
-
-        from .lite import LiteLandmarker
-
         self.options = options
         with _quiet_native_logs():  # LiteRT announces its CPU delegate on stderr
             self.landmarker = LiteLandmarker(Path(_task_path()), options.max_faces, min_detection=0.5, min_presence=0.5)
@@ -100,9 +97,6 @@ class Engine:
             from ..expression import ExpressionModel
 
             self.expr = ExpressionModel()
-
-    def close(self) -> None:
-        """Nothing to release: the interpreters go with the engine (kept for the callers' try/finally)."""
 
     def forget_speaker(self) -> None:
         """From here on, as if started mid-video: which face is the speaker's is decided later (see Pending)."""

@@ -346,8 +346,6 @@ async def _serve_live(ws: WebSocket, folder: Path) -> None:
             if task is not None and not task.done():
                 with contextlib.suppress(Exception):
                     await task
-        if camera is not None:
-            camera.close()
         if not stopping:
             _keep_summary(folder, session, stopped=False)
 
