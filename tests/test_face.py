@@ -326,6 +326,33 @@ def test_a_failed_analysis_stops_its_face_process(samples):
     assert not (seen & face_children()), "the face process outlived the analysis"
 
 
+def test_the_face_processes_start_before_the_audio_is_decoded(samples, monkeypatch):
+    """The second core has face work from the start: the face processes are started from the file's metadata,
+    and the audio decoded after (half a second of one core on an 11-minute talk)."""
+    from podium import analyze, media, pipeline
+    from podium.testing import FakeRecognizer
+    from podium.types import Word
+
+    order: list[str] = []
+    real_load, real_job = media.load, pipeline._FaceJob
+
+    def load(*args, **kwargs):
+        order.append("audio")
+        return real_load(*args, **kwargs)
+
+    def job(*args, **kwargs):
+        order.append("face")
+        return real_job(*args, **kwargs)
+
+    monkeypatch.setattr(media, "load", load)
+    monkeypatch.setattr(pipeline, "_FaceJob", job)
+    report = analyze(
+        samples / "video_talking" / "pyfeat_face_noface.mov", recognizer=FakeRecognizer([Word("hello", 0.5, 0.9, 0.95)])
+    )
+    assert order == ["face", "audio"]
+    assert report.face is not None and report.face.samples > 0
+
+
 def test_the_face_process_yields_the_cores_to_the_speech(samples):
     """The face process runs at the lowest priority (niceness 19): the speech gets a core whenever it asks, so it is
     done as fast as alone, and the face fills the time it leaves (docs/face.md: 30.4 s against 28.6 s for a talk)."""

@@ -201,6 +201,25 @@ def test_candidates_are_the_fillers_and_nothing_in_fluent_speech(samples):
     assert len(spans) == 1 and spans[0].start < _AT + d and spans[0].end > _AT
 
 
+def test_the_spectral_flux_is_computed_once_for_the_prompt_and_the_recovery(samples, monkeypatch):
+    """candidates (the recogniser's prompt) and recover ask for the same audio's flux; the second gets the first's,
+    and different audio, or the same samples with other frame times, gets its own."""
+    host = _host(samples).astype(np.float32)
+    calls = []
+    real = filled_pauses._spectral_flux
+    monkeypatch.setattr(filled_pauses, "_spectral_flux", lambda a, t: calls.append(a) or real(a, t))
+    monkeypatch.setattr(filled_pauses, "_flux", filled_pauses._LastFlux())
+    audio, track = Audio(host, SR), pitch.track(host, SR)
+    first = filled_pauses.candidates(audio, track)
+    filled_pauses.recover(audio, [Word(t, a, b, 0.9) for t, a, b in _HOST_WORDS], [Span(0.0, 7.0)], track)
+    assert len(calls) == 1
+    assert filled_pauses.candidates(audio, track) == first and len(calls) == 1
+    other = Audio(host.copy(), SR)
+    filled_pauses.candidates(other, track)
+    filled_pauses.candidates(other, pitch.track(other.samples, SR))
+    assert len(calls) == 3
+
+
 class _Recorder(FakeRecognizer):
     def recognize(self, audio, options, progress=None, prompt_where=None):
         self.prompt_where = prompt_where

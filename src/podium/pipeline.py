@@ -80,10 +80,7 @@ def _analyze(
     deck = _slide_step(options, notes, lambda o: slides.read_deck(o.deck))  # a bad deck costs no analysis
     t = time.perf_counter()
     hook("media", 0, 1)
-    rec = media.load(path, options.media)
-    timings["media"] = time.perf_counter() - t
-    info = rec.info
-    hook("media", 1, 1)
+    info = media.probe(path, options.media)  # what the face processes need, without decoding the audio first
     slide_times = None  # read once, and checked against the deck and the recording's length before the work starts
     if deck is not None and options.slides is not None and options.slides.times is not None:
         n = len(deck.slides)
@@ -104,9 +101,13 @@ def _analyze(
             **parts,
         )
 
-    # the face runs in its own process while speech runs here: two cores, two stages
+    # the face runs in its own processes while speech runs here: started before the audio is decoded, so that the
+    # second core has work from the start
     faces = _FaceJob(info, options, notes) if info.has_video else None
     try:
+        rec = media.load(path, options.media)
+        timings["media"] = time.perf_counter() - t
+        hook("media", 1, 1)
         if rec.audio is None:
             if faces is None or not faces.started:
                 raise InputError(
