@@ -620,12 +620,14 @@ def _spectral_flux(audio: Audio, times: np.ndarray, span: int = 3, win: int = 51
     # neither the envelope of a long talk nor its samples are held whole (podium.spool)
     for k in range(span, n - span, block):
         lo, hi = k - span, min(n, k + block + span)
-        first = int(centres[lo]) - win // 2
-        seg = x[max(0, first) : max(0, int(centres[hi - 1]) - win // 2 + win)]
-        idx = centres[lo:hi, None] + np.arange(win)[None, :] - win // 2
-        inside = (idx >= 0) & (idx < len(x))  # zeros beyond the ends, without a padded copy of the talk
-        rel = np.clip(idx - max(0, first), 0, max(0, len(seg) - 1))
-        frames = np.where(inside, seg[rel] if len(seg) else 0.0, 0.0).astype(np.float32)
+        # the block's samples, zeros beyond the talk's ends (a padded copy of the block, not of the talk), and each
+        # frame a row copied out of a sliding view of them
+        first, stop = int(centres[lo]) - win // 2, int(centres[hi - 1]) - win // 2 + win
+        seg = np.zeros(stop - first, np.float32)
+        a, b = max(0, first), min(len(x), stop)
+        if b > a:
+            seg[a - first : b - first] = x[a:b]
+        frames = np.lib.stride_tricks.sliding_window_view(seg, win)[centres[lo:hi] - win // 2 - first]
         spec = np.abs(np.fft.rfft(frames * window, axis=1)) ** 2
         env = 10 * np.log10(spec @ fb.T + 1e-10)
         flux[k : hi - span] = np.mean(np.abs(env[2 * span :] - env[: -2 * span]), axis=1)
