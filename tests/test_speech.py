@@ -48,3 +48,36 @@ def test_a_decoder_loop_is_dropped_and_a_word_said_twice_is_kept():
     assert kept == [*said, *after[:2], *tail]
     stacked = [Word(t, 5.0, 5.0, 0.5) for t in ("is", "like", "put")]
     assert speech._drop_loops([*tail, *stacked]) == tail  # three words at one instant: no sound for any of them
+
+
+def test_unfinished_stretches_are_where_speech_goes_on_without_words():
+    """A clip is decoded again from where its words stop while the VAD still hears speech; the search by bisection
+    finds what a look at every word and span finds (a shuffled word list, touching and overlapping spans)."""
+
+    def every_span(clips, words, spans):
+        out = []
+        for c in clips:
+            inside = sorted((w for w in words if c["start"] <= w.start < c["end"]), key=lambda w: w.start)
+            covered = c["start"]
+            for w in [*inside, None] if inside else []:
+                nxt = c["end"] if w is None else w.start
+                heard = sum(max(0.0, min(nxt - 0.2, s.end) - max(covered + 0.2, s.start)) for s in spans)
+                if heard >= speech._LEFT_OVER_S:
+                    out.append({"start": round(covered, 3), "end": round(nxt, 3)})
+                if w is not None:
+                    covered = max(covered, min(w.end, w.start + speech._LAST_WORD_S))
+        return out
+
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        starts = np.sort(rng.uniform(0, 300, 40))
+        spans = tuple(Span(float(a), float(a + d)) for a, d in zip(starts, rng.uniform(0.2, 15, 40), strict=True))
+        t = rng.uniform(0, 300, 300)
+        words = [Word("w", float(a), float(a + d), 0.9) for a, d in zip(t, rng.uniform(0.1, 0.8, 300), strict=True)]
+        words = [w for w in words if rng.random() > 0.3 or w.start > 200]  # long stretches without words
+        clips = [{"start": float(a), "end": float(a + 30)} for a in range(0, 300, 30)]
+        found = speech._unfinished(clips, words, spans)
+        assert found == every_span(clips, words, spans)
+        assert found  # the test holds stretches to find
+    clip = [{"start": 0.0, "end": 20.0}]
+    assert speech._unfinished(clip, [Word("so", 1.0, 1.3, 0.9)], (Span(0.5, 19.0),)) == [{"start": 1.3, "end": 20.0}]
