@@ -12,6 +12,7 @@ import pytest
 pytest.importorskip("ai_edge_litert")
 
 from podium import face, media
+from podium.types import FaceSample
 
 from .media_fixtures import encode, speechlike
 from .procs import alive, children
@@ -456,6 +457,92 @@ def test_threads_split_the_video_and_give_the_same_samples(samples, tmp_path):
 
     for cores in (2, 3):
         assert analyze(path, AnalysisOptions(speech=SpeechOptions(cpu_threads=cores))).face == one, cores
+
+
+def _screen_share(samples, path: Path, gop: int, seconds: float = 34.0) -> Path:
+    """A screen recording at 25 fps: a slide, and the speaker in a webcam thumbnail too small for the landmarker's
+    own detector (a ~40 px face in a 640 px frame), drifting a little; a keyframe every ``gop`` frames."""
+    import cv2
+
+    img = _img(samples / "faces" / "yale_subject01_normal.gif")
+    thumb = cv2.resize(img, (100, int(100 * img.shape[0] / img.shape[1])))
+    slide = np.full((360, 640, 3), 235, np.uint8)
+    for k in range(8):
+        cv2.putText(
+            slide, f"Results and outlook, point {k}", (20, 30 + 30 * k), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (30,) * 3
+        )
+    frames = []
+    for i in range(int(seconds * 25)):
+        canvas = slide.copy()
+        x, y = 500 + int(8 * np.sin(i / 40)), 250 + int(5 * np.cos(i / 55))
+        canvas[y : y + thumb.shape[0], x : x + thumb.shape[1]] = thumb
+        frames.append(canvas)
+    return _write_video(path, frames, fps=25, gop=gop)
+
+
+@pytest.mark.parametrize("gop", [35, 37])  # keyframes on sampled frames only; and mostly between them
+def test_small_faces_are_followed_between_keyframes(samples, tmp_path, monkeypatch, gop):
+    """The cascade that finds small faces costs twenty landmarker runs: between keyframes the face is looked for
+    where the last sample found it, so the cascade runs about once a keyframe, not on every sample; the answer
+    stays near a cascade on every sample, and threads that start at keyframes give exactly one thread's."""
+    import cv2
+
+    from podium.face import _cuts, _frames
+    from podium.face.landmarks import Engine
+    from podium.options import FaceOptions
+
+    path = _screen_share(samples, tmp_path / "share.mp4", gop)
+    info = media.probe(path)
+    assert len(_cuts(path, info.duration_s, 3)) == 3  # the test needs real cuts
+    runs = []
+    real = cv2.CascadeClassifier
+
+    class Counted:
+        def __init__(self, *args):
+            self.cascade = real(*args)
+
+        def detectMultiScale(self, *args, **kwargs):
+            runs.append(1)
+            return self.cascade.detectMultiScale(*args, **kwargs)
+
+    monkeypatch.setattr(cv2, "CascadeClassifier", Counted)
+    one = face.observe(info)
+    assert one.present_ratio >= 0.95 and one.samples == 170
+    keyframes = int(np.ceil(info.duration_s * 25 / gop))
+    assert 0 < len(runs) <= 2 * keyframes < one.samples / 2, (len(runs), keyframes)
+    for threads in (2, 3):
+        assert face.observe(info, threads=threads) == one, threads
+    # the first 10 s against the cascade on every sample
+    options = FaceOptions()
+    followed, anew = Engine(options), Engine(options)
+    apart = []
+    for t, rgb, fresh in _frames(path, options, 0, 0.0, 10.0):
+        a, b = followed.sample(t, rgb, fresh), anew.sample(t, rgb)
+        assert isinstance(a, FaceSample) and isinstance(b, FaceSample) and a.present and b.present
+        assert a.eyes_open == b.eyes_open
+        apart.append([max(abs(p - q) for p, q in zip(a.box or (), b.box or (), strict=True)),
+                      abs((a.yaw or 0) - (b.yaw or 0)), abs((a.pitch or 0) - (b.pitch or 0)),
+                      abs(a.blink - b.blink), abs(a.smile - b.smile)])  # fmt: skip
+    median, most = np.median(apart, axis=0), np.max(apart, axis=0)
+    print(
+        f"\nfollowed against the cascade on every sample (box, yaw, pitch, blink, smile): median {median}, max {most}"
+    )
+    assert np.all(median <= [0.005, 1.0, 1.0, 0.03, 0.03]) and np.all(most <= [0.01, 3.0, 3.0, 0.1, 0.1])
+
+
+def test_a_still_picture_is_looked_at_once(samples, tmp_path, monkeypatch):
+    """A slide held on screen: the same picture sample after sample gives the same answer without the landmarker
+    (without its cascade, 180 ms a sample on a slide)."""
+    from podium.face.landmarks import Engine
+
+    frames = _face_frames(samples, "black", n=1) * 20
+    path = _write_video(tmp_path / "still.mp4", frames, fps=5, gop=100)
+    looked = []
+    real = Engine._sample
+    monkeypatch.setattr(Engine, "_sample", lambda self, *a: looked.append(a[0]) or real(self, *a))
+    f = face.observe(media.probe(path))
+    assert f.samples == 20 and f.present_ratio == 0
+    assert len(looked) == 1
 
 
 def test_engines_made_at_once_leave_stderr_where_it_was():

@@ -115,8 +115,8 @@ def observe_stretch(
     is the speaker's. ``alone``: the only stretch, whose decoder may use threads of its own."""
     engine = Engine(options, knows_speaker=first)
     out: list[FaceSample | Pending] = []
-    for t, rgb in _frames(Path(info.path), options, info.rotation, start, end, alone=alone):
-        out.append(engine.sample(t, rgb))
+    for t, rgb, fresh in _frames(Path(info.path), options, info.rotation, start, end, alone=alone):
+        out.append(engine.sample(t, rgb, fresh))
         if not first and len(out) == 1:  # kept only if one thread alone would have sampled this frame too
             engine.forget_speaker()
         if progress is not None:
@@ -185,7 +185,8 @@ def _cuts(path: Path, duration: float, parts: int) -> list[float]:
                 return cuts
             for k in range(1, parts):
                 container.seek(int(duration * k / parts / stream.time_base), stream=stream)
-                t = next((f.time for f in container.decode(stream) if f.time is not None), None)
+                f = next((f for f in container.decode(stream) if f.time is not None), None)
+                t = f.time if f is not None and f.key_frame else None  # a keyframe to the decoder too (_frames)
                 if t is not None and t > cuts[-1] + _MIN_SPLIT_S / 2 and t < duration - _MIN_SPLIT_S / 2:
                     cuts.append(round(float(t), 3))
     except (av.error.FFmpegError, StopIteration) as e:  # no seeking in this file: one part
@@ -196,9 +197,13 @@ def _cuts(path: Path, duration: float, parts: int) -> list[float]:
 
 def _frames(
     path: Path, options: FaceOptions, rotation: int, start: float = 0.0, end: float | None = None, alone: bool = True
-) -> Iterator[tuple[float, np.ndarray]]:
-    """(t, upright RGB frame) for the first frame of every 1/sample_fps seconds of presentation time, from the
-    keyframe at ``start`` (that frame always) up to ``end``."""
+) -> Iterator[tuple[float, np.ndarray, bool]]:
+    """(t, upright RGB frame, fresh) for the first frame of every 1/sample_fps seconds of presentation time, from
+    the keyframe at ``start`` (that frame always) up to ``end``.
+
+    ``fresh``: the frame is at or after a keyframe and its sampling step at most one past the keyframe's. A stretch
+    of the video starts at a keyframe, and one pass over the whole video may not sample that keyframe itself (an
+    earlier frame stood for its step), so the sample after it is fresh too: either way the same samples are."""
     import av
 
     fps = options.sample_fps
@@ -216,6 +221,7 @@ def _frames(
         scale = min(1.0, options.max_side / max(w, h))
         size = (max(2, int(w * scale) // 2 * 2), max(2, int(h * scale) // 2 * 2))
         last = -1
+        key_step: int | None = None  # the sampling step of the last keyframe decoded
         try:
             if start > 0 and stream.time_base is not None:
                 container.seek(int(round(start / stream.time_base)), stream=stream)
@@ -223,11 +229,13 @@ def _frames(
                 if frame.time is None:
                     continue
                 t = round(float(frame.time), 3)  # as the sample will hold it: _join decides on the same numbers
+                step = _step(t, fps)
+                if frame.key_frame:
+                    key_step = step
                 if t < start - 1e-6:
                     continue
                 if end is not None and t >= end - 1e-6:
                     break
-                step = _step(t, fps)
                 if step <= last:
                     continue
                 last = step
@@ -235,7 +243,7 @@ def _frames(
                 turn = (-(int(getattr(frame, "rotation", 0) or 0)) % 360) or rotation
                 if turn:
                     rgb = np.ascontiguousarray(np.rot90(rgb, k=-(turn // 90)))
-                yield t, rgb
+                yield t, rgb, key_step is not None and step - key_step <= 1
         except av.error.FFmpegError as e:  # a damaged tail: keep what was read
             log.warning("video decoding stopped early: %s", e)
 

@@ -8,7 +8,7 @@ import math
 import os
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +90,9 @@ class Engine:
         with _quiet_native_logs():  # LiteRT announces its CPU delegate on stderr
             self.landmarker = LiteLandmarker(Path(_task_path()), options.max_faces, min_detection=0.5, min_presence=0.5)
         self.cascade: Any = None
+        self.small: list[tuple[float, float, float]] = []  # the last sample's small faces: (x, y, side) at 2x
+        # the last frame, what it gave, and whether that was found from scratch (``fresh``)
+        self.last: tuple[np.ndarray, FaceSample | Pending, bool] | None = None
         self.speaker: Centre | None = None  # where the speaker's face was last seen (shares of the frame)
         self.knows_speaker = knows_speaker
         self.expr: Any = None
@@ -105,11 +108,28 @@ class Engine:
     def _detect(self, rgb: np.ndarray) -> list[LiteFace]:
         return self.landmarker.detect(rgb)
 
-    def sample(self, t: float, rgb: np.ndarray) -> FaceSample | Pending:
+    def sample(self, t: float, rgb: np.ndarray, fresh: bool | None = None) -> FaceSample | Pending:
+        """The faces in one frame. A video's frames, in order and each a new array, pass ``fresh``: True at its
+        keyframes, where small faces are looked for from scratch, False between them (see :meth:`_small_faces`);
+        a frame that is the same picture as the one before gives what that one gave. None (a lone frame, a live
+        camera's): no history is used."""
+        last = self.last
+        # the same picture again (a slide, a paused screen) gives the same faces; a fresh look, what a fresh look
+        # gave
+        if fresh is not None and last is not None and (last[2] or not fresh) and _same(rgb, last[0]):
+            return _at(last[1], t)
+        out = self._sample(t, rgb, fresh is not False)
+        if fresh is not None:
+            self.last = (rgb, out, fresh)
+        return out
+
+    def _sample(self, t: float, rgb: np.ndarray, fresh: bool) -> FaceSample | Pending:
         h, w = rgb.shape[:2]
         faces = self._detect(rgb)
-        if not faces:
-            faces = self._small_faces(rgb)
+        if faces:
+            self.small = []
+        else:
+            faces = self._small_faces(rgb, fresh)
         if not faces:
             return FaceSample(t, False)
         boxes = [_box(f.points, w, h) for f in faces]
@@ -119,35 +139,63 @@ class Engine:
         self.speaker, self.knows_speaker = centre(boxes[i]), True
         return self._measure(t, rgb, faces[i], boxes[i], len(faces))
 
-    def _small_faces(self, rgb: np.ndarray) -> list[LiteFace]:
-        """Faces the landmarker's short-range detector misses: cascade, 2x crop, landmark the crop."""
+    def _small_faces(self, rgb: np.ndarray, fresh: bool = True) -> list[LiteFace]:
+        """Faces the landmarker's short-range detector misses (a speaker far from the camera, the webcam
+        thumbnail of a screen recording): a cascade on the frame at 2x finds them, and the landmarker runs on a
+        crop twice a face's size around each.
+
+        The cascade costs 110-190 ms a 720p frame, twenty times the landmarker; so unless ``fresh``, the crops
+        around the faces the last sample found are tried first, and the cascade runs only when one of them no
+        longer holds its face (or there were none). A video is fresh at its keyframes (see ``_frames``), where a
+        stretch of it may start: each stretch then finds the same faces as one pass over the whole video."""
         import cv2
 
+        up = cv2.resize(rgb, None, fx=2, fy=2, interpolation=cv2.INTER_LINEAR)  # small faces: look at 2x
+        if not fresh and self.small:
+            kept = [self._landmark_crop(up, *c) for c in self.small]
+            if all(f is not None for f in kept):
+                return self._follow([f for f in kept if f is not None])
         if self.cascade is None:
             self.cascade = cv2.CascadeClassifier(
                 os.path.join(cv2.data.haarcascades, "haarcascade_frontalface_default.xml")  # type: ignore[attr-defined]
             )
-        rgb = cv2.resize(rgb, None, fx=2, fy=2, interpolation=cv2.INTER_LINEAR)  # small faces: look at 2x
-        gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-        h, w = gray.shape
+        gray = cv2.cvtColor(up, cv2.COLOR_RGB2GRAY)
         boxes = self.cascade.detectMultiScale(gray, scaleFactor=1.1, minNeighbors=5, minSize=(40, 40))
         out = []
         for x, y, bw, bh in sorted(boxes, key=lambda b: -b[2] * b[3])[: self.options.max_faces]:
-            cx, cy, side = x + bw / 2, y + bh / 2, 2.0 * max(bw, bh)
-            x0, y0 = int(max(0, cx - side / 2)), int(max(0, cy - side / 2))
-            x1, y1 = int(min(w, cx + side / 2)), int(min(h, cy + side / 2))
-            crop = np.ascontiguousarray(rgb[y0:y1, x0:x1])
-            if crop.shape[0] < 16 or crop.shape[1] < 16:
-                continue
-            up = cv2.resize(crop, (256, int(256 * crop.shape[0] / crop.shape[1])), interpolation=cv2.INTER_CUBIC)
-            found = self._detect(np.ascontiguousarray(up))
-            if not found:
-                continue
-            sx, sy = crop.shape[1] / up.shape[1], crop.shape[0] / up.shape[0]
-            p = found[0].points  # pixels of the upscaled crop: back to the frame (the crop was taken at 2x)
-            pts = np.stack([(x0 + p[:, 0] * sx) / 2, (y0 + p[:, 1] * sy) / 2, p[:, 2] * sx / 2], axis=1)
-            out.append(LiteFace(pts, found[0].blendshapes, found[0].matrix))
-        return out
+            face = self._landmark_crop(up, x + bw / 2, y + bh / 2, 2.0 * max(bw, bh))
+            if face is not None:
+                out.append(face)
+        return self._follow(out)
+
+    def _follow(self, faces: list[LiteFace]) -> list[LiteFace]:
+        """Remember where ``faces`` are for the next sample: crops of the same form as the cascade's (twice the
+        larger side of the face's points, at 2x)."""
+        self.small = []
+        for f in faces:
+            (x0, y0), (x1, y1) = f.points[:, :2].min(axis=0) * 2, f.points[:, :2].max(axis=0) * 2
+            self.small.append((float(x0 + x1) / 2, float(y0 + y1) / 2, 2.0 * float(max(x1 - x0, y1 - y0))))
+        return faces
+
+    def _landmark_crop(self, up: np.ndarray, cx: float, cy: float, side: float) -> LiteFace | None:
+        """The landmarker on the square crop of ``side`` around (cx, cy) of the 2x frame ``up``, its points back
+        in the frame's pixels; None when it finds no face there."""
+        import cv2
+
+        h, w = up.shape[:2]
+        x0, y0 = int(max(0, cx - side / 2)), int(max(0, cy - side / 2))
+        x1, y1 = int(min(w, cx + side / 2)), int(min(h, cy + side / 2))
+        crop = np.ascontiguousarray(up[y0:y1, x0:x1])
+        if crop.shape[0] < 16 or crop.shape[1] < 16:
+            return None
+        scaled = cv2.resize(crop, (256, int(256 * crop.shape[0] / crop.shape[1])), interpolation=cv2.INTER_CUBIC)
+        found = self._detect(np.ascontiguousarray(scaled))
+        if not found:
+            return None
+        sx, sy = crop.shape[1] / scaled.shape[1], crop.shape[0] / scaled.shape[0]
+        p = found[0].points  # pixels of the upscaled crop: back to the frame (the crop was taken at 2x)
+        pts = np.stack([(x0 + p[:, 0] * sx) / 2, (y0 + p[:, 1] * sy) / 2, p[:, 2] * sx / 2], axis=1)
+        return LiteFace(pts, found[0].blendshapes, found[0].matrix)
 
     def _measure(self, t: float, rgb: np.ndarray, face: LiteFace, box: Box, n: int) -> FaceSample:
         pts, bs = face.points, face.blendshapes
@@ -178,6 +226,17 @@ class Engine:
             sharpness=round(sharp, 1),
             expression=expression,
         )
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    """The same picture, pixel for pixel (a coarse grid of pixels first: most frames differ there)."""
+    return a.shape == b.shape and np.array_equal(a[::16, ::16], b[::16, ::16]) and np.array_equal(a, b)
+
+
+def _at(s: FaceSample | Pending, t: float) -> FaceSample | Pending:
+    if isinstance(s, Pending):
+        return Pending(tuple(replace(f, t=t) for f in s.faces))
+    return replace(s, t=t)
 
 
 class _quiet_native_logs:
