@@ -6,7 +6,10 @@ The talk is assembled here: the real talking-face clip from ../shared/samples
 cached in bench/results/ (it takes a minute or two to encode). Each full run is
 a fresh process; peak RSS counts the face worker too.
 
-    python bench/full_bench.py --samples ../shared/samples --runs 2 [--before REF] [--face-only]
+    python bench/full_bench.py --samples ../shared/samples --runs 2 [--before REF] [--face-only] [--layout screen]
+
+``--layout screen``: the same talk as a screen recording, the speaker in a 320x180 webcam thumbnail in a corner of
+a slide (a new slide every 30 s), a face too small for the landmarker's own detector.
 
 Rows: this tree's Podium, with ``--before`` another commit's (same session, same machine), and the peer, plain
 faster-whisper tiny.en (beam 5, its VAD, word timestamps) transcribing the same talk. Each run keeps a trace of how
@@ -44,13 +47,38 @@ print(json.dumps({"wall_s": wall, "timings": report.timings, "peak_rss_mb": me, 
 """
 
 
-def build_video(samples: Path, out: Path, minutes: float) -> Path:
+def _slide(k: int) -> np.ndarray:
+    import cv2
+
+    slide = np.full((720, 1280, 3), 240, np.uint8)
+    cv2.putText(slide, f"Part {k + 1}: what we found", (60, 90), cv2.FONT_HERSHEY_SIMPLEX, 1.6, (40, 40, 90), 3)
+    for i in range(8):
+        line = f"- finding {k + 1}.{i + 1}: the measure moved by {(k * 7 + i * 3) % 40} points"
+        cv2.putText(slide, line, (80, 170 + 50 * i), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (30, 30, 30), 2)
+    return slide
+
+
+def build_video(samples: Path, out: Path, minutes: float, layout: str = "talking") -> Path:
     import av
 
     wav = out.with_suffix(".wav")
     dur = assemble(samples, minutes * 60, wav)
     with av.open(str(samples / "video_talking" / "pyfeat_single_face.mp4")) as c:
         frames = [f.reformat(width=1280, height=720, format="yuv420p") for f in c.decode(video=0)]
+    if layout == "screen":  # each frame becomes a webcam thumbnail on a slide
+        import cv2
+
+        thumbs = [cv2.resize(f.to_ndarray(format="rgb24"), (320, 180), interpolation=cv2.INTER_AREA) for f in frames]
+
+        def frame(i: int) -> Any:
+            canvas = _slide(i // (30 * 25))
+            canvas[520:700, 940:1260] = thumbs[i % len(thumbs)]
+            return av.VideoFrame.from_ndarray(canvas, format="rgb24").reformat(format="yuv420p")
+    else:
+
+        def frame(i: int) -> Any:
+            return frames[i % len(frames)]
+
     with av.open(str(wav)) as c:
         audio = np.concatenate([f.to_ndarray().reshape(-1) for f in c.decode(audio=0)]).astype(np.float32) / 32768
     tmp = out.with_suffix(".part.mp4")
@@ -61,7 +89,7 @@ def build_video(samples: Path, out: Path, minutes: float) -> Path:
         a_s.layout = "mono"
         n = int(dur * 25)
         for i in range(n):
-            f = frames[i % len(frames)]
+            f = frame(i)
             f.pts = None
             for p in vs.encode(f):
                 o.mux(p)
@@ -83,12 +111,12 @@ def build_video(samples: Path, out: Path, minutes: float) -> Path:
     return out
 
 
-def talk_video(samples: Path, folder: Path, minutes: float) -> Path:
+def talk_video(samples: Path, folder: Path, minutes: float, layout: str = "talking") -> Path:
     """The benchmark talk, built once and kept in ``folder`` (it takes a minute or two to encode)."""
-    video = folder / f"talk_720p_{minutes:g}min.mp4"
+    video = folder / f"talk_720p_{minutes:g}min{'' if layout == 'talking' else '_' + layout}.mp4"
     if not video.is_file():
         t = time.perf_counter()
-        build_video(samples, video, minutes)
+        build_video(samples, video, minutes, layout)
         print(f"built {video} in {time.perf_counter() - t:.0f} s", flush=True)
     return video
 
@@ -101,14 +129,15 @@ def main() -> int:
     ap.add_argument("--before", metavar="REF", help="also run this commit's Podium, in the same session")
     ap.add_argument("--no-peer", action="store_true", help="skip plain faster-whisper on the same talk")
     ap.add_argument("--face-only", action="store_true", help="also time the face stage alone, on one thread")
+    ap.add_argument("--layout", choices=("talking", "screen"), default="talking", help="see above")
     ap.add_argument("--out", type=Path, default=Path("bench/results/full.json"))
     args = ap.parse_args()
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    video = talk_video(args.samples, args.out.parent, args.minutes)
+    video = talk_video(args.samples, args.out.parent, args.minutes, args.layout)
     from podium import face, media
 
     info = media.probe(video)
-    result: dict[str, object] = {"duration_s": info.duration_s, "machine": machine(), "rows": {}}
+    result: dict[str, object] = {"duration_s": info.duration_s, "layout": args.layout, "machine": machine(), "rows": {}}
     if args.face_only:
         t = time.perf_counter()
         observed = face.observe(info)
@@ -123,7 +152,8 @@ def main() -> int:
 
     with checkout(args.before) as before:
         rows = take_turns(args.runs, args.before, not args.no_peer, run, info.duration_s)
-    title = f"{info.duration_s / 60:.1f} min 720p talk, median of {args.runs} runs (model load included):"
+    kind = "talk" if args.layout == "talking" else "screen recording"
+    title = f"{info.duration_s / 60:.1f} min 720p {kind}, median of {args.runs} runs (model load included):"
     result["rows"] = medians(rows, info.duration_s, title)
     args.out.write_text(json.dumps(result, indent=1) + "\n")
     print(f"machine: {result['machine']}")

@@ -516,8 +516,8 @@ def test_small_faces_are_followed_between_keyframes(samples, tmp_path, monkeypat
     options = FaceOptions()
     followed, anew = Engine(options), Engine(options)
     apart = []
-    for t, rgb, fresh in _frames(path, options, 0, 0.0, 10.0):
-        a, b = followed.sample(t, rgb, fresh), anew.sample(t, rgb)
+    for t, rgb, fresh, recheck in _frames(path, options, 0, 0.0, 10.0):
+        a, b = followed.sample(t, rgb, fresh, recheck), anew.sample(t, rgb)
         assert isinstance(a, FaceSample) and isinstance(b, FaceSample) and a.present and b.present
         assert a.eyes_open == b.eyes_open
         apart.append([max(abs(p - q) for p, q in zip(a.box or (), b.box or (), strict=True)),
@@ -528,6 +528,43 @@ def test_small_faces_are_followed_between_keyframes(samples, tmp_path, monkeypat
         f"\nfollowed against the cascade on every sample (box, yaw, pitch, blink, smile): median {median}, max {most}"
     )
     assert np.all(median <= [0.005, 1.0, 1.0, 0.03, 0.03]) and np.all(most <= [0.01, 3.0, 3.0, 0.1, 0.1])
+
+
+def test_where_no_small_face_was_one_is_looked_for_every_2_s(samples, tmp_path, monkeypatch):
+    """A scrolling slide with no face (the frames change, so each is looked at): the cascade runs at the keyframe
+    and every 2 s, not on every sample; a webcam thumbnail that appears between keyframes is found at the next
+    look, within 2 s."""
+    import cv2
+
+    img = _img(samples / "faces" / "yale_subject01_normal.gif")
+    thumb = cv2.resize(img, (100, int(100 * img.shape[0] / img.shape[1])))
+    page = np.full((600, 640, 3), 235, np.uint8)
+    for k in range(18):
+        cv2.putText(page, f"Results, point {k}", (20, 30 + 30 * k), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (30,) * 3)
+    frames = []
+    for i in range(250):  # 10 s at 25 fps, one keyframe; the thumbnail from 4.6 s
+        canvas = np.ascontiguousarray(page[i // 2 : i // 2 + 360])
+        if i >= 115:
+            canvas[250 : 250 + thumb.shape[0], 500 : 500 + thumb.shape[1]] = thumb
+        frames.append(canvas)
+    path = _write_video(tmp_path / "scroll.mp4", frames, fps=25, gop=300)
+    runs = []
+    real = cv2.CascadeClassifier
+
+    class Counted:
+        def __init__(self, *args):
+            self.cascade = real(*args)
+
+        def detectMultiScale(self, *args, **kwargs):
+            runs.append(1)
+            return self.cascade.detectMultiScale(*args, **kwargs)
+
+    monkeypatch.setattr(cv2, "CascadeClassifier", Counted)
+    f = face.observe(media.probe(path))
+    seen = [s.t for s in f.timeline if s.present]
+    print(f"\nfirst seen at {seen[:1]}, {len(runs)} cascade runs for {f.samples} samples")
+    assert seen and 4.6 <= seen[0] <= 6.0 and all(s.present for s in f.timeline if s.t >= 6.0)
+    assert f.samples == 50 and len(runs) <= 6  # the keyframe's two samples, and 2 s, 4 s, 6 s
 
 
 def test_a_still_picture_is_looked_at_once(samples, tmp_path, monkeypatch):

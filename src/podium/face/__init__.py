@@ -115,8 +115,8 @@ def observe_stretch(
     is the speaker's. ``alone``: the only stretch, whose decoder may use threads of its own."""
     engine = Engine(options, knows_speaker=first)
     out: list[FaceSample | Pending] = []
-    for t, rgb, fresh in _frames(Path(info.path), options, info.rotation, start, end, alone=alone):
-        out.append(engine.sample(t, rgb, fresh))
+    for t, rgb, fresh, recheck in _frames(Path(info.path), options, info.rotation, start, end, alone=alone):
+        out.append(engine.sample(t, rgb, fresh, recheck))
         if not first and len(out) == 1:  # kept only if one thread alone would have sampled this frame too
             engine.forget_speaker()
         if progress is not None:
@@ -130,6 +130,7 @@ def combine(parts: list[list[FaceSample | Pending]], options: FaceOptions) -> Fa
 
 
 _MIN_SPLIT_S = 20.0  # shorter videos are not worth a second landmarker
+_RECHECK_S = 2.0  # where there was no small face, one is looked for again this often (_frames)
 
 
 def _join(parts: list[list[FaceSample | Pending]], fps: float) -> list[FaceSample]:
@@ -197,13 +198,14 @@ def _cuts(path: Path, duration: float, parts: int) -> list[float]:
 
 def _frames(
     path: Path, options: FaceOptions, rotation: int, start: float = 0.0, end: float | None = None, alone: bool = True
-) -> Iterator[tuple[float, np.ndarray, bool]]:
-    """(t, upright RGB frame, fresh) for the first frame of every 1/sample_fps seconds of presentation time, from
-    the keyframe at ``start`` (that frame always) up to ``end``.
+) -> Iterator[tuple[float, np.ndarray, bool, bool]]:
+    """(t, upright RGB frame, fresh, recheck) for the first frame of every 1/sample_fps seconds of presentation
+    time, from the keyframe at ``start`` (that frame always) up to ``end``.
 
-    ``fresh``: the frame is at or after a keyframe and its sampling step at most one past the keyframe's. A stretch
-    of the video starts at a keyframe, and one pass over the whole video may not sample that keyframe itself (an
-    earlier frame stood for its step), so the sample after it is fresh too: either way the same samples are."""
+    For ``Engine._small_faces``: ``fresh``, the frame is at or after a keyframe and its sampling step at most one
+    past the keyframe's; ``recheck``, its step falls on a whole multiple of ``_RECHECK_S``. A stretch of the video
+    starts at a keyframe, and one pass over the whole video may not sample that keyframe itself (an earlier frame
+    stood for its step), so the sample after it is fresh too: either way the same samples are."""
     import av
 
     fps = options.sample_fps
@@ -222,6 +224,7 @@ def _frames(
         size = (max(2, int(w * scale) // 2 * 2), max(2, int(h * scale) // 2 * 2))
         last = -1
         key_step: int | None = None  # the sampling step of the last keyframe decoded
+        every = max(1, round(_RECHECK_S * fps))
         try:
             if start > 0 and stream.time_base is not None:
                 container.seek(int(round(start / stream.time_base)), stream=stream)
@@ -243,7 +246,7 @@ def _frames(
                 turn = (-(int(getattr(frame, "rotation", 0) or 0)) % 360) or rotation
                 if turn:
                     rgb = np.ascontiguousarray(np.rot90(rgb, k=-(turn // 90)))
-                yield t, rgb, key_step is not None and step - key_step <= 1
+                yield t, rgb, key_step is not None and step - key_step <= 1, step % every == 0
         except av.error.FFmpegError as e:  # a damaged tail: keep what was read
             log.warning("video decoding stopped early: %s", e)
 

@@ -90,7 +90,8 @@ class Engine:
         with _quiet_native_logs():  # LiteRT announces its CPU delegate on stderr
             self.landmarker = LiteLandmarker(Path(_task_path()), options.max_faces, min_detection=0.5, min_presence=0.5)
         self.cascade: Any = None
-        self.small: list[tuple[float, float, float]] = []  # the last sample's small faces: (x, y, side) at 2x
+        # the last sample's small faces, (x, y, side) at 2x; None: it did not look for them (its detector found one)
+        self.small: list[tuple[float, float, float]] | None = None
         # the last frame, what it gave, and whether that was found from scratch (``fresh``)
         self.last: tuple[np.ndarray, FaceSample | Pending, bool] | None = None
         self.speaker: Centre | None = None  # where the speaker's face was last seen (shares of the frame)
@@ -108,28 +109,30 @@ class Engine:
     def _detect(self, rgb: np.ndarray) -> list[LiteFace]:
         return self.landmarker.detect(rgb)
 
-    def sample(self, t: float, rgb: np.ndarray, fresh: bool | None = None) -> FaceSample | Pending:
+    def sample(
+        self, t: float, rgb: np.ndarray, fresh: bool | None = None, recheck: bool = False
+    ) -> FaceSample | Pending:
         """The faces in one frame. A video's frames, in order and each a new array, pass ``fresh``: True at its
-        keyframes, where small faces are looked for from scratch, False between them (see :meth:`_small_faces`);
-        a frame that is the same picture as the one before gives what that one gave. None (a lone frame, a live
-        camera's): no history is used."""
+        keyframes, where small faces are looked for from scratch, False between them, and ``recheck`` every few
+        seconds (see :meth:`_small_faces`); a frame that is the same picture as the one before gives what that one
+        gave. None (a lone frame, a live camera's): no history is used."""
         last = self.last
         # the same picture again (a slide, a paused screen) gives the same faces; a fresh look, what a fresh look
         # gave
         if fresh is not None and last is not None and (last[2] or not fresh) and _same(rgb, last[0]):
             return _at(last[1], t)
-        out = self._sample(t, rgb, fresh is not False)
+        out = self._sample(t, rgb, fresh is not False, recheck)
         if fresh is not None:
             self.last = (rgb, out, fresh)
         return out
 
-    def _sample(self, t: float, rgb: np.ndarray, fresh: bool) -> FaceSample | Pending:
+    def _sample(self, t: float, rgb: np.ndarray, fresh: bool, recheck: bool = False) -> FaceSample | Pending:
         h, w = rgb.shape[:2]
         faces = self._detect(rgb)
         if faces:
-            self.small = []
+            self.small = None
         else:
-            faces = self._small_faces(rgb, fresh)
+            faces = self._small_faces(rgb, fresh, recheck)
         if not faces:
             return FaceSample(t, False)
         boxes = [_box(f.points, w, h) for f in faces]
@@ -139,17 +142,20 @@ class Engine:
         self.speaker, self.knows_speaker = centre(boxes[i]), True
         return self._measure(t, rgb, faces[i], boxes[i], len(faces))
 
-    def _small_faces(self, rgb: np.ndarray, fresh: bool = True) -> list[LiteFace]:
+    def _small_faces(self, rgb: np.ndarray, fresh: bool = True, recheck: bool = False) -> list[LiteFace]:
         """Faces the landmarker's short-range detector misses (a speaker far from the camera, the webcam
         thumbnail of a screen recording): a cascade on the frame at 2x finds them, and the landmarker runs on a
         crop twice a face's size around each.
 
         The cascade costs 110-190 ms a 720p frame, twenty times the landmarker; so unless ``fresh``, the crops
         around the faces the last sample found are tried first, and the cascade runs only when one of them no
-        longer holds its face (or there were none). A video is fresh at its keyframes (see ``_frames``), where a
-        stretch of it may start: each stretch then finds the same faces as one pass over the whole video."""
+        longer holds its face; where the last sample looked and found none, the cascade waits for a ``recheck``
+        (every 2 s) or a fresh sample. A video is fresh at its keyframes (see ``_frames``); a stretch of it starts
+        at one, so each stretch finds the same faces as one pass over the whole video."""
         import cv2
 
+        if not fresh and not recheck and self.small == []:  # none here at the last look
+            return []
         up = cv2.resize(rgb, None, fx=2, fy=2, interpolation=cv2.INTER_LINEAR)  # small faces: look at 2x
         if not fresh and self.small:
             kept = [self._landmark_crop(up, *c) for c in self.small]
