@@ -459,6 +459,25 @@ def test_threads_split_the_video_and_give_the_same_samples(samples, tmp_path):
         assert analyze(path, AnalysisOptions(speech=SpeechOptions(cpu_threads=cores))).face == one, cores
 
 
+def _count_cascade_runs(monkeypatch) -> list[int]:
+    """A list that grows by one each time the small-face cascade searches a frame."""
+    import cv2
+
+    runs: list[int] = []
+    real = cv2.CascadeClassifier
+
+    class Counted:
+        def __init__(self, *args):
+            self.cascade = real(*args)
+
+        def detectMultiScale(self, *args, **kwargs):
+            runs.append(1)
+            return self.cascade.detectMultiScale(*args, **kwargs)
+
+    monkeypatch.setattr(cv2, "CascadeClassifier", Counted)
+    return runs
+
+
 def _screen_share(samples, path: Path, gop: int, seconds: float = 34.0) -> Path:
     """A screen recording at 25 fps: a slide, and the speaker in a webcam thumbnail too small for the landmarker's
     own detector (a ~40 px face in a 640 px frame), drifting a little; a keyframe every ``gop`` frames."""
@@ -485,7 +504,6 @@ def test_small_faces_are_followed_between_keyframes(samples, tmp_path, monkeypat
     """The cascade that finds small faces costs twenty landmarker runs: between keyframes the face is looked for
     where the last sample found it, so the cascade runs about once a keyframe, not on every sample; the answer
     stays near a cascade on every sample, and threads that start at keyframes give exactly one thread's."""
-    import cv2
 
     from podium.face import _cuts, _frames
     from podium.face.landmarks import Engine
@@ -494,18 +512,7 @@ def test_small_faces_are_followed_between_keyframes(samples, tmp_path, monkeypat
     path = _screen_share(samples, tmp_path / "share.mp4", gop)
     info = media.probe(path)
     assert len(_cuts(path, info.duration_s, 3)) == 3  # the test needs real cuts
-    runs = []
-    real = cv2.CascadeClassifier
-
-    class Counted:
-        def __init__(self, *args):
-            self.cascade = real(*args)
-
-        def detectMultiScale(self, *args, **kwargs):
-            runs.append(1)
-            return self.cascade.detectMultiScale(*args, **kwargs)
-
-    monkeypatch.setattr(cv2, "CascadeClassifier", Counted)
+    runs = _count_cascade_runs(monkeypatch)
     one = face.observe(info)
     assert one.present_ratio >= 0.95 and one.samples == 170
     keyframes = int(np.ceil(info.duration_s * 25 / gop))
@@ -548,18 +555,7 @@ def test_where_no_small_face_was_one_is_looked_for_every_2_s(samples, tmp_path, 
             canvas[250 : 250 + thumb.shape[0], 500 : 500 + thumb.shape[1]] = thumb
         frames.append(canvas)
     path = _write_video(tmp_path / "scroll.mp4", frames, fps=25, gop=300)
-    runs = []
-    real = cv2.CascadeClassifier
-
-    class Counted:
-        def __init__(self, *args):
-            self.cascade = real(*args)
-
-        def detectMultiScale(self, *args, **kwargs):
-            runs.append(1)
-            return self.cascade.detectMultiScale(*args, **kwargs)
-
-    monkeypatch.setattr(cv2, "CascadeClassifier", Counted)
+    runs = _count_cascade_runs(monkeypatch)
     f = face.observe(media.probe(path))
     seen = [s.t for s in f.timeline if s.present]
     print(f"\nfirst seen at {seen[:1]}, {len(runs)} cascade runs for {f.samples} samples")
