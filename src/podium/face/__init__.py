@@ -64,8 +64,9 @@ def observe(
     With ``threads`` > 1 the video is cut at keyframes into that many stretches of about equal length
     (:func:`stretches`), each decoded and analysed by a thread of its own (LiteRT and the decoder run outside
     Python's lock; the analysis runs them in processes of their own instead, see ``pipeline._FaceJob``). The samples
-    are the same as one thread's: each frame is analysed on its own, the frames sampled follow from their times
-    alone, and which face is the speaker's is settled across the cuts afterwards (:func:`combine`).
+    are the same as one thread's: each frame is analysed on its own (small faces are followed only between
+    keyframes, where the cuts are), the frames sampled follow from their times alone, and which face is the
+    speaker's is settled across the cuts afterwards (:func:`combine`).
 
     Raises:
         ModelNotFound, MissingDependency: LiteRT or the face model is not installed.

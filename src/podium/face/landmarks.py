@@ -80,9 +80,12 @@ class Engine:
     Every frame is analysed on its own (as MediaPipe's image mode, no tracking), so a
     stretch of video gives the same samples whether it is analysed alone or as part
     of the whole: that is what lets :func:`podium.face.observe` split a video between
-    threads. The one thing carried from frame to frame is which face is the
-    speaker's (:func:`choose`); an engine started mid-video does not know it yet,
-    and until it does it returns every face it sees (a :class:`Pending` sample).
+    threads. What is carried from frame to frame: which face is the speaker's
+    (:func:`choose`), which an engine started mid-video does not know yet, so until
+    it does it returns every face it sees (a :class:`Pending` sample); where small
+    faces were, until the next keyframe, where every stretch starts
+    (:meth:`_small_faces`); and the last frame, so that the same picture again is
+    not looked at twice.
     """
 
     def __init__(self, options: FaceOptions, *, knows_speaker: bool = True) -> None:
