@@ -41,6 +41,7 @@ from ..options import FaceOptions
 from ..types import Face, FaceSample, MediaInfo
 from .landmarks import (
     Centre,
+    Cue,
     Engine,
     Pending,
     _task_path,  # noqa: F401 (the model check, for tests)
@@ -116,8 +117,11 @@ def observe_stretch(
     is the speaker's. ``alone``: the only stretch, whose decoder may use threads of its own."""
     engine = Engine(options, knows_speaker=first)
     out: list[FaceSample | Pending] = []
-    for t, rgb, fresh, recheck in _frames(Path(info.path), options, info.rotation, start, end, alone=alone):
-        out.append(engine.sample(t, rgb, fresh, recheck))
+    for t, rgb, cue in _frames(Path(info.path), options, info.rotation, start, end, alone=alone):
+        if cue is None:  # a keyframe no sample stands for
+            engine.keyframe(rgb)
+            continue
+        out.append(engine.sample(t, rgb, cue))
         if not first and len(out) == 1:  # kept only if one thread alone would have sampled this frame too
             engine.forget_speaker()
         if progress is not None:
@@ -199,14 +203,14 @@ def _cuts(path: Path, duration: float, parts: int) -> list[float]:
 
 def _frames(
     path: Path, options: FaceOptions, rotation: int, start: float = 0.0, end: float | None = None, alone: bool = True
-) -> Iterator[tuple[float, np.ndarray, bool, bool]]:
-    """(t, upright RGB frame, fresh, recheck) for the first frame of every 1/sample_fps seconds of presentation
-    time, from the keyframe at ``start`` (that frame always) up to ``end``.
-
-    For ``Engine._small_faces``: ``fresh``, the frame is at or after a keyframe and its sampling step at most one
-    past the keyframe's; ``recheck``, its step falls on a whole multiple of ``_RECHECK_S``. A stretch of the video
-    starts at a keyframe, and one pass over the whole video may not sample that keyframe itself (an earlier frame
-    stood for its step), so the sample after it is fresh too: either way the same samples are."""
+) -> Iterator[tuple[float, np.ndarray, Cue | None]]:
+    """(t, upright RGB frame, cue) for the first frame of every 1/sample_fps seconds of presentation time, from the
+    keyframe at ``start`` (that frame always) up to ``end``, and (t, frame, None) for a keyframe no sample stands
+    for: a stretch of the video starts at a keyframe and samples it, where one pass over the whole video may not (an
+    earlier frame stood for its step), so both look at it afresh (``Engine.keyframe``). Only the last such keyframe
+    before a sample that is not one itself is given: a fresh look does not depend on what came before. The cue
+    (:class:`.landmarks.Cue`): fresh at a keyframe, a recheck on each whole ``_RECHECK_S``, and settled from the
+    second step after a keyframe on."""
     import av
 
     fps = options.sample_fps
@@ -225,6 +229,7 @@ def _frames(
         size = (max(2, int(w * scale) // 2 * 2), max(2, int(h * scale) // 2 * 2))
         last = -1
         key_step: int | None = None  # the sampling step of the last keyframe decoded
+        unsampled: tuple[float, Any] | None = None  # a keyframe since the last sample, which no sample stands for
         every = max(1, round(_RECHECK_S * fps))
         try:
             if start > 0 and stream.time_base is not None:
@@ -241,15 +246,24 @@ def _frames(
                 if end is not None and t >= end - 1e-6:
                     break
                 if step <= last:
+                    if frame.key_frame:  # only the last such one before a sample counts (see the docstring)
+                        unsampled = (t, frame)
                     continue
                 last = step
-                rgb = _rgb(frame, size)
-                turn = (-(int(getattr(frame, "rotation", 0) or 0)) % 360) or rotation
-                if turn:
-                    rgb = np.ascontiguousarray(np.rot90(rgb, k=-(turn // 90)))
-                yield t, rgb, key_step is not None and step - key_step <= 1, step % every == 0
+                if unsampled is not None and not frame.key_frame:
+                    yield unsampled[0], _upright(unsampled[1], size, rotation), None
+                unsampled = None
+                settled = key_step is None or step - key_step >= 2
+                yield t, _upright(frame, size, rotation), Cue(bool(frame.key_frame), step % every == 0, settled)
         except av.error.FFmpegError as e:  # a damaged tail: keep what was read
             log.warning("video decoding stopped early: %s", e)
+
+
+def _upright(frame: Any, size: tuple[int, int], rotation: int) -> np.ndarray:
+    """The frame as RGB at ``size``, turned upright by its own rotation, else the stream's."""
+    rgb = _rgb(frame, size)
+    turn = (-(int(getattr(frame, "rotation", 0) or 0)) % 360) or rotation
+    return np.ascontiguousarray(np.rot90(rgb, k=-(turn // 90))) if turn else rgb
 
 
 def _rgb(frame: Any, size: tuple[int, int]) -> np.ndarray:

@@ -18,7 +18,7 @@ from ..options import FaceOptions
 from ..types import FaceSample
 from .lite import LiteFace, LiteLandmarker
 
-__all__ = ["Engine", "Pending", "centre", "choose", "head_pose"]
+__all__ = ["Cue", "Engine", "Pending", "centre", "choose", "head_pose"]
 
 Box = tuple[float, float, float, float]  # x, y, w, h as shares of the frame (FaceSample.box)
 Centre = tuple[float, float]
@@ -32,6 +32,22 @@ _R_IRIS, _L_IRIS = 468, 473
 _EXPRESSIVE = ("browInnerUp", "browDownLeft", "browDownRight", "browOuterUpLeft", "browOuterUpRight",
                "mouthSmileLeft", "mouthSmileRight", "jawOpen", "mouthFrownLeft", "mouthFrownRight",
                "mouthPucker", "mouthStretchLeft", "mouthStretchRight")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Cue:
+    """How a video's sampled frame is looked at (``podium.face._frames``).
+
+    Attributes:
+        fresh: a keyframe: small faces are looked for from scratch (a stretch of the video may start here).
+        recheck: on a whole 2 s of the video: small faces are looked for again where there were none.
+        settled: no keyframe at or just before it, so the same picture as the sample before gives what that one
+            gave (right after a keyframe, the sample before may belong to another stretch).
+    """
+
+    fresh: bool
+    recheck: bool
+    settled: bool
 
 
 @dataclass(frozen=True)
@@ -95,8 +111,7 @@ class Engine:
         self.cascade: Any = None
         # the last sample's small faces, (x, y, side) at 2x; None: it did not look for them (its detector found one)
         self.small: list[tuple[float, float, float]] | None = None
-        # the last frame, what it gave, and whether that was found from scratch (``fresh``)
-        self.last: tuple[np.ndarray, FaceSample | Pending, bool] | None = None
+        self.last: tuple[np.ndarray, FaceSample | Pending] | None = None  # the last frame and what it gave
         self.speaker: Centre | None = None  # where the speaker's face was last seen (shares of the frame)
         self.knows_speaker = knows_speaker
         self.expr: Any = None
@@ -112,22 +127,25 @@ class Engine:
     def _detect(self, rgb: np.ndarray) -> list[LiteFace]:
         return self.landmarker.detect(rgb)
 
-    def sample(
-        self, t: float, rgb: np.ndarray, fresh: bool | None = None, recheck: bool = False
-    ) -> FaceSample | Pending:
-        """The faces in one frame. A video's frames, in order and each a new array, pass ``fresh``: True at its
-        keyframes, where small faces are looked for from scratch, False between them, and ``recheck`` every few
-        seconds (see :meth:`_small_faces`); a frame that is the same picture as the one before gives what that one
-        gave. None (a lone frame, a live camera's): no history is used."""
+    def sample(self, t: float, rgb: np.ndarray, cue: Cue | None = None) -> FaceSample | Pending:
+        """The faces in one frame. A video's frames, in order and each a new array, come with a :class:`Cue`
+        (``podium.face._frames``); without one (a lone frame, a live camera's) no history is used."""
         last = self.last
-        # the same picture again (a slide, a paused screen) gives the same faces; a fresh look, what a fresh look
-        # gave
-        if fresh is not None and last is not None and (last[2] or not fresh) and _same(rgb, last[0]):
+        # the same picture again (a slide, a paused screen) gives the same faces
+        if cue is not None and cue.settled and last is not None and _same(rgb, last[0]):
             return _at(last[1], t)
-        out = self._sample(t, rgb, fresh is not False, recheck)
-        if fresh is not None:
-            self.last = (rgb, out, fresh)
+        out = self._sample(t, rgb, cue is None or cue.fresh, cue is not None and cue.recheck)
+        if cue is not None:
+            self.last = (rgb, out)
         return out
+
+    def keyframe(self, rgb: np.ndarray) -> None:
+        """A keyframe that no sample stands for (an earlier frame did for its step): small faces are looked for
+        from scratch, as a stretch of the video that starts here does, so what follows is the same either way."""
+        if self._detect(rgb):
+            self.small = None
+        else:
+            self._small_faces(rgb, fresh=True)
 
     def _sample(self, t: float, rgb: np.ndarray, fresh: bool, recheck: bool = False) -> FaceSample | Pending:
         h, w = rgb.shape[:2]
@@ -153,8 +171,8 @@ class Engine:
         The cascade costs 110-190 ms a 720p frame, twenty times the landmarker; so unless ``fresh``, the crops
         around the faces the last sample found are tried first, and the cascade runs only when one of them no
         longer holds its face; where the last sample looked and found none, the cascade waits for a ``recheck``
-        (every 2 s) or a fresh sample. A video is fresh at its keyframes (see ``_frames``); a stretch of it starts
-        at one, so each stretch finds the same faces as one pass over the whole video."""
+        (every 2 s) or a fresh sample. A video is fresh at its keyframes (:class:`Cue`, :meth:`keyframe`); a
+        stretch of it starts at one, so each stretch finds the same faces as one pass over the whole video."""
         import cv2
 
         if not fresh and not recheck and self.small == []:  # none here at the last look
