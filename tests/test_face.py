@@ -524,9 +524,6 @@ def test_small_faces_are_followed_between_keyframes(samples, tmp_path, monkeypat
     followed, anew = Engine(options), Engine(options)
     apart = []
     for t, rgb, cue in _frames(path, options, 0, 0.0, 10.0):
-        if cue is None:
-            followed.keyframe(rgb)
-            continue
         a, b = followed.sample(t, rgb, cue), anew.sample(t, rgb)
         assert isinstance(a, FaceSample) and isinstance(b, FaceSample) and a.present and b.present
         assert a.eyes_open == b.eyes_open

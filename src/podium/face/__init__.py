@@ -25,6 +25,7 @@ the eyes; webcam gaze is approximate, so it is reported as a share of time.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import os
@@ -118,9 +119,6 @@ def observe_stretch(
     engine = Engine(options, knows_speaker=first)
     out: list[FaceSample | Pending] = []
     for t, rgb, cue in _frames(Path(info.path), options, info.rotation, start, end, alone=alone):
-        if cue is None:  # a keyframe no sample stands for
-            engine.keyframe(rgb)
-            continue
         out.append(engine.sample(t, rgb, cue))
         if not first and len(out) == 1:  # kept only if one thread alone would have sampled this frame too
             engine.forget_speaker()
@@ -203,14 +201,15 @@ def _cuts(path: Path, duration: float, parts: int) -> list[float]:
 
 def _frames(
     path: Path, options: FaceOptions, rotation: int, start: float = 0.0, end: float | None = None, alone: bool = True
-) -> Iterator[tuple[float, np.ndarray, Cue | None]]:
+) -> Iterator[tuple[float, np.ndarray, Cue]]:
     """(t, upright RGB frame, cue) for the first frame of every 1/sample_fps seconds of presentation time, from the
-    keyframe at ``start`` (that frame always) up to ``end``, and (t, frame, None) for a keyframe no sample stands
-    for: a stretch of the video starts at a keyframe and samples it, where one pass over the whole video may not (an
-    earlier frame stood for its step), so both look at it afresh (``Engine.keyframe``). Only the last such keyframe
-    before a sample that is not one itself is given: a fresh look does not depend on what came before. The cue
-    (:class:`.landmarks.Cue`): fresh at a keyframe, a recheck on each whole ``_RECHECK_S``, and settled from the
-    second step after a keyframe on."""
+    keyframe at ``start`` (that frame always) up to ``end``.
+
+    The cue (:class:`.landmarks.Cue`): fresh at a keyframe; a recheck on each whole ``_RECHECK_S``; settled when
+    the sample before came after the last keyframe's step; and the keyframe since the sample before that no sample
+    stands for (the last one, unless this frame is a keyframe too). A stretch of the video starts at a keyframe and
+    samples it, where one pass over the whole video may not (an earlier frame stood for its step): the engine looks
+    at such a keyframe afresh when what follows depends on it (``Engine.sample``), so both agree."""
     import av
 
     fps = options.sample_fps
@@ -229,7 +228,7 @@ def _frames(
         size = (max(2, int(w * scale) // 2 * 2), max(2, int(h * scale) // 2 * 2))
         last = -1
         key_step: int | None = None  # the sampling step of the last keyframe decoded
-        unsampled: tuple[float, Any] | None = None  # a keyframe since the last sample, which no sample stands for
+        unsampled: Any = None  # a keyframe since the last sample, which no sample stands for
         every = max(1, round(_RECHECK_S * fps))
         try:
             if start > 0 and stream.time_base is not None:
@@ -246,15 +245,16 @@ def _frames(
                 if end is not None and t >= end - 1e-6:
                     break
                 if step <= last:
-                    if frame.key_frame:  # only the last such one before a sample counts (see the docstring)
-                        unsampled = (t, frame)
+                    if frame.key_frame:  # only the last such one before a sample counts
+                        unsampled = frame
                     continue
+                settled = key_step is None or last > key_step
                 last = step
+                before = None
                 if unsampled is not None and not frame.key_frame:
-                    yield unsampled[0], _upright(unsampled[1], size, rotation), None
+                    before = functools.partial(_upright, unsampled, size, rotation)  # made only if looked at
                 unsampled = None
-                settled = key_step is None or step - key_step >= 2
-                yield t, _upright(frame, size, rotation), Cue(bool(frame.key_frame), step % every == 0, settled)
+                yield t, _upright(frame, size, rotation), Cue(bool(frame.key_frame), step % every == 0, settled, before)
         except av.error.FFmpegError as e:  # a damaged tail: keep what was read
             log.warning("video decoding stopped early: %s", e)
 

@@ -7,7 +7,7 @@ import logging
 import math
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -41,13 +41,16 @@ class Cue:
     Attributes:
         fresh: a keyframe: small faces are looked for from scratch (a stretch of the video may start here).
         recheck: on a whole 2 s of the video: small faces are looked for again where there were none.
-        settled: no keyframe at or just before it, so the same picture as the sample before gives what that one
-            gave (right after a keyframe, the sample before may belong to another stretch).
+        settled: the sample before came after the last keyframe, so the same picture as that one gives what it
+            gave (otherwise the sample before may be another stretch's).
+        keyframe: the keyframe since the sample before that no sample stands for, if any: where small faces are
+            looked for, it is first looked at afresh, as a stretch that starts there does.
     """
 
     fresh: bool
     recheck: bool
     settled: bool
+    keyframe: Callable[[], np.ndarray] | None = None
 
 
 @dataclass(frozen=True)
@@ -134,26 +137,24 @@ class Engine:
         # the same picture again (a slide, a paused screen) gives the same faces
         if cue is not None and cue.settled and last is not None and _same(rgb, last[0]):
             return _at(last[1], t)
-        out = self._sample(t, rgb, cue is None or cue.fresh, cue is not None and cue.recheck)
+        out = self._sample(t, rgb, cue or Cue(fresh=True, recheck=False, settled=False))
         if cue is not None:
             self.last = (rgb, out)
         return out
 
-    def keyframe(self, rgb: np.ndarray) -> None:
-        """A keyframe that no sample stands for (an earlier frame did for its step): small faces are looked for
-        from scratch, as a stretch of the video that starts here does, so what follows is the same either way."""
-        if self._detect(rgb):
-            self.small = None
-        else:
-            self._small_faces(rgb, fresh=True)
-
-    def _sample(self, t: float, rgb: np.ndarray, fresh: bool, recheck: bool = False) -> FaceSample | Pending:
+    def _sample(self, t: float, rgb: np.ndarray, cue: Cue) -> FaceSample | Pending:
         h, w = rgb.shape[:2]
         faces = self._detect(rgb)
         if faces:
             self.small = None
         else:
-            faces = self._small_faces(rgb, fresh, recheck)
+            if cue.keyframe is not None and not cue.fresh:  # where small faces are, as a stretch that starts there
+                key = cue.keyframe()
+                if self._detect(key):
+                    self.small = None
+                else:
+                    self._small_faces(key, fresh=True)
+            faces = self._small_faces(rgb, cue.fresh, cue.recheck)
         if not faces:
             return FaceSample(t, False)
         boxes = [_box(f.points, w, h) for f in faces]
@@ -171,8 +172,8 @@ class Engine:
         The cascade costs 110-190 ms a 720p frame, twenty times the landmarker; so unless ``fresh``, the crops
         around the faces the last sample found are tried first, and the cascade runs only when one of them no
         longer holds its face; where the last sample looked and found none, the cascade waits for a ``recheck``
-        (every 2 s) or a fresh sample. A video is fresh at its keyframes (:class:`Cue`, :meth:`keyframe`); a
-        stretch of it starts at one, so each stretch finds the same faces as one pass over the whole video."""
+        (every 2 s) or a fresh sample. A video is fresh at its keyframes (:class:`Cue`); a stretch of it starts
+        at one, so each stretch finds the same faces as one pass over the whole video."""
         import cv2
 
         if not fresh and not recheck and self.small == []:  # none here at the last look
