@@ -93,7 +93,7 @@ def test_priorities_rank_by_impact_and_strengths_have_figures(tmp_path):
 # --- the config ---------------------------------------------------------------------------------------------------
 
 
-def _face_timeline():
+def _face_timeline(box=(0.4, 0.3, 0.2, 0.35)):
     """A minute at 5 samples/s: looking down 20-30 s, out of frame 40-45 s, in the dark 50-55 s."""
     from podium.face import summarize
     from podium.options import FaceOptions
@@ -110,7 +110,7 @@ def _face_timeline():
                 t,
                 True,
                 1,
-                (0.4, 0.3, 0.2, 0.35),
+                box,
                 2.0,
                 -25.0 if 20 <= t < 30 else 0.0,
                 1.0,
@@ -138,6 +138,23 @@ def test_face_moments_and_scores():
     dims = {s.dimension: s for s in fb.scores}
     assert set(dims) == {"eye_contact", "expression", "framing"} and all(s.score is not None for s in dims.values())
     assert "approximate" in dims["eye_contact"].value
+
+
+def test_the_framing_tip_names_what_is_off():
+    """A webcam thumbnail in a screen recording's corner: small and off-centre, and the tip says both, with what to
+    do in a screen recording; a well-placed face gets neither."""
+    from podium import coach as feedback
+
+    def framing(box):
+        return next(s for s in feedback.assess_face(_face_timeline(box)).scores if s.dimension == "framing")
+
+    corner = framing((0.74, 0.72, 0.1, 0.13))
+    assert corner.score is not None and corner.score < 90
+    assert (
+        "middle of the picture" in corner.tip and "camera view larger" in corner.tip and "step back" not in corner.tip
+    )
+    placed = framing((0.4, 0.3, 0.2, 0.35))
+    assert "middle" not in placed.tip and "closer" not in placed.tip
 
 
 def test_a_face_seen_for_a_few_seconds_is_unscored_not_guessed():

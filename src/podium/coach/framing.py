@@ -24,6 +24,26 @@ TIPS = {
 }
 
 
+GOOD = "Good framing and light: the audience sees you clearly."
+_FIXES = (
+    "move towards the middle of the picture",
+    # a face small in the frame is often a screen recording's camera thumbnail, which the speaker cannot centre
+    "come closer to the camera so that your face fills more of the frame (in a screen recording, make your camera "
+    "view larger)",
+    "step back from the camera a little, so that your head and shoulders fit in the frame",
+    "add light in front of you (a lamp or a window behind the camera)",
+)
+
+
+def _tip(off_centre: bool, small: bool, large: bool, dark: bool) -> str:
+    """What to change, only what the measures found wrong, in the order a speaker would fix it."""
+    fixes = [f for f, wrong in zip(_FIXES, (off_centre, small, large, dark), strict=True) if wrong]
+    if not fixes:  # a score under 90 from the parts together, none far off on its own
+        return "Centre yourself, head and shoulders in the frame, with light in front of you."
+    said = "; ".join(fixes)
+    return said[0].upper() + said[1:] + "."
+
+
 @dataclass(frozen=True)
 class FramingThresholds(DimensionSection):
     centre_tolerance: float
@@ -56,11 +76,7 @@ def _assess(ev: Evidence, th: FramingThresholds, moments: Moments) -> Score:
     score = 100.0 - 100 * max(0.0, off - tol) - 150 * max(0.0, hmin - height) - 150 * max(0.0, height - hmax)
     dark = bool(face.too_dark)
     score -= th.dark_penalty if dark else 0
-    tip = (
-        "Centre yourself, head and shoulders in the frame, with light in front of you."
-        if score < 90
-        else "Good framing and light: the audience sees you clearly."
-    )
+    tip = _tip(off > tol, height < hmin, height > hmax, dark) if score < 90 else GOOD
     return Score(
         "framing",
         clamp(score),
