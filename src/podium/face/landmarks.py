@@ -144,17 +144,7 @@ class Engine:
 
     def _sample(self, t: float, rgb: np.ndarray, cue: Cue) -> FaceSample | Pending:
         h, w = rgb.shape[:2]
-        faces = self._detect(rgb)
-        if faces:
-            self.small = None
-        else:
-            if cue.keyframe is not None and not cue.fresh:  # where small faces are, as a stretch that starts there
-                key = cue.keyframe()
-                if self._detect(key):
-                    self.small = None
-                else:
-                    self._small_faces(key, fresh=True)
-            faces = self._small_faces(rgb, cue.fresh, cue.recheck)
+        faces = self._faces(rgb, cue.fresh, cue.recheck, None if cue.fresh else cue.keyframe)
         if not faces:
             return FaceSample(t, False)
         boxes = [_box(f.points, w, h) for f in faces]
@@ -163,6 +153,19 @@ class Engine:
         i = choose(boxes, self.speaker)
         self.speaker, self.knows_speaker = centre(boxes[i]), True
         return self._measure(t, rgb, faces[i], boxes[i], len(faces))
+
+    def _faces(
+        self, rgb: np.ndarray, fresh: bool, recheck: bool = False, keyframe: Callable[[], np.ndarray] | None = None
+    ) -> list[LiteFace]:
+        """The landmarker's faces, else the small ones; ``keyframe`` (see :class:`Cue`) is looked at afresh first
+        where small faces are looked for, as a stretch that starts there does."""
+        faces = self._detect(rgb)
+        if faces:
+            self.small = None
+            return faces
+        if keyframe is not None:
+            self._faces(keyframe(), fresh=True)
+        return self._small_faces(rgb, fresh, recheck)
 
     def _small_faces(self, rgb: np.ndarray, fresh: bool = True, recheck: bool = False) -> list[LiteFace]:
         """Faces the landmarker's short-range detector misses (a speaker far from the camera, the webcam
