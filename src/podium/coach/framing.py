@@ -24,7 +24,7 @@ TIPS = {
 }
 
 
-GOOD = "Good framing and light: the audience sees you clearly."
+_GOOD = "Good framing and light: the audience sees you clearly."
 _FIXES = (
     "move towards the middle of the picture",
     # a face small in the frame is often a screen recording's camera thumbnail, which the speaker cannot centre
@@ -36,12 +36,10 @@ _FIXES = (
 
 
 def _tip(off_centre: bool, small: bool, large: bool, dark: bool) -> str:
-    """What to change, only what the measures found wrong, in the order a speaker would fix it."""
-    fixes = [f for f, wrong in zip(_FIXES, (off_centre, small, large, dark), strict=True) if wrong]
-    if not fixes:  # a score under 90 from the parts together, none far off on its own
-        return "Centre yourself, head and shoulders in the frame, with light in front of you."
-    said = "; ".join(fixes)
-    return said[0].upper() + said[1:] + "."
+    """What to change, only what the measures found wrong, in the order a speaker would fix it (the score loses
+    points only for these, so one is wrong wherever it is under 90)."""
+    said = "; ".join(f for f, wrong in zip(_FIXES, (off_centre, small, large, dark), strict=True) if wrong)
+    return said[0].upper() + said[1:] + "." if said else _GOOD
 
 
 @dataclass(frozen=True)
@@ -76,7 +74,7 @@ def _assess(ev: Evidence, th: FramingThresholds, moments: Moments) -> Score:
     score = 100.0 - 100 * max(0.0, off - tol) - 150 * max(0.0, hmin - height) - 150 * max(0.0, height - hmax)
     dark = bool(face.too_dark)
     score -= th.dark_penalty if dark else 0
-    tip = _tip(off > tol, height < hmin, height > hmax, dark) if score < 90 else GOOD
+    tip = _tip(off > tol, height < hmin, height > hmax, dark) if score < 90 else _GOOD
     return Score(
         "framing",
         clamp(score),
