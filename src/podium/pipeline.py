@@ -81,6 +81,7 @@ def _analyze(
     t = time.perf_counter()
     hook("media", 0, 1)
     info = media.probe(path, options.media)  # what the face processes need, without decoding the audio first
+    probed = time.perf_counter() - t
     slide_times = None  # read once, and checked against the deck and the recording's length before the work starts
     if deck is not None and options.slides is not None and options.slides.times is not None:
         n = len(deck.slides)
@@ -105,8 +106,9 @@ def _analyze(
     # second core has work from the start
     faces = _FaceJob(info, options, notes) if info.has_video else None
     try:
+        t = time.perf_counter()
         rec = media.load(path, options.media)
-        timings["media"] = time.perf_counter() - t
+        timings["media"] = probed + time.perf_counter() - t  # the face processes' start is the face's own time
         hook("media", 1, 1)
         if rec.audio is None:
             if faces is None or not faces.started:
