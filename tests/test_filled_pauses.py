@@ -141,6 +141,23 @@ def test_slow_reading_holds_no_filled_pause(samples, clip):
     assert _fillers(slow, SpeechOptions()) == []
 
 
+def test_noise_is_pink_at_the_asked_level_under_the_speech():
+    """The bench's noisy condition (``--snr``): pink noise, set against the level of the speech, not of its pauses,
+    and the same for the same recording."""
+    t = np.arange(4 * SR) / SR
+    x = np.where((t % 1.0) < 0.5, 0.3 * np.sin(2 * np.pi * 150 * t), 0.0)  # half speech-like bursts, half silence
+    for snr in (20.0, 10.0):
+        noise = devset.noisy(x, snr) - x
+        assert 20 * np.log10(devset._rms_speech(x) / np.sqrt(np.mean(noise**2))) == pytest.approx(snr, abs=0.1)
+    noise = devset.noisy(x, 20.0) - x
+    assert np.array_equal(noise, devset.noisy(x, 20.0) - x)
+    power = np.abs(np.fft.rfft(noise)) ** 2
+    f = np.fft.rfftfreq(len(noise), 1 / SR)
+    octave = [power[(f >= lo) & (f < 2 * lo)].mean() for lo in (250.0, 500.0, 1000.0, 2000.0)]
+    drops = 10 * np.log10(np.array(octave[:-1]) / np.array(octave[1:]))
+    assert np.all(np.abs(drops - 3.0) < 1.0), drops
+
+
 def test_events_match_once_within_tolerance():
     ref = [Event("um", 1.0, 1.4), Event("uh", 5.0, 5.3)]
     det = [Event("um", 1.2, 1.5), Event("um", 1.3, 1.6), Event("uh", 8.0, 8.2)]

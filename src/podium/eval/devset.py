@@ -36,7 +36,7 @@ from ..types import Word
 from .events import Event
 from .text import normalize
 
-__all__ = ["TOKENS", "Clip", "Token", "in_read_speech", "negatives", "spliced", "stretch", "to_pitch"]
+__all__ = ["TOKENS", "Clip", "Token", "in_read_speech", "negatives", "noisy", "spliced", "stretch", "to_pitch"]
 
 SR = 16000
 
@@ -288,6 +288,19 @@ def _median_f0(x: np.ndarray) -> float:
 def _floor_f0(x: np.ndarray) -> float:
     tr = pitch.track(x.astype(np.float32), SR)
     return float(np.percentile(tr.f0[tr.voiced], 10)) if tr.voiced.any() else 0.0
+
+
+def noisy(x: np.ndarray, snr_db: float, seed: int = 0) -> np.ndarray:
+    """``x`` with pink noise (power falling 3 dB an octave, as a room's or a laptop fan's roughly does) added
+    ``snr_db`` below the level of its speech: is a filler still found in a recording that is not a studio's?"""
+    rng = np.random.default_rng(seed + len(x))
+    spec = np.fft.rfft(rng.standard_normal(len(x)))
+    f = np.fft.rfftfreq(len(x), 1 / SR)
+    spec[1:] /= np.sqrt(f[1:] / f[1])
+    spec[0] = 0
+    noise = np.fft.irfft(spec, len(x))
+    noise *= _rms_speech(x) / max(float(np.sqrt(np.mean(noise**2))), 1e-12) * 10 ** (-snr_db / 20)
+    return (x + noise).astype(np.float32)
 
 
 def _rms_speech(x: np.ndarray) -> float:
