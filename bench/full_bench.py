@@ -19,6 +19,7 @@ busy each core was (every 0.5 s, from /proc/stat) in the results file.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 import time
@@ -47,6 +48,7 @@ print(json.dumps({"wall_s": wall, "timings": report.timings, "peak_rss_mb": me, 
 """
 
 
+@functools.lru_cache(maxsize=1)  # a slide stays up for 750 frames: drawn once, copied for each
 def _slide(k: int) -> np.ndarray:
     import cv2
 
@@ -71,7 +73,7 @@ def build_video(samples: Path, out: Path, minutes: float, layout: str = "talking
         thumbs = [cv2.resize(f.to_ndarray(format="rgb24"), (320, 180), interpolation=cv2.INTER_AREA) for f in frames]
 
         def frame(i: int) -> Any:
-            canvas = _slide(i // (30 * 25))
+            canvas = _slide(i // (30 * 25)).copy()
             canvas[520:700, 940:1260] = thumbs[i % len(thumbs)]
             return av.VideoFrame.from_ndarray(canvas, format="rgb24").reformat(format="yuv420p")
     else:
