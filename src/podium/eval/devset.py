@@ -329,6 +329,40 @@ def reverberant(x: np.ndarray, rt60_s: float, drr_db: float = 0.0, seed: int = 0
     return out
 
 
+#: Lossy codecs a recording may have been through, by the name ``coded`` takes: (PyAV encoder, container)
+CODECS = {"opus": ("libopus", "ogg"), "mp3": ("libmp3lame", "mp3")}
+
+
+def coded(x: np.ndarray, codec: str, kbps: int) -> np.ndarray:
+    """``x`` (16 kHz) encoded with a lossy ``codec`` (:data:`CODECS`) at ``kbps`` and decoded again, as Podium reads
+    it: the browser's recorder on the Rehearse page sends Opus, a phone or a call sends it at 16-32 kbps, and talks
+    arrive as MP3."""
+    import tempfile
+
+    import av
+
+    encoder, container = CODECS[codec]
+    pcm = (np.clip(np.asarray(x, dtype=np.float64), -1.0, 1.0) * 32767).astype(np.int16)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"coded.{container}"
+        with av.open(str(path), "w") as out:
+            stream = out.add_stream(encoder, rate=SR, layout="mono")
+            if not isinstance(stream, av.AudioStream):
+                raise TypeError(f"{encoder} is not an audio encoder")
+            stream.bit_rate = kbps * 1000
+            frame = av.AudioFrame.from_ndarray(pcm[None, :], format="s16", layout="mono")
+            frame.sample_rate = SR
+            for packet in [*stream.encode(frame), *stream.encode(None)]:
+                out.mux(packet)
+        audio = media.load(path).audio
+    if audio is None:
+        raise InputError(f"{codec} at {kbps} kbps: nothing decoded", path)
+    y = np.zeros(len(x), np.float32)  # the codec's delay and padding trimmed: the same length, the same times
+    n = min(len(x), len(audio.samples))
+    y[:n] = audio.samples[:n]
+    return y
+
+
 def _rms_speech(x: np.ndarray) -> float:
     """RMS of the louder half of 20 ms frames: the level of speech, not of its pauses."""
     n = len(x) // 320
