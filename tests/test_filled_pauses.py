@@ -398,6 +398,16 @@ def test_a_word_timed_as_an_instant_is_the_sound_it_ends_in_not_the_one_before()
     assert filled_pauses._with_min_extent(_SAY_UM_BUT)[1].start == pytest.approx(17.8)  # no sound known: 0.4 s
 
 
+def test_an_instant_word_well_after_the_last_voiced_sound_is_not_that_sound():
+    """Through Opus at 24 kbps the short burst of "but" is not voiced any more, and the recogniser leaves the "um"
+    out: the last voiced sound before "but" (18.2 s) is the "um", which ended 0.21 s before. "but" reaches back to
+    the um's end, not into it, so the um is left uncovered to be found."""
+    lexical = filled_pauses._with_min_extent(_SAY_UM_BUT, [_UM])
+    assert lexical[1].start == pytest.approx(17.99)
+    near = filled_pauses._with_min_extent(_SAY_UM_BUT, [_like(17.53, 18.1)])  # a sound it ends just after: its own
+    assert near[1].start == pytest.approx(17.8)
+
+
 def test_a_filler_heard_next_to_an_instant_word_may_lie_on_its_other_side():
     """The recogniser heard "but, umm" with "but" an instant; the um's sound is before "but": the filler goes there."""
     words = [*_SAY_UM_BUT[:2], Word("umm,", 18.2, 18.4, 0.4), _SAY_UM_BUT[2]]

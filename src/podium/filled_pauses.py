@@ -406,6 +406,9 @@ def _own_start(w: Word, tempo: _Tempo | None) -> float:
     return max(w.start, w.end - _own_length(w, tempo))
 
 
+_APART_S = 0.15  # a word timed as an instant at its end lies in or just after its last vowel, not this far after
+
+
 def _with_min_extent(words: list[Word], voiced: Sequence[_Voiced] = (), reach_s: float = 0.4) -> list[Word]:
     """Stretch words Whisper timed as (near) instants back toward the previous word.
 
@@ -413,16 +416,24 @@ def _with_min_extent(words: list[Word], voiced: Sequence[_Voiced] = (), reach_s:
     stands for lies just before, and must not pass for an uncovered filler:
     as many voiced bursts as it has syllables (a vowel each), the last of them
     the one it ends in or after, up to ``reach_s``; not the burst before them
-    (a filler said before a short word, "um... but").
+    (a filler said before a short word, "um... but"). When the last voiced
+    sound before its time ended well before it (``_APART_S``), the word is not
+    that sound: it reaches back to where that sound ends, no further.
     """
-    starts = np.sort(np.array([v.start for v in voiced]))
+    order = sorted(voiced, key=lambda v: v.start)
+    starts = np.array([v.start for v in order])
+    ends = np.array([v.end for v in order])
     out = []
     prev_end = 0.0
     for w in words:
         if _instant(w):
-            # the first of the word's bursts: the last to start before it ends, less one a syllable
-            k = int(np.searchsorted(starts, w.end)) - _syllables(w)
-            sound = max(w.end - reach_s, float(starts[k])) if k >= 0 else w.end - reach_s
+            before = int(np.searchsorted(starts, w.end))  # bursts that start before the word's time
+            if before and ends[before - 1] < w.end - _APART_S:
+                sound = max(w.end - reach_s, float(ends[before - 1]))
+            else:
+                # the first of the word's bursts: the last to start before it ends, less one a syllable
+                k = before - _syllables(w)
+                sound = max(w.end - reach_s, float(starts[k])) if k >= 0 else w.end - reach_s
             w = replace(w, start=max(prev_end, min(w.start, sound)))
         out.append(w)
         prev_end = max(prev_end, w.end)
