@@ -499,3 +499,17 @@ def test_a_held_vowel_split_by_a_dip_is_one_filler_and_two_said_apart_stay_two()
     assert [(w.text, w.start, w.end) for w in joined] == [("and", 0.1, 0.45), ("uh", 0.5, 1.6), ("so", 1.65, 1.9)]
     assert [w.text for w in _two_fillers(gap_voiced=False, second_hz=122.0)] == ["and", "uh", "uh", "so"]
     assert [w.text for w in _two_fillers(gap_voiced=True, second_hz=150.0)] == ["and", "uh", "uh", "so"]
+
+
+def test_a_series_of_uh_does_not_grow_into_speech_the_recogniser_left_out():
+    """A run of written "uh"s grows to the filler-like bursts between its neighbours. Through MP3 the recogniser left
+    out the next speaker's first 4 s, so the run's gap reached into that speech, and its flat syllables, another
+    voice an octave up, became "um"s. A series is one voice repeating one sound: it grows only by bursts at its
+    pitch."""
+    words = [Word("Montreal,", 1.0, 1.3, 0.9), Word("uh,", 1.42, 1.58, 0.5), Word("uh,", 1.92, 2.06, 0.5)]
+    words.append(Word("And", 8.0, 8.2, 0.9))
+    series = [_like(1.42, 1.58), _like(1.92, 2.06), _like(2.6, 2.8)]
+    speech_after = [replace(_like(3.0 + k, 3.3 + k, f0=250.0), above_floor_st=5.6) for k in range(3)]
+    out, _ = filled_pauses._fit_runs(words, series + speech_after, 25.0)
+    fillers = [(w.start, w.end) for w in out if w.text.strip(",") in ("uh", "um")]
+    assert fillers == [(1.42, 1.58), (1.92, 2.06), (2.6, 2.8)]  # the series grew by its third, not into the speech

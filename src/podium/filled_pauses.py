@@ -295,7 +295,7 @@ def _is_steady_filler(v: _Voiced) -> bool:
         and v.spread_st <= _MAX_SPREAD_ST
         and abs(v.slope_st_s) <= _MAX_SLOPE_ST_S
         and v.usual_pitch
-        and v.above_floor_st <= _MAX_ABOVE_FLOOR_ST
+        and _low(v)
         and v.jitter_cents >= _MIN_JITTER_CENTS
     )
 
@@ -362,9 +362,23 @@ def _fit_runs(
                 w = replace(w, start=round(targets[n].start, 3), end=round(targets[n].end, 3))
             out.append(w)
         if len(run) >= 2 and len(like) > len(run):  # a series heard: the run grows to the bursts like it
-            out.extend(_filler_word(v) for v in like[len(run) :])
+            out.extend(_filler_word(v) for v in _same_series(like[len(run) :], targets[: len(run)]))
         i = j
     return out, claimed
+
+
+_SERIES_ST = 3.0
+
+
+def _same_series(more: list[_Voiced], heard: list[_Voiced]) -> list[_Voiced]:
+    """Of the bursts a series may grow by, those at its pitch (within ``_SERIES_ST`` of the median of the bursts the
+    recogniser's fillers were placed on): "uh uh uh" is one voice repeating one sound. The run's gap can reach into
+    speech the recogniser left out, whose flat syllables are not part of it (through MP3, another speaker's, an
+    octave up)."""
+    if not heard:
+        return more
+    f0 = float(np.median([v.f0_hz for v in heard]))
+    return [v for v in more if f0 > 0 and v.f0_hz > 0 and abs(12 * np.log2(v.f0_hz / f0)) <= _SERIES_ST]
 
 
 def _whole(v: _Voiced, pieces: list[_Voiced]) -> _Voiced:
@@ -438,6 +452,11 @@ def _with_min_extent(words: list[Word], voiced: Sequence[_Voiced] = (), reach_s:
         out.append(w)
         prev_end = max(prev_end, w.end)
     return out
+
+
+def _low(v: _Voiced) -> bool:
+    """Said near the bottom of the speaker's range, as filled pauses are (see ``_MAX_ABOVE_FLOOR_ST``)."""
+    return v.above_floor_st <= _MAX_ABOVE_FLOOR_ST
 
 
 def _is_filled_pause(v: _Voiced, min_s: float = _MIN_S) -> bool:
