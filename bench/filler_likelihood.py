@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fillers_bench import plain_model, plain_words
 from speech_bench import machine
 
 from podium.eval import devset
@@ -32,23 +33,14 @@ SR = 16000
 
 class Scorer:
     def __init__(self) -> None:
-        from faster_whisper import WhisperModel
         from faster_whisper.tokenizer import Tokenizer
 
-        from podium.models import tiny_en_path
-
-        self.model = WhisperModel(str(tiny_en_path()), device="cpu", compute_type="int8")
+        self.model = plain_model()
         self.tokenizer = Tokenizer(self.model.hf_tokenizer, False, task="transcribe", language="en")
 
     def words(self, x: np.ndarray) -> list[Word]:
-        segs, _ = self.model.transcribe(
-            x.astype(np.float32), language="en", beam_size=5, vad_filter=True, word_timestamps=True
-        )
-        return [
-            Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
-            for s in segs
-            for w in s.words or ()
-        ]
+        """The recording's words as the plain peer of ``fillers_bench`` decodes them."""
+        return plain_words(self.model, x)
 
     def gains(self, x: np.ndarray, words: Sequence[Word]) -> np.ndarray:
         """Log-likelihood gained by a filler at each boundary (before word k, k = 0..n), the better of uh and um."""

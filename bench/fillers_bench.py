@@ -67,31 +67,38 @@ def podium_system(opts: SpeechOptions) -> System:
     return run
 
 
-def plain_system(model_name: str = "tiny.en", prompt: str | None = None) -> System:
+def plain_model(model_name: str = "tiny.en") -> Any:
+    """The peer's recogniser: plain faster-whisper, int8 on the CPU (tiny.en, or base from the ``[base]`` extra)."""
     from faster_whisper import WhisperModel
 
     from podium.models import base_files, tiny_en_path
 
     if model_name == "base":
-        model = WhisperModel("base", files=base_files(), device="cpu", compute_type="int8")
-    else:
-        model = WhisperModel(str(tiny_en_path()), device="cpu", compute_type="int8")
+        return WhisperModel("base", files=base_files(), device="cpu", compute_type="int8")
+    return WhisperModel(str(tiny_en_path()), device="cpu", compute_type="int8")
+
+
+def plain_words(model: Any, x: np.ndarray, prompt: str | None = None) -> list[Word]:
+    """The peer's decode of ``x``: beam 5, its Silero VAD, word timestamps, fillers marked as Podium marks them."""
+    segs, _ = model.transcribe(
+        x.astype(np.float32),
+        language="en",
+        beam_size=5,
+        vad_filter=True,
+        word_timestamps=True,
+        initial_prompt=prompt,
+    )
+    words = [
+        Word(w.word.strip(), float(w.start), float(w.end), float(w.probability)) for s in segs for w in s.words or ()
+    ]
+    return fillers.mark(words)
+
+
+def plain_system(model_name: str = "tiny.en", prompt: str | None = None) -> System:
+    model = plain_model(model_name)
 
     def run(x: np.ndarray) -> Sequence[Word]:
-        segs, _ = model.transcribe(
-            x.astype(np.float32),
-            language="en",
-            beam_size=5,
-            vad_filter=True,
-            word_timestamps=True,
-            initial_prompt=prompt,
-        )
-        words = [
-            Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
-            for s in segs
-            for w in s.words or ()
-        ]
-        return fillers.mark(words)
+        return plain_words(model, x, prompt)
 
     return run
 
