@@ -295,7 +295,7 @@ def _is_steady_filler(v: _Voiced) -> bool:
         and v.spread_st <= _MAX_SPREAD_ST
         and abs(v.slope_st_s) <= _MAX_SLOPE_ST_S
         and v.usual_pitch
-        and _low(v)
+        and v.above_floor_st <= _MAX_ABOVE_FLOOR_ST
         and v.jitter_cents >= _MIN_JITTER_CENTS
     )
 
@@ -452,11 +452,6 @@ def _with_min_extent(words: list[Word], voiced: Sequence[_Voiced] = (), reach_s:
         out.append(w)
         prev_end = max(prev_end, w.end)
     return out
-
-
-def _low(v: _Voiced) -> bool:
-    """Said near the bottom of the speaker's range, as filled pauses are (see ``_MAX_ABOVE_FLOOR_ST``)."""
-    return v.above_floor_st <= _MAX_ABOVE_FLOOR_ST
 
 
 def _is_filled_pause(v: _Voiced, min_s: float = _MIN_S) -> bool:
