@@ -43,7 +43,7 @@ def _spliced(
     samples, sound: np.ndarray, at: float = _AT, *, absorbed_by: str = "before"
 ) -> tuple[Audio, list[Word], float]:
     """``sound`` inserted at ``at`` (between "much" and "there"); the word before it stretched over it, as Whisper
-    does, or the word after it starting at the filler (``absorbed_by="after"``)."""
+    does, or the word after it starting at the filler (``absorbed_by="after"``), or neither (``"neither"``: a gap)."""
     host = _host(samples)
     pos = int(at * SR)
     x = np.concatenate([host[:pos], sound, host[pos:]]).astype(np.float32)
@@ -52,7 +52,7 @@ def _spliced(
     for text, a, b in _HOST_WORDS:
         if a >= at:
             a, b = (a if absorbed_by == "after" and a - at < 0.01 else a + d), b + d
-        elif b >= at:
+        elif b >= at and absorbed_by == "before":
             b = b + d  # the word before absorbs the filler
         words.append(Word(text, a, b, 0.9))
     return Audio(x, SR), words, d
@@ -94,6 +94,19 @@ def test_a_filler_is_cut_out_of_a_word_of_plausible_length(samples, i):
     assert f.start >= at - 0.1 and f.end <= at + d + 0.1
     prudently = next(w for w in out if w.text == "prudently")
     assert prudently.start >= f.end - 1e-6 and prudently.end - prudently.start >= 0.3
+
+
+@pytest.mark.parametrize("i", [0, 1, 7, 8])
+def test_a_steady_filler_in_a_gap_is_found_when_dips_split_its_voicing(samples, i):
+    """No word covers the filler. Dips in its loudness (the "um" turning nasal, the level wavering as it is held)
+    split its voicing into pieces that may each be too short for a filled pause alone (mfa_um's and
+    mfa_acoustic_corpus's "uh" here): its steady stretch is the evidence, in a gap as inside a word."""
+    sound, relative = _token(samples, i)
+    sound = devset.to_pitch(sound, devset._floor_f0(_host(samples)) * relative) * 0.5
+    audio, words, d = _spliced(samples, sound, absorbed_by="neither")
+    found = [w for w in _recover(audio, words) if w.filler_kind in ("um", "uh")]
+    assert len(found) == 1, found
+    assert found[0].start >= _AT - 0.1 and found[0].end <= _AT + d + 0.1
 
 
 @pytest.mark.parametrize("kind", ["tone", "vibrato", "hummed tune"])

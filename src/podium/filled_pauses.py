@@ -97,7 +97,7 @@ def recover(
             out.append(_filler_word(v))
     out.sort(key=lambda w: (w.start, w.end))
     steady = [v for v in _steady_stretches(track, audio, changes) if tempo.outlasts_a_syllable(v)]
-    out = _inside_words(out, steady, track)
+    out = _inside_words(out, steady, track, voice_starts)
     out.sort(key=lambda w: (w.start, w.end))
     return _one_held_vowel(out, track)
 
@@ -127,7 +127,9 @@ _MIN_OWN_VOICE_S = 0.05  # a word keeps a vowel of its own outside the filler; e
 _MAX_ABOVE_FLOOR_ST = 2.0
 
 
-def _inside_words(words: list[Word], steady: list[_Voiced], track: pitch.PitchTrack) -> list[Word]:
+def _inside_words(
+    words: list[Word], steady: list[_Voiced], track: pitch.PitchTrack, voice_starts: np.ndarray | None = None
+) -> list[Word]:
     """Filled pauses that the recogniser folded into a neighbouring word.
 
     Whisper often stretches a word over an "uh" said next to it, or slides a
@@ -140,7 +142,10 @@ def _inside_words(words: list[Word], steady: list[_Voiced], track: pitch.PitchTr
     say them. A one-syllable word that is nothing but the stretch is the word
     drawn out ("sooo"), not a filler, unless it is a cut-off start with no
     vowel ("sh..."). The filler is cut out of the word, which keeps the rest
-    of its time.
+    of its time. A steady stretch that no word covers, between words, is a
+    filled pause too: the gap's own test (``_is_filled_pause``) hears its
+    voiced pieces, which a dip splits (an "um" in two steps, the vowel and
+    then the quieter nasal), and may find none long enough alone.
     """
     is_lexical = np.array([normalize(w.text) not in NON_LEXICAL for w in words], dtype=bool)
     if is_lexical.sum() < 2:
@@ -159,7 +164,9 @@ def _inside_words(words: list[Word], steady: list[_Voiced], track: pitch.PitchTr
             continue
         overlap = np.where(is_lexical & (overlap > 0.03), overlap, -np.inf)
         best = overlap.max()
-        if not np.isfinite(best):
+        if not np.isfinite(best):  # in a gap no word covers: the same evidence, and no word to re-time
+            if _between_words(v, [w for w, lex in zip(out, is_lexical, strict=True) if lex], voice_starts):
+                added.append(_filler_word(v))
             continue
         i = int(np.flatnonzero(overlap == best)[-1])  # the word it overlaps most (the later one on a tie)
         w = out[i]
