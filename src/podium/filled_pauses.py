@@ -165,7 +165,8 @@ def _inside_words(
         overlap = np.where(is_lexical & (overlap > 0.03), overlap, -np.inf)
         best = overlap.max()
         if not np.isfinite(best):  # in a gap no word covers: the same evidence, and no word to re-time
-            if _between_words(v, [w for w, lex in zip(out, is_lexical, strict=True) if lex], voice_starts):
+            lexical = [w for w, lex in zip(out, is_lexical, strict=True) if lex]
+            if _between_words(v, lexical, voice_starts) and not _filler_in_gap(v, lexical, out + added):
                 added.append(_filler_word(v))
             continue
         i = int(np.flatnonzero(overlap == best)[-1])  # the word it overlaps most (the later one on a tie)
@@ -184,6 +185,16 @@ def _inside_words(
         starts[i], ends[i] = out[i].start, out[i].end
         added.append(_filler_word(v))
     return out + added
+
+
+def _filler_in_gap(v: _Voiced, lexical: Sequence[Word], words: Sequence[Word]) -> bool:
+    """A filler already written or found between the words around ``v`` (words timed as instants do not part a
+    gap, as in ``_fit_runs``): the recogniser heard one there and its run was fitted to the gap's bursts, or the
+    gap's own test found one. A second, from a steady stretch of the same gap, is most often the same filler's
+    ringing tail in a room, or a word the recogniser left out."""
+    lo = max((w.end for w in lexical if w.end <= v.start + 0.05 and not _instant(w)), default=0.0)
+    hi = min((w.start for w in lexical if w.start >= v.end - 0.05 and not _instant(w)), default=np.inf)
+    return any(normalize(w.text) in NON_LEXICAL and w.end > lo and w.start < hi for w in words)
 
 
 _JOIN_S = 0.05  # two fillers this close, voiced all the way between them at one pitch, are one held vowel
