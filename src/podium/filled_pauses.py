@@ -84,6 +84,11 @@ def recover(
     voiced = [v for v in _voiced_stretches(track, audio, changes) if _share(v, in_speech) >= 0.5]
     lexical = _with_min_extent([w for w in words if normalize(w.text) not in NON_LEXICAL], voiced)
     tempo = _Tempo(lexical)
+    pace = _Articulation(track, lexical)
+
+    def held_long(v: _Voiced) -> bool:  # by either measure of the speaker's syllables (see _Articulation)
+        return tempo.outlasts_a_syllable(v) or pace.outlasts_a_syllable(v)
+
     in_words = _mask(lexical, n)
     # for the recogniser's own fillers, a word counts only for as long as it plausibly lasts (see _fit_runs)
     in_own_words = _mask([replace(w, end=_own_end(w, tempo)) for w in lexical], n)
@@ -91,12 +96,12 @@ def recover(
     near_runs = [v for v in voiced if _share(v, in_own_words) <= _MAX_COVER]
     out, claimed = _fit_runs(words, near_runs, audio.duration_s, tempo)
     for v in bursts:
-        if v in claimed or not _is_filled_pause(v) or not tempo.outlasts_a_syllable(v):
+        if v in claimed or not _is_filled_pause(v) or not held_long(v):
             continue
         if _between_words(v, lexical, voice_starts):
             out.append(_filler_word(v))
     out.sort(key=lambda w: (w.start, w.end))
-    steady = [v for v in _steady_stretches(track, audio, changes) if tempo.outlasts_a_syllable(v)]
+    steady = [v for v in _steady_stretches(track, audio, changes) if held_long(v)]
     out = _inside_words(out, steady, track, voice_starts)
     out.sort(key=lambda w: (w.start, w.end))
     return _one_held_vowel(out, track)
@@ -258,20 +263,15 @@ def _voiced_s(track: pitch.PitchTrack, w: Word, v: _Voiced) -> float:
     return float(own.sum()) * hop
 
 
-# A filled pause is held: its vowel outlasts a whole syllable of the speaker's (filled-pause vowels run 2-3 times as
-# long as lexical ones, Shriberg 2001; O'Shaughnessy 1992 measured 200-650 ms). A steady vowel inside a word can reach
-# a syllable's length where the speaker slows down (phrase-final lengthening, a slow reader), so stretches no longer
-# than 1.2 of the speaker's syllables, at the tempo around them, are left alone. Measured (docs/how-it-works.md): read
-# speech slowed 1.3-1.6x left steady vowels of up to 1.13 syllables; recovered real and spliced fillers were 1.25-5.9
-# syllables long, one of 50 shorter (0.86).
-_MIN_SYLLABLES = 1.2
 _TEMPO_WINDOW_S = 15.0  # the tempo around a stretch: words within this of it
 _MIN_TEMPO_WORDS = 8
 
 
 class _Tempo:
     """The speaker's time per syllable around a moment, from the recognised words (a talk speeds up and slows
-    down; fewer than ``_MIN_TEMPO_WORDS`` words near it: all the words)."""
+    down; fewer than ``_MIN_TEMPO_WORDS`` words near it: all the words). Whisper's word times take in the pauses
+    and fillers next to a word: this is a word's plausible length in the recogniser's own times, and one of the
+    two measures a held vowel is judged by (``_Articulation`` is the other)."""
 
     def __init__(self, words: Sequence[Word]) -> None:
         timed = [w for w in words if w.end > w.start]
@@ -291,6 +291,82 @@ class _Tempo:
 
     def outlasts_a_syllable(self, v: _Voiced) -> bool:
         return v.held >= _MIN_SYLLABLES * self.syllable_s((v.start + v.end) / 2)
+
+
+# A filled pause is held: its vowel outlasts the speaker's syllables (filled-pause vowels run 2-3 times as long as
+# lexical ones, Shriberg 2001; O'Shaughnessy 1992 measured 200-650 ms). A steady vowel inside a word can be long
+# where the speaker slows down (phrase-final lengthening, a slow reader), so a stretch must be held for 1.2 of the
+# speaker's syllables in the recogniser's word times (``_Tempo``; read speech slowed 1.3-1.6x left steady vowels of
+# up to 1.13), or for 1.5 times the speaker's voiced time per syllable measured in the sound (``_Articulation``:
+# about twice a lexical vowel, as a syllable's voicing holds its vowel and its voiced consonants; 1.4 let a
+# drawn-out "by" of the hard negatives through, 1.3 a clip read 1.5x slower). Either suffices: word times take in
+# the pauses and fillers beside a word and so ask too much of the fillers of a short or halting clip; the sound's
+# measure alone lost a held-out "um" (0.26 s held: 1.43 of its voiced syllables) that the word times keep.
+_MIN_SYLLABLES = 1.2
+_MIN_HELD_SYLLABLES = 1.5
+_NUCLEUS_DIP_DB = 2.0  # de Jong and Wempe 2009: a syllable's peak stands this far above the dips either side
+_NUCLEUS_FLOOR_DB = 25.0  # and no further under the recording's loudest (99th percentile)
+_MIN_NUCLEI = 8
+_NUCLEUS_SMOOTH = 5  # frames: a loudness contour over 50 ms, as an intensity analysis smooths it
+
+
+class _Articulation:
+    """The speaker's voiced time per syllable around a moment, measured in the sound (de Jong and Wempe 2009,
+    "Praat script to detect syllable nuclei and measure speech rate automatically"): a syllable nucleus is a voiced
+    peak of loudness at least ``_NUCLEUS_DIP_DB`` above the dips on either side; the voiced time per nucleus is
+    how long the speaker's syllables sound. Counted inside the recognised words only (laughter, breaths and noise
+    between them are not the speaker's syllables), within ``_TEMPO_WINDOW_S`` of the moment (fewer than
+    ``_MIN_NUCLEI`` there: the whole recording). Whisper's word times, which take in the pauses and fillers next to a
+    word, made clips of one reader's speech read 1.2-2.2 times slower than their syllables are said; this follows
+    the reference syllable counts on the clean clips (0.70-1.08 of them)."""
+
+    def __init__(self, track: pitch.PitchTrack, words: Sequence[Word]) -> None:
+        t = track.times
+        self.hop = float(t[1] - t[0]) if len(t) > 1 else 0.01
+        in_words = np.zeros(len(t), dtype=bool)
+        for w in words:
+            a, b = np.searchsorted(t, [w.start, w.end])
+            in_words[a:b] = True
+        k = int(_NUCLEUS_SMOOTH)
+        level = np.convolve(track.level_db, np.ones(k) / k, mode="same") if len(t) >= k else track.level_db
+        floor = float(np.percentile(level, 99)) - _NUCLEUS_FLOOR_DB if len(level) else np.inf
+        sounding = track.voiced & (level > floor)
+        nuclei = _nuclei(level, sounding)  # found in the whole sound, so that a dip is a dip wherever words end
+        self.nuclei = nuclei[in_words[nuclei]]
+        self.voiced_at = np.flatnonzero(sounding & in_words)
+
+    def syllable_s(self, t: float) -> float:
+        k = int(round(t / self.hop))
+        reach = int(_TEMPO_WINDOW_S / self.hop)
+        lo, hi = (int(i) for i in np.searchsorted(self.nuclei, [k - reach, k + reach]))
+        if hi - lo >= _MIN_NUCLEI:
+            n = hi - lo
+            voiced = int(np.searchsorted(self.voiced_at, k + reach) - np.searchsorted(self.voiced_at, k - reach))
+        else:
+            n, voiced = len(self.nuclei), len(self.voiced_at)
+        return float(np.clip(voiced * self.hop / n, 0.08, 0.35)) if n else 0.2
+
+    def outlasts_a_syllable(self, v: _Voiced) -> bool:
+        return v.held >= _MIN_HELD_SYLLABLES * self.syllable_s((v.start + v.end) / 2)
+
+
+def _nuclei(level: np.ndarray, sounding: np.ndarray) -> np.ndarray:
+    """Frames of syllable nuclei: peaks of ``level`` (dB) where ``sounding``, each at least ``_NUCLEUS_DIP_DB``
+    above the lowest level between it and the nucleus before it (of two peaks without such a dip, the louder)."""
+    if len(level) < 3:
+        return np.zeros(0, dtype=np.int64)
+    inner = (level[1:-1] >= level[:-2]) & (level[1:-1] > level[2:]) & sounding[1:-1]
+    kept: list[int] = []
+    for k in (np.flatnonzero(inner) + 1).tolist():
+        if kept:
+            j = kept[-1]
+            dip = float(level[j : k + 1].min())
+            if level[j] - dip < _NUCLEUS_DIP_DB or level[k] - dip < _NUCLEUS_DIP_DB:
+                if level[k] > level[j]:
+                    kept[-1] = k
+                continue
+        kept.append(k)
+    return np.array(kept, dtype=np.int64)
 
 
 def _seconds_per_syllable(words: Sequence[Word]) -> float:
