@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import difflib
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,12 +100,7 @@ def spliced(samples_dir: Path, words_of: Transcriber, *, per_host: int = 3, seed
     rng = random.Random(seed)
     tokens = [(t, _cut(samples_dir, t)) for t in TOKENS]
     out = []
-    for host_path, host, text in _hosts(samples_dir):
-        words = list(words_of(host))
-        gaps = _word_boundaries(words)
-        if not gaps:
-            continue
-        floor = _floor_f0(host)
+    for host_path, host, text, words, gaps, floor in _hosts_with_gaps(samples_dir, words_of):
         for v in range(per_host):
             n = 1 if len(gaps) < 6 or v % 2 == 0 else 2
             at = sorted(rng.sample(gaps, n))
@@ -114,7 +109,7 @@ def spliced(samples_dir: Path, words_of: Transcriber, *, per_host: int = 3, seed
             ref_words = list(plain)
             for inserted, (i, t) in enumerate(at):
                 tok, sound = _moved_token(tokens, floor, rng)
-                sound = sound * (_rms_speech(host) / max(_rms_speech(sound), 1e-6)) * 10 ** (rng.uniform(-6, 3) / 20)
+                sound = _at_level(sound, host, rng)
                 pos = int(t * SR) + shift
                 x = _insert(x, sound, pos)
                 events.append(Event(tok.kind, pos / SR, (pos + len(sound)) / SR))
@@ -140,16 +135,10 @@ def shorter(
     rng = random.Random(seed)
     tokens = [(t, _cut(samples_dir, t)) for t in TOKENS if t.end - t.start >= 0.5]
     out = []
-    for host_path, host, text in _hosts(samples_dir):
-        words = list(words_of(host))
-        gaps = _word_boundaries(words)
-        if not gaps:
-            continue
-        floor = _floor_f0(host)
+    for host_path, host, text, words, gaps, floor in _hosts_with_gaps(samples_dir, words_of):
         for length in lengths:
             tok, sound = _moved_token(tokens, floor, rng)
-            sound = shortened(sound, length)
-            sound = sound * (_rms_speech(host) / max(_rms_speech(sound), 1e-6)) * 10 ** (rng.uniform(-6, 3) / 20)
+            sound = _at_level(shortened(sound, length), host, rng)
             i, t = rng.choice(gaps)
             pos = int(t * SR)
             ref_words = list(normalize(text))
@@ -299,6 +288,24 @@ def _moved_token(
         if not target or abs(np.log2(max(_median_f0(moved), 1.0) / target)) < 0.15:
             return tok, moved
     return tok, moved
+
+
+def _hosts_with_gaps(
+    samples_dir: Path, words_of: Transcriber
+) -> Iterator[tuple[Path, np.ndarray, str, list[Word], list[tuple[int, float]], float]]:
+    """Each clean clip with a boundary inside a phrase: (path, samples, text, its words, the boundaries, its floor
+    F0)."""
+    for host_path, host, text in _hosts(samples_dir):
+        words = list(words_of(host))
+        gaps = _word_boundaries(words)
+        if gaps:
+            yield host_path, host, text, words, gaps, _floor_f0(host)
+
+
+def _at_level(sound: np.ndarray, host: np.ndarray, rng: random.Random) -> np.ndarray:
+    """``sound`` at the level of ``host``'s speech, -6 to +3 dB."""
+    out: np.ndarray = sound * (_rms_speech(host) / max(_rms_speech(sound), 1e-6)) * 10 ** (rng.uniform(-6, 3) / 20)
+    return out
 
 
 def _hosts(samples_dir: Path) -> list[tuple[Path, np.ndarray, str]]:
