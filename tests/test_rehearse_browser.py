@@ -145,7 +145,10 @@ def test_rehearse_in_the_browser_live_then_the_full_report(tmp_path, samples):
 
         rec = _until(page, status, 300, "the full analysis")
         assert rec["status"] == "done", rec
-        page.goto(f"/recordings/{rec_id}/report/")
+        # the recording's page follows the job and turns into the report by itself (a goto of our own raced with
+        # that navigation, and Chromium interrupted one with the other)
+        page.wait_for_url(f"**/recordings/{rec_id}/report/", timeout=30_000)
+        page.wait_for_load_state()
         bar = page.inner_text("nav[aria-label=Podium]")
         assert f"Live you saw {rec['live']['fillers']} filler" in bar and "the full analysis found" in bar
         page.screenshot(path=str(SHOTS / "rehearse-report-1280.png"))
