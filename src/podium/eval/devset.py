@@ -85,7 +85,7 @@ class Clip:
     """One development recording."""
 
     name: str
-    group: str  # "spliced", "shorter" or "negative"
+    group: str  # "spliced", "shorter-<length>s" (as "shorter-0.3s") or "negative"
     samples: np.ndarray
     reference: str
     fillers: tuple[Event, ...]
@@ -131,7 +131,7 @@ def shorter(
     samples_dir: Path, words_of: Transcriber, *, lengths: Sequence[float] = SHORTER_S, seed: int = 2
 ) -> list[Clip]:
     """Each clean clip with one long tuning filler (0.5 s or more), held for less (:func:`shortened`), mid-phrase:
-    one clip per length in ``lengths``. Otherwise as :func:`spliced`."""
+    one clip per length in ``lengths``, in group ``shorter-<length>s``. Otherwise as :func:`spliced`."""
     rng = random.Random(seed)
     tokens = [(t, _cut(samples_dir, t)) for t in TOKENS if t.end - t.start >= 0.5]
     out = []
@@ -146,7 +146,7 @@ def shorter(
             out.append(
                 Clip(
                     f"{host_path.stem}@{length:g}s",
-                    "shorter",
+                    f"shorter-{length:g}s",
                     _insert(host, sound, pos).astype(np.float32),
                     " ".join(ref_words),
                     (Event(tok.kind, pos / SR, (pos + len(sound)) / SR),),
