@@ -17,6 +17,9 @@ Groups, reported apart (spliced numbers alone prove nothing):
   other speakers' read speech: are the fillers found alone found again there
   (0.3 s), and is any reported in the read speech around them?
 
+A hit is a filler of the reference's kind, as ``podium eval speech`` matches them: an "um" reported as "uh" is a
+miss and a false alarm.
+
 The peer is plain faster-whisper tiny.en (beam 5, Silero VAD, word timestamps,
 no prompt), the same model Podium uses, measured in the same run.
 
@@ -178,7 +181,7 @@ def in_context(samples: Path, clip: np.ndarray, system: System) -> dict[str, Any
     for off in offsets:
         expected = [Event(e.kind, e.start + off, e.end + off) for e in alone]
         here = [e for e in inside if off <= e.start < off + length]
-        m = match("copy", expected, here, tolerance_s=0.3)
+        m = match("copy", expected, here, tolerance_s=0.3, by_kind=True)
         copies.append(
             {
                 "at_s": round(off, 2),
@@ -275,12 +278,18 @@ def main() -> int:
             t = time.perf_counter()
             found = detections(system(x))
             cost += time.perf_counter() - t
-            m = match(name, timed, found, tolerance_s=1.0) if timed is not None else by_count(name, found, counts)
+            m = (
+                match(name, timed, found, tolerance_s=1.0, by_kind=True)
+                if timed is not None
+                else by_count(name, found, counts)
+            )
             groups["negatives" if name in controls else g].add(m)
         for c in spliced:
-            groups["spliced"].add(match(c.name, c.fillers, detections(system(c.samples)), tolerance_s=0.3))
+            groups["spliced"].add(
+                match(c.name, c.fillers, detections(system(c.samples)), tolerance_s=0.3, by_kind=True)
+            )
         for c in shorter:
-            groups[c.group].add(match(c.name, c.fillers, detections(system(c.samples)), tolerance_s=0.3))
+            groups[c.group].add(match(c.name, c.fillers, detections(system(c.samples)), tolerance_s=0.3, by_kind=True))
         for c in negs:
             groups["negatives"].add(match(c.name, (), detections(system(c.samples))))
         for name, x, ref, _, _ in clean:
