@@ -706,7 +706,8 @@ def _stats(
         slope_st_s=float(np.polyfit(t, st[keep], 1)[0]) if keep.sum() >= 3 else 0.0,
         strength=float(np.mean(track.strength[a:b])),
         usual_pitch=_F0_RANGE[0] * speaker_f0 <= med <= _F0_RANGE[1] * speaker_f0,
-        nasal_end=_nasal_end(audio, start, end),
+        # a stretch too short to be a filler (``_MIN_BURST_S``) is not asked its kind
+        nasal_end=(end - start >= _MIN_BURST_S and _nasal_end(audio, start, end, *_own_voicing(track, a, b, med, hop))),
         jitter_cents=float(np.median(np.abs(np.diff(st, 3)))) * 100 if len(st) >= 4 else 0.0,
         above_floor_st=12 * float(np.log2(med / floor_f0)) if med > 0 and floor_f0 > 0 else 0.0,
         held_s=_held_s(track.level_db[a:b], hop),
@@ -877,18 +878,66 @@ def _split_at_dips(level_db: np.ndarray, a: int, b: int, dip_db: float = 8.0, sm
     return [(bounds[n], bounds[n + 1]) for n in range(len(bounds) - 1)]
 
 
-def _nasal_end(audio: Audio, start: float, end: float) -> bool:
-    """True when the stretch ends in a nasal murmur ("um"): energy above 800 Hz falls away."""
+# An "um" is a vowel, then a nasal murmur, in unbroken voicing; its steady stretch is often one of the two alone (the
+# envelope changes where the lips close), and the murmur alone holds no vowel to compare with (mfa_um's vowel lasts
+# 0.2 s, its murmur 0.6 s, falling 2-3 semitones from one to the other). So the kind is heard over the voicing the
+# stretch continues into, up to 0.4 s either side, within 3 semitones of its pitch (as ``_SERIES_ST``: one voice
+# saying one sound), and after it only while the level does not rise by more than 3 dB: a murmur is quieter than its
+# vowel, and the next word's vowel, said in the same breath at the same pitch, is louder.
+_OWN_VOICE_S = 0.4
+_OWN_VOICE_ST = 3.0
+_OWN_VOICE_RISE_DB = 3.0
+
+
+def _own_voicing(track: pitch.PitchTrack, a: int, b: int, f0: float, hop: float) -> tuple[float, float]:
+    """Start and end of the filler's own voicing around frames ``[a, b)`` (median ``f0``): unbroken, within
+    ``_OWN_VOICE_ST`` of ``f0``, up to ``_OWN_VOICE_S`` beyond them, and after them no louder than their last frame
+    by ``_OWN_VOICE_RISE_DB``."""
+    lo, hi = a, b
+    if f0 > 0:
+        reach = int(_OWN_VOICE_S / hop)
+        first, stop = max(0, a - reach), min(len(track.f0), b + reach)
+        near = track.f0[first:stop]
+        same = track.voiced[first:stop] & (near > 0)
+        same[same] = np.abs(12 * np.log2(near[same] / f0)) <= _OWN_VOICE_ST
+        before = same[: a - first][::-1]
+        lo = a - (int(np.argmin(before)) if not before.all() else len(before))
+        after = same[b - first :] & (track.level_db[b:stop] <= track.level_db[b - 1] + _OWN_VOICE_RISE_DB)
+        hi = b + (int(np.argmin(after)) if not after.all() else len(after))
+    return float(track.times[lo] - hop / 2), float(track.times[hi - 1] + hop / 2)
+
+
+def _nasal_end(audio: Audio, start: float, end: float, onset: float | None = None, offset: float | None = None) -> bool:
+    """True when the filler ends in a nasal murmur ("um"): energy above 800 Hz falls under half of its vowel's.
+
+    The stretch ``[start, end)`` is heard through to ``offset``, where its own voicing ends (``_own_voicing``),
+    and its end is the last fifth of that; its vowel is its middle, or the brightest 40 ms of its own voicing
+    before it (from ``onset``) where that is brighter.
+    """
+    end = max(end, offset or end)
     x = audio.samples[int(start * audio.sr) : int(end * audio.sr)]
     if len(x) < 5 * 160:
         return False
     n = len(x)
     mid, last = x[int(0.4 * n) : int(0.6 * n)], x[int(0.8 * n) :]
-    return _high_share(last, audio.sr) < 0.5 * _high_share(mid, audio.sr)
+    vowel = _high_share(mid, audio.sr)
+    w = int(0.04 * audio.sr)
+    if onset is not None and start - onset >= w / audio.sr:
+        before = audio.samples[int(onset * audio.sr) : int(start * audio.sr)]
+        windows = np.lib.stride_tricks.sliding_window_view(before, w)[:: w // 2]
+        vowel = max(vowel, float(_high_shares(windows, audio.sr).max()))
+    return _high_share(last, audio.sr) < 0.5 * vowel
 
 
 def _high_share(x: np.ndarray, sr: int) -> float:
-    spec = np.abs(np.fft.rfft(x * np.hanning(len(x)))) ** 2
-    f = np.fft.rfftfreq(len(x), 1 / sr)
-    total = spec[(f > 60) & (f < 4000)].sum()
-    return float(spec[(f > 800) & (f < 4000)].sum() / total) if total > 0 else 0.0
+    return float(_high_shares(x[None, :], sr)[0])
+
+
+def _high_shares(frames: np.ndarray, sr: int) -> np.ndarray:
+    """Share of each row's energy (60-4000 Hz) that lies above 800 Hz (0 for a silent row)."""
+    spec = np.abs(np.fft.rfft(frames * np.hanning(frames.shape[1]), axis=1)) ** 2
+    f = np.fft.rfftfreq(frames.shape[1], 1 / sr)
+    total = spec[:, (f > 60) & (f < 4000)].sum(axis=1)
+    high = spec[:, (f > 800) & (f < 4000)].sum(axis=1)
+    shares: np.ndarray = np.divide(high, total, out=np.zeros_like(total), where=total > 0)
+    return shares
