@@ -4,7 +4,8 @@ Pauses come from the audio, not from word timestamps (Whisper's word ends
 are loose by a few hundred milliseconds): a frame is silent when the
 voice-activity detector (Silero, trained, robust to noise) hears no speech
 there, or when its level is close to the recording's own noise floor (which
-catches short silences the detector bridges). A pause is a silent run of at
+catches short silences the detector bridges), and it is not inside a filled
+pause found in the sound. A pause is a silent run of at
 least ``pause_min_s`` between the first and the last word. Pitch comes
 from ``podium.pitch``; loudness from 50 ms RMS frames over speech only.
 """
@@ -65,7 +66,12 @@ def measure(
             skipped_reason="no speech recognised",
         )
     levels = frame_levels(audio)
-    silent = silent_frames(levels) | ~_speech_mask(np.arange(levels.size) * _HOP_S, transcript.speech_spans)
+    times = np.arange(levels.size) * _HOP_S
+    silent = silent_frames(levels) | ~_speech_mask(times, transcript.speech_spans)
+    # a filled pause found in the sound is the voice held, not a silence, even where the voice-activity detector
+    # heard no speech (it often hears none in a hummed "mmm" or an um's quiet murmur): a pause may sit next to it,
+    # never on it
+    silent &= ~_speech_mask(times, [Span(w.start, w.end) for w in words if w.source == "recovered"])
     t0, t1 = words[0].start, words[-1].end
     pauses = _pauses(silent, words, t0, t1, options)
     span = max(1e-6, t1 - t0)
