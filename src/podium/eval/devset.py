@@ -417,9 +417,8 @@ def reverberant(x: np.ndarray, rt60_s: float, drr_db: float = 0.0, seed: int = 0
 def telephone(x: np.ndarray) -> np.ndarray:
     """``x`` (16 kHz) as a telephone line carries it: only 300-3400 Hz pass (ITU-T G.712's band, with 100 Hz
     cosine edges), at 8 kHz, each sample in 8 bits companded by the mu-law (G.711), filtered to the band again as
-    the receiving end does, then back at 16 kHz. Recorded
-    conversation, the speech that fillers fill, is often telephone speech, whose vowels keep their first two
-    formants and lose what lies above."""
+    the receiving end does, then back at 16 kHz. Recorded conversation, the speech that fillers fill, is often
+    telephone speech: its vowels keep their first two formants, and an um's murmur loses its low resonance."""
     y = np.asarray(x, dtype=np.float64)
     n = len(y)
     spec = np.fft.rfft(y)
