@@ -191,3 +191,19 @@ def test_a_filled_pause_found_in_the_sound_is_not_a_pause():
     ]  # written by the recogniser: its times are loose
     t = speech.transcribe(audio, recognizer=FakeRecognizer(said, heard), recover=False)
     assert len(voice.measure(audio, t).pauses) == 1  # one pause from the first word's end to the last part's start
+
+
+def test_the_speech_mask_is_the_frames_inside_any_span():
+    """One pass over a long talk's frames, however many spans (the recogniser's speech and the fillers found), the
+    same frames as asking each span in turn: overlapping, touching, empty and reversed spans included."""
+    rng = np.random.default_rng(0)
+    times = np.arange(20000) * 0.01
+    for _ in range(20):
+        edges = np.sort(rng.uniform(0, 200, 2 * int(rng.integers(0, 30))))
+        spans = [Span(float(a), float(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+        spans += [Span(5.0, 5.0), Span(10.0, 20.0), Span(15.0, 25.0), Span(25.0, 26.0), Span(40.0, 30.0)]
+        each = np.zeros(times.shape, dtype=bool)
+        for s in spans:
+            each |= (times >= s.start) & (times < s.end)
+        assert np.array_equal(voice._speech_mask(times, spans), each)
+    assert not voice._speech_mask(times, []).any()

@@ -230,9 +230,12 @@ def _pace_timeline(words: Sequence[Word], t0: float, t1: float, options: VoiceOp
 
 
 def _speech_mask(times: np.ndarray, spans: Sequence[Span]) -> np.ndarray:
-    mask = np.zeros(times.shape, dtype=bool)
-    for s in spans:
-        mask |= (times >= s.start) & (times < s.end)
+    """Frames at ``times`` (ascending) inside any of ``spans``: one pass, however many spans a long talk has."""
+    spans = [s for s in spans if s.end > s.start]
+    inside = np.zeros(len(times) + 1, dtype=np.int64)
+    np.add.at(inside, np.searchsorted(times, [s.start for s in spans]), 1)
+    np.add.at(inside, np.searchsorted(times, [s.end for s in spans]), -1)
+    mask: np.ndarray = np.cumsum(inside[:-1]) > 0
     return mask
 
 
