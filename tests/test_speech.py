@@ -24,6 +24,22 @@ def test_chunks_fill_the_window_less_its_padding():
         SpeechOptions(window_s=5)
 
 
+def test_a_clip_reaches_back_over_sound_the_detector_heard_start_late():
+    """Silero hears speech start late where its low frequencies are missing (a telephone line): a clip starts 0.2 s
+    before the speech it heard, or earlier over sound that is not silence, up to 0.8 s; never into the clip before."""
+    spans = (Span(2.0, 4.0), Span(40.0, 42.0))
+    quiet = np.ones(6000, dtype=bool)
+    assert [c["start"] for c in speech._chunks(spans, 60.0, 30.0, quiet)] == pytest.approx([1.8, 39.8])
+    quiet[150:200] = False  # sound from 1.5 s
+    quiet[3900:4000] = False  # and just before the second span
+    assert [c["start"] for c in speech._chunks(spans, 60.0, 30.0, quiet)] == pytest.approx([1.5, 39.2])
+    quiet[:200] = False  # sound all the way from the start: 0.8 s at the most
+    assert speech._chunks(spans, 60.0, 30.0, quiet)[0]["start"] == pytest.approx(1.2)
+    close = (Span(2.0, 29.0), Span(29.5, 33.0))  # two clips 0.5 s apart: the second starts where the first ends
+    clips = speech._chunks(close, 60.0, 30.0, np.zeros(6000, dtype=bool))
+    assert clips[1]["start"] == pytest.approx(clips[0]["end"])
+
+
 def test_features_are_padded_to_the_window_asked_for_and_to_30_s_otherwise():
     import faster_whisper.transcribe as fw
 
