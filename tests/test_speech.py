@@ -38,6 +38,10 @@ def test_a_clip_reaches_back_over_sound_the_detector_heard_start_late():
     close = (Span(2.0, 29.0), Span(29.5, 33.0))  # two clips 0.5 s apart: the second starts where the first ends
     clips = speech._chunks(close, 60.0, 30.0, np.zeros(6000, dtype=bool))
     assert clips[1]["start"] == pytest.approx(clips[0]["end"])
+    for chunk_s in (30.0, 13.0):  # clips of exactly the window (30 s, or 13 s in a 15 s one), sound before them
+        full = (Span(1.0, 5.0), Span(5.5, chunk_s + 0.6))
+        clips = speech._chunks(full, 60.0, chunk_s, np.zeros(6000, dtype=bool))
+        assert len(clips) == 1 and clips[0]["end"] - clips[0]["start"] == pytest.approx(chunk_s)
 
 
 def test_features_are_padded_to_the_window_asked_for_and_to_30_s_otherwise():

@@ -459,15 +459,16 @@ def _chunks(
             clips.append([s.start, s.end])
     out: list[dict[str, float]] = []
     for a, b in clips:  # margins must not overlap: faster-whisper requires clips to add up to no more than the audio
-        start = a - margin
+        start, end = a - margin, min(duration, b + margin)
         if quiet is not None:
             k = min(len(quiet), int(round(a / _HOP_S)))
             first = max(0, int(round((a - _LEAD_S) / _HOP_S)))
             sounding = ~quiet[first:k][::-1]
             back = int(np.argmin(sounding)) if not sounding.all() else len(sounding)
-            start = min(start, (k - back) * _HOP_S)
+            # and never past the window: a longer clip is cut by the recogniser (and crashed CTranslate2 here)
+            start = min(start, max((k - back) * _HOP_S, end - chunk_s))
         start = max(0.0, start, out[-1]["end"] if out else 0.0)
-        out.append({"start": start, "end": min(duration, b + margin)})
+        out.append({"start": start, "end": end})
     return out
 
 
