@@ -284,11 +284,7 @@ def main() -> int:
                 else by_count(name, found, counts)
             )
             groups["negatives" if name in controls else g].add(m)
-        for c in spliced:
-            groups["spliced"].add(
-                match(c.name, c.fillers, detections(system(c.samples)), tolerance_s=0.3, by_kind=True)
-            )
-        for c in shorter:
+        for c in [*spliced, *shorter]:  # each in its own group: "spliced", "shorter-0.3s", ...
             groups[c.group].add(match(c.name, c.fillers, detections(system(c.samples)), tolerance_s=0.3, by_kind=True))
         for c in negs:
             groups["negatives"].add(match(c.name, (), detections(system(c.samples))))
