@@ -933,9 +933,9 @@ def _nasal_end(
     *,
     line: bool = False,
 ) -> bool:
-    """True when the filler ends in a nasal murmur ("um"): energy above 800 Hz falls under half of its vowel's; and,
-    where the recording has lost its low band (``line``), its level between 300 and 3400 Hz falls by
-    ``_MURMUR_DROP_DB`` or more.
+    """True when the filler ends in a nasal murmur ("um"): energy above 800 Hz falls under half of its vowel's. Where
+    the recording has lost its low band (``line``), its level between 300 and 3400 Hz must also fall by
+    ``_MURMUR_DROP_DB`` or more, and a fall of ``_MURMUR_LOSS_DB`` is a murmur however bright.
 
     The stretch ``[start, end)`` is heard through to ``offset``, where its own voicing ends (``_own_voicing``),
     and its end is the last fifth of that; its vowel is its middle, or the brightest 40 ms of its own voicing
@@ -956,7 +956,10 @@ def _nasal_end(
         if shares.max() > share:
             vowel, share = windows[int(np.argmax(shares))], float(shares.max())
     darker = _high_share(last, audio.sr) < 0.5 * share
-    return darker and (not line or _band_db(last, audio.sr) <= _band_db(vowel, audio.sr) - _MURMUR_DROP_DB)
+    if not line:
+        return darker
+    drop = _band_db(vowel, audio.sr) - _band_db(last, audio.sr)
+    return drop >= _MURMUR_DROP_DB and (darker or drop >= _MURMUR_LOSS_DB)
 
 
 # A nasal murmur's energy lies mostly under 300 Hz (the closed mouth leaves one low resonance): where a recording
@@ -965,8 +968,12 @@ def _nasal_end(
 # the line carries (within 0.6 dB of its vowel's, on the six spliced uhs a line turned into "um"s), where a murmur
 # loses it (the ums' ends 9.8-13.9 dB under their vowels over a line). Where the band is whole the level is left out:
 # a room's reverberation carries the vowel on into the murmur (in a 0.5 s room the ums' ends ranged from 0.8 dB
-# louder than their vowels to 20 dB quieter), and the darker end alone tells the kinds apart there.
+# louder than their vowels to 20 dB quieter), and the darker end alone tells the kinds apart there. And over a line
+# what is left of a murmur may be too faint to be darker than the hiss around it: an end 6 dB or more under its vowel
+# is a murmur whatever its colour (the ums a line had turned into "uh"s: 7.5 and 18.9 dB; no uh's end over a line
+# fell by more than 2.6 dB, nor a dry one by more than 3.1).
 _MURMUR_DROP_DB = 1.5
+_MURMUR_LOSS_DB = 6.0
 # A recording has lost its low band when its voice carries 25 dB less energy under 250 Hz than between 300 and
 # 3400 Hz (the shared clips: -19 to +1 dB, in a 0.5 s room too; carried over a line: -45 to -28 dB). The voice's own
 # fundamental lies there in full-band sound, a man's or a woman's.
