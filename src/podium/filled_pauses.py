@@ -983,7 +983,8 @@ _LOW_BAND_FRAMES = 2000  # frames the measure reads, spread over the whole recor
 
 def _low_band_lost(audio: Audio, track: pitch.PitchTrack, win: int = 512) -> bool:
     """True when the recording's voice has next to no energy under 250 Hz (``_LOW_BAND_LOST_DB``): a telephone line.
-    Measured on up to ``_LOW_BAND_FRAMES`` of its loudest voiced frames' worth (within 25 dB of the loudest)."""
+    Measured on its voiced frames within 25 dB of the loudest, at most ``_LOW_BAND_FRAMES`` of them, spread over the
+    whole recording."""
     level = track.level_db
     if not len(level):
         return False
