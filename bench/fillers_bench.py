@@ -3,7 +3,8 @@
 Groups, reported apart (spliced numbers alone prove nothing):
 
 * ``natural-tuning``: speech_disfluent, the clips the detector was developed on
-  (counts per file: their references carry no times, except mfa_acoustic_corpus);
+  (counted per file: their references carry no times, except mfa_acoustic_corpus's TextGrid, which times its two
+  "um"s but not its "uh": those are matched by time, the "uh" by count, as ``podium eval speech`` does);
 * ``natural-held-out``: speech_disfluent_extra, never tuned on (timed ums; the
   reference times come from an automatic alignment, so a hit may be 1 s off);
 * ``spliced``: real tuning fillers inserted mid-phrase into other speakers' read
@@ -57,7 +58,7 @@ from speech_bench import machine
 
 from podium import fillers, media, speech
 from podium.eval import devset
-from podium.eval.events import Event, Matches, match
+from podium.eval.events import Event, Matches, match, match_partly_timed
 from podium.eval.speech import filler_table, reference_fillers
 from podium.eval.text import normalize, wer
 from podium.options import SpeechOptions
@@ -153,18 +154,6 @@ def natural(samples: Path, folder: str) -> list[tuple[str, np.ndarray, str, list
         ref = p.with_suffix(".txt").read_text(encoding="utf-8").strip()
         counts, timed = reference_fillers(p, ref, table)
         out.append((p.name, media.load(p).audio.samples, ref, timed, counts))
-    return out
-
-
-def by_count(name: str, found: list[Event], counts: dict[str, int]) -> Matches:
-    """Untimed references: per kind, min(found, said) hits; the rest misses or false alarms."""
-    out = Matches()
-    for kind in FILLED:
-        det = [e for e in found if e.kind == kind]
-        ref = counts.get(kind, 0)
-        out.hits += [(name, Event(kind, d.start, d.end), d) for d in det[:ref]]
-        out.false_alarms += [(name, d) for d in det[ref:]]
-        out.misses += [(name, Event(kind, -1, -1)) for _ in range(max(0, ref - len(det)))]
     return out
 
 
@@ -278,11 +267,8 @@ def main() -> int:
             t = time.perf_counter()
             found = detections(system(x))
             cost += time.perf_counter() - t
-            m = (
-                match(name, timed, found, tolerance_s=1.0, by_kind=True)
-                if timed is not None
-                else by_count(name, found, counts)
-            )
+            # timed where the reference times its fillers, the rest counted (podium eval speech's matching)
+            m = match_partly_timed(name, timed or (), found, {k: counts.get(k, 0) for k in FILLED}, tolerance_s=1.0)
             groups["negatives" if name in controls else g].add(m)
         for c in [*spliced, *shorter]:  # each in its own group: "spliced", "shorter-0.3s", ...
             groups[c.group].add(match(c.name, c.fillers, detections(system(c.samples)), tolerance_s=0.3, by_kind=True))

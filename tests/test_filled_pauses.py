@@ -9,7 +9,8 @@ import pytest
 
 from podium import filled_pauses, media, pitch, speech
 from podium.eval import devset
-from podium.eval.events import Event, match
+from podium.eval.events import UNTIMED, Event, match, match_partly_timed
+from podium.eval.speech import filler_table, reference_fillers
 from podium.options import SpeechOptions
 from podium.testing import FakeRecognizer
 from podium.types import Audio, Span, Word
@@ -267,6 +268,32 @@ def test_events_match_once_within_tolerance():
     assert sorted(e.start for _, e in m.false_alarms) == [1.3, 8.0]
     s = m.scores()
     assert (s["tp"], s["fp"], s["fn"]) == (1, 2, 1)
+
+
+def test_a_partly_timed_reference_matches_its_timed_fillers_by_time_and_the_rest_by_count():
+    """The reference times one "um" and counts an "uh" too. An "uh" found where the "um" was is not that "um" (it may
+    be the untimed "uh": where that was is not known); what is left over of either side is a miss or a false alarm."""
+    timed = [Event("um", 1.0, 1.4)]
+    det = [Event("uh", 1.1, 1.3), Event("uh", 5.0, 5.2), Event("um", 9.0, 9.3)]
+    m = match_partly_timed("x", timed, det, {"um": 1, "uh": 1}, tolerance_s=0.5)
+    assert [(r.kind, r.start, d.start) for _, r, d in m.hits] == [("uh", UNTIMED, 1.1)]
+    assert [(e.kind, e.start) for _, e in m.misses] == [("um", 1.0)]
+    assert sorted((e.kind, e.start) for _, e in m.false_alarms) == [("uh", 5.0), ("um", 9.0)]
+    # nothing timed: by count per kind
+    m = match_partly_timed("x", [], det, {"uh": 1, "um": 2})
+    assert (m.scores()["tp"], m.scores()["fp"], m.scores()["fn"]) == (2, 1, 1)
+    with pytest.raises(ValueError):
+        match_partly_timed("x", [Event("um", 1.0, 1.4)] * 2, det, {"um": 1})
+
+
+def test_a_textgrid_times_the_fillers_it_marks(samples):
+    """mfa_acoustic_corpus's TextGrid (Praat's short text format) marks its two "um"s and leaves its "uh" out: the
+    ums are timed, the uh counted."""
+    folder = samples / "speech_disfluent"
+    path = folder / "mfa_acoustic_corpus.wav"
+    counts, timed = reference_fillers(path, path.with_suffix(".txt").read_text(), filler_table(folder / "fillers.csv"))
+    assert (counts["um"], counts["uh"]) == (2, 1)
+    assert timed == [Event("um", 8.02, 8.57), Event("um", 22.9, 23.53)]
 
 
 @pytest.mark.slow

@@ -254,6 +254,7 @@ def _eval(ns: argparse.Namespace) -> int:
 
 
 def _eval_speech(ns: argparse.Namespace) -> int:
+    from ..eval.events import UNTIMED
     from ..eval.speech import TOLERANCE_S, UM_UH, evaluate
 
     options = analysis_options(ns)
@@ -281,7 +282,8 @@ def _eval_speech(ns: argparse.Namespace) -> int:
         for f in timed:
             assert f.events is not None
             for _, e in f.events.misses:
-                print(f"  missed       {f.name} {e.kind} {e.start:.2f}-{e.end:.2f}")
+                when = "(counted, not timed, in the reference)" if e.start == UNTIMED else f"{e.start:.2f}-{e.end:.2f}"
+                print(f"  missed       {f.name} {e.kind} {when}")
             for _, e in f.events.false_alarms:
                 print(f"  false alarm  {f.name} {e.kind} {e.start:.2f}-{e.end:.2f}")
     untimed = [f for f in result.files if f.events is None and (f.ref_fillers or f.hyp_fillers)]

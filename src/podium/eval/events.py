@@ -9,10 +9,10 @@ apart ("um" with "um") or together (a filled pause is a filled pause).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["Event", "Matches", "match"]
+__all__ = ["UNTIMED", "Event", "Matches", "match", "match_partly_timed"]
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,42 @@ def match(
         out.hits.append((name, reference[i], det[j]))
     out.misses = [(name, r) for i, r in enumerate(reference) if i not in used_r]
     out.false_alarms = [(name, d) for j, d in enumerate(det) if j not in used_d]
+    return out
+
+
+UNTIMED = -1.0
+"""The start and end of a reference filler whose time is not known (counted, not timed)."""
+
+
+def match_partly_timed(
+    name: str,
+    timed: Sequence[Event],
+    detected: Iterable[Event],
+    counts: Mapping[str, int],
+    *,
+    tolerance_s: float = 0.5,
+) -> Matches:
+    """Match ``detected`` fillers to a reference that times some of its fillers and counts them all (``counts`` by
+    kind; at least as many of each kind as ``timed`` holds).
+
+    The timed ones are matched by time and kind (``match``); the detections left over are then matched by count to
+    the untimed rest of each kind, in time order, and what remains of either is a false alarm or a miss. With nothing
+    timed this is matching by count per kind. A detection of the wrong kind at a timed filler's place is not matched
+    there, but may be counted for an untimed filler of its own kind: where the reference does not say where its
+    fillers were, that cannot be told.
+    """
+    for kind in {e.kind for e in timed}:
+        if sum(e.kind == kind for e in timed) > counts.get(kind, 0):
+            raise ValueError(f"{name}: more {kind!r} timed than counted")
+    out = match(name, timed, detected, tolerance_s=tolerance_s, by_kind=True)
+    left = sorted(out.false_alarms, key=lambda fa: fa[1].start)
+    out.false_alarms = []
+    for kind in sorted(set(counts) | {d.kind for _, d in left}):
+        untimed = counts.get(kind, 0) - sum(e.kind == kind for e in timed)
+        mine = [d for _, d in left if d.kind == kind]
+        out.hits += [(name, Event(kind, UNTIMED, UNTIMED), d) for d in mine[:untimed]]
+        out.false_alarms += [(name, d) for d in mine[untimed:]]
+        out.misses += [(name, Event(kind, UNTIMED, UNTIMED)) for _ in range(max(0, untimed - len(mine)))]
     return out
 
 

@@ -9,17 +9,18 @@ non-lexical fillers written in the reference ("um", "uh", "hmm", "er").
 
 Fillers are scored as timed events when a recording has filler times
 (``NAME.fillers.tsv``: start, end, word per line after a header; or a
-``NAME.TextGrid`` whose word tier marks them) that agree in number with its
-reference: a detection within 1 s of a reference filler (overlap or gap; the
-references' automatic alignments are that loose) is a hit, each matched once
-(``podium.eval.events``). Otherwise they are matched by count per file and
-kind (true positives = ``min(found, reference)``).
+``NAME.TextGrid`` whose word tier marks them): a detection within 1 s of a
+reference filler of its kind (overlap or gap; the references' automatic
+alignments are that loose) is a hit, each matched once (``podium.eval.events``).
+Fillers the reference counts but does not time (a TextGrid that leaves one
+out) are matched by count to the detections left over; a recording with no
+times is matched by count per file and kind (true positives =
+``min(found, reference)``).
 """
 
 from __future__ import annotations
 
 import csv
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,7 +29,8 @@ from pathlib import Path
 from .. import fillers, media, speech
 from ..errors import InputError
 from ..options import AnalysisOptions
-from .events import Event, Matches, match
+from . import textgrid
+from .events import UNTIMED, Event, Matches, match_partly_timed
 from .text import WerResult, normalize, wer
 
 __all__ = ["MEDIA_SUFFIXES", "FileResult", "SpeechEval", "evaluate", "filler_table", "reference_fillers"]
@@ -129,7 +131,11 @@ class SpeechEval:
                     "hyp_fillers": f.hyp_fillers,
                     **(
                         {
-                            "filler_misses": [[e.kind, e.start, e.end] for _, e in f.events.misses],
+                            # a filler the reference counts but does not time: [kind, null, null]
+                            "filler_misses": [
+                                [e.kind, *((None, None) if e.start == UNTIMED else (e.start, e.end))]
+                                for _, e in f.events.misses
+                            ],
                             "filler_false_alarms": [[e.kind, e.start, e.end] for _, e in f.events.false_alarms],
                         }
                         if f.events is not None
@@ -180,7 +186,7 @@ def evaluate(
             found = [
                 Event(w.filler_kind or "", w.start, w.end) for w in transcript.words if _non_lexical(w.filler_kind)
             ]
-            events = match(audio_path.name, timed, found, tolerance_s=TOLERANCE_S, by_kind=True)
+            events = match_partly_timed(audio_path.name, timed, found, _counted(ref_fillers), tolerance_s=TOLERANCE_S)
         fr = FileResult(
             name=audio_path.name,
             reference=reference,
@@ -200,17 +206,22 @@ def reference_fillers(
     media_path: Path, reference: str, table: dict[str, dict[str, int]]
 ) -> tuple[dict[str, int], list[Event] | None]:
     """A recording's reference fillers: counts by kind (from ``table``, the folder's fillers.csv, else from the
-    reference text), and their times when a timed reference gives as many of each non-lexical kind."""
+    reference text), and the times a timed reference gives, which may be fewer than the counts (mfa_acoustic_corpus's
+    TextGrid omits an "uh"; see ``podium.eval.events.match_partly_timed``). ``None`` when there are no times, or more
+    of a kind are timed than counted (the two references disagree: counted only)."""
     counts = table.get(media_path.name)
     if counts is None:
         counts = dict(Counter(fillers.NON_LEXICAL[t] for t in normalize(reference) if t in fillers.NON_LEXICAL))
     counts = {k: v for k, v in counts.items() if v}
     timed = _timed_fillers(media_path)
-    if timed is not None and Counter(e.kind for e in timed) != Counter(
-        {k: v for k, v in counts.items() if k in fillers.NON_LEXICAL.values()}
-    ):
-        timed = None  # incomplete times (mfa_acoustic_corpus's TextGrid omits an "uh"): counted instead
+    if timed is not None and any(n > counts.get(k, 0) for k, n in Counter(e.kind for e in timed).items()):
+        timed = None
     return counts, timed
+
+
+def _counted(counts: dict[str, int]) -> dict[str, int]:
+    """The non-lexical kinds of ``counts`` (the ones scored as events)."""
+    return {k: v for k, v in counts.items() if _non_lexical(k)}
 
 
 def filler_table(path: Path) -> dict[str, dict[str, int]]:
@@ -240,11 +251,13 @@ def _timed_fillers(media_path: Path) -> list[Event] | None:
         return out
     grid = media_path.with_suffix(".TextGrid")
     if grid.is_file():
-        text = grid.read_text(encoding="utf-8", errors="replace")
-        out = []
-        for a, b, word in re.findall(r'xmin = ([\d.]+)\s*xmax = ([\d.]+)\s*text = "([^"]*)"', text):
-            tok = fillers.normalize(word)
-            if tok in fillers.NON_LEXICAL:
-                out.append(Event(fillers.NON_LEXICAL[tok], float(a), float(b)))
-        return out
+        try:
+            words = textgrid.intervals(grid)
+        except ValueError:  # no word tier: no times
+            return None
+        return [
+            Event(fillers.NON_LEXICAL[fillers.normalize(word)], a, b)
+            for a, b, word in words
+            if fillers.normalize(word) in fillers.NON_LEXICAL
+        ]
     return None
