@@ -73,7 +73,7 @@ def test_eval_speech_command(samples, tmp_path, capsys):
     data = json.loads(out_json.read_text())
     assert data["fillers"]["um+uh"]["recall"] >= 0.8
     # mfa_acoustic_corpus's TextGrid times two of its three fillers: scored by time (and the third by count)
-    assert "Timed fillers (a hit is within 1 s of the reference) in 1 files" in out
+    assert "Timed fillers (a hit is within 1 s of the reference) in 1 file:" in out
     assert "filler_misses" in next(f for f in data["files"] if f["name"] == "mfa_acoustic_corpus.wav")
 
 

@@ -278,7 +278,10 @@ def _eval_speech(ns: argparse.Namespace) -> int:
         print(f"{k:14s} {s['precision']:9.3f} {s['recall']:7.3f} {s['f1']:6.3f}   ({s['tp']}/{s['fp']}/{s['fn']})")
     timed = [f for f in result.files if f.events is not None]
     if timed:
-        print(f"\nTimed fillers (a hit is within {TOLERANCE_S:g} s of the reference) in {len(timed)} files:")
+        files = f"{len(timed)} file" + ("s" if len(timed) != 1 else "")
+        print(f"\nTimed fillers (a hit is within {TOLERANCE_S:g} s of the reference) in {files}:")
+        if not any(f.events is not None and (f.events.misses or f.events.false_alarms) for f in timed):
+            print("  none missed, no false alarm")
         for f in timed:
             assert f.events is not None
             for _, e in f.events.misses:
