@@ -69,6 +69,29 @@ def test_no_filler_on_controls(disfluent, name):
     assert f.hyp_fillers == {}, f.hypothesis
 
 
+@pytest.mark.parametrize("line", [False, True], ids=["as recorded", "over a telephone line"])
+def test_no_filler_on_other_voices(samples, line):
+    """Fluent clips of seven more voices and registers, none tuned on: GRID's sentences (five speakers, from video) and
+    MFA's falsetto and whispered readings; as recorded and carried over a telephone line."""
+    import numpy as np
+
+    from podium import media, speech
+    from podium.eval import devset
+    from podium.types import Audio
+
+    grid = sorted((samples / "video_talking").glob("grid_*.mpg"))
+    paths = grid + sorted((samples / "speech_register").glob("*.flac"))
+    assert len(paths) == 7
+    found = {}
+    for p in paths:
+        x = media.load(p).audio.samples
+        if line:
+            x = devset.telephone(x.astype(np.float64))
+        words = speech.transcribe(Audio(np.ascontiguousarray(x, dtype=np.float32), 16000)).words
+        found[p.name] = [(w.text, w.start) for w in words if w.filler]
+    assert found == {p.name: [] for p in paths}
+
+
 def test_you_know_found_as_filler(disfluent):
     f = next(f for f in disfluent.files if f.name == "mfa_youknow.flac")
     assert f.hyp_fillers.get("you know") == 1, f.hypothesis
