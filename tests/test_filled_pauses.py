@@ -110,6 +110,20 @@ def test_a_steady_filler_in_a_gap_is_found_when_dips_split_its_voicing(samples, 
     assert found[0].start >= _AT - 0.1 and found[0].end <= _AT + d + 0.1
 
 
+@pytest.mark.parametrize("i", [0, 7])
+def test_a_held_sound_between_words_is_a_filler_only_low_in_the_voice(samples, i):
+    """Filled pauses are said low, near the floor of the speaker's range. The same held "uh" or "um" in a gap no word
+    covers, at the host's floor, is a filler; 4-5 semitones above it (a word's vowel ringing on in a room sat 3.7
+    and 4.4 up), not one: the steady stretches were held to this, the voiced bursts between words were not."""
+    floor = devset._floor_f0(_host(samples))
+    for up, expected in ((0.0, [devset.TOKENS[i].kind]), (4.0, []), (5.0, [])):
+        sound, _ = _token(samples, i)
+        sound = devset.to_pitch(sound, floor * 2 ** (up / 12)) * 0.5
+        audio, words, _ = _spliced(samples, sound, absorbed_by="neither")
+        found = [w.filler_kind for w in _recover(audio, words) if w.filler_kind in ("um", "uh")]
+        assert found == expected, (up, found)
+
+
 @pytest.mark.parametrize(("at", "absorbed_by"), [(_AT, "before"), (5.12, "after"), (_AT, "neither")])
 @pytest.mark.parametrize("i", [0, 1, 7, 8])
 def test_an_um_is_told_from_an_uh_by_its_murmur(samples, i, at, absorbed_by):
