@@ -174,17 +174,20 @@ def other_voices(samples: Path) -> list[tuple[str, np.ndarray]]:
 
 
 def wrong_kind(m: Matches, tolerance_s: float) -> int:
-    """False alarms that are a missed filler of another kind, reported as the wrong kind (within ``tolerance_s`` of
-    it in the same clip; each miss counted once)."""
-    misses = [(n, e) for n, e in m.misses if e.start != UNTIMED]
-    n_wrong = 0
-    for name, d in m.false_alarms:
-        for k, (n, e) in enumerate(misses):
-            if n == name and e.kind != d.kind and max(0.0, max(d.start, e.start) - min(d.end, e.end)) <= tolerance_s:
-                del misses[k]
-                n_wrong += 1
-                break
-    return n_wrong
+    """False alarms that are a missed filler of another kind, reported as the wrong kind: the clip's timed misses and
+    false alarms matched to each other whatever their kind (``match``, within ``tolerance_s``), the pairs of two
+    kinds counted."""
+    names = {n for n, _ in m.false_alarms}
+    pairs = [
+        match(
+            name,
+            [e for n, e in m.misses if n == name and e.start != UNTIMED],
+            [d for n, d in m.false_alarms if n == name],
+            tolerance_s=tolerance_s,
+        ).hits
+        for name in sorted(names)
+    ]
+    return sum(r.kind != d.kind for hits in pairs for _, r, d in hits)
 
 
 def in_context(samples: Path, clip: np.ndarray, system: System) -> dict[str, Any]:

@@ -9,10 +9,11 @@ apart ("um" with "um") or together (a filled pause is a filled pause).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["UNTIMED", "Event", "Matches", "match", "match_partly_timed"]
+__all__ = ["UNTIMED", "Event", "Matches", "match", "match_partly_timed", "times_fit"]
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,11 @@ UNTIMED = -1.0
 """The start and end of a reference filler whose time is not known (counted, not timed)."""
 
 
+def times_fit(timed: Iterable[Event], counts: Mapping[str, int]) -> bool:
+    """No kind is timed more often than ``counts`` says it was said (else the two references disagree)."""
+    return all(n <= counts.get(kind, 0) for kind, n in Counter(e.kind for e in timed).items())
+
+
 def match_partly_timed(
     name: str,
     timed: Sequence[Event],
@@ -93,9 +99,8 @@ def match_partly_timed(
     there, but may be counted for an untimed filler of its own kind: where the reference does not say where its
     fillers were, that cannot be told.
     """
-    for kind in {e.kind for e in timed}:
-        if sum(e.kind == kind for e in timed) > counts.get(kind, 0):
-            raise ValueError(f"{name}: more {kind!r} timed than counted")
+    if not times_fit(timed, counts):
+        raise ValueError(f"{name}: more fillers of a kind timed than counted")
     out = match(name, timed, detected, tolerance_s=tolerance_s, by_kind=True)
     left = sorted(out.false_alarms, key=lambda fa: fa[1].start)
     out.false_alarms = []

@@ -30,7 +30,7 @@ from .. import fillers, media, speech
 from ..errors import InputError
 from ..options import AnalysisOptions
 from . import textgrid
-from .events import UNTIMED, Event, Matches, match_partly_timed
+from .events import UNTIMED, Event, Matches, match_partly_timed, times_fit
 from .text import WerResult, normalize, wer
 
 __all__ = ["MEDIA_SUFFIXES", "FileResult", "SpeechEval", "evaluate", "filler_table", "reference_fillers"]
@@ -214,7 +214,7 @@ def reference_fillers(
         counts = dict(Counter(fillers.NON_LEXICAL[t] for t in normalize(reference) if t in fillers.NON_LEXICAL))
     counts = {k: v for k, v in counts.items() if v}
     timed = _timed_fillers(media_path)
-    if timed is not None and any(n > counts.get(k, 0) for k, n in Counter(e.kind for e in timed).items()):
+    if timed is not None and not times_fit(timed, counts):
         timed = None
     return counts, timed
 
