@@ -22,6 +22,12 @@ def _token(samples, i: int) -> tuple[np.ndarray, float]:
     return devset._cut(samples, devset.TOKENS[i])
 
 
+def _at_host_pitch(samples, i: int) -> np.ndarray:
+    """Token ``i``, moved to the host's pitch (as high over its floor as over its own speaker's), at half level."""
+    sound, relative = _token(samples, i)
+    return devset.to_pitch(sound, devset._floor_f0(_host(samples)) * relative) * 0.5
+
+
 _HOST = "librivox_sense_and_sensibility_01_austen_64kb-0870.wav"  # a man reading, F0 ~100 Hz like the tokens'
 
 
@@ -66,8 +72,7 @@ def _recover(audio: Audio, words: list[Word]) -> list[Word]:
 
 @pytest.mark.parametrize("i", [0, 1, 7, 8])
 def test_a_filler_inside_a_stretched_word_is_cut_out(samples, i):
-    sound, relative = _token(samples, i)
-    sound = devset.to_pitch(sound, devset._floor_f0(_host(samples)) * relative) * 0.5
+    sound = _at_host_pitch(samples, i)
     audio, words, d = _spliced(samples, sound)
     out = _recover(audio, words)
     found = [w for w in out if w.filler_kind in ("um", "uh")]
@@ -84,8 +89,7 @@ def test_a_filler_inside_a_stretched_word_is_cut_out(samples, i):
 def test_a_filler_is_cut_out_of_a_word_of_plausible_length(samples, i):
     """Whisper lets "prudently" (3 syllables) start at the filler before it: the word is long, but not longer than
     three slow syllables, and still has room for them. The steady stretch, not the word's length, is the evidence."""
-    sound, relative = _token(samples, i)
-    sound = devset.to_pitch(sound, devset._floor_f0(_host(samples)) * relative) * 0.5
+    sound = _at_host_pitch(samples, i)
     at = 5.12  # between "be" and "prudently"
     audio, words, d = _spliced(samples, sound, at, absorbed_by="after")
     out = _recover(audio, words)
@@ -102,8 +106,7 @@ def test_a_steady_filler_in_a_gap_is_found_when_dips_split_its_voicing(samples, 
     """No word covers the filler. Dips in its loudness (the "um" turning nasal, the level wavering as it is held)
     split its voicing into pieces that may each be too short for a filled pause alone (mfa_um's and
     mfa_acoustic_corpus's "uh" here): its steady stretch is the evidence, in a gap as inside a word."""
-    sound, relative = _token(samples, i)
-    sound = devset.to_pitch(sound, devset._floor_f0(_host(samples)) * relative) * 0.5
+    sound = _at_host_pitch(samples, i)
     audio, words, d = _spliced(samples, sound, absorbed_by="neither")
     found = [w for w in _recover(audio, words) if w.filler_kind in ("um", "uh")]
     assert len(found) == 1, found
@@ -132,8 +135,7 @@ def test_an_um_is_told_from_an_uh_by_its_murmur(samples, i, at, absorbed_by):
     (and, as ``podium eval speech`` matches kinds, counted a miss and a false alarm). The vowel is heard in the
     voicing the stretch continues. mfa_acoustic_corpus's "um" runs into "there" at its pitch: the word is louder,
     and is not taken for the murmur's end. The two "uh"s are vowels throughout."""
-    sound, relative = _token(samples, i)
-    sound = devset.to_pitch(sound, devset._floor_f0(_host(samples)) * relative) * 0.5
+    sound = _at_host_pitch(samples, i)
     audio, words, _ = _spliced(samples, sound, at, absorbed_by=absorbed_by)
     found = [w.filler_kind for w in _recover(audio, words) if w.filler_kind in ("um", "uh")]
     assert found == [devset.TOKENS[i].kind]
@@ -154,8 +156,7 @@ def test_an_uh_over_a_telephone_line_is_not_taken_for_an_um(samples, i, at, abso
     as a murmur does, but keeps its level in the band the line carries, which a murmur (its energy mostly under
     300 Hz) does not: it was reported "um" in every placement. (The two "um"s over the line are still missed or read
     as "uh": with their murmur cut away, little tells them from an "uh".)"""
-    sound, relative = _token(samples, i)
-    sound = devset.to_pitch(sound, devset._floor_f0(_host(samples)) * relative) * 0.5
+    sound = _at_host_pitch(samples, i)
     audio, words, _ = _spliced(samples, sound, at, absorbed_by=absorbed_by)
     line = Audio(devset.telephone(audio.samples.astype(np.float64)).astype(np.float32), SR)
     found = [w.filler_kind for w in _recover(line, words) if w.filler_kind in ("um", "uh")]
@@ -169,8 +170,7 @@ def test_a_filler_found_in_the_sound_lasts_as_long_as_its_voice(samples, i, at, 
     (mfa_uh's "uh" ended 0.14 s early, mfa_acoustic_corpus's 0.18 s): the filler is reported to where the voicing it
     continues into ends, so that the pause after it begins where the voice stops. (mfa_um's murmur fades under what
     the pitch tracker calls voiced, and it ends 0.2 s early still.)"""
-    sound, relative = _token(samples, i)
-    sound = devset.to_pitch(sound, devset._floor_f0(_host(samples)) * relative) * 0.5
+    sound = _at_host_pitch(samples, i)
     audio, words, d = _spliced(samples, sound, at, absorbed_by=absorbed_by)
     found = [w for w in _recover(audio, words) if w.filler_kind in ("um", "uh")]
     assert len(found) == 1
@@ -371,8 +371,7 @@ def test_recover_without_speech_changes_nothing():
 def test_candidates_are_the_fillers_and_nothing_in_fluent_speech(samples):
     host = _host(samples).astype(np.float32)
     assert filled_pauses.candidates(Audio(host, SR), pitch.track(host, SR)) == []
-    sound, relative = _token(samples, 8)
-    audio, _, d = _spliced(samples, devset.to_pitch(sound, devset._floor_f0(_host(samples)) * relative) * 0.5)
+    audio, _, d = _spliced(samples, _at_host_pitch(samples, 8))
     spans = filled_pauses.candidates(audio, pitch.track(audio.samples, SR))
     assert len(spans) == 1 and spans[0].start < _AT + d and spans[0].end > _AT
 
@@ -408,8 +407,7 @@ def test_the_filler_prompt_goes_only_where_filler_like_sound_is(samples):
     rec = _Recorder([Word(t, a, b, 0.9) for t, a, b in _HOST_WORDS])
     speech.transcribe(Audio(host, SR), recognizer=rec)
     assert rec.prompt_where == []
-    sound, relative = _token(samples, 8)
-    audio, words, _ = _spliced(samples, devset.to_pitch(sound, devset._floor_f0(_host(samples)) * relative) * 0.5)
+    audio, words, _ = _spliced(samples, _at_host_pitch(samples, 8))
     rec = _Recorder(words)
     speech.transcribe(audio, recognizer=rec)
     assert rec.prompt_where and rec.prompt_where[0].start >= _AT - 0.1
@@ -457,8 +455,7 @@ def test_an_octave_error_of_the_tracker_is_not_pitch_movement():
 def test_a_word_cut_off_before_its_vowel_cannot_be_drawn_out(samples, written, is_filler):
     """The recogniser writes the start of a word the speaker broke off, and times it over the "uh" that followed:
     "th..." has no vowel, so the held vowel is the filler; a held "so..." is the word itself, drawn out."""
-    sound, relative = _token(samples, 8)
-    sound = devset.to_pitch(sound, devset._floor_f0(_host(samples)) * relative) * 0.5
+    sound = _at_host_pitch(samples, 8)
     audio, words, _ = _spliced(samples, sound)
     much = next(i for i, w in enumerate(words) if w.text == "much")
     words[much] = replace(words[much], end=_AT)  # "much" keeps its own time
