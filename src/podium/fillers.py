@@ -21,18 +21,58 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TypeVar, overload
 
 from .types import Word
 
 __all__ = ["NON_LEXICAL", "count", "is_non_lexical", "mark", "normalize", "occurrences"]
 
+
+_T = TypeVar("_T")
+
+
+class _Spellings(dict[str, str]):
+    """Spelling -> kind for fillers that are never words. A spelling drawn out further than those listed
+    ("ummmm", "uhhhh", "hmmmm", "uhmm": a recogniser or a transcriber writes a long filler long) is the same
+    filler; ``in``, ``[]`` and ``get`` know them all."""
+
+    _DRAWN = (
+        (re.compile(r"u+h*m+|e+r+m+|m{2,}"), "um"),
+        (re.compile(r"u+h+|e+h+"), "uh"),
+        (re.compile(r"e+r+"), "er"),
+        (re.compile(r"a+h+"), "ah"),
+        (re.compile(r"h+m+"), "hm"),
+    )
+
+    def __missing__(self, key: str) -> str:
+        for pattern, kind in self._DRAWN:
+            if isinstance(key, str) and pattern.fullmatch(key):
+                return kind
+        raise KeyError(key)
+
+    def __contains__(self, key: object) -> bool:
+        return dict.__contains__(self, key) or (isinstance(key, str) and any(p.fullmatch(key) for p, _ in self._DRAWN))
+
+    @overload
+    def get(self, key: str, default: None = None, /) -> str | None: ...
+    @overload
+    def get(self, key: str, default: str, /) -> str: ...
+    @overload
+    def get(self, key: str, default: _T, /) -> str | _T: ...
+    def get(self, key: str, default: object = None, /) -> object:
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+
 #: spelling -> kind for fillers that are never words
-NON_LEXICAL = {
+NON_LEXICAL = _Spellings({
     "um": "um", "umm": "um", "ummm": "um", "uhm": "um", "erm": "um", "mm": "um", "mmm": "um",
     "uh": "uh", "uhh": "uh", "uhhh": "uh", "er": "er", "err": "er",
     "ah": "ah", "ahh": "ah", "eh": "uh",
     "hm": "hm", "hmm": "hm", "hmmm": "hm",
-}  # fmt: skip
+})  # fmt: skip
 
 _AUX = {"do", "did", "does", "don't", "didn't", "doesn't", "if", "would", "could", "should", "will",
         "can", "as", "what", "how", "whether", "that", "who", "which", "when", "where", "why",
