@@ -7,6 +7,7 @@ import pickle
 import pytest
 
 import podium
+from podium.eval.speech import reference_fillers
 from podium.eval.text import normalize, number_to_words, wer
 from podium.options import AnalysisOptions, MediaOptions, SpeechOptions, VoiceOptions
 
@@ -97,6 +98,14 @@ def test_normalisation_makes_spelling_conventions_equal():
         "mister dashwood's forty-two line bible of fourteen fifty-five in the fifteenth century"
     )
     assert normalize("[laughter] Umm, y'know") == ["um", "you", "know"]
+    assert normalize("Ummmm, uhhhh... erm, Hmmmm") == ["um", "uh", "um", "hm"]  # however long it is written
+
+
+def test_a_backchannel_is_one_word_and_no_filler(tmp_path):
+    """ "Uh-huh" and "mm-hmm" answer; their halves are not an "uh" and an "um" to count."""
+    assert normalize("Uh-huh, mm-hmm. Uh-uh!") == ["uhhuh", "mmhmm", "uhuh"]
+    counts, _ = reference_fillers(tmp_path / "a.wav", "uh-huh I see um mm-hmm", {})
+    assert counts == {"um": 1}
 
 
 def test_wer_counts_each_error_kind():

@@ -11,7 +11,9 @@ recognition errors, not spelling conventions):
    ("15th" -> "fifteenth"), four-digit years 1100-1999 and 2010-2099 read in
    pairs ("1455" -> "fourteen fifty five");
 5. hyphens and punctuation become spaces, except apostrophes inside words;
-6. filler spellings unified ("umm" -> "um", "uhh" -> "uh", "hmm" -> "hm").
+6. filler spellings unified, however drawn out ("umm", "ummmm" -> "um"; "uhh" -> "uh"; "hmm" -> "hm"; "erm" ->
+   "um": ``podium.fillers.NON_LEXICAL``); a backchannel written with a hyphen ("uh-huh", "mm-hmm", "uh-uh") stays
+   one word and is no filler.
 
 Fillers are kept: Podium's transcript is verbatim, so a dropped "um" counts
 as an error (on fluent references this changes nothing).
@@ -22,6 +24,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from ..fillers import NON_LEXICAL
 
 __all__ = ["WerResult", "normalize", "number_to_words", "wer"]
 
@@ -58,19 +62,9 @@ _ORDINAL = {
     "twelve": "twelfth",
 }
 _ABBREV = {"mr": "mister", "mrs": "missus", "dr": "doctor", "st": "saint", "vs": "versus"}
-_FILLER_SPELLING = {
-    "umm": "um",
-    "ummm": "um",
-    "uhm": "um",
-    "uhh": "uh",
-    "uhhh": "uh",
-    "hmm": "hm",
-    "hmmm": "hm",
-    "mm": "um",
-    "mmm": "um",
-    "yknow": "you know",
-    "y'know": "you know",
-}
+_SPELLING = {"yknow": "you know", "y'know": "you know"}
+#: answers, not hesitations: kept one word so that their halves ("uh", "mm") are not counted as fillers
+_BACKCHANNEL = re.compile(r"\b(uh-huh|uh-uh|mm-hmm|mm-hm|m-hm|um-hum|uh-hum|hm-mm)\b")
 
 
 def number_to_words(n: int) -> str:
@@ -127,6 +121,7 @@ def normalize(text: str) -> list[str]:
     t = re.sub(r"\b(mr|mrs|dr|st|vs)\.", lambda m: _ABBREV[m.group(1)] + " ", t)
     t = t.replace("&", " and ").replace("%", " percent ")
     t = re.sub(r"(\d[\d,]*\d|\d)(st|nd|rd|th)?\b", _number, t)
+    t = _BACKCHANNEL.sub(lambda m: m.group(1).replace("-", ""), t)
     t = re.sub(r"[^\w']+", " ", t)
     words = []
     for w in t.split():
@@ -134,7 +129,7 @@ def normalize(text: str) -> list[str]:
         if not w:
             continue
         w = _ABBREV.get(w, w) if w in ("mr", "mrs", "dr") else w
-        words.extend(_FILLER_SPELLING.get(w, w).split())
+        words.extend(NON_LEXICAL[w].split() if w in NON_LEXICAL else _SPELLING.get(w, w).split())
     return words
 
 
