@@ -99,6 +99,7 @@ def test_normalisation_makes_spelling_conventions_equal():
     )
     assert normalize("[laughter] Umm, y'know") == ["um", "you", "know"]
     assert normalize("Ummmm, uhhhh... erm, Hmmmm") == ["um", "uh", "um", "hm"]  # however long it is written
+    assert normalize("[noise] so [uh] we [laughs] [Umm] go") == ["so", "uh", "we", "um", "go"]  # a filler in brackets
 
 
 def test_a_backchannel_is_one_word_and_no_filler(tmp_path):

@@ -4,7 +4,7 @@ Normalisation (applied to reference and hypothesis alike, so that WER counts
 recognition errors, not spelling conventions):
 
 1. lower case; curly quotes made straight;
-2. bracketed annotations such as ``[laughter]`` removed;
+2. bracketed annotations such as ``[laughter]`` removed, except a filler marked so (``[um]`` is "um");
 3. "mr." -> "mister", "mrs." -> "missus", "dr." -> "doctor", "st." -> "saint";
    "yknow"/"y'know" -> "you know"; "&" -> "and"; "%" -> "percent";
 4. numbers written as words: cardinals ("42" -> "forty two"), ordinals
@@ -117,7 +117,7 @@ def _number(m: re.Match[str]) -> str:
 def normalize(text: str) -> list[str]:
     """Normalised words of ``text`` (see the module docstring)."""
     t = text.lower().replace("\u2019", "'").replace("\u2018", "'")
-    t = re.sub(r"\[[^\]]*\]", " ", t)
+    t = re.sub(r"\[([^\]]*)\]", lambda m: f" {m.group(1)} " if m.group(1).strip() in NON_LEXICAL else " ", t)
     t = re.sub(r"\b(mr|mrs|dr|st|vs)\.", lambda m: _ABBREV[m.group(1)] + " ", t)
     t = t.replace("&", " and ").replace("%", " percent ")
     t = re.sub(r"(\d[\d,]*\d|\d)(st|nd|rd|th)?\b", _number, t)
