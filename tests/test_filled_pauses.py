@@ -15,6 +15,8 @@ from podium.options import SpeechOptions
 from podium.testing import FakeRecognizer
 from podium.types import Audio, Span, Word
 
+from .media_fixtures import write_wav
+
 SR = 16000
 
 
@@ -645,6 +647,31 @@ def test_a_held_vowel_shortened_keeps_its_start_its_end_and_its_pitch():
     tr = pitch.track(np.concatenate([np.zeros(SR // 4), y, np.zeros(SR // 4)]).astype(np.float32), SR)
     assert np.all(np.abs(12 * np.log2(tr.f0[tr.f0 > 0] / 108)) < 1.0)  # the start's pitch, then the end's
     assert np.array_equal(devset.shortened(x, 2.0), x)  # not lengthened
+
+
+def test_a_lengthened_word_holds_its_loudest_voiced_60_ms_and_nothing_else(tmp_path):
+    """The bench's hesitation lengthening (``devset.lengthened``): one function word's nucleus held 0.3-0.6 s, the
+    sound before and after it as it was, the transcript as it was."""
+    t = np.arange(int(1.2 * SR)) / SR
+    voiced = ((t > 0.4) & (t < 0.7)) | (t > 0.9)
+    swell = np.where((t > 0.48) & (t < 0.58), 1.0, 0.5)  # "the"'s loudest 100 ms: its vowel
+    host = np.where(voiced, swell * 0.3 * np.sin(2 * np.pi * 120 * t), 0.0)
+    (tmp_path / "speech_clean").mkdir()
+    write_wav(tmp_path / "speech_clean" / "host.wav", host.astype(np.float32))
+    (tmp_path / "speech_clean" / "host.txt").write_text("well the end")
+    heard = [Word("Well,", 0.0, 0.3, 0.9), Word("the", 0.4, 0.7, 0.9), Word("end.", 0.9, 1.2, 0.9)]
+    (clip,) = devset.lengthened(tmp_path, lambda x: heard)
+    assert clip.group == "lengthened" and clip.reference == "well the end" and clip.fillers == ()
+    assert clip.name.startswith("host~held-the")
+    extra = len(clip.samples) - len(host)
+    assert (devset.LENGTHENED_S[0] - 0.06) * SR <= extra <= (devset.LENGTHENED_S[1] - 0.06) * SR
+    k = int(0.47 * SR)
+    assert np.allclose(clip.samples[:k], host[:k], atol=1e-4)  # before the held vowel: as it was
+    assert np.allclose(clip.samples[-k:], host[-k:], atol=1e-4)  # after it too
+    held = clip.samples[int(0.57 * SR) : int(0.57 * SR) + extra // 2]
+    assert np.sqrt(np.mean(held**2)) == pytest.approx(0.3 / np.sqrt(2), rel=0.1)  # the loud part is what is held
+    level = [np.sqrt(np.mean(held[i : i + 640] ** 2)) for i in range(0, len(held) - 640, 320)]
+    assert min(level) >= 0.9 * max(level)  # held evenly: no dip where copies join (``stretch`` left 3 dB ones)
 
 
 @pytest.mark.parametrize(("codec", "kbps"), [("opus", 24), ("mp3", 32)])

@@ -15,6 +15,9 @@ developed on material built here and never committed:
   pauses but look like them: a word drawn out to two or three times its
   length ("the" said as "theee", a held "so"), a breath, a steady
   music-like tone and a hum, each where a filler could sit.
+* **lengthened**: the same read speech with one function word's vowel held
+  0.3-0.6 s, as a speaker hesitating on "the..." or "to..." holds it: no
+  transcript writes a filler there, though a held schwa sounds like one.
 
 ``speech_disfluent_extra`` is not used here: it is kept out of tuning and
 reported on its own (``bench/fillers_bench.py``).
@@ -37,17 +40,21 @@ from .events import Event
 from .text import normalize
 
 __all__ = [
+    "FUNCTION_WORDS",
+    "LENGTHENED_S",
     "SHORTER_S",
     "TOKENS",
     "Clip",
     "Token",
     "in_read_speech",
+    "lengthened",
     "negatives",
     "noisy",
     "shortened",
     "shorter",
     "spliced",
     "stretch",
+    "sustained",
     "to_pitch",
 ]
 
@@ -209,6 +216,52 @@ def negatives(samples_dir: Path, words_of: Transcriber, *, seed: int = 1) -> lis
     return out
 
 
+#: Words a speaker holds while searching for the next one ("the...", "and...", "to..."): hesitation lengthening,
+#: which no transcript writes as a filler (Shriberg 2001; Eklund 2004).
+FUNCTION_WORDS = frozenset(
+    "the a and to of in that i so but we or is as on for be by with was it".split()
+)  # fmt: skip
+#: How long the held vowel of :func:`lengthened` lasts (s): a lengthened syllable in conversation.
+LENGTHENED_S = (0.3, 0.6)
+
+
+def lengthened(samples_dir: Path, words_of: Transcriber, *, per_host: int = 3, seed: int = 5) -> list[Clip]:
+    """Clean clips with one function word's vowel held 0.3-0.6 s ("the" said "thuhhh", "to" said "tooo"), the rest
+    of the word and of the clip as it was: group ``lengthened``. Unlike the drawn-out words of :func:`negatives`,
+    which stretch a whole word, this holds only its nucleus, the loudest voiced 60 ms of the word, as a speaker
+    who hesitates on a word does. Not a filler, and acoustically close to one: a held vowel, often a schwa, low
+    and level; the reference is the host's transcript as it was."""
+    rng = random.Random(seed)
+    seg_s, smooth = 0.06, 5
+    out = []
+    for host_path, host, text in _hosts(samples_dir):
+        words = [w for w in list(words_of(host))[1:-1] if _one_of(w.text, FUNCTION_WORDS)]
+        track = pitch.track(host.astype(np.float32), SR)
+        level = np.convolve(track.level_db, np.ones(smooth) / smooth, mode="same")
+        rng.shuffle(words)
+        made = 0
+        for w in words:
+            a, b = np.searchsorted(track.times, [w.start, w.end])
+            voiced = np.flatnonzero(track.voiced[a:b]) + a
+            if len(voiced) < 6:  # under 60 ms of voicing: no vowel to hold
+                continue
+            centre = int(round(track.times[voiced[np.argmax(level[voiced])]] * SR))
+            lo = max(0, centre - int(seg_s * SR) // 2)
+            hi = lo + int(seg_s * SR)
+            held = sustained(host[lo:hi], rng.uniform(*LENGTHENED_S), rng)
+            x = np.concatenate([host[:lo], held, host[hi:]]).astype(np.float32)
+            out.append(Clip(f"{host_path.stem}~held-{normalize(w.text)[0]}-{w.start:.2f}s", "lengthened", x, text, ()))
+            made += 1
+            if made == per_host:
+                break
+    return out
+
+
+def _one_of(text: str, tokens: frozenset[str]) -> bool:
+    toks = normalize(text)
+    return len(toks) == 1 and toks[0] in tokens
+
+
 #: Other speakers' read speech around two copies (``None``) of a clip: men and women, fast and slow
 CONTEXT = ("ljspeech_LJ001-0001.wav", None, "jfk.flac", "ljspeech_LJ001-0003.wav", None, "ljspeech_LJ001-0005.wav")
 
@@ -274,6 +327,44 @@ def stretch(x: np.ndarray, factor: float, frame_s: float = 0.03, search_s: float
         norm[k : k + frame] += win
         prev = best
     return (y / np.maximum(norm, 1e-3))[:n_out]
+
+
+def sustained(
+    x: np.ndarray,
+    seconds: float,
+    rng: random.Random,
+    *,
+    jitter: float = 0.004,
+    fall_st: float = 1.0,
+    join_s: float = 0.01,
+) -> np.ndarray:
+    """A short voiced sound held for ``seconds``, as a voice holds it: copies of it joined end to start where the
+    waveforms line up best (a ``join_s`` crossfade; one pitch period's search is enough, so the sound needs two
+    periods or more), then played at a rate that wanders by ``jitter`` (relative, every 8 ms: a voice's period is
+    never exactly repeated) and falls by ``fall_st`` semitones over the hold (a held vowel drifts down). Copies alone
+    repeat the same periods exactly, which no voice does (the detector takes such a sound for a tone).
+    :func:`stretch` cannot hold a sound much longer than its frames: its search runs past the end of a 60 ms vowel
+    and its frames then cancel (a 120 Hz tone held 7.5 times its length lost 3 dB in places)."""
+    w = int(join_s * SR)
+    target = int(seconds * SR)
+    if len(x) < 3 * w:
+        raise ValueError("too short to hold")
+    y = x.copy()
+    ramp = np.linspace(0.0, 1.0, w)
+    while len(y) < target + w:
+        tail = y[-w:]
+        scores = [
+            float(np.dot(tail, x[a : a + w])) / (np.linalg.norm(x[a : a + w]) + 1e-12) for a in range(len(x) - 2 * w)
+        ]
+        a = int(np.argmax(scores))
+        y = np.concatenate([y[:-w], tail * (1 - ramp) + x[a : a + w] * ramp, x[a + w :]])
+    step = int(0.008 * SR)
+    g = np.random.default_rng(rng.randrange(1 << 30))
+    rate = np.repeat(1 + g.normal(0.0, jitter, target // step + 1), step)[:target]
+    rate *= 2.0 ** (-fall_st * np.linspace(0.0, 1.0, target) / 12)  # read more slowly: lower
+    where = np.cumsum(rate) - rate[0]
+    out: np.ndarray = np.interp(where, np.arange(len(y)), y)
+    return out
 
 
 def _moved_token(
