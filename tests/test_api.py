@@ -109,6 +109,13 @@ def test_a_backchannel_is_one_word_and_no_filler(tmp_path):
     assert counts == {"um": 1}
 
 
+def test_a_british_er_and_erm_are_an_uh_and_an_um(tmp_path):
+    """A kind is a sound: the reference's "er" is matched by a detected "uh", and costs no word in the WER."""
+    counts, _ = reference_fillers(tmp_path / "a.wav", "so er we erm went, err, home", {})
+    assert counts == {"uh": 2, "um": 1}
+    assert wer(normalize("so er we went"), normalize("so uh we went")).errors == 0
+
+
 def test_wer_counts_each_error_kind():
     r = wer(["a", "b", "c", "d"], ["a", "x", "c", "d", "e"])
     assert (r.substitutions, r.deletions, r.insertions, r.wer) == (1, 0, 1, 0.5)

@@ -38,8 +38,7 @@ class _Spellings(dict[str, str]):
 
     _DRAWN = (
         (re.compile(r"u+h*m+|e+r+m+|m{2,}"), "um"),
-        (re.compile(r"u+h+|e+h+"), "uh"),
-        (re.compile(r"e+r+"), "er"),
+        (re.compile(r"u+h+|e+h+|e+r+"), "uh"),
         (re.compile(r"a+h+"), "ah"),
         (re.compile(r"h+m+"), "hm"),
     )
@@ -66,10 +65,12 @@ class _Spellings(dict[str, str]):
             return default
 
 
-#: spelling -> kind for fillers that are never words
+#: spelling -> kind for fillers that are never words. A kind is a sound, not a spelling: British transcripts write
+#: "er" and "erm" for the "uh" and "um" that American ones write (Clark and Fox Tree 2002), so the same filler
+#: counts the same and matches the same in an evaluation whoever transcribed it.
 NON_LEXICAL = _Spellings({
     "um": "um", "umm": "um", "ummm": "um", "uhm": "um", "erm": "um", "mm": "um", "mmm": "um",
-    "uh": "uh", "uhh": "uh", "uhhh": "uh", "er": "er", "err": "er",
+    "uh": "uh", "uhh": "uh", "uhhh": "uh", "er": "uh", "err": "uh",
     "ah": "ah", "ahh": "ah", "eh": "uh",
     "hm": "hm", "hmm": "hm", "hmmm": "hm",
 })  # fmt: skip

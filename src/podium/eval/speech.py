@@ -5,7 +5,8 @@ recording ``NAME.ext`` has its reference transcript in ``NAME.txt``. Fillers
 in the reference are counted per file by kind: from ``fillers.csv`` when the
 folder has one (columns ``n_um``, ``n_uh``, ``n_hm``, ``n_er_filler``,
 ``n_yknow`` + ``n_you_know``, ``n_like_as_filler``), otherwise from the
-non-lexical fillers written in the reference ("um", "uh", "hmm", "er").
+non-lexical fillers written in the reference ("um", "uh", "hmm"; "er" and "erm" are the British spellings of "uh"
+and "um" and count as those).
 
 Fillers are scored as timed events when a recording has filler times
 (``NAME.fillers.tsv``: start, end, word per line after a header; or a
@@ -52,9 +53,8 @@ MEDIA_SUFFIXES = {
 }
 _CSV_KINDS = {
     "um": ("n_um",),
-    "uh": ("n_uh",),
+    "uh": ("n_uh", "n_er_filler"),  # "er" is the British spelling of "uh" (``podium.fillers.NON_LEXICAL``)
     "hm": ("n_hm",),
-    "er": ("n_er_filler",),
     "you know": ("n_yknow", "n_you_know"),
     "like": ("n_like_as_filler",),
 }
