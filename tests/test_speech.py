@@ -101,3 +101,17 @@ def test_unfinished_stretches_are_where_speech_goes_on_without_words():
         assert found  # the test holds stretches to find
     clip = [{"start": 0.0, "end": 20.0}]
     assert speech._unfinished(clip, [Word("so", 1.0, 1.3, 0.9)], (Span(0.5, 19.0),)) == [{"start": 1.3, "end": 20.0}]
+
+
+def test_a_stretch_decoded_again_does_not_write_a_filler_twice():
+    """The stretch decoded again starts at or after the last word, often on a filler already written, whose times
+    move between two decodes more than a word's do: a filler within 0.5 s of one already there is the same one."""
+    done = [Word("said", 1.0, 1.4, 0.9), Word("um,", 1.5, 2.2, 0.8)]
+    new = [Word("Umm...", 1.9, 2.4, 0.7), Word("said", 1.02, 1.3, 0.9)]  # the same filler, the same word
+    new += [Word("uh", 3.0, 3.3, 0.6), Word("so", 3.4, 3.6, 0.9)]
+    assert [w.text for w in speech._after(new, done)] == ["uh", "so"]
+    assert speech._unfinished(  # 1.7 s of speech left after the last word (a short sentence): decoded again
+        [{"start": 0.0, "end": 6.017}],
+        [Word("surpassed.", 0.9, 1.86, 0.9)],
+        (Span(0.0, 1.73), Span(3.81, 3.94), Span(4.26, 6.02)),
+    ) == [{"start": 1.5, "end": 6.017}]

@@ -92,6 +92,26 @@ def test_no_filler_on_other_voices(samples, line):
     assert found == {p.name: [] for p in paths}
 
 
+def test_a_sentence_after_a_filler_and_a_pause_is_not_lost(samples):
+    """A reader pauses, says "uhhh", pauses, and reads on: the decoder ended its text after the first sentence, and
+    the 1.7 s of speech left (under the 2 s that was asked before a stretch was decoded again) were dropped."""
+    import numpy as np
+
+    from podium import media, speech
+    from podium.eval import devset
+    from podium.eval.text import normalize
+    from podium.types import Audio
+
+    host = media.load(samples / "speech_clean" / "ljspeech_LJ001-0008.wav").audio.samples.astype(np.float64)
+    uh, height = devset._cut(samples, devset.TOKENS[0])  # mfa_uh's "uhhh", at the reader's pitch and level
+    uh = devset.to_pitch(uh, devset._floor_f0(host) * height)
+    uh *= devset._rms_speech(host) / devset._rms_speech(uh)
+    pause, breath = np.zeros(int(1.5 * 16000)), np.zeros(int(0.3 * 16000))
+    x = np.concatenate([host, pause, uh, breath, host]).astype(np.float32)
+    said = " ".join(normalize(" ".join(w.text for w in speech.transcribe(Audio(x, 16000)).words)))
+    assert said.count("has never been surpassed") == 2, said
+
+
 def test_you_know_found_as_filler(disfluent):
     f = next(f for f in disfluent.files if f.name == "mfa_youknow.flac")
     assert f.hyp_fillers.get("you know") == 1, f.hypothesis

@@ -377,7 +377,7 @@ def _speech_spans(
 
 
 _MAX_PASSES = 3
-_LEFT_OVER_S = 2.0  # seconds of speech with no word that make a stretch worth decoding again
+_LEFT_OVER_S = 1.0  # seconds of speech with no word that make a stretch worth decoding again (a short sentence)
 _LAST_WORD_S = 0.6
 
 
@@ -412,10 +412,26 @@ def _unfinished(clips: list[dict[str, float]], words: list[Word], spans: tuple[S
     return out
 
 
+_SAME_FILLER_S = 0.5
+
+
 def _after(new: list[Word], done: list[Word]) -> list[Word]:
-    """Words of a re-decoded stretch, less those that repeat a word already there at the same time."""
+    """Words of a re-decoded stretch, less those that repeat a word already there at the same time, and fillers
+    within ``_SAME_FILLER_S`` of one already there (a filler's times move more between two decodes than a word's:
+    the stretch decoded again starts at or after the last word, often on the filler)."""
     seen = {(w.text.lower().strip(".,?!"), round(w.start)) for w in done}
-    return [w for w in new if (w.text.lower().strip(".,?!"), round(w.start)) not in seen]
+    heard = sorted(w.start for w in done if fillers.normalize(w.text) in fillers.NON_LEXICAL)
+
+    def near_a_filler(w: Word) -> bool:
+        k = bisect.bisect_left(heard, w.start - _SAME_FILLER_S)
+        return k < len(heard) and heard[k] <= w.end + _SAME_FILLER_S
+
+    return [
+        w
+        for w in new
+        if (w.text.lower().strip(".,?!"), round(w.start)) not in seen
+        and not (fillers.normalize(w.text) in fillers.NON_LEXICAL and near_a_filler(w))
+    ]
 
 
 def _segments(words: list[Word], gap_s: float = 1.0) -> tuple[Segment, ...]:
