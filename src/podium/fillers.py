@@ -38,8 +38,7 @@ class _Spellings(dict[str, str]):
 
     _DRAWN = (
         (re.compile(r"u+h*m+|e+r+m+|m{2,}"), "um"),
-        (re.compile(r"u+h+|e+h+|e+r+"), "uh"),
-        (re.compile(r"a+h+"), "ah"),
+        (re.compile(r"u+h+|e+h+|e+r+|a+h+"), "uh"),
         (re.compile(r"h+m+"), "hm"),
     )
 
@@ -66,12 +65,13 @@ class _Spellings(dict[str, str]):
 
 
 #: spelling -> kind for fillers that are never words. A kind is a sound, not a spelling: British transcripts write
-#: "er" and "erm" for the "uh" and "um" that American ones write (Clark and Fox Tree 2002), so the same filler
+#: "er" and "erm" for the "uh" and "um" that American ones write (Clark and Fox Tree 2002), and the recogniser writes
+#: "ah" or "eh" for an open "uh" (tiny.en wrote "Ahhh" for mfa_uhuh's long "uhhh" after a pause), so the same filler
 #: counts the same and matches the same in an evaluation whoever transcribed it.
 NON_LEXICAL = _Spellings({
     "um": "um", "umm": "um", "ummm": "um", "uhm": "um", "erm": "um", "mm": "um", "mmm": "um",
     "uh": "uh", "uhh": "uh", "uhhh": "uh", "er": "uh", "err": "uh",
-    "ah": "ah", "ahh": "ah", "eh": "uh",
+    "ah": "uh", "ahh": "uh", "eh": "uh",
     "hm": "hm", "hmm": "hm", "hmmm": "hm",
 })  # fmt: skip
 
