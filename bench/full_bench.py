@@ -149,7 +149,9 @@ def main() -> int:
 
     def run(name: str) -> dict[str, Any]:
         if name == PEER_ROW:
-            return child(PEER, str(video), trace=True)
+            r = child(PEER, str(video), trace=True)
+            r.pop("text", None)  # what it said: speech_bench scores it, this bench does not
+            return r
         return child(CHILD, str(video), src=before if name != "podium" else None, trace=True)
 
     with checkout(args.before) as before:

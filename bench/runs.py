@@ -29,10 +29,11 @@ from faster_whisper import WhisperModel
 from podium.models import tiny_en_path
 model = WhisperModel(str(tiny_en_path()), device="cpu", compute_type="int8")
 segments, info = model.transcribe(sys.argv[1], beam_size=5, vad_filter=True, word_timestamps=True)
-words = sum(len(s.words or ()) for s in segments)
+said = [w.word.strip() for s in segments for w in (s.words or ())]
 wall = time.perf_counter() - t
 hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM")]
-print(json.dumps({"wall_s": wall, "peak_rss_mb": int(hwm[0].split()[1]) / 1024, "words": words}))
+print(json.dumps({"wall_s": wall, "peak_rss_mb": int(hwm[0].split()[1]) / 1024, "words": len(said),
+                  "text": " ".join(said)}))
 """
 """The peer: faster-whisper's own ``transcribe`` with tiny.en (the same files Podium uses), beam 5, its VAD and word
 timestamps, everything else at its defaults; model load included, as in Podium's runs."""
@@ -238,6 +239,9 @@ def medians(rows: Runs, duration_s: float, title: str) -> dict[str, dict[str, An
             row["median_cores_busy"] = median(lambda r: r["cpu_trace"]["mean_busy"], runs)
             row["median_cores_busy_last_fifth"] = median(lambda r: r["cpu_trace"]["mean_busy_last_fifth"], runs)
             said += f"  cores busy {row['median_cores_busy']:.0%}, last fifth {row['median_cores_busy_last_fifth']:.0%}"
+        if "wer" in runs[0]:
+            row["median_wer"] = median(lambda r: r["wer"], runs)
+            said += f"  WER {row['median_wer']:.3f}"
         if "timings" in runs[0]:
             stages = runs[0]["timings"]
             row["median_stage_s"] = {
@@ -252,6 +256,8 @@ def medians(rows: Runs, duration_s: float, title: str) -> dict[str, dict[str, An
 def _said(r: dict[str, Any], duration_s: float) -> str:
     """One run as a line: its time, peaks, how busy the cores were and its stages, as far as it has them."""
     line = f"{r['wall_s']:.1f} s ({duration_s / r['wall_s']:.1f}x real time), peak RSS {r['peak_rss_mb']:.0f} MB"
+    if "wer" in r:
+        line += f", WER {r['wer']:.3f}"
     if "face_worker_rss_mb" in r:
         line += f" + face {r['face_worker_rss_mb']:.0f} MB"
     if "tree_peak_pss_mb" in r:

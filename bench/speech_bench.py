@@ -4,8 +4,9 @@ The recording is assembled from the real clips in ../shared/samples
 (speech_clean, speech_disfluent, speech_register; 0.4 s of silence between
 clips, looped until long enough) and written to a temporary WAV. Each run is
 a fresh process (model load included, as a user pays it): wall time, the
-pipeline's own stage timings, and peak RSS. Reported: medians over runs, as a
-multiple of real time, with the machine.
+pipeline's own stage timings, peak RSS, and the word error rate against the
+clips' reference transcripts (a decode that leaves out a sentence shows here).
+Reported: medians over runs, as a multiple of real time, with the machine.
 
     python bench/speech_bench.py --samples ../shared/samples --runs 3 [--before REF]
 
@@ -30,6 +31,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from runs import PEER, PEER_ROW, checkout, child, medians, take_turns
 
+from podium.eval.text import normalize, wer
+
 CHILD = """
 import json, resource, sys, time
 t = time.perf_counter()
@@ -43,24 +46,30 @@ wall = time.perf_counter() - t
 hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM")]
 rss_kb = int(hwm[0].split()[1]) if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"wall_s": wall, "timings": report.timings, "peak_rss_mb": rss_kb / 1024,
-                  "words": len(report.transcript.words), "duration_s": report.source.duration_s}))
+                  "words": len(report.transcript.words), "duration_s": report.source.duration_s,
+                  "text": " ".join(w.text for w in report.transcript.words)}))
 """
 
 
 def assemble(samples: Path, min_s: float, out: Path) -> float:
+    """Write the talk to ``out`` (a WAV) and what is said in it, the clips' reference transcripts in turn, beside it
+    (``out`` with ``.txt``); return its length in seconds."""
     from podium import media
 
-    clips = []
+    clips, said = [], []
     for folder in ("speech_clean", "speech_disfluent", "speech_register"):
         for p in sorted((samples / folder).iterdir()):
             if p.suffix in (".wav", ".flac"):
                 clips.append(media.load(p).audio.samples)
+                said.append(p.with_suffix(".txt").read_text(encoding="utf-8").strip())
     gap = np.zeros(int(0.4 * 16000), np.float32)
-    parts, total = [], 0
+    parts, total, text = [], 0, []
     while total < min_s * 16000:
-        for c in clips:
+        for c, t in zip(clips, said, strict=True):
             parts += [c, gap]
+            text.append(t)
             total += len(c) + len(gap)
+    out.with_suffix(".txt").write_text(" ".join(text) + "\n", encoding="utf-8")
     x = np.concatenate(parts)
     with wave.open(str(out), "wb") as w:
         w.setnchannels(1)
@@ -104,10 +113,16 @@ def main() -> int:
         dur = assemble(args.samples, args.minutes * 60, wav)
         print(f"assembled {dur / 60:.1f} min from {args.samples}", flush=True)
 
+        said = normalize(wav.with_suffix(".txt").read_text(encoding="utf-8"))
+
         def run(name: str) -> dict[str, Any]:
             if name == PEER_ROW:
-                return child(PEER, str(wav))
-            return child(CHILD, str(wav), str(args.threads), src=before if name != "podium" else None)
+                r = child(PEER, str(wav))
+            else:
+                r = child(CHILD, str(wav), str(args.threads), src=before if name != "podium" else None)
+            # the clips' references, fillers kept (a decode that drops them is that much further off: verbatim)
+            r["wer"] = round(wer(said, normalize(str(r.pop("text")))).wer, 4)
+            return r
 
         rows = take_turns(args.runs, args.before, not args.no_peer, run, dur)
     title = f"speech-only, {dur / 60:.1f} min, median of {args.runs} runs (model load included):"

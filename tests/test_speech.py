@@ -82,7 +82,7 @@ def test_unfinished_stretches_are_where_speech_goes_on_without_words():
             for w in [*inside, None] if inside else []:
                 nxt = c["end"] if w is None else w.start
                 heard = sum(max(0.0, min(nxt - 0.2, s.end) - max(covered + 0.2, s.start)) for s in spans)
-                if heard >= speech._LEFT_OVER_S:
+                if heard >= (speech._LEFT_AT_END_S if w is None else speech._LEFT_OVER_S):
                     out.append({"start": round(covered, 3), "end": round(nxt, 3)})
                 if w is not None:
                     covered = max(covered, min(w.end, w.start + speech._LAST_WORD_S))

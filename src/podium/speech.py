@@ -377,12 +377,15 @@ def _speech_spans(
 
 
 _MAX_PASSES = 3
-_LEFT_OVER_S = 1.0  # seconds of speech with no word that make a stretch worth decoding again (a short sentence)
+_LEFT_OVER_S = 2.0  # seconds of speech with no word between two words that make the stretch worth decoding again
+_LEFT_AT_END_S = 1.0  # and after a clip's last word, where the decoder ends early: a short sentence
 _LAST_WORD_S = 0.6
 
 
 def _unfinished(clips: list[dict[str, float]], words: list[Word], spans: tuple[Span, ...]) -> list[dict[str, float]]:
-    """Stretches of the clips where speech goes on but no word was written.
+    """Stretches of the clips where speech goes on but no word was written: ``_LEFT_AT_END_S`` of speech after a
+    clip's last word (the decoder ended its text early), ``_LEFT_OVER_S`` between two words (most often a filler,
+    a laugh or a breath there, which a second decode, a whole window's work, seldom turns into words).
 
     Whisper stretches the last word before such a gap over it, so each word
     counts as covering at most ``_LAST_WORD_S`` from its start here.
@@ -405,7 +408,7 @@ def _unfinished(clips: list[dict[str, float]], words: list[Word], spans: tuple[S
             lo, hi = covered_to + 0.2, nxt - 0.2
             near = spans[bisect.bisect_right(reach, lo) : bisect.bisect_left(begins, hi)]  # the others add 0
             speech = sum(max(0.0, min(hi, s.end) - max(lo, s.start)) for s in near)
-            if speech >= _LEFT_OVER_S:
+            if speech >= (_LEFT_AT_END_S if w is None else _LEFT_OVER_S):
                 out.append({"start": round(covered_to, 3), "end": round(nxt, 3)})
             if w is not None:
                 covered_to = max(covered_to, min(w.end, w.start + _LAST_WORD_S))
