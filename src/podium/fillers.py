@@ -43,13 +43,22 @@ class _Spellings(dict[str, str]):
     )
 
     def __missing__(self, key: str) -> str:
-        for pattern, kind in self._DRAWN:
-            if isinstance(key, str) and pattern.fullmatch(key):
-                return kind
-        raise KeyError(key)
+        kind = self._drawn(key)
+        if kind is None:
+            raise KeyError(key)
+        return kind
 
     def __contains__(self, key: object) -> bool:
-        return dict.__contains__(self, key) or (isinstance(key, str) and any(p.fullmatch(key) for p, _ in self._DRAWN))
+        return dict.__contains__(self, key) or self._drawn(key) is not None
+
+    @classmethod
+    def _drawn(cls, key: object) -> str | None:
+        """The kind of a spelling drawn out further than those listed, or None."""
+        if isinstance(key, str):
+            for pattern, kind in cls._DRAWN:
+                if pattern.fullmatch(key):
+                    return kind
+        return None
 
     @overload
     def get(self, key: str, default: None = None, /) -> str | None: ...

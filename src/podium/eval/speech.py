@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -211,7 +211,8 @@ def reference_fillers(
     of a kind are timed than counted (the two references disagree: counted only)."""
     counts = table.get(media_path.name)
     if counts is None:
-        counts = dict(Counter(fillers.NON_LEXICAL[t] for t in normalize(reference) if t in fillers.NON_LEXICAL))
+        kinds = (fillers.NON_LEXICAL.get(t) for t in normalize(reference))
+        counts = dict(Counter(k for k in kinds if k is not None))
     counts = {k: v for k, v in counts.items() if v}
     timed = _timed_fillers(media_path)
     if timed is not None and not times_fit(timed, counts):
@@ -243,21 +244,22 @@ def _timed_fillers(media_path: Path) -> list[Event] | None:
     """Filler times from ``NAME.fillers.tsv`` or ``NAME.TextGrid``, or ``None`` when there are none."""
     tsv = media_path.with_name(media_path.stem + ".fillers.tsv")
     if tsv.is_file():
-        out = []
-        for line in tsv.read_text(encoding="utf-8").splitlines()[1:]:
-            parts = line.split("\t")
-            if len(parts) >= 3 and fillers.normalize(parts[2]) in fillers.NON_LEXICAL:
-                out.append(Event(fillers.NON_LEXICAL[fillers.normalize(parts[2])], float(parts[0]), float(parts[1])))
-        return out
+        rows = [line.split("\t") for line in tsv.read_text(encoding="utf-8").splitlines()[1:]]
+        return _filler_events((float(r[0]), float(r[1]), r[2]) for r in rows if len(r) >= 3)
     grid = media_path.with_suffix(".TextGrid")
     if grid.is_file():
         try:
-            words = textgrid.intervals(grid)
+            return _filler_events(textgrid.intervals(grid))
         except ValueError:  # no word tier: no times
             return None
-        return [
-            Event(fillers.NON_LEXICAL[fillers.normalize(word)], a, b)
-            for a, b, word in words
-            if fillers.normalize(word) in fillers.NON_LEXICAL
-        ]
     return None
+
+
+def _filler_events(words: Iterable[tuple[float, float, str]]) -> list[Event]:
+    """The non-lexical fillers among timed words, as events of their kind."""
+    out = []
+    for a, b, word in words:
+        kind = fillers.NON_LEXICAL.get(fillers.normalize(word))
+        if kind is not None:
+            out.append(Event(kind, a, b))
+    return out

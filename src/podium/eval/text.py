@@ -129,7 +129,8 @@ def normalize(text: str) -> list[str]:
         if not w:
             continue
         w = _ABBREV.get(w, w) if w in ("mr", "mrs", "dr") else w
-        words.extend(NON_LEXICAL[w].split() if w in NON_LEXICAL else _SPELLING.get(w, w).split())
+        kind = NON_LEXICAL.get(w)
+        words.extend([kind] if kind is not None else _SPELLING.get(w, w).split())
     return words
 
 
