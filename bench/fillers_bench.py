@@ -168,12 +168,8 @@ def tolerance(group: str) -> float:
 
 
 def other_voices(samples: Path) -> list[tuple[str, np.ndarray]]:
-    """Fluent clips of voices the detector was never tuned on: GRID's sentences (video_talking) and MFA's falsetto
-    and whispered readings (speech_register)."""
-    paths = sorted((samples / "video_talking").glob("grid_*.mpg")) + sorted(
-        (samples / "speech_register").glob("*.flac")
-    )
-    return [(p.name, media.load(p).audio.samples) for p in paths]
+    """Fluent clips of voices the detector was never tuned on (``devset.other_voices``)."""
+    return [(p.name, media.load(p).audio.samples) for p in devset.other_voices(samples)]
 
 
 def wrong_kind(m: Matches, tolerance_s: float) -> int:

@@ -79,8 +79,7 @@ def test_no_filler_on_other_voices(samples, line):
     from podium.eval import devset
     from podium.types import Audio
 
-    grid = sorted((samples / "video_talking").glob("grid_*.mpg"))
-    paths = grid + sorted((samples / "speech_register").glob("*.flac"))
+    paths = devset.other_voices(samples)
     assert len(paths) == 7
     found = {}
     for p in paths:

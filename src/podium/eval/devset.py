@@ -50,6 +50,7 @@ __all__ = [
     "lengthened",
     "negatives",
     "noisy",
+    "other_voices",
     "shortened",
     "shorter",
     "spliced",
@@ -260,6 +261,13 @@ def lengthened(samples_dir: Path, words_of: Transcriber, *, per_host: int = 3, s
 def _one_of(text: str, tokens: frozenset[str]) -> bool:
     toks = normalize(text)
     return len(toks) == 1 and toks[0] in tokens
+
+
+def other_voices(samples_dir: Path) -> list[Path]:
+    """Fluent recordings of voices the detector was never tuned on: GRID's sentences (``video_talking``, five
+    speakers) and MFA's falsetto and whispered readings (``speech_register``)."""
+    grid = sorted((samples_dir / "video_talking").glob("grid_*.mpg"))
+    return grid + sorted((samples_dir / "speech_register").glob("*.flac"))
 
 
 #: Other speakers' read speech around two copies (``None``) of a clip: men and women, fast and slow
