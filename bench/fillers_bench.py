@@ -322,10 +322,11 @@ def main() -> int:
             errors += w.errors
             words += w.ref_words
         row: dict[str, object] = {"clean_wer": errors / words, "seconds_natural": cost}
+        kind_errors = {g: wrong_kind(m, tolerance(g)) for g, m in groups.items()}
         for g, m in groups.items():
             row[g] = {
                 "all": m.scores(),
-                "wrong_kind": wrong_kind(m, tolerance(g)),
+                "wrong_kind": kind_errors[g],
                 **{k: m.scores(k) for k in FILLED if m.scores(k)["tp"] + m.scores(k)["fn"] + m.scores(k)["fp"]},
             }
             row[g + "_misses"] = [f"{n} {e.kind} {e.start:.2f}-{e.end:.2f}" for n, e in m.misses]
@@ -344,7 +345,7 @@ def main() -> int:
             print(
                 f"  {g:17s} P {s['precision']:.2f} R {s['recall']:.2f} F1 {s['f1']:.2f} "
                 f"(hits {s['tp']}, misses {s['fn']}, false alarms {s['fp']}, "
-                f"of which {wrong_kind(m, tolerance(g))} a miss reported as another kind)"
+                f"of which {kind_errors[g]} a miss reported as another kind)"
             )
             for n, e in m.misses:
                 print(f"      miss  {n} {e.kind} {e.start:.2f}-{e.end:.2f}")
