@@ -21,6 +21,21 @@ def test_steady_tone(f0):
     assert _median(tone(f0, 1.0)) == pytest.approx(f0, rel=0.01)
 
 
+@pytest.mark.parametrize("f0", [62.0, 70.0])
+def test_a_voice_under_the_usual_floor_is_tracked_from_a_lower_one(f0):
+    assert not pitch.track(tone(f0, 1.5), low_fmin=None).voiced.any()  # Praat's 75 Hz search finds no voice at all
+    assert _median(tone(f0, 1.5)) == pytest.approx(f0, rel=0.01)
+
+
+def test_a_readers_creak_is_not_taken_for_a_voice_under_the_floor(samples):
+    """A man reading presses on the 75 Hz floor at his phrase ends; searched from 55 Hz, a third of his voiced frames
+    pile up at that floor in turn (creak, or the tracker's halving), so his voice is tracked as usual."""
+    x = media.load(samples / "speech_clean" / "librispeech_61-70968-0000.flac").audio.samples
+    usual = pitch.track(x, low_fmin=None)
+    assert pitch._under_the_floor(usual, 75.0)  # the lower search was tried
+    assert np.array_equal(pitch.track(x).f0, usual.f0)
+
+
 def test_glide_is_followed():
     tr = pitch.track(tone([100, 200], 2.0))
     f = tr.f0[tr.voiced]

@@ -237,7 +237,7 @@ def lengthened(samples_dir: Path, words_of: Transcriber, *, per_host: int = 3, s
     out = []
     for host_path, host, text in _hosts(samples_dir):
         words = [w for w in list(words_of(host))[1:-1] if _one_of(w.text, FUNCTION_WORDS)]
-        track = pitch.track(host.astype(np.float32), SR)
+        track = _track(host.astype(np.float32))
         level = np.convolve(track.level_db, np.ones(smooth) / smooth, mode="same")
         rng.shuffle(words)
         made = 0
@@ -426,7 +426,7 @@ def _cut(samples_dir: Path, t: Token) -> tuple[np.ndarray, float]:
     """
     audio = media.load(samples_dir / t.file).audio
     assert audio is not None
-    tr = pitch.track(audio.samples, SR)
+    tr = _track(audio.samples)
     inside = (tr.times >= t.start) & (tr.times < t.end) & tr.voiced
     f0 = float(np.median(tr.f0[inside])) if inside.any() else 0.0
     speaker = float(np.percentile(tr.f0[tr.voiced], 10)) if tr.voiced.any() else 0.0
@@ -464,13 +464,19 @@ def _insert(x: np.ndarray, sound: np.ndarray, pos: int, fade_s: float = 0.015) -
     return np.concatenate([x[:pos], s, x[pos:]])
 
 
+def _track(x: np.ndarray) -> pitch.PitchTrack:
+    """The pitch the clips are built from, always with Praat's usual search (75-600 Hz): the development set is a
+    fixture, and a change to the tracker the detector uses is measured on the same clips as before it."""
+    return pitch.track(x, SR, low_fmin=None)
+
+
 def _median_f0(x: np.ndarray) -> float:
-    tr = pitch.track(x.astype(np.float32), SR)
+    tr = _track(x.astype(np.float32))
     return float(np.median(tr.f0[tr.voiced])) if tr.voiced.any() else 0.0
 
 
 def _floor_f0(x: np.ndarray) -> float:
-    tr = pitch.track(x.astype(np.float32), SR)
+    tr = _track(x.astype(np.float32))
     return float(np.percentile(tr.f0[tr.voiced], 10)) if tr.voiced.any() else 0.0
 
 
