@@ -83,6 +83,11 @@ def test_a_filler_spelt_drawn_out_is_the_same_filler():
     assert fillers.NON_LEXICAL.get("uhhhh") == "uh" and fillers.NON_LEXICAL.get("umbrella") is None
 
 
+def test_a_hum_with_closed_lips_is_a_hm_not_an_um():
+    # "mmm" has no vowel before its murmur: the sound written "hm" (the MFA fixtures' "hm", tiny.en's "Mmm")
+    assert kinds("Mmm, Montreal, mm, forced, Mmmmm, uhmm aligner") == ["hm", "hm", "hm", "um"]
+
+
 def test_pause_sets_off_a_lexical_filler_like_a_comma():
     assert kinds("we're just you know there", pause_after={3: 0.5}) == ["you know"]
     assert kinds("we're just you know there") == []

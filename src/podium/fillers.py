@@ -37,9 +37,9 @@ class _Spellings(dict[str, str]):
     filler; ``in``, ``[]`` and ``get`` know them all."""
 
     _DRAWN = (
-        (re.compile(r"u+h*m+|e+r+m+|m{2,}"), "um"),
+        (re.compile(r"u+h*m+|e+r+m+"), "um"),
         (re.compile(r"u+h+|e+h+|e+r+|a+h+"), "uh"),
-        (re.compile(r"h+m+"), "hm"),
+        (re.compile(r"h*m{2,}|h+m+"), "hm"),
     )
 
     def __missing__(self, key: str) -> str:
@@ -76,9 +76,11 @@ class _Spellings(dict[str, str]):
 #: spelling -> kind for fillers that are never words. A kind is a sound, not a spelling: British transcripts write
 #: "er" and "erm" for the "uh" and "um" that American ones write (Clark and Fox Tree 2002), and the recogniser writes
 #: "ah" or "eh" for an open "uh" (tiny.en wrote "Ahhh" for mfa_uhuh's long "uhhh" after a pause), so the same filler
-#: counts the same and matches the same in an evaluation whoever transcribed it.
+#: counts the same and matches the same in an evaluation whoever transcribed it. "Mmm" is a hum with the lips
+#: closed and no vowel before it, the sound written "hm", not an "um" (a vowel, then the murmur): the Montreal Forced
+#: Aligner's fixtures transcribe as "hm" what tiny.en writes "Mmm".
 NON_LEXICAL = _Spellings({
-    "um": "um", "umm": "um", "ummm": "um", "uhm": "um", "erm": "um", "mm": "um", "mmm": "um",
+    "um": "um", "umm": "um", "ummm": "um", "uhm": "um", "erm": "um", "mm": "hm", "mmm": "hm",
     "uh": "uh", "uhh": "uh", "uhhh": "uh", "er": "uh", "err": "uh",
     "ah": "uh", "ahh": "uh", "eh": "uh",
     "hm": "hm", "hmm": "hm", "hmmm": "hm",

@@ -11,7 +11,7 @@ recognition errors, not spelling conventions):
    ("15th" -> "fifteenth"), four-digit years 1100-1999 and 2010-2099 read in
    pairs ("1455" -> "fourteen fifty five");
 5. hyphens and punctuation become spaces, except apostrophes inside words;
-6. filler spellings unified, however drawn out ("umm", "ummmm" -> "um"; "uhh" -> "uh"; "hmm" -> "hm"; "erm" ->
+6. filler spellings unified, however drawn out ("umm", "ummmm" -> "um"; "uhh" -> "uh"; "hmm", "mmm" -> "hm"; "erm" ->
    "um": ``podium.fillers.NON_LEXICAL``); a backchannel written with a hyphen ("uh-huh", "mm-hmm", "uh-uh") stays
    one word and is no filler.
 
