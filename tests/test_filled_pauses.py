@@ -11,6 +11,7 @@ from podium import filled_pauses, media, pitch, speech
 from podium.eval import devset
 from podium.eval.events import UNTIMED, Event, match, match_partly_timed
 from podium.eval.speech import filler_table, reference_fillers
+from podium.fillers import NON_LEXICAL, normalize
 from podium.options import SpeechOptions
 from podium.testing import FakeRecognizer
 from podium.types import Audio, Span, Word
@@ -496,6 +497,24 @@ def test_a_run_of_uh_follows_the_sound_not_the_recogniser(samples):
     assert all(w.start >= 1.4 for w in found), found  # nothing on "Montreal" (about 0.9-1.4 s)
 
 
+def test_a_series_grows_to_fillers_the_speech_detector_did_not_hear(samples):
+    """Silero often hears no speech in a filler (a hummed "hm", a quiet "uh" between two pauses): in the MFA
+    fixture "uh um uh hm hm um" it heard none in the last three. A series the recogniser heard still grows to the
+    filler-like bursts in its gap, heard as speech or not."""
+    audio = media.load(samples / "speech_disfluent" / "mfa_uhuh.flac").audio
+    words = [
+        Word("Montreal,", 0.88, 1.32, 0.9), Word("uh,", 1.43, 1.58, 0.8), Word("uh,", 1.92, 2.06, 0.8),
+        Word("forced", 5.66, 5.70, 0.9), Word("to", 5.70, 5.84, 0.9), Word("liner.", 5.84, 6.90, 0.9),
+    ]  # fmt: skip
+    heard = [Span(0.8, 2.2), Span(5.6, 7.0)]  # none of the four "uh"s after the first two
+    found = filled_pauses.recover(audio, words, heard)
+    said = [Event(t.kind, t.start, t.end) for t in devset.TOKENS if t.file.endswith("mfa_uhuh.flac")]
+    # where they are, whatever kind each is heard as (a quick "uh" ending in a darker fade reads as "um")
+    heard_at = [Event("uh", w.start, w.end) for w in found if normalize(w.text) in NON_LEXICAL]
+    m = match("mfa_uhuh", said, heard_at, tolerance_s=0.1)
+    assert len(m.hits) >= 4 and not m.false_alarms, heard_at
+
+
 def _voices_track(*parts: tuple[float, float]) -> pitch.PitchTrack:
     """A pitch track of (seconds, Hz) parts: a voice wandering ±2 st around Hz, or a pause where Hz is 0."""
     rng = np.random.default_rng(4)
@@ -525,6 +544,19 @@ def test_a_voice_that_has_just_begun_has_said_no_word_yet():
     assert filled_pauses._between_words(v, before)
     assert not filled_pauses._between_words(v, before, np.array([38.51]))
     assert filled_pauses._between_words(v, before, np.array([20.0]))  # a voice that began long before
+
+
+def test_a_filler_before_the_first_word_is_one_where_that_word_keeps_a_voice_of_its_own():
+    """Nothing is said before it, so it is not between words; it is a filler when the word after it has voicing of
+    its own after it, and not when the recogniser timed its first word late, over the stretch's end."""
+    f0 = np.zeros(300)
+    f0[50:90], f0[100:140] = 100.0, 110.0  # "uhhh" at 0.5-0.9 s, then "So" at 1.0-1.4 s
+    track, v = _track_of(f0), _like(0.5, 0.9)
+    said = [Word("So", 0.95, 1.45, 0.9), Word("this", 1.45, 1.7, 0.9)]
+    assert filled_pauses._before_speech(v, said, track)
+    assert not filled_pauses._before_speech(v, [Word("So", 0.86, 0.98, 0.9), *said[1:]], track)
+    assert not filled_pauses._before_speech(v, [Word("So", 2.2, 2.5, 0.9)], track)  # no word follows it soon
+    assert not filled_pauses._before_speech(v, [Word("well", 0.1, 0.45, 0.9), *said], track)  # between words
 
 
 def test_a_steady_stretch_in_a_gap_that_holds_a_filler_already_is_not_a_second_one():

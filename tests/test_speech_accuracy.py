@@ -111,6 +111,27 @@ def test_a_sentence_after_a_filler_and_a_pause_is_not_lost(samples):
     assert said.count("has never been surpassed") == 2, said
 
 
+@pytest.mark.parametrize("before_s", [None, 4.0])
+def test_a_filler_that_opens_speech_is_found(samples, before_s):
+    """A speaker opens with "uhhh", at the start of a recording or after a long silence, then says the first word:
+    no word comes before it, and it used to be left to the recogniser (which wrote nothing here)."""
+    import numpy as np
+
+    from podium import media, speech
+    from podium.eval import devset
+    from podium.types import Audio
+
+    host = media.load(samples / "speech_clean" / "jfk.flac").audio.samples.astype(np.float64)
+    uh, height = devset._cut(samples, devset.TOKENS[0])  # mfa_uh's "uhhh", at the speaker's pitch and level
+    uh = devset.to_pitch(uh, devset._floor_f0(host) * height)
+    uh *= devset._rms_speech(host) / devset._rms_speech(uh)
+    lead = [np.zeros(int(0.5 * 16000))] if before_s is None else [host, np.zeros(int(before_s * 16000))]
+    x = np.concatenate([*lead, uh, np.zeros(int(0.4 * 16000)), host]).astype(np.float32)
+    at = sum(len(p) for p in lead) / 16000
+    found = [(w.text, w.start) for w in speech.transcribe(Audio(x, 16000)).words if w.filler_kind in ("uh", "um")]
+    assert [t for _, t in found if abs(t - at) < 0.5], found
+
+
 def test_you_know_found_as_filler(disfluent):
     f = next(f for f in disfluent.files if f.name == "mfa_youknow.flac")
     assert f.hyp_fillers.get("you know") == 1, f.hypothesis

@@ -82,7 +82,8 @@ def recover(
     voice_starts = track.times[changes]
     n = int(np.ceil(audio.duration_s / _GRID_S)) + 1
     in_speech = _mask(speech_spans, n)
-    voiced = [v for v in _voiced_stretches(track, audio, changes) if _share(v, in_speech) >= 0.5]
+    every_voiced = _voiced_stretches(track, audio, changes)
+    voiced = [v for v in every_voiced if _share(v, in_speech) >= 0.5]
     lexical = _with_min_extent([w for w in words if normalize(w.text) not in NON_LEXICAL], voiced)
     tempo = _Tempo(lexical)
     pace = _Articulation(track, lexical)
@@ -94,7 +95,7 @@ def recover(
     # for the recogniser's own fillers, a word counts only for as long as it plausibly lasts (see _fit_runs)
     in_own_words = _mask([replace(w, end=_own_end(w, tempo)) for w in lexical], n)
     bursts = [v for v in voiced if _share(v, in_words) <= _MAX_COVER]
-    near_runs = [v for v in voiced if _share(v, in_own_words) <= _MAX_COVER]
+    near_runs = [v for v in every_voiced if _share(v, in_own_words) <= _MAX_COVER]
     out, claimed = _fit_runs(words, near_runs, audio.duration_s, tempo)
     for v in bursts:
         if v in claimed or not _is_filled_pause(v) or not held_long(v) or v.above_floor_st > _MAX_BURST_ABOVE_FLOOR_ST:
@@ -182,7 +183,9 @@ def _inside_words(
         best = overlap.max()
         if not np.isfinite(best):  # in a gap no word covers: the same evidence, and no word to re-time
             lexical = [w for w, lex in zip(out, is_lexical, strict=True) if lex]
-            if _between_words(v, lexical, voice_starts) and not _filler_in_gap(v, lexical, out + added):
+            if _filler_in_gap(v, lexical, out + added):
+                continue
+            if _between_words(v, lexical, voice_starts) or _before_speech(v, lexical, track):
                 added.append(_filler_word(v))
             continue
         i = int(np.flatnonzero(overlap == best)[-1])  # the word it overlaps most (the later one on a tie)
@@ -202,6 +205,18 @@ def _inside_words(
         starts[i], ends[i] = out[i].start, out[i].end
         added.append(filler)
     return out + added
+
+
+def _before_speech(v: _Voiced, lexical: Sequence[Word], track: pitch.PitchTrack, reach_s: float = 1.0) -> bool:
+    """A steady stretch with no word in the 3 s before it (the recording's first sound, or the first after a long
+    silence) is a filled pause when a word follows within ``reach_s`` and keeps voicing of its own after it, as a
+    word a steady stretch lies in must (``_inside_words``): a speaker who opens with "uh" then says the word, where
+    a first word the recogniser timed late would have no voice left of its own. (Where another voice begins after
+    a word of the one before, ``_between_words`` refuses the stretch, and so does this.)"""
+    after = [w for w in lexical if w.start >= v.end - 0.1]
+    if not after or after[0].start - v.end > reach_s or _between_words(v, lexical):
+        return False
+    return _voiced_s(track, after[0], v) >= _MIN_OWN_VOICE_S
 
 
 def _filler_in_gap(v: _Voiced, lexical: Sequence[Word], words: Sequence[Word]) -> bool:
