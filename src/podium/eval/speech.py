@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import fillers, media, speech
 from ..errors import InputError
 from ..options import AnalysisOptions
+from ..types import Audio, Word
 from . import textgrid
 from .events import UNTIMED, Event, Matches, match_partly_timed, times_fit
 from .text import WerResult, normalize, wer
@@ -153,9 +154,15 @@ class SpeechEval:
 
 
 def evaluate(
-    folder: str | Path, options: AnalysisOptions | None = None, on_file: Callable[[FileResult], None] | None = None
+    folder: str | Path,
+    options: AnalysisOptions | None = None,
+    on_file: Callable[[FileResult], None] | None = None,
+    words_of: Callable[[Audio], Sequence[Word]] | None = None,
 ) -> SpeechEval:
     """Transcribe every recording in ``folder`` that has a ``NAME.txt`` and score it.
+
+    ``words_of`` scores another recogniser the same way (its words, fillers marked as ``podium.fillers.mark`` marks
+    them); Podium's own transcript when ``None``.
 
     Raises:
         InputError: the folder is missing or holds no recording with a reference.
@@ -177,15 +184,13 @@ def evaluate(
         rec = media.load(audio_path, options.media)
         if rec.audio is None:
             raise InputError(f"{audio_path}: no audio stream to evaluate", audio_path)
-        transcript = speech.transcribe(rec.audio, options.speech)
+        words = speech.transcribe(rec.audio, options.speech).words if words_of is None else words_of(rec.audio)
         reference = ref_path.read_text(encoding="utf-8").strip()
-        hyp_text = " ".join(w.text for w in transcript.words)
+        hyp_text = " ".join(w.text for w in words)
         ref_fillers, timed = reference_fillers(audio_path, reference, table)
         events = None
         if timed is not None:
-            found = [
-                Event(w.filler_kind or "", w.start, w.end) for w in transcript.words if _non_lexical(w.filler_kind)
-            ]
+            found = [Event(w.filler_kind or "", w.start, w.end) for w in words if _non_lexical(w.filler_kind)]
             events = match_partly_timed(audio_path.name, timed, found, _counted(ref_fillers), tolerance_s=TOLERANCE_S)
         fr = FileResult(
             name=audio_path.name,
@@ -193,7 +198,7 @@ def evaluate(
             hypothesis=hyp_text,
             wer=wer(normalize(reference), normalize(hyp_text)),
             ref_fillers=ref_fillers,
-            hyp_fillers=dict(fillers.count(transcript.words)),
+            hyp_fillers=dict(fillers.count(words)),
             events=events,
         )
         result.files.append(fr)
