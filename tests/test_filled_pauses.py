@@ -572,6 +572,22 @@ def test_a_steady_stretch_in_a_gap_that_holds_a_filler_already_is_not_a_second_o
     assert not filled_pauses._filler_in_gap(v, lexical, [Word("uh", 16.9, 17.3, 0.9), *words])
 
 
+def test_a_voice_is_its_densest_octave_not_the_trackers_outliers():
+    """A breathy voice (MFA's cold_corpus, a man at 62-70 Hz) is tracked at a formant's ringing, far above it, in
+    many frames: after a pause, where those were more than half, the medians of the two sides made another voice
+    of him. Each side's pitch is the median of its densest octave; a real change is still one."""
+    rng = np.random.default_rng(3)
+    voice = lambda n: 66.0 * 2 ** (rng.normal(0, 0.7, n) / 12)  # noqa: E731
+    ringing = lambda n: rng.uniform(200.0, 600.0, n)  # noqa: E731
+    after = np.concatenate([voice(140), ringing(170)])
+    rng.shuffle(after)
+    f0 = np.concatenate([voice(320), np.zeros(50), after])
+    assert len(filled_pauses._voice_changes(_track_of(f0))) == 0
+    f0[370:] = np.where(f0[370:] > 0, 2 * f0[370:], 0.0)  # a voice an octave up after the pause: another voice
+    f0[370:][f0[370:] > 300] = 132.0
+    assert len(filled_pauses._voice_changes(_track_of(f0))) == 1
+
+
 def test_a_change_of_voice_is_placed_at_the_pause_where_the_voices_hand_over():
     """Two breaks near a change see about the same step (as measured in a woman's reading followed by a man's clip:
     10.4 st at a 0.5 s pause inside her last words and at the 1.8 s pause before him); the change is the longer
