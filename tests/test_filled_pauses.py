@@ -515,6 +515,19 @@ def test_a_series_grows_to_fillers_the_speech_detector_did_not_hear(samples):
     assert len(m.hits) >= 4 and not m.false_alarms, heard_at
 
 
+def test_a_series_grows_by_a_filler_split_where_its_loudness_dips_once():
+    """MFA's mfa_uhum: a hum after the recogniser's four fillers came as three touching pieces (dips in its
+    loudness) and was counted as three "uh"s."""
+    words = [
+        Word("Forest,", 1.0, 1.5, 0.9), Word("umm,", 1.6, 1.9, 0.8), Word("umm,", 2.0, 2.4, 0.8),
+        Word("for", 6.0, 6.2, 0.9),
+    ]  # fmt: skip
+    bursts = [_like(1.6, 1.9), _like(2.0, 2.4), _like(3.0, 3.27), _like(3.27, 3.41), _like(3.41, 3.6)]
+    out, _ = filled_pauses._fit_runs(words, bursts, 7.0)
+    added = [(w.start, w.end) for w in out if w.source == "recovered"]
+    assert added == [(3.0, 3.6)]
+
+
 def _voices_track(*parts: tuple[float, float]) -> pitch.PitchTrack:
     """A pitch track of (seconds, Hz) parts: a voice wandering ±2 st around Hz, or a pause where Hz is 0."""
     rng = np.random.default_rng(4)

@@ -483,7 +483,13 @@ def _fit_runs(
                 w = replace(w, start=round(targets[n].start, 3), end=round(targets[n].end, 3))
             out.append(w)
         if len(run) >= 2 and len(like) > len(run):  # a series heard: the run grows to the bursts like it
-            out.extend(_filler_word(v) for v in _same_series(like[len(run) :], targets[: len(run)]))
+            grown: list[_Voiced] = []
+            for v in _same_series(like[len(run) :], targets[: len(run)]):
+                if grown and abs(v.start - grown[-1].end) < _TOUCH_S:  # one filler, split where its loudness dips
+                    grown[-1] = replace(grown[-1], end=v.end, own_end=v.own_end)
+                else:
+                    grown.append(v)
+            out.extend(_filler_word(v) for v in grown)
         i = j
     return out, claimed
 
