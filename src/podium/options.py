@@ -123,7 +123,8 @@ class VoiceOptions:
         long_pause_s: a pause this long or longer is "long", 2.0 s (DESIGN.md section 4).
         pace_window_s: rolling pace window, 30 s (DESIGN.md section 4).
         pace_step_s: step between rolling windows.
-        fmin_hz, fmax_hz: pitch search range (Praat's defaults 75-600 Hz).
+        fmin_hz, fmax_hz: pitch search range (Praat's defaults 75-600 Hz); a voice found
+            pressing on ``fmin_hz`` is searched again from 55 Hz (``podium.pitch.track``).
         monotone_window_s: window for monotone detection.
         monotone_st: a window whose F0 spread is under this many semitones is
             monotone; Praat measures 4.7-5.8 st for human readers and 1.9 for a

@@ -59,10 +59,10 @@ class PitchTrack:
 #: every recording from here would lengthen the window for every voice (3 / fmin: 55 ms instead of 40 ms), smooth
 #: its pitch and take an ordinary voice's creak for its floor. So a voice is tracked again from here only where it
 #: presses on the usual floor (a tenth of its voiced frames within 10 % of it) or where its sound is hardly voiced at
-#: all (a voice wholly under the floor is not found at all: a harmonic tone at 62-70 Hz leaves every frame
-#: unvoiced), and the new track is kept only where
-#: it finds far more voice (``_MORE_VOICED``: a voice under the floor leaves its frames unvoiced) and does not press
-#: on its own floor in turn (what piles up there is creak or the tracker's halving, not a voice). Measured on the
+#: all (a voice wholly under the floor is not found at all: a harmonic tone at 62-70 Hz leaves every frame unvoiced),
+#: and the new track is kept only where it finds far more voice (``_MORE_VOICED``: a voice under the floor leaves its
+#: frames unvoiced) and does not press on its own floor in turn (what piles up there is creak or the tracker's
+#: halving, not a voice). Measured on the
 #: shared clips and the MFA fixtures: the two "sick" recordings find 2.2x and 1.5x the voiced frames, with 4-7 % of
 #: them at the new floor; a LibriSpeech reader 1.4x, with 32 % at it (his creak); every other voice 1.25x or less
 #: (a man's creaky phrase ends: 1.05-1.2x).
@@ -71,8 +71,6 @@ _FLOOR_MARGIN = 1.1  # "at the floor": within 10 % of it
 _FLOOR_SHARE = 0.1  # for a tenth of the voiced frames
 _MIN_VOICED = 50  # frames (0.5 s of voicing) before a voice's range is judged
 _MORE_VOICED = 1.3  # the lower search is kept where it finds this many times the voiced frames
-
-
 _LOUD_DB = 25.0  # frames within this of the loudest (99th percentile) are sound, not silence
 _FEW_VOICED = 0.2  # a voice wholly under the floor leaves its sound unvoiced: under this share voiced
 
@@ -113,9 +111,10 @@ def track(
         sr: sample rate in Hz.
         fmin: lowest F0 searched (Hz); sets the window to ``3 / fmin`` s.
         fmax: highest F0 searched (Hz); must be above ``fmin`` and below ``sr / 2``.
-        low_fmin: where a tenth of the voiced frames lie within 10 % of ``fmin``, the signal is tracked again from
-            this floor, and that track is returned where it finds 1.3 times the voiced frames or more (the voice
-            goes under ``fmin``: a low voice, one with a cold); ``None``: never.
+        low_fmin: where a tenth of the voiced frames lie within 10 % of ``fmin``, or the sound is hardly voiced,
+            the signal is tracked again from this floor, and that track is returned where it finds 1.3 times the
+            voiced frames or more and does not press on ``low_fmin`` in turn (the voice goes under ``fmin``: a low
+            voice, one with a cold); ``None``: never.
         hop_s: time step in seconds.
         voicing_threshold, silence_threshold, octave_cost, octave_jump_cost,
         voiced_unvoiced_cost: Praat's parameters of the same names and defaults.
