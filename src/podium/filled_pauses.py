@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from . import pitch
-from .fillers import NON_LEXICAL, normalize
+from .fillers import is_non_lexical, normalize
 from .syllables import count_syllables
 from .types import Audio, Span, Word
 
@@ -84,7 +84,7 @@ def recover(
     in_speech = _mask(speech_spans, n)
     every_voiced = _voiced_stretches(track, audio, changes)
     voiced = [v for v in every_voiced if _share(v, in_speech) >= 0.5]
-    lexical = _with_min_extent([w for w in words if normalize(w.text) not in NON_LEXICAL], voiced)
+    lexical = _with_min_extent([w for w in words if not is_non_lexical(w)], voiced)
     tempo = _Tempo(lexical)
     pace = _Articulation(track, lexical)
 
@@ -164,7 +164,7 @@ def _inside_words(
     voiced pieces, which a dip splits (an "um" in two steps, the vowel and
     then the quieter nasal), and may find none long enough alone.
     """
-    is_lexical = np.array([normalize(w.text) not in NON_LEXICAL for w in words], dtype=bool)
+    is_lexical = np.array([not is_non_lexical(w) for w in words], dtype=bool)
     if is_lexical.sum() < 2:
         return words
     syl_s = _seconds_per_syllable([w for w, lex in zip(words, is_lexical, strict=True) if lex])
@@ -226,7 +226,7 @@ def _filler_in_gap(v: _Voiced, lexical: Sequence[Word], words: Sequence[Word]) -
     ringing tail in a room, or a word the recogniser left out."""
     lo = max((w.end for w in lexical if w.end <= v.start + 0.05 and not _instant(w)), default=0.0)
     hi = min((w.start for w in lexical if w.start >= v.end - 0.05 and not _instant(w)), default=np.inf)
-    return any(normalize(w.text) in NON_LEXICAL and w.end > lo and w.start < hi for w in words)
+    return any(is_non_lexical(w) and w.end > lo and w.start < hi for w in words)
 
 
 _JOIN_S = 0.05  # two fillers this close, voiced all the way between them at one pitch, are one held vowel
@@ -447,18 +447,18 @@ def _fit_runs(
     claimed: set[_Voiced] = set()
     i = 0
     while i < len(words):
-        if normalize(words[i].text) not in NON_LEXICAL:
+        if not is_non_lexical(words[i]):
             out.append(words[i])
             i += 1
             continue
         j = i
-        while j < len(words) and normalize(words[j].text) in NON_LEXICAL:
+        while j < len(words) and is_non_lexical(words[j]):
             j += 1
         # a word timed as an instant says nothing of where its sound is: the filler may lie on either side of it
         k, m = i - 1, j
-        while k > 0 and _instant(words[k]) and normalize(words[k].text) not in NON_LEXICAL:
+        while k > 0 and _instant(words[k]) and not is_non_lexical(words[k]):
             k -= 1
-        while m < len(words) - 1 and _instant(words[m]) and normalize(words[m].text) not in NON_LEXICAL:
+        while m < len(words) - 1 and _instant(words[m]) and not is_non_lexical(words[m]):
             m += 1
         lo = _own_end(words[k], tempo) if k >= 0 else 0.0
         hi = _own_start(words[m], tempo) if m < len(words) else duration

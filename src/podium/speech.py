@@ -423,7 +423,7 @@ def _after(new: list[Word], done: list[Word]) -> list[Word]:
     within ``_SAME_FILLER_S`` of one already there (a filler's times move more between two decodes than a word's:
     the stretch decoded again starts at or after the last word, often on the filler)."""
     seen = {(w.text.lower().strip(".,?!"), round(w.start)) for w in done}
-    heard = sorted(w.start for w in done if fillers.normalize(w.text) in fillers.NON_LEXICAL)
+    heard = sorted(w.start for w in done if fillers.is_non_lexical(w))
 
     def near_a_filler(w: Word) -> bool:
         k = bisect.bisect_left(heard, w.start - _SAME_FILLER_S)
@@ -433,7 +433,7 @@ def _after(new: list[Word], done: list[Word]) -> list[Word]:
         w
         for w in new
         if (w.text.lower().strip(".,?!"), round(w.start)) not in seen
-        and not (fillers.normalize(w.text) in fillers.NON_LEXICAL and near_a_filler(w))
+        and not (fillers.is_non_lexical(w) and near_a_filler(w))
     ]
 
 
