@@ -124,11 +124,14 @@ def track(
     Returns:
         A :class:`PitchTrack`; empty arrays when the signal is shorter than a window.
     """
-    out = _track(audio, sr, fmin, fmax, hop_s, voicing_threshold, silence_threshold, octave_cost, octave_jump_cost,
-                 voiced_unvoiced_cost, max_candidates, batch)  # fmt: skip
+
+    def from_floor(floor: float) -> PitchTrack:
+        return _track(audio, sr, floor, fmax, hop_s, voicing_threshold, silence_threshold, octave_cost,
+                      octave_jump_cost, voiced_unvoiced_cost, max_candidates, batch)  # fmt: skip
+
+    out = from_floor(fmin)
     if low_fmin is not None and low_fmin < fmin and _under_the_floor(out, fmin):
-        low = _track(audio, sr, low_fmin, fmax, hop_s, voicing_threshold, silence_threshold, octave_cost,
-                     octave_jump_cost, voiced_unvoiced_cost, max_candidates, batch)  # fmt: skip
+        low = from_floor(low_fmin)
         found = int(low.voiced.sum())
         if found >= max(_MIN_VOICED, _MORE_VOICED * out.voiced.sum()) and not _at_the_floor(low.f0, low_fmin):
             out = low
