@@ -91,20 +91,30 @@ def test_no_filler_on_other_voices(samples, line):
     assert found == {p.name: [] for p in paths}
 
 
+def _reader_and_uhhh(samples, clip: str):
+    """A speech_clean clip, and mfa_uh's "uhhh" moved to that speaker's pitch and level."""
+    import numpy as np
+
+    from podium import media
+    from podium.eval import devset
+
+    host = media.load(samples / "speech_clean" / clip).audio.samples.astype(np.float64)
+    uh, height = devset._cut(samples, devset.TOKENS[0])
+    uh = devset.to_pitch(uh, devset._floor_f0(host) * height)
+    uh *= devset._rms_speech(host) / devset._rms_speech(uh)
+    return host, uh
+
+
 def test_a_sentence_after_a_filler_and_a_pause_is_not_lost(samples):
     """A reader pauses, says "uhhh", pauses, and reads on: the decoder ended its text after the first sentence, and
     the 1.7 s of speech left (under the 2 s that was asked before a stretch was decoded again) were dropped."""
     import numpy as np
 
-    from podium import media, speech
-    from podium.eval import devset
+    from podium import speech
     from podium.eval.text import normalize
     from podium.types import Audio
 
-    host = media.load(samples / "speech_clean" / "ljspeech_LJ001-0008.wav").audio.samples.astype(np.float64)
-    uh, height = devset._cut(samples, devset.TOKENS[0])  # mfa_uh's "uhhh", at the reader's pitch and level
-    uh = devset.to_pitch(uh, devset._floor_f0(host) * height)
-    uh *= devset._rms_speech(host) / devset._rms_speech(uh)
+    host, uh = _reader_and_uhhh(samples, "ljspeech_LJ001-0008.wav")
     pause, breath = np.zeros(int(1.5 * 16000)), np.zeros(int(0.3 * 16000))
     x = np.concatenate([host, pause, uh, breath, host]).astype(np.float32)
     said = " ".join(normalize(" ".join(w.text for w in speech.transcribe(Audio(x, 16000)).words)))
@@ -117,14 +127,10 @@ def test_a_filler_that_opens_speech_is_found(samples, before_s):
     no word comes before it, and it used to be left to the recogniser (which wrote nothing here)."""
     import numpy as np
 
-    from podium import media, speech
-    from podium.eval import devset
+    from podium import speech
     from podium.types import Audio
 
-    host = media.load(samples / "speech_clean" / "jfk.flac").audio.samples.astype(np.float64)
-    uh, height = devset._cut(samples, devset.TOKENS[0])  # mfa_uh's "uhhh", at the speaker's pitch and level
-    uh = devset.to_pitch(uh, devset._floor_f0(host) * height)
-    uh *= devset._rms_speech(host) / devset._rms_speech(uh)
+    host, uh = _reader_and_uhhh(samples, "jfk.flac")
     lead = [np.zeros(int(0.5 * 16000))] if before_s is None else [host, np.zeros(int(before_s * 16000))]
     x = np.concatenate([*lead, uh, np.zeros(int(0.4 * 16000)), host]).astype(np.float32)
     at = sum(len(p) for p in lead) / 16000
