@@ -419,12 +419,11 @@ def test_the_filler_prompt_goes_only_where_filler_like_sound_is(samples):
     assert rec.prompt_where is None  # no prompt asked for: nothing to place
 
 
-def _track_of(f0: np.ndarray) -> pitch.PitchTrack:
-    """A pitch track of these F0 values, 10 ms apart, clearly periodic where voiced."""
+def _track_of(f0: np.ndarray, level_db: np.ndarray | None = None) -> pitch.PitchTrack:
+    """A pitch track of these F0 values, 10 ms apart, clearly periodic where voiced (at -20 dB unless ``level_db``)."""
     n = len(f0)
-    return pitch.PitchTrack(
-        times=np.arange(n) * 0.01 + 0.005, f0=f0, strength=np.full(n, 0.9), level_db=np.full(n, -20.0)
-    )
+    level = np.full(n, -20.0) if level_db is None else level_db
+    return pitch.PitchTrack(times=np.arange(n) * 0.01 + 0.005, f0=f0, strength=np.full(n, 0.9), level_db=level)
 
 
 def _held_vowel_track(f0_frames: np.ndarray, voice_hz: float = 190.0) -> tuple[pitch.PitchTrack, Audio]:
@@ -559,17 +558,54 @@ def test_a_voice_that_has_just_begun_has_said_no_word_yet():
     assert filled_pauses._between_words(v, before, np.array([20.0]))  # a voice that began long before
 
 
-def test_a_filler_before_the_first_word_is_one_where_that_word_keeps_a_voice_of_its_own():
-    """Nothing is said before it, so it is not between words; it is a filler when the word after it has voicing of
-    its own after it, and not when the recogniser timed its first word late, over the stretch's end."""
-    f0 = np.zeros(300)
-    f0[50:90], f0[100:140] = 100.0, 110.0  # "uhhh" at 0.5-0.9 s, then "So" at 1.0-1.4 s
-    track, v = _track_of(f0), _like(0.5, 0.9)
+def _syllables_track(*parts: tuple[float, float, float]) -> pitch.PitchTrack:
+    """A track of voiced stretches ``(start_s, end_s, f0)``, each a syllable: its level rises 6 dB to its middle and
+    falls again (the stretch itself: held level), silence (-60 dB) between them."""
+    n = int(max(p[1] for p in parts) * 100) + 50
+    f0, level = np.zeros(n), np.full(n, -60.0)
+    for a, b, hz in parts:
+        i, j = int(a * 100), int(b * 100)
+        f0[i:j] = hz
+        level[i:j] = -20 - 6 * np.abs(np.linspace(-1, 1, j - i))
+    return _track_of(f0, level)
+
+
+def test_a_filler_before_the_first_word_is_one_where_that_word_keeps_a_syllable_of_its_own():
+    """Nothing is said before it, so it is not between words; it is a filler when the word after it has a syllable
+    of its own after it, and not when the recogniser timed its first word late, over the stretch's end."""
+    track, v = _syllables_track((0.5, 0.9, 100.0), (1.0, 1.4, 110.0)), _like(0.5, 0.9, f0=100.0)  # "uhhh", "So"
     said = [Word("So", 0.95, 1.45, 0.9), Word("this", 1.45, 1.7, 0.9)]
-    assert filled_pauses._before_speech(v, said, track)
-    assert not filled_pauses._before_speech(v, [Word("So", 0.86, 0.98, 0.9), *said[1:]], track)
-    assert not filled_pauses._before_speech(v, [Word("So", 2.2, 2.5, 0.9)], track)  # no word follows it soon
-    assert not filled_pauses._before_speech(v, [Word("well", 0.1, 0.45, 0.9), *said], track)  # between words
+    pace = filled_pauses._Articulation(track, said)
+    assert filled_pauses._before_speech(v, said, pace)
+    assert not filled_pauses._before_speech(v, [Word("So", 0.86, 0.98, 0.9), *said[1:]], pace)
+    assert not filled_pauses._before_speech(v, [Word("So", 2.2, 2.5, 0.9)], pace)  # no word follows it soon
+    assert not filled_pauses._before_speech(v, [Word("well", 0.1, 0.45, 0.9), *said], pace)  # between words
+
+
+def test_a_word_keeps_a_syllable_of_its_own_beside_a_stretch_or_is_the_stretch_drawn_out():
+    """mfa_surround's "going toooo be": the recogniser's "to" held the vowel's onset and fade, 0.1 s of voicing
+    beside the steady stretch at its pitch, and the held vowel was reported as "uh". A word keeps a syllable of its
+    own when that voicing has a loudness peak of its own (a dip between it and the stretch) or another pitch."""
+    v = _like(0.6, 1.0, f0=100.0)
+    held = _track_of(
+        np.r_[np.zeros(50), np.full(60, 100.0), np.zeros(40)],
+        np.r_[
+            np.full(50, -60.0),
+            np.linspace(-30, -20, 10),
+            np.full(40, -20.0),
+            np.linspace(-20, -30, 10),
+            np.full(40, -60.0),
+        ],
+    )
+    to = Word("to", 0.45, 1.3, 0.9)
+    assert not filled_pauses._Articulation(held, [to]).keeps_own_syllable(to, v)
+    the_uh = _syllables_track((0.3, 0.55, 100.0), (0.6, 1.0, 100.0))  # "the", a break, then the stretch
+    the = Word("the", 0.3, 1.0, 0.9)
+    assert filled_pauses._Articulation(the_uh, [the]).keeps_own_syllable(the, v)
+    other_voice = _syllables_track((0.45, 0.6, 160.0), (0.6, 1.0, 100.0))  # at a pitch 8 st up, no dip between
+    other_voice.level_db[45:60] = -20.0
+    assert filled_pauses._Articulation(other_voice, [the]).keeps_own_syllable(the, v)
+    assert not filled_pauses._Articulation(the_uh, [the]).keeps_own_syllable(Word("the", 0.58, 1.0, 0.9), v)
 
 
 def test_a_steady_stretch_in_a_gap_that_holds_a_filler_already_is_not_a_second_one():

@@ -104,7 +104,7 @@ def recover(
             out.append(_filler_word(v))
     out.sort(key=lambda w: (w.start, w.end))
     steady = [v for v in _steady_stretches(track, audio, changes) if held_long(v)]
-    out = _inside_words(out, steady, track, voice_starts)
+    out = _inside_words(out, steady, pace, voice_starts)
     out.sort(key=lambda w: (w.start, w.end))
     return _one_held_vowel(out, track)
 
@@ -132,6 +132,7 @@ def _filler_word(v: _Voiced) -> Word:
 _MIN_STEADY_S = 0.2  # a steady vowel this long is rare inside a fluent word (measured: see docs/how-it-works.md)
 _STEADY_FLUX_DB = 5.0  # spectral change over 60 ms under which the envelope counts as steady
 _MIN_OWN_VOICE_S = 0.05  # a word keeps a vowel of its own outside the filler; else the stretch *is* the word, drawn out
+_OTHER_PITCH_ST = 3.0  # voicing this far from a stretch's pitch is not its vowel's onset or fade (as ``_OWN_VOICE_ST``)
 # Filled pauses are said low, near the bottom of the speaker's range (Shriberg and Lickley 1993; O'Shaughnessy
 # 1992): within 2 semitones of the speaker's 10th-percentile F0 (measured 0-1.2 st on the real ones here). A word's
 # held vowel usually is not (2-7.5 st on the drawn words of mfa_acoustic_corpus's slow stretch).
@@ -145,24 +146,20 @@ _MAX_BURST_ABOVE_FLOOR_ST = 3.0
 
 
 def _inside_words(
-    words: list[Word], steady: list[_Voiced], track: pitch.PitchTrack, voice_starts: np.ndarray | None = None
+    words: list[Word], steady: list[_Voiced], pace: _Articulation, voice_starts: np.ndarray | None = None
 ) -> list[Word]:
     """Filled pauses that the recogniser folded into a neighbouring word.
 
-    Whisper often stretches a word over an "uh" said next to it, or slides a
-    word's times onto it, and often by less than the filler lasts. A steady
-    voiced stretch of 200 ms or more (flat pitch, stable spectral envelope,
-    low in the speaker's range) is rare inside a fluent word, so the stretch
-    itself is the evidence, not how long the recogniser made the word: it is
-    a filled pause when the word keeps voicing of its own outside it, or when
-    the word has several syllables and too little time outside the stretch to
-    say them. A one-syllable word that is nothing but the stretch is the word
-    drawn out ("sooo"), not a filler, unless it is a cut-off start with no
-    vowel ("sh..."). The filler is cut out of the word, which keeps the rest
-    of its time. A steady stretch that no word covers, between words, is a
-    filled pause too: the gap's own test (``_is_filled_pause``) hears its
-    voiced pieces, which a dip splits (an "um" in two steps, the vowel and
-    then the quieter nasal), and may find none long enough alone.
+    Whisper often stretches a word over an "uh" said next to it, or slides a word's times onto it, and often by less
+    than the filler lasts. A steady voiced stretch of 200 ms or more (flat pitch, stable spectral envelope, low in
+    the speaker's range) is rare inside a fluent word, so the stretch itself is the evidence, not how long the
+    recogniser made the word: it is a filled pause when the word keeps a syllable of its own outside it
+    (``_Articulation.keeps_own_syllable``), or when the word has several syllables and too little time outside the
+    stretch to say them. A one-syllable word that is nothing but the stretch is the word drawn out ("sooo"), not a
+    filler, unless it is a cut-off start with no vowel ("sh..."). The filler is cut out of the word, which keeps the
+    rest of its time. A steady stretch that no word covers, between words, is a filled pause too: the gap's own test
+    (``_is_filled_pause``) hears its voiced pieces, which a dip splits (an "um" in two steps, the vowel and then the
+    quieter nasal), and may find none long enough alone.
     """
     is_lexical = np.array([not is_non_lexical(w) for w in words], dtype=bool)
     if is_lexical.sum() < 2:
@@ -185,14 +182,14 @@ def _inside_words(
             lexical = [w for w, lex in zip(out, is_lexical, strict=True) if lex]
             if _filler_in_gap(v, lexical, out + added):
                 continue
-            if _between_words(v, lexical, voice_starts) or _before_speech(v, lexical, track):
+            if _between_words(v, lexical, voice_starts) or _before_speech(v, lexical, pace):
                 added.append(_filler_word(v))
             continue
         i = int(np.flatnonzero(overlap == best)[-1])  # the word it overlaps most (the later one on a tie)
         w = out[i]
         syllables = _syllables(w)
         rest = w.end - w.start - _overlap(w, v)
-        own_voice = _voiced_s(track, w, v) >= _MIN_OWN_VOICE_S
+        own_voice = pace.keeps_own_syllable(w, v)
         # a word of several syllables cannot be one steady vowel: its times slid over the filler
         no_room = syllables >= 2 and rest < (syllables - 1) * 0.5 * syl_s
         if not (own_voice or no_room or _vowelless_fragment(w.text)):
@@ -207,16 +204,16 @@ def _inside_words(
     return out + added
 
 
-def _before_speech(v: _Voiced, lexical: Sequence[Word], track: pitch.PitchTrack, reach_s: float = 1.0) -> bool:
+def _before_speech(v: _Voiced, lexical: Sequence[Word], pace: _Articulation, reach_s: float = 1.0) -> bool:
     """A steady stretch with no word in the 3 s before it (the recording's first sound, or the first after a long
-    silence) is a filled pause when a word follows within ``reach_s`` and keeps voicing of its own after it, as a
+    silence) is a filled pause when a word follows within ``reach_s`` and keeps a syllable of its own after it, as a
     word a steady stretch lies in must (``_inside_words``): a speaker who opens with "uh" then says the word, where
-    a first word the recogniser timed late would have no voice left of its own. (Where another voice begins after
+    a first word the recogniser timed late would have no syllable left of its own. (Where another voice begins after
     a word of the one before, ``_between_words`` refuses the stretch, and so does this.)"""
     after = [w for w in lexical if w.start >= v.end - 0.1]
     if not after or after[0].start - v.end > reach_s or _between_words(v, lexical):
         return False
-    return _voiced_s(track, after[0], v) >= _MIN_OWN_VOICE_S
+    return pace.keeps_own_syllable(after[0], v)
 
 
 def _filler_in_gap(v: _Voiced, lexical: Sequence[Word], words: Sequence[Word]) -> bool:
@@ -278,16 +275,6 @@ def _vowelless_fragment(text: str) -> bool:
     """A cut-off start of a word with no vowel letter ("sh...", "th-"): it has no vowel to draw out."""
     m = re.fullmatch(r"([a-z']+)(?:\.\.\.|\u2026|-)", text.strip().lower())
     return m is not None and not re.search(r"[aeiouy]", m.group(1))
-
-
-def _voiced_s(track: pitch.PitchTrack, w: Word, v: _Voiced) -> float:
-    """Seconds of voicing in word ``w`` outside the stretch ``v``: the word's own vowel."""
-    t = track.times
-    a, b = np.searchsorted(t, [w.start, w.end])  # the word's frames only, not the whole talk's
-    tw = t[a:b]
-    own = ~((tw >= v.start) & (tw < v.end)) & track.voiced[a:b]
-    hop = float(t[1] - t[0]) if len(t) > 1 else 0.01
-    return float(own.sum()) * hop
 
 
 _TEMPO_WINDOW_S = 15.0  # the tempo around a stretch: words within this of it
@@ -358,9 +345,11 @@ class _Articulation:
         level = np.convolve(track.level_db, np.ones(k) / k, mode="same") if len(t) >= k else track.level_db
         floor = float(np.percentile(level, 99)) - _NUCLEUS_FLOOR_DB if len(level) else np.inf
         sounding = track.voiced & (level > floor)
-        nuclei = _nuclei(level, sounding)  # found in the whole sound, so that a dip is a dip wherever words end
-        self.nuclei = nuclei[in_words[nuclei]]
+        self.level = level
+        self.every_nucleus = _nuclei(level, sounding)  # in the whole sound, so that a dip is a dip wherever words end
+        self.nuclei = self.every_nucleus[in_words[self.every_nucleus]]
         self.voiced_at = np.flatnonzero(sounding & in_words)
+        self.track = track
 
     def syllable_s(self, t: float) -> float:
         k = int(round(t / self.hop))
@@ -375,6 +364,32 @@ class _Articulation:
 
     def outlasts_a_syllable(self, v: _Voiced) -> bool:
         return v.held >= _MIN_HELD_SYLLABLES * self.syllable_s((v.start + v.end) / 2)
+
+    def keeps_own_syllable(self, w: Word, v: _Voiced) -> bool:
+        """True when word ``w`` keeps a syllable of its own outside the steady stretch ``v``: ``_MIN_OWN_VOICE_S`` of
+        voicing there, with a nucleus (a loudness peak ``_NUCLEUS_DIP_DB`` over the lowest level between it and the
+        stretch) or at another pitch (``_OTHER_PITCH_ST`` or more from the stretch's: the word's own intonation, or
+        another voice). The onset and fade of the stretch's own vowel are voicing outside it too, but with no peak of
+        their own and at its pitch: a word that is only those is the stretch, drawn out."""
+        t, track = self.track.times, self.track
+        a, b = (int(i) for i in np.searchsorted(t, [w.start, w.end]))  # the word's frames only
+        va, vb = (int(i) for i in np.searchsorted(t, [v.start, v.end]))
+        outside = np.ones(b - a, dtype=bool)
+        outside[max(va, a) - a : max(min(vb, b), a) - a] = False
+        voiced = outside & track.voiced[a:b]
+        if voiced.sum() * self.hop < _MIN_OWN_VOICE_S:
+            return False
+        for k in self.every_nucleus[(self.every_nucleus >= a) & (self.every_nucleus < b)].tolist():
+            if va <= k < vb:
+                continue
+            between = self.level[k:va] if k < va else self.level[vb : k + 1]
+            if len(between) and self.level[k] - float(between.min()) >= _NUCLEUS_DIP_DB:
+                return True
+        f0 = track.f0[a:b]
+        other = voiced & (f0 > 0)
+        if v.f0_hz > 0:
+            other[other] = np.abs(12 * np.log2(f0[other] / v.f0_hz)) >= _OTHER_PITCH_ST
+        return bool(other.sum() * self.hop >= _MIN_OWN_VOICE_S)
 
 
 def _nuclei(level: np.ndarray, sounding: np.ndarray) -> np.ndarray:
