@@ -70,6 +70,22 @@ def test_a_decoder_loop_is_dropped_and_a_word_said_twice_is_kept():
     assert speech._drop_loops([*tail, *stacked]) == tail  # three words at one instant: no sound for any of them
 
 
+def test_a_loop_crammed_into_the_last_words_sound_is_dropped_and_a_stutter_is_kept():
+    """A slowly read clip's end, decoded again with the filler prompt: "I'm, I'm, I'm, I'm, I'm, uh, I'm, uh, I" in
+    0.58 s, reported as two "uh"s. Nine words at 15 a second, three of them different: no one says that; a speaker
+    who stutters "I'm, I'm, I'm" takes a fifth of a second or more over each."""
+    said = [Word("about", 9.92, 10.46, 0.9), Word("1455.", 10.46, 12.04, 0.8)]
+    times = [(11.84, 11.92), (11.92, 11.96), (11.96, 12.18), (12.2, 12.24), (12.28, 12.3), (12.3, 12.3)]
+    times += [(12.32, 12.42), (12.42, 12.42), (12.42, 12.42)]
+    texts = ["I'm,"] * 5 + ["uh,", "I'm,", "uh,", "I"]
+    loop = [Word(t, a, b, 0.3) for t, (a, b) in zip(texts, times, strict=True)]
+    assert speech._drop_loops([*said, *loop]) == said
+    stutter = [Word("I'm,", 1.0 + 0.22 * k, 1.2 + 0.22 * k, 0.8) for k in range(4)] + [Word("sure.", 1.9, 2.3, 0.9)]
+    assert speech._drop_loops(stutter) == stutter
+    quick = [Word(t, 3.0 + 0.09 * k, 3.08 + 0.09 * k, 0.9) for k, t in enumerate("so we can see that it is".split())]
+    assert speech._drop_loops(quick) == quick  # fast, but seven different words
+
+
 def test_unfinished_stretches_are_where_speech_goes_on_without_words():
     """A clip is decoded again from where its words stop while the VAD still hears speech; the search by bisection
     finds what a look at every word and span finds (a shuffled word list, touching and overlapping spans)."""

@@ -515,19 +515,46 @@ _LOOP_RUN = 3
 
 
 def _drop_loops(words: list[Word]) -> list[Word]:
-    """Drop the words of a decoder loop: ``_LOOP_RUN`` or more in a row that each last under ``_LOOP_WORD_S``.
+    """Drop the words of a decoder loop: ``_LOOP_RUN`` or more in a row that each last under ``_LOOP_WORD_S``, or
+    more than ``_LOOP_RUN`` that say the same few words over again faster than speech (``_repeats_too_fast``).
 
     A decoder stuck in a loop writes the same words again and again ("Montreal... Montreal..." a hundred times,
-    up to its token limit); the alignment finds no sound left for them and stacks them at one instant. A word
-    said is never that short, and the recogniser's odd unaligned word (the second of "words, words") comes alone
-    or in pairs.
+    up to its token limit); the alignment finds no sound left for them and stacks them at one instant, or crams
+    them into the last word's fading sound ("I'm, I'm, I'm, uh, I'm, uh, I" in 0.6 s after a slowly read clip).
+    A word said is never that short, a speaker who repeats a word ("I'm, I'm, I'm") takes longer over each, and
+    the recogniser's odd unaligned word (the second of "words, words") comes alone or in pairs.
     """
     kept: list[Word] = []
     for short, run in itertools.groupby(words, key=lambda w: w.end - w.start < _LOOP_WORD_S):
         stretch = list(run)
         if not (short and len(stretch) >= _LOOP_RUN):
             kept += stretch
-    return kept
+    out: list[Word] = []
+    i = 0
+    while i < len(kept):
+        end = _repeats_too_fast(kept, i)
+        if end > i:
+            i = end
+            continue
+        out.append(kept[i])
+        i += 1
+    return out
+
+
+_LOOP_WORD_RATE_S = 0.1  # seconds a word: faster than anyone says words, over more than ``_LOOP_RUN`` of them
+_LOOP_REACH = 64  # words a loop is looked for in at once
+
+
+def _repeats_too_fast(words: list[Word], i: int) -> int:
+    """End (exclusive) of the longest run from ``words[i]`` of more than ``_LOOP_RUN`` words, at most half of them
+    different, timed under ``_LOOP_WORD_RATE_S`` a word on average; ``i`` where there is none."""
+    best, seen = i, set()
+    for j in range(i, min(len(words), i + _LOOP_REACH)):
+        seen.add(fillers.normalize(words[j].text))
+        n = j + 1 - i
+        if n > _LOOP_RUN and 2 * len(seen) <= n and words[j].end - words[i].start < n * _LOOP_WORD_RATE_S:
+            best = j + 1
+    return best
 
 
 def _drop_hallucinations(words: list[Word], gap_s: float = 1.0) -> list[Word]:
