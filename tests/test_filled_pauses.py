@@ -527,6 +527,22 @@ def test_a_series_grows_by_a_filler_split_where_its_loudness_dips_once():
     assert added == [(3.0, 3.6)]
 
 
+def test_a_run_fits_an_um_as_one_burst_and_two_uhs_without_a_break_as_two():
+    """mfa_uhum's "uh um uh": the recogniser wrote "uh, uh" after the first, and the fitting gave one to the um's
+    vowel and one to its murmur (a piece 8 dB under the vowel at its loudest, where its loudness dips), so the second
+    "uh" went unmatched and the um was counted as two "uh"s. mfa_uhuh's last two "uh"s touch as well (no break in
+    the voice), and the second is as loud as the first: two fillers."""
+    words = [Word("forced,", 1.0, 1.3, 0.9), Word("uh,", 2.4, 2.4, 0.8), Word("uh,", 4.1, 4.1, 0.8)]
+    words.append(Word("for", 6.0, 6.2, 0.9))
+    vowel, murmur = replace(_like(2.3, 2.7), peak_db=-21.0), replace(_like(2.7, 2.9), peak_db=-29.0)
+    uh = replace(_like(3.0, 3.8), peak_db=-18.0)
+    out, _ = filled_pauses._fit_runs(words, [vowel, murmur, uh], 7.0)
+    assert [(w.start, w.end) for w in out if w.text == "uh,"] == [(2.3, 2.9), (3.0, 3.8)]
+    first, second = replace(_like(4.35, 4.5), peak_db=-18.0), replace(_like(4.5, 5.25), peak_db=-14.5)
+    out, _ = filled_pauses._fit_runs([words[0], words[1], words[1], words[3]], [first, second], 7.0)
+    assert [(w.start, w.end) for w in out if w.text == "uh,"] == [(4.35, 4.5), (4.5, 5.25)]
+
+
 def _voices_track(*parts: tuple[float, float]) -> pitch.PitchTrack:
     """A pitch track of (seconds, Hz) parts: a voice wandering ±2 st around Hz, or a pause where Hz is 0."""
     rng = np.random.default_rng(4)

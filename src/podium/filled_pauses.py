@@ -41,6 +41,7 @@ class _Voiced:
     above_floor_st: float = 0.0
     held_s: float | None = None  # how long its loudness holds (``_held_s``); None: all of it
     own_end: float | None = None  # where the voicing it continues into ends (``_own_voicing``); None: at its end
+    peak_db: float = 0.0  # its loudest frame's level
 
     @property
     def held(self) -> float:
@@ -485,7 +486,8 @@ def _fit_runs(
         ]
         claimed.update(inside)
         run = list(words[i:j])
-        like = [v for v in inside if _is_filled_pause(v, min_s=_MIN_BURST_S)]
+        like = _joined([v for v in inside if _is_filled_pause(v, min_s=_MIN_BURST_S)])
+        inside = _joined(inside)
         targets = like if len(like) >= len(run) else inside
         if len(run) == 1 and len(targets) > 1:  # one filler: the burst nearest where the recogniser heard it
             w = run[0]
@@ -521,6 +523,21 @@ def _same_series(more: list[_Voiced], heard: list[_Voiced]) -> list[_Voiced]:
         return more
     f0 = float(np.median([v.f0_hz for v in heard]))
     return [v for v in more if f0 > 0 and v.f0_hz > 0 and abs(12 * np.log2(v.f0_hz / f0)) <= _SERIES_ST]
+
+
+def _joined(pieces: list[_Voiced]) -> list[_Voiced]:
+    """Pieces of one voiced run, split where its loudness dips (``_split_at_dips``), with each piece that is a murmur
+    after its vowel joined to it again: an "um" is a vowel, then a murmur ``_MURMUR_LOSS_DB`` or more under it at its
+    loudest, and a run of the recogniser's fillers took one each (mfa_uhum: "uh, uh" fitted to the vowel and the
+    murmur of its "um"). A second "uh" said without a break in the voice is a vowel of its own, as loud as the first
+    (mfa_uhuh's last two: 3.5 dB louder). The joined burst keeps the first piece's measures."""
+    out: list[_Voiced] = []
+    for v in sorted(pieces, key=lambda p: p.start):
+        if out and abs(v.start - out[-1].end) < _TOUCH_S and v.peak_db <= out[-1].peak_db - _MURMUR_LOSS_DB:
+            out[-1] = replace(out[-1], end=v.end, own_end=v.own_end)
+        else:
+            out.append(v)
+    return out
 
 
 def _whole(v: _Voiced, pieces: list[_Voiced]) -> _Voiced:
@@ -784,6 +801,7 @@ def _stats(
         above_floor_st=12 * float(np.log2(med / floor_f0)) if med > 0 and floor_f0 > 0 else 0.0,
         held_s=_held_s(track.level_db[a:b], hop),
         own_end=own[1] if own is not None else None,
+        peak_db=float(track.level_db[a:b].max()),
     )
 
 
