@@ -54,8 +54,10 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: Short and disfluent on purpose: a longer prompt costs accuracy on fluent speech.
-FILLER_PROMPT = "Umm, let me think like, hmm... Okay, here's what I'm, like, thinking."
+#: Short and disfluent on purpose: a longer prompt costs accuracy on fluent speech. The recogniser writes fillers
+#: the way its prompt does: OpenAI's example prompt ("Umm, ... hmm ...") shows no "uh", the commonest filler, and
+#: tiny.en then wrote "umm" or "hmm" for many an "uh" and left others out (docs/how-it-works.md, "Fillers").
+FILLER_PROMPT = "Umm, let me think like, uh, hmm... Okay, here's what I'm, um, like, thinking."
 
 Progress = Callable[[float], None]
 """Called with the number of seconds of audio done so far."""
