@@ -543,6 +543,21 @@ def test_a_run_fits_an_um_as_one_burst_and_two_uhs_without_a_break_as_two():
     assert [(w.start, w.end) for w in out if w.text == "uh,"] == [(4.35, 4.5), (4.5, 5.25)]
 
 
+def test_a_series_grows_by_a_filler_like_burst_its_fillers_left_when_they_took_the_others():
+    """mfa_uhuh inside a longer recording: the recogniser wrote five of its six "uh"s, only three of the quick ones
+    and the long last one sounded like fillers, so the five took the first five bursts of any kind, and the long
+    "uhhh" after them, the likest of all, was left out: the series grew only when more bursts than fillers were
+    filler-like."""
+    words = [Word("Montreal,", 0.5, 1.3, 0.9), *[Word("uh,", 2.0 + k, 2.2 + k, 0.8) for k in range(5)]]
+    words.append(Word("to", 8.0, 8.2, 0.9))
+    quick = replace(_like(0.0, 0.0), spread_st=1.6)  # too unsteady for a filler on its own
+    times = [(1.43, 1.58), (1.92, 2.06), (2.61, 2.8), (3.25, 3.51), (4.35, 4.49)]
+    bursts = [replace(_like(a, b) if k in (0, 1, 3) else quick, start=a, end=b) for k, (a, b) in enumerate(times)]
+    bursts.append(_like(4.54, 5.26))
+    out, _ = filled_pauses._fit_runs(words, bursts, 9.0)
+    assert [(w.start, w.end) for w in out if w.text != "Montreal," and w.text != "to"] == [*times, (4.54, 5.26)]
+
+
 def _voices_track(*parts: tuple[float, float]) -> pitch.PitchTrack:
     """A pitch track of (seconds, Hz) parts: a voice wandering ±2 st around Hz, or a pause where Hz is 0."""
     rng = np.random.default_rng(4)

@@ -452,7 +452,9 @@ def _fit_runs(
     when there are enough of them, not to whatever voiced sound comes first: a
     word the recogniser dropped also leaves a burst in the gap. And Whisper
     also writes fewer than were said: a run of two or more (so a series of
-    them was heard) grows to the number of filler-like bursts in its gap.
+    them was heard) grows by the filler-like bursts in its gap that none of
+    its fillers took (with too few of them, its fillers take the first bursts
+    of any kind, and a filler-like one after those is still one of the series).
     Bursts inside a run's gap are claimed by it and never added again. The gap
     reaches into a neighbour that the recogniser made far longer than its
     syllables (``tempo``: over twice the speaker's time per syllable, and over
@@ -499,9 +501,12 @@ def _fit_runs(
             if n < len(targets):
                 w = replace(w, start=round(targets[n].start, 3), end=round(targets[n].end, 3))
             out.append(w)
-        if len(run) >= 2 and len(like) > len(run):  # a series heard: the run grows to the bursts like it
+        # a series heard: the run grows by the bursts like a filler that none of its fillers took
+        taken = targets[: len(run)]
+        left = [v for v in like if not any(v.start < t.end and t.start < v.end for t in taken)]
+        if len(run) >= 2 and left:
             grown: list[_Voiced] = []
-            for v in _same_series(like[len(run) :], targets[: len(run)]):
+            for v in _same_series(left, taken):
                 if grown and abs(v.start - grown[-1].end) < _TOUCH_S:  # one filler, split where its loudness dips
                     grown[-1] = replace(grown[-1], end=v.end, own_end=v.own_end)
                 else:
