@@ -504,14 +504,8 @@ def _fit_runs(
         # a series heard: the run grows by the bursts like a filler that none of its fillers took
         taken = targets[: len(run)]
         left = [v for v in like if not any(v.start < t.end and t.start < v.end for t in taken)]
-        if len(run) >= 2 and left:
-            grown: list[_Voiced] = []
-            for v in _same_series(left, taken):
-                if grown and abs(v.start - grown[-1].end) < _TOUCH_S:  # one filler, split where its loudness dips
-                    grown[-1] = replace(grown[-1], end=v.end, own_end=v.own_end)
-                else:
-                    grown.append(v)
-            out.extend(_filler_word(v) for v in grown)
+        if len(run) >= 2 and left:  # each filler it grows by once, however its loudness dips split it
+            out.extend(_filler_word(v) for v in _joined(_same_series(left, taken), every=True))
         i = j
     return out, claimed
 
@@ -530,15 +524,17 @@ def _same_series(more: list[_Voiced], heard: list[_Voiced]) -> list[_Voiced]:
     return [v for v in more if f0 > 0 and v.f0_hz > 0 and abs(12 * np.log2(v.f0_hz / f0)) <= _SERIES_ST]
 
 
-def _joined(pieces: list[_Voiced]) -> list[_Voiced]:
+def _joined(pieces: list[_Voiced], every: bool = False) -> list[_Voiced]:
     """Pieces of one voiced run, split where its loudness dips (``_split_at_dips``), with each piece that is a murmur
     after its vowel joined to it again: an "um" is a vowel, then a murmur ``_MURMUR_LOSS_DB`` or more under it at its
     loudest, and a run of the recogniser's fillers took one each (mfa_uhum: "uh, uh" fitted to the vowel and the
     murmur of its "um"). A second "uh" said without a break in the voice is a vowel of its own, as loud as the first
-    (mfa_uhuh's last two: 3.5 dB louder). The joined burst keeps the first piece's measures."""
+    (mfa_uhuh's last two: 3.5 dB louder). ``every``: every touching piece is joined (the bursts a series grows by:
+    mfa_uhum's hum came as three). The joined burst keeps the first piece's measures."""
     out: list[_Voiced] = []
     for v in sorted(pieces, key=lambda p: p.start):
-        if out and abs(v.start - out[-1].end) < _TOUCH_S and v.peak_db <= out[-1].peak_db - _MURMUR_LOSS_DB:
+        touches = bool(out) and abs(v.start - out[-1].end) < _TOUCH_S
+        if touches and (every or v.peak_db <= out[-1].peak_db - _MURMUR_LOSS_DB):
             out[-1] = replace(out[-1], end=v.end, own_end=v.own_end)
         else:
             out.append(v)
