@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
 
 import numpy as np
@@ -494,6 +495,17 @@ def test_a_run_of_uh_follows_the_sound_not_the_recogniser(samples):
     m = match("mfa_uhuh", said, [Event("uh", w.start, w.end) for w in found], tolerance_s=0.1)
     assert len(m.hits) >= 4 and not m.false_alarms, found
     assert all(w.start >= 1.4 for w in found), found  # nothing on "Montreal" (about 0.9-1.4 s)
+
+
+@pytest.mark.parametrize("voiced", [True, False])
+def test_a_filler_written_over_no_voice_is_dropped(samples, voiced):
+    """A filled pause is voiced: an "uh" the recogniser wrote over a breath stands on its language model alone
+    (cold_corpus3's "the, uh, acoustic"); over an "uh" said there, it is kept."""
+    sound = _at_host_pitch(samples, 0) if voiced else 0.3 * devset._breath(random.Random(0), 0.4)
+    audio, words, d = _spliced(samples, sound, absorbed_by="neither")
+    words = sorted([*words, Word("uh,", _AT + 0.05, _AT + d - 0.05, 0.6)], key=lambda w: w.start)
+    found = [w for w in _recover(audio, words) if w.filler_kind == "uh"]
+    assert len(found) == (1 if voiced else 0), found
 
 
 def test_a_series_grows_to_fillers_the_speech_detector_did_not_hear(samples):

@@ -98,6 +98,7 @@ def recover(
     bursts = [v for v in voiced if _share(v, in_words) <= _MAX_COVER]
     near_runs = [v for v in every_voiced if _share(v, in_own_words) <= _MAX_COVER]
     out, claimed = _fit_runs(words, near_runs, audio.duration_s, tempo)
+    out = [w for w in out if not is_non_lexical(w) or _voiced_near(track, w)]
     for v in bursts:
         if v in claimed or not _is_filled_pause(v) or not held_long(v) or v.above_floor_st > _MAX_BURST_ABOVE_FLOOR_ST:
             continue
@@ -258,6 +259,19 @@ def _one_held_vowel(words: list[Word], track: pitch.PitchTrack) -> list[Word]:
             continue
         out.append(w)
     return out
+
+
+_VOICED_NEAR_S = 0.05
+
+
+def _voiced_near(track: pitch.PitchTrack, w: Word) -> bool:
+    """True when the voice sounds within ``w``'s time or ``_VOICED_NEAR_S`` of it. A filled pause is voiced: a
+    filler the recogniser wrote over no voicing at all, and which no voiced burst near it was fitted to, stands on
+    its language model alone (the filler prompt invites them after "the"; on the MFA fixtures, an "uh" over
+    unvoiced breath in cold_corpus3, and with an earlier prompt one in cold_corpus, each false; no filler it
+    wrote on the filler bench, dry, over a line or in a room, was dropped by it)."""
+    lo, hi = np.searchsorted(track.times, [w.start - _VOICED_NEAR_S, w.end + _VOICED_NEAR_S])
+    return bool(track.voiced[lo:hi].any())
 
 
 def _voiced_between(track: pitch.PitchTrack, a: float, b: float) -> bool:
@@ -446,7 +460,8 @@ def _fit_runs(
     the bursts between the two lexical words around a run are fewer than the
     run, the run is cut to their number; each kept filler takes a burst's
     times. Where no burst is found the run is kept as written: a filler said
-    without a break in the voice leaves no separate burst to find.
+    without a break in the voice leaves no separate burst to find (but one
+    written over no voice at all is dropped after: ``_voiced_near``).
     The fillers go to the bursts that sound like one (flat, periodic, at the
     speaker's pitch; quick ones count: "uh uh uh" are often under 0.2 s each)
     when there are enough of them, not to whatever voiced sound comes first: a
