@@ -136,9 +136,9 @@ def report(name: str, s: dict[str, Any]) -> None:
         f"== {name} ({s['seconds']} s): WER {s['wer']:.3f}; {s['fluent_files']} fluent files, WER {s['fluent_wer']:.3f}"
     )
     for kind, sc in s["fillers"].items():
-        if kind in ("um+uh", "all", *UM_UH, "hm"):
+        if kind in ("um+uh", "um/uh/hm", *UM_UH, "hm"):
             print(
-                f"  {kind:6s} P {sc['precision']:.2f} R {sc['recall']:.2f} F1 {sc['f1']:.2f} "
+                f"  {kind:8s} P {sc['precision']:.2f} R {sc['recall']:.2f} F1 {sc['f1']:.2f} "
                 f"(tp {sc['tp']}, fp {sc['fp']}, fn {sc['fn']})"
             )
     print(f"  um/uh/hm reported on the fluent files: {s['fillers_on_fluent_files']}")

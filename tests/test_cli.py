@@ -69,7 +69,7 @@ def test_eval_speech_command(samples, tmp_path, capsys):
     out_json = tmp_path / "eval.json"
     assert main(["eval", "speech", str(samples / "speech_disfluent"), "--json", str(out_json)]) == 0
     out = capsys.readouterr().out
-    assert "Overall WER" in out and "um+uh" in out
+    assert "Overall WER" in out and "um+uh" in out and "um/uh/hm" in out
     data = json.loads(out_json.read_text())
     assert data["fillers"]["um+uh"]["recall"] >= 0.8
     # mfa_acoustic_corpus's TextGrid times two of its three fillers: scored by time (and the third by count)

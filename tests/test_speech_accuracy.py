@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from podium.eval.speech import UM_UH, SpeechEval, evaluate
+from podium.eval.speech import FILLED_PAUSES, UM_UH, FileResult, SpeechEval, evaluate
+from podium.eval.text import WerResult
 
 pytestmark = pytest.mark.slow
 
@@ -155,3 +156,13 @@ def test_decoding_on_more_workers_changes_no_word(samples):
     three = speech.transcribe(audio, SpeechOptions(cpu_threads=3), recover=False).words
     assert speech.get_recognizer(SpeechOptions(cpu_threads=3)).model.model.num_workers == 3
     assert len(one) > 100 and three == one
+
+
+def test_filled_pauses_are_scored_without_the_lexical_fillers():
+    """The issue's measure is um/uh/er/hm: a "so" Podium marks as a filler, which a transcript never marks, is a
+    false alarm of "all" kinds but not of the filled pauses."""
+    f = FileResult("a.wav", "uh so this", "uh so this", WerResult(0, 0, 0, 3), {"uh": 1}, {"uh": 1, "so": 1})
+    result = SpeechEval([f])
+    assert result.filler_scores(FILLED_PAUSES)["precision"] == 1.0
+    assert result.filler_scores()["precision"] == 0.5
+    assert set(FILLED_PAUSES) == {"um", "uh", "hm"}

@@ -255,7 +255,7 @@ def _eval(ns: argparse.Namespace) -> int:
 
 def _eval_speech(ns: argparse.Namespace) -> int:
     from ..eval.events import UNTIMED
-    from ..eval.speech import TOLERANCE_S, UM_UH, evaluate
+    from ..eval.speech import FILLED_PAUSES, TOLERANCE_S, UM_UH, evaluate
 
     options = analysis_options(ns)
 
@@ -273,7 +273,8 @@ def _eval_speech(ns: argparse.Namespace) -> int:
     worst = max(result.files, key=lambda f: f.wer.wer)
     print(f"Worst file: {worst.name} (WER {worst.wer.wer:.3f})")
     print("\nFillers        precision  recall     F1   (tp/fp/fn)")
-    rows = [("um+uh", result.filler_scores(UM_UH))] + [(k, result.filler_scores((k,))) for k in result.kinds()]
+    rows = [("um+uh", result.filler_scores(UM_UH)), ("um/uh/hm", result.filler_scores(FILLED_PAUSES))]
+    rows += [(k, result.filler_scores((k,))) for k in result.kinds()]
     for k, s in rows:
         print(f"{k:14s} {s['precision']:9.3f} {s['recall']:7.3f} {s['f1']:6.3f}   ({s['tp']}/{s['fp']}/{s['fn']})")
     timed = [f for f in result.files if f.events is not None]

@@ -60,6 +60,7 @@ _CSV_KINDS = {
     "like": ("n_like_as_filler",),
 }
 UM_UH = ("um", "uh")
+FILLED_PAUSES = tuple(sorted(set(fillers.NON_LEXICAL.values())))  # um, uh (er), hm: fillers that are never words
 TOLERANCE_S = 1.0
 
 
@@ -147,6 +148,7 @@ class SpeechEval:
             ],
             "fillers": {
                 "um+uh": self.filler_scores(UM_UH),
+                "um/uh/hm": self.filler_scores(FILLED_PAUSES),
                 "all": self.filler_scores(),
                 **{k: self.filler_scores((k,)) for k in self.kinds()},
             },
