@@ -320,6 +320,7 @@ def test_a_textgrid_times_the_fillers_it_marks(samples):
     [
         "speech_disfluent/mfa_acoustic_corpus.wav",
         "speech_disfluent/mfa_um.flac",
+        "speech_disfluent/mfa_uh.flac",
         "speech_disfluent_extra/ba_test_monologue.mp3",
     ],
 )
@@ -327,7 +328,8 @@ def test_a_filler_does_not_depend_on_what_surrounds_it(samples, name):
     """The fillers found in a clip alone are found again when it sits twice inside a longer talk, at the same
     place. mfa_um is a soft voice between louder readers: its "um" needs the filler fitting that looks past a word
     the recogniser stretched over it. ba_test's first "um" comes before a "but" the recogniser timed as an instant,
-    in one copy written after it, in another not at all."""
+    in one copy written after it, in another not at all. mfa_uh's "uhhh", a man's amid a woman's reading, needs
+    its chunk prompted (the candidates judged against its own voice)."""
     clip = media.load(samples / name).audio.samples
     alone = _fillers(clip, SpeechOptions())
     assert alone
@@ -378,6 +380,18 @@ def test_candidates_are_the_fillers_and_nothing_in_fluent_speech(samples):
     audio, _, d = _spliced(samples, _at_host_pitch(samples, 8))
     spans = filled_pauses.candidates(audio, pitch.track(audio.samples, SR))
     assert len(spans) == 1 and spans[0].start < _AT + d and spans[0].end > _AT
+
+
+def test_a_candidate_is_judged_against_its_own_voice_amid_others(samples):
+    """mfa_uh's held "uhhh", a man's, twice amid a woman's and a man's reading: against the voices around it its
+    pitch was no filler's, and the chunks that hold it got no prompt; against its own voice it is a candidate."""
+    clip = media.load(samples / "speech_disfluent" / "mfa_uh.flac").audio.samples
+    x, offsets = devset.in_read_speech(samples, clip)
+    audio = Audio(x.astype(np.float32), SR)
+    spans = filled_pauses.candidates(audio, pitch.track(audio.samples, SR))
+    uh = next(t for t in devset.TOKENS if t.file.endswith("mfa_uh.flac"))
+    for o in offsets:
+        assert any(s.start < o + uh.end and s.end > o + uh.start for s in spans), (o, spans)
 
 
 def test_the_spectral_flux_is_computed_once_for_the_prompt_and_the_recovery(samples, monkeypatch):

@@ -117,8 +117,11 @@ def candidates(audio: Audio, track: pitch.PitchTrack) -> list[Span]:
     Steady stretches with a filler's pitch (see ``_inside_words``). Fluent
     read speech holds almost none, so the recogniser's filler prompt, which
     costs accuracy on fluent speech, goes only to the chunks that hold one.
+    A filler's pitch is judged against its own voice's, as ``recover`` judges
+    it (``_voice_changes``): against the voices around it, a man's "uh" amid
+    a woman's reading was no candidate, and its chunk got no prompt.
     """
-    found = [v for v in _steady_stretches(track, audio) if _is_steady_filler(v)]
+    found = [v for v in _steady_stretches(track, audio, _voice_changes(track)) if _is_steady_filler(v)]
     return [Span(round(v.start, 3), round(v.end, 3)) for v in sorted(found, key=lambda v: v.start)]
 
 
