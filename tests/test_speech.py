@@ -68,6 +68,9 @@ def test_a_decoder_loop_is_dropped_and_a_word_said_twice_is_kept():
     assert kept == [*said, *after[:2], *tail]
     stacked = [Word(t, 5.0, 5.0, 0.5) for t in ("is", "like", "put")]
     assert speech._drop_loops([*tail, *stacked]) == tail  # three words at one instant: no sound for any of them
+    # three instants at a speaker's pace (mfa_acoustic_corpus inside a longer recording): said, aligned badly
+    spread = [Word("words,", 32.07, 32.07, 0.6), Word("words.", 33.01, 33.01, 0.6), Word("Um,", 33.73, 33.73, 0.5)]
+    assert speech._drop_loops([*tail, *spread]) == [*tail, *spread]
 
 
 def test_a_loop_crammed_into_the_last_words_sound_is_dropped_and_a_stutter_is_kept():

@@ -517,19 +517,22 @@ _LOOP_RUN = 3
 
 
 def _drop_loops(words: list[Word]) -> list[Word]:
-    """Drop the words of a decoder loop: ``_LOOP_RUN`` or more in a row that each last under ``_LOOP_WORD_S``, or
-    more than ``_LOOP_RUN`` that say the same few words over again faster than speech (``_repeats_too_fast``).
+    """Drop the words of a decoder loop: ``_LOOP_RUN`` or more in a row that each last under ``_LOOP_WORD_S``,
+    stacked faster than speech (``_LOOP_WORD_RATE_S`` a word), or more than ``_LOOP_RUN`` that say the same few
+    words over again faster than speech (``_repeats_too_fast``).
 
     A decoder stuck in a loop writes the same words again and again ("Montreal... Montreal..." a hundred times,
     up to its token limit); the alignment finds no sound left for them and stacks them at one instant, or crams
     them into the last word's fading sound ("I'm, I'm, I'm, uh, I'm, uh, I" in 0.6 s after a slowly read clip).
     A word said is never that short, a speaker who repeats a word ("I'm, I'm, I'm") takes longer over each, and
-    the recogniser's odd unaligned word (the second of "words, words") comes alone or in pairs.
+    the recogniser's odd unaligned word (the second of "words, words") comes alone or in pairs, or spread out at a
+    speaker's pace: "words, words. Um," as three instants over 1.7 s, inside a longer recording, are what was said.
     """
     kept: list[Word] = []
     for short, run in itertools.groupby(words, key=lambda w: w.end - w.start < _LOOP_WORD_S):
         stretch = list(run)
-        if not (short and len(stretch) >= _LOOP_RUN):
+        quick = stretch[-1].end - stretch[0].start < len(stretch) * _LOOP_WORD_RATE_S
+        if not (short and len(stretch) >= _LOOP_RUN and quick):
             kept += stretch
     out: list[Word] = []
     i = 0
