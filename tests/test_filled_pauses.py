@@ -584,6 +584,21 @@ def test_a_series_grows_by_a_filler_like_burst_its_fillers_left_when_they_took_t
     assert [(w.start, w.end) for w in out if w.text != "Montreal," and w.text != "to"] == [*times, (4.54, 5.26)]
 
 
+def test_a_burst_one_run_took_is_not_the_next_runs():
+    """mfa_uhuh's second copy in read speech, as the second look wrote it: two runs of "uh" either side of a "The"
+    stretched over 1.9 s; its plausible length leaves both runs' gaps reaching over the long "uhhh". The first
+    run takes its bursts and grows by the rest; the second, whose gap holds nothing else, is the same fillers
+    written again, not a second filler on the same sound."""
+    words = [Word("process...", 0.0, 3.88, 0.9), Word("uh,", 2.41, 2.41, 0.8), Word("uh,", 3.33, 3.67, 0.8)]
+    words += [Word("The", 3.88, 5.74, 0.9), Word("uh,", 4.47, 4.81, 0.8), Word("uh,", 5.43, 5.49, 0.8)]
+    words.append(Word("invention", 5.74, 6.0, 0.9))
+    bursts = [_like(1.43, 1.59), _like(1.92, 2.07), _like(3.26, 3.52), _like(4.56, 5.27)]
+    lexical = [w for w in words if w.text != "uh,"]
+    out, _ = filled_pauses._fit_runs(words, bursts, 9.0, filled_pauses._Tempo(lexical))
+    found = sorted((w.start, w.end) for w in out if w not in lexical)
+    assert found == [(v.start, v.end) for v in bursts]
+
+
 def _voices_track(*parts: tuple[float, float]) -> pitch.PitchTrack:
     """A pitch track of (seconds, Hz) parts: a voice wandering ±2 st around Hz, or a pause where Hz is 0."""
     rng = np.random.default_rng(4)

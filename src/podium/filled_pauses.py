@@ -473,7 +473,10 @@ def _fit_runs(
     them was heard) grows by the filler-like bursts in its gap that none of
     its fillers took (with too few of them, its fillers take the first bursts
     of any kind, and a filler-like one after those is still one of the series).
-    Bursts inside a run's gap are claimed by it and never added again. The gap
+    Bursts inside a run's gap are claimed by it and never added again, and a
+    burst a run took or grew by is not the next run's (a word stretched far
+    past its syllables widens both runs' gaps over the same bursts): a run
+    whose gap holds only such bursts writes those fillers again. The gap
     reaches into a neighbour that the recogniser made far longer than its
     syllables (``tempo``: over twice the speaker's time per syllable, and over
     ``_LONG_WORD_S``): Whisper stretches the word before a filler over it and
@@ -481,6 +484,7 @@ def _fit_runs(
     """
     out: list[Word] = []
     claimed: set[_Voiced] = set()
+    used: list[_Voiced] = []  # the bursts runs took or grew by: one burst is one filler
     i = 0
     while i < len(words):
         if not is_non_lexical(words[i]):
@@ -505,6 +509,11 @@ def _fit_runs(
             if v.end > lo - 0.1 and v.start < hi + 0.1 and v.end - v.start >= _MIN_BURST_S and v.usual_pitch
         ]
         claimed.update(inside)
+        free = [v for v in inside if not any(v.start < u.end and u.start < v.end for u in used)]
+        if inside and not free:  # the fillers a run before took its gap's sound for: the same ones, written again
+            i = j
+            continue
+        inside = free
         run = list(words[i:j])
         like = _joined([v for v in inside if _is_filled_pause(v, min_s=_MIN_BURST_S)])
         inside = _joined(inside)
@@ -522,8 +531,11 @@ def _fit_runs(
         # a series heard: the run grows by the bursts like a filler that none of its fillers took
         taken = targets[: len(run)]
         left = [v for v in like if not any(v.start < t.end and t.start < v.end for t in taken)]
+        used += taken
         if len(run) >= 2 and left:  # each filler it grows by once, however its loudness dips split it
-            out.extend(_filler_word(v) for v in _joined(_same_series(left, taken), every=True))
+            grown = _joined(_same_series(left, taken), every=True)
+            out.extend(_filler_word(v) for v in grown)
+            used += grown
         i = j
     return out, claimed
 
