@@ -363,6 +363,25 @@ def test_the_kinds_of_natural_fillers_over_a_telephone_line(samples):
     assert "uh" in between, found
 
 
+@pytest.mark.slow
+def test_a_series_of_uhs_is_found_again_inside_a_longer_talk(samples):
+    """mfa_uhuh ("Montreal uh uh uh uh uh uh forced aligner") twice inside read speech: in its second copy Whisper,
+    given a 30 s chunk of reading, wrote neither the "uh"s nor the words between them. A second look, the few
+    seconds of talk around its held "uhhh" decoded with the filler prompt, hears the series again; its fillers fit
+    the bursts the first run of them did not take, and none is written twice. Each copy keeps most of the fillers
+    found alone (its quickest, under 0.2 s with a falling pitch, may be lost) and adds none."""
+    clip = media.load(samples / "speech_disfluent" / "mfa_uhuh.flac").audio.samples
+    alone = _fillers(clip, SpeechOptions())
+    assert len(alone) >= 5
+    long, offsets = devset.in_read_speech(samples, clip)
+    inside = _fillers(long, SpeechOptions())
+    for off in offsets:
+        expected = [Event(e.kind, e.start + off, e.end + off) for e in alone]
+        here = [e for e in inside if off <= e.start < off + len(clip) / SR]
+        m = match("copy", expected, here, tolerance_s=0.3)
+        assert len(m.hits) >= len(alone) - 2 and not m.false_alarms, (off, m.misses, m.false_alarms)
+
+
 def _fillers(x: np.ndarray, options) -> list[Event]:
     t = speech.transcribe(Audio(np.ascontiguousarray(x, dtype=np.float32), SR), options)
     return [Event(w.filler_kind, w.start, w.end) for w in t.words if w.filler_kind in ("um", "uh")]

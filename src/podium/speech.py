@@ -12,10 +12,12 @@ PyPI packages, so nothing is fetched at analysis time:
 * any other name or path goes through faster-whisper's normal hub loading;
   offline that fails with :class:`ModelNotFound` naming what to install.
 
-Whisper drops most "um"/"uh". Three things bring them back (DESIGN.md section 4):
-a short disfluent prompt given to the chunks that hold filler-like sound, recovery of filled
-pauses from the audio (``podium.filled_pauses.recover``), and lexical fillers judged
-in context (``podium.fillers.mark``).
+Whisper drops most "um"/"uh". Four things bring them back (DESIGN.md section 4):
+a short disfluent prompt given to the chunks that hold filler-like sound, a second look
+with it at the few seconds around such a sound where no filler was written
+(``_second_look``), recovery of filled pauses from the audio
+(``podium.filled_pauses.recover``), and lexical fillers judged in context
+(``podium.fillers.mark``).
 """
 
 from __future__ import annotations
@@ -258,6 +260,15 @@ class WhisperRecognizer:
                 if group:
                     heard = _decode(pipe, samples, group, spans, {**kwargs, "hotwords": hotwords}, words, progress)
                     language = heard or language
+            again = _second_look(prompt_where, words, spans, audio.duration_s) if prompt and prompt_where else []
+            if again:  # in a shorter window than the first decode's (_LOOK_WINDOW_S)
+                found: list[Word] = []
+                look = _WINDOW_FRAMES.set(min(_WINDOW_FRAMES.get(), round(_LOOK_WINDOW_S * 100)))
+                try:
+                    _decode(pipe, samples, again, spans, {**kwargs, "hotwords": prompt}, found, None)
+                finally:
+                    _WINDOW_FRAMES.reset(look)
+                words.extend(_after([w for w in found if fillers.is_non_lexical(w)], words))
         finally:
             _WINDOW_FRAMES.reset(frames)
         words = _drop_hallucinations(_drop_loops(sorted(words, key=lambda w: (w.start, w.end))))
@@ -417,7 +428,63 @@ def _unfinished(clips: list[dict[str, float]], words: list[Word], spans: tuple[S
     return out
 
 
+_LOOK_GAP_S = 1.0  # speech spans this close are one stretch of talk
+_LOOK_S = 10.0  # a second look hears at most this much around a candidate
+_LOOK_MARGIN_S = 0.2  # of sound either side of a clip, as ``_chunks`` leaves
+# The encoder's window for them. Its cost falls faster than its length (30 s: 3.2 s more on the speech bench's
+# 11.6 min talk), but in a window just long enough (12.4 s) tiny.en, prompted, wrote three false fillers on the
+# filler bench's spliced clips; at 20 s none, and every group as at 30 s.
+_LOOK_WINDOW_S = 20.0
+
+
+def _second_look(
+    where: Sequence[Span], words: list[Word], spans: tuple[Span, ...], duration: float, margin: float = _LOOK_MARGIN_S
+) -> list[dict[str, float]]:
+    """Short clips around the filler-like sounds (``where``) that the decode wrote no filler near (within
+    ``_SAME_FILLER_S``), each the speech around its candidate: the spans no more than ``_LOOK_GAP_S`` apart, up
+    to ``_LOOK_S`` in all. In a 30 s chunk of read speech Whisper writes what reads well, and drops a series of
+    "uh"s with the words between them (mfa_uhuh inside a longer recording: "Montreal uh uh uh uh uh uh forced
+    aligner" gone from the text, "process..." stretched over it); decoded with the filler prompt in a few seconds
+    of its own talk, it writes them as it does in the clip alone. Only its fillers are kept (``recognize``)."""
+    heard = _near_a_filler(words)
+    begins, ends = [s.start for s in spans], [s.end for s in spans]
+    clips: list[dict[str, float]] = []
+    for c in sorted(where, key=lambda c: c.start):
+        if heard(c.start, c.end) or (clips and c.end <= clips[-1]["end"]):
+            continue
+        # the spans it lies in (none, where the speech detector did not hear it), then their neighbours
+        lo, hi = bisect.bisect_left(ends, c.start), bisect.bisect_right(begins, c.end) - 1
+        a, b = (min(c.start, spans[lo].start), max(c.end, spans[hi].end)) if lo <= hi else (c.start, c.end)
+        a, b = max(a, c.start - _LOOK_S / 2), min(b, c.end + _LOOK_S / 2)  # inside one long span
+        while True:  # by the nearer neighbour first
+            left = a - spans[lo - 1].end if lo > 0 else np.inf
+            right = spans[hi + 1].start - b if hi + 1 < len(spans) else np.inf
+            if left <= min(right, _LOOK_GAP_S) and b - spans[lo - 1].start <= _LOOK_S:
+                lo, a = lo - 1, spans[lo - 1].start
+            elif right <= _LOOK_GAP_S and spans[hi + 1].end - a <= _LOOK_S:
+                hi, b = hi + 1, spans[hi + 1].end
+            else:
+                break
+        start = max(0.0, a - margin, clips[-1]["end"] if clips else 0.0)
+        clips.append({"start": start, "end": min(duration, b + margin)})  # unrounded: never past the audio
+    return clips
+
+
 _SAME_FILLER_S = 0.5
+
+
+def _near_a_filler(words: Sequence[Word]) -> Callable[[float, float], bool]:
+    """A test of whether a time span comes within ``_SAME_FILLER_S`` of a filler in ``words``, of any part of its
+    time, not only its start (a first decode's "um..." over 673.7-674.8 s is near a held "umm" heard from 674.8)."""
+    spans = sorted((w.start, w.end) for w in words if fillers.is_non_lexical(w))
+    starts = [a for a, _ in spans]
+    reach = list(itertools.accumulate((b for _, b in spans), max))  # the furthest end so far
+
+    def near(start: float, end: float) -> bool:
+        k = bisect.bisect_right(starts, end + _SAME_FILLER_S)
+        return k > 0 and reach[k - 1] >= start - _SAME_FILLER_S
+
+    return near
 
 
 def _after(new: list[Word], done: list[Word]) -> list[Word]:
@@ -425,17 +492,12 @@ def _after(new: list[Word], done: list[Word]) -> list[Word]:
     within ``_SAME_FILLER_S`` of one already there (a filler's times move more between two decodes than a word's:
     the stretch decoded again starts at or after the last word, often on the filler)."""
     seen = {(w.text.lower().strip(".,?!"), round(w.start)) for w in done}
-    heard = sorted(w.start for w in done if fillers.is_non_lexical(w))
-
-    def near_a_filler(w: Word) -> bool:
-        k = bisect.bisect_left(heard, w.start - _SAME_FILLER_S)
-        return k < len(heard) and heard[k] <= w.end + _SAME_FILLER_S
-
+    near = _near_a_filler(done)
     return [
         w
         for w in new
         if (w.text.lower().strip(".,?!"), round(w.start)) not in seen
-        and not (fillers.is_non_lexical(w) and near_a_filler(w))
+        and not (fillers.is_non_lexical(w) and near(w.start, w.end))
     ]
 
 
