@@ -10,7 +10,7 @@ import pytest
 
 from podium import filled_pauses, media, pitch, speech
 from podium.eval import devset
-from podium.eval.events import UNTIMED, Event, match, match_partly_timed
+from podium.eval.events import UNTIMED, Event, Matches, match, match_partly_timed
 from podium.eval.speech import filler_table, reference_fillers
 from podium.fillers import NON_LEXICAL, normalize
 from podium.options import SpeechOptions
@@ -330,15 +330,9 @@ def test_a_filler_does_not_depend_on_what_surrounds_it(samples, name):
     the recogniser stretched over it. ba_test's first "um" comes before a "but" the recogniser timed as an instant,
     in one copy written after it, in another not at all. mfa_uh's "uhhh", a man's amid a woman's reading, needs
     its chunk prompted (the candidates judged against its own voice)."""
-    clip = media.load(samples / name).audio.samples
-    alone = _fillers(clip, SpeechOptions())
+    alone, copies = _alone_and_inside(samples, name)
     assert alone
-    long, offsets = devset.in_read_speech(samples, clip)
-    inside = _fillers(long, SpeechOptions())
-    for off in offsets:
-        expected = [Event(e.kind, e.start + off, e.end + off) for e in alone]
-        here = [e for e in inside if off <= e.start < off + len(clip) / SR]
-        m = match("copy", expected, here, tolerance_s=0.3)
+    for off, here, m in copies:
         assert not m.misses, f"copy at {off:.1f} s lost {m.misses}; found {here}"
         # on the same sound: a long "ummm" found alone and 0.3 s past its end here is the tolerance, not the sound
         moved = [(r.start - off, d.start - off) for _, r, d in m.hits if d.start > r.end or d.end < r.start]
@@ -370,16 +364,25 @@ def test_a_series_of_uhs_is_found_again_inside_a_longer_talk(samples):
     seconds of talk around its held "uhhh" decoded with the filler prompt, hears the series again; its fillers fit
     the bursts the first run of them did not take, and none is written twice. Each copy keeps most of the fillers
     found alone (its quickest, under 0.2 s with a falling pitch, may be lost) and adds none."""
-    clip = media.load(samples / "speech_disfluent" / "mfa_uhuh.flac").audio.samples
-    alone = _fillers(clip, SpeechOptions())
+    alone, copies = _alone_and_inside(samples, "speech_disfluent/mfa_uhuh.flac")
     assert len(alone) >= 5
+    for off, _, m in copies:
+        assert len(m.hits) >= len(alone) - 2 and not m.false_alarms, (off, m.misses, m.false_alarms)
+
+
+def _alone_and_inside(samples, name: str) -> tuple[list[Event], list[tuple[float, list[Event], Matches]]]:
+    """The um/uh found in a clip alone, and for each copy of it inside a longer talk (``devset.in_read_speech``)
+    where it starts, the um/uh found in it, and how they match those found alone (within 0.3 s, whatever the kind)."""
+    clip = media.load(samples / name).audio.samples
+    alone = _fillers(clip, SpeechOptions())
     long, offsets = devset.in_read_speech(samples, clip)
     inside = _fillers(long, SpeechOptions())
+    copies = []
     for off in offsets:
         expected = [Event(e.kind, e.start + off, e.end + off) for e in alone]
         here = [e for e in inside if off <= e.start < off + len(clip) / SR]
-        m = match("copy", expected, here, tolerance_s=0.3)
-        assert len(m.hits) >= len(alone) - 2 and not m.false_alarms, (off, m.misses, m.false_alarms)
+        copies.append((off, here, match("copy", expected, here, tolerance_s=0.3)))
+    return alone, copies
 
 
 def _fillers(x: np.ndarray, options) -> list[Event]:
