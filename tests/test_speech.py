@@ -163,3 +163,16 @@ def test_a_second_look_hears_the_talk_around_a_filler_like_sound_no_filler_was_w
     assert len(clips) == 2 and clips[1][0] >= clips[0][1]
     # never past the audio, not even by rounding: faster-whisper refuses clips that add up to more than it
     assert _look([Span(0.1, 0.5)], [], (Span(0.0, 5.4567),), duration=5.4567) == [(0.0, 5.4567)]
+
+
+def test_a_word_stretched_over_a_filler_the_second_look_added_takes_the_second_looks_times():
+    """A reader pauses, says "uhhh", and reads on: the first decode stretched "Has" over the "uhhh" (3.68-5.08 s);
+    the second look wrote "Uhh... Has never", and its "Uhh" would stand inside "Has" ("has, uh, never")."""
+    words = [Word("surpassed.", 0.9, 1.8, 0.9), Word("Has", 3.68, 5.08, 0.9), Word("never", 5.08, 5.46, 0.9)]
+    heard = [Word("Uhh...", 4.32, 4.94, 0.6), Word("Has", 4.94, 5.16, 0.9), Word("never", 5.16, 5.48, 0.9)]
+    out = speech._retimed(words, heard[:1], heard)
+    assert [(w.text, w.start, w.end) for w in out] == [
+        ("surpassed.", 0.9, 1.8), ("Has", 4.94, 5.16), ("never", 5.08, 5.46)
+    ]  # fmt: skip
+    # a word the second look did not write keeps its times
+    assert speech._retimed(words, heard[:1], heard[:1]) == words

@@ -268,7 +268,8 @@ class WhisperRecognizer:
                     _decode(pipe, samples, again, spans, {**kwargs, "hotwords": prompt}, found, None)
                 finally:
                     _WINDOW_FRAMES.reset(look)
-                words.extend(_after([w for w in found if fillers.is_non_lexical(w)], words))
+                added = _after([w for w in found if fillers.is_non_lexical(w)], words)
+                words[:] = [*_retimed(words, added, found), *added]
         finally:
             _WINDOW_FRAMES.reset(frames)
         words = _drop_hallucinations(_drop_loops(sorted(words, key=lambda w: (w.start, w.end))))
@@ -468,6 +469,22 @@ def _second_look(
         start = max(0.0, a - margin, clips[-1]["end"] if clips else 0.0)
         clips.append({"start": start, "end": min(duration, b + margin)})  # unrounded: never past the audio
     return clips
+
+
+def _retimed(words: list[Word], added: list[Word], heard: list[Word]) -> list[Word]:
+    """``words`` with each word whose time holds a filler the second look ``added`` timed as the second look
+    ``heard`` it (the same word, overlapping): the first decode stretched the word over the filler, and the filler
+    would stand inside it ("has, uh, never" for "uh, has never"). A word the second look did not write keeps its
+    times."""
+    out = []
+    for w in words:
+        if not fillers.is_non_lexical(w) and any(w.start < f.start < w.end for f in added):
+            key = fillers.normalize(w.text)
+            same = [h for h in heard if fillers.normalize(h.text) == key and h.start < w.end and w.start < h.end]
+            if same:
+                w = replace(w, start=same[0].start, end=same[0].end)
+        out.append(w)
+    return out
 
 
 _SAME_FILLER_S = 0.5
