@@ -928,6 +928,20 @@ def test_a_held_vowel_split_by_a_dip_is_one_filler_and_two_said_apart_stay_two()
     assert [w.text for w in _two_fillers(gap_voiced=True, second_hz=150.0)] == ["and", "uh", "uh", "so"]
 
 
+def test_a_filler_written_as_an_instant_touching_one_found_in_the_sound_is_that_one():
+    """Over a telephone line the second look wrote "consider, uh, where" with its "uh" at 3.70-3.72 s, where the
+    "uh" said over 3.23-3.71 s was found in the sound: one filler, the recogniser's, over the sound's time. An
+    instant has no pitch of its own to compare; a filler that lasts is compared as before."""
+    f0 = np.full(500, 120.0)
+    f0[300:] = 0.0  # a break in the voice after 3.0 s: the instant's frames are unvoiced
+    words = [Word("consider", 3.1, 3.23, 0.9), Word("uh", 3.23, 3.71, 0.8, source="recovered")]
+    words += [Word("uh,", 3.7, 3.72, 0.6), Word("where", 3.7, 3.92, 0.9)]
+    out = filled_pauses._one_held_vowel(words, _track_of(f0))
+    assert [(w.text, w.start, w.end, w.source) for w in out if w.text.startswith("uh")] == [("uh,", 3.23, 3.72, "asr")]
+    lasting = [*words[:2], Word("uh,", 3.7, 3.9, 0.6)]
+    assert len(filled_pauses._one_held_vowel(lasting, _track_of(f0))) == 3
+
+
 def test_a_series_of_uh_does_not_grow_into_speech_the_recogniser_left_out():
     """A run of written "uh"s grows to the filler-like bursts between its neighbours. Through MP3 the recogniser left
     out the next speaker's first 4 s, so the run's gap reached into that speech, and its flat syllables, another

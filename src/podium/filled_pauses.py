@@ -242,7 +242,9 @@ def _one_held_vowel(words: list[Word], track: pitch.PitchTrack) -> list[Word]:
     each half is then long and steady enough to be found. Two fillers said one after the other are parted by a
     break in the voice (a pause or a glottal stop); so fillers next to each other, at least one recovered from the
     sound, with no break in the voicing between them and at the same pitch, are one filler: the later one's kind
-    (a nasal end is at the end), the recogniser's source and confidence if it wrote either.
+    (a nasal end is at the end), the recogniser's source and confidence if it wrote either. A filler the recogniser
+    timed as an instant has no sound of its own to compare: touching one found in the sound, it is that one (the
+    second look's "consider, uh, where" with its "uh" at 3.70-3.72 s, against the "uh" found over 3.23-3.71 s).
     """
     out: list[Word] = []
     for w in words:
@@ -253,8 +255,14 @@ def _one_held_vowel(words: list[Word], track: pitch.PitchTrack) -> list[Word]:
             and normalize(w.text) in ("um", "uh")
             and "recovered" in (prev.source, w.source)
             and w.start - prev.end <= _JOIN_S
-            and _voiced_between(track, prev.end, w.start)
-            and abs(12 * np.log2(_median_f0(track, prev) / _median_f0(track, w))) <= _JOIN_ST
+            and (
+                _instant(prev)
+                or _instant(w)
+                or (
+                    _voiced_between(track, prev.end, w.start)
+                    and abs(12 * np.log2(_median_f0(track, prev) / _median_f0(track, w))) <= _JOIN_ST
+                )
+            )
         ):
             heard = prev if prev.source != "recovered" else w
             text = heard.text if normalize(heard.text) == normalize(w.text) else w.text
