@@ -78,7 +78,7 @@ class FileResult:
 
     def tally(self, kind: str) -> tuple[int, int, int]:
         """(hits, false alarms, misses) of one kind: by time when timed, else by count."""
-        if self.events is not None and kind in fillers.NON_LEXICAL.values():
+        if self.events is not None and kind in FILLED_PAUSES:
             s = self.events.scores(kind)
             return int(s["tp"]), int(s["fp"]), int(s["fn"])
         ref, hyp = self.ref_fillers.get(kind, 0), self.hyp_fillers.get(kind, 0)
@@ -244,7 +244,7 @@ def filler_table(path: Path) -> dict[str, dict[str, int]]:
 
 
 def _non_lexical(kind: str | None) -> bool:
-    return kind is not None and kind in fillers.NON_LEXICAL.values()
+    return kind is not None and kind in FILLED_PAUSES
 
 
 def _timed_fillers(media_path: Path) -> list[Event] | None:
