@@ -579,14 +579,14 @@ def test_a_run_fits_an_um_as_one_burst_and_two_uhs_without_a_break_as_two():
     """mfa_uhum's "uh um uh": the recogniser wrote "uh, uh" after the first, and the fitting gave one to the um's
     vowel and one to its murmur (a piece 8 dB under the vowel at its loudest, where its loudness dips), so the second
     "uh" went unmatched and the um was counted as two "uh"s. mfa_uhuh's last two "uh"s touch as well (no break in
-    the voice), and the second is as loud as the first: two fillers."""
+    the voice), and the second is as loud as the first, at another pitch (99 and 86 Hz): two fillers."""
     words = [Word("forced,", 1.0, 1.3, 0.9), Word("uh,", 2.4, 2.4, 0.8), Word("uh,", 4.1, 4.1, 0.8)]
     words.append(Word("for", 6.0, 6.2, 0.9))
     vowel, murmur = replace(_like(2.3, 2.7), peak_db=-21.0), replace(_like(2.7, 2.9), peak_db=-29.0)
     uh = replace(_like(3.0, 3.8), peak_db=-18.0)
     out, _ = filled_pauses._fit_runs(words, [vowel, murmur, uh], 7.0)
     assert [(w.start, w.end) for w in out if w.text == "uh,"] == [(2.3, 2.9), (3.0, 3.8)]
-    first, second = replace(_like(4.35, 4.5), peak_db=-18.0), replace(_like(4.5, 5.25), peak_db=-14.5)
+    first, second = replace(_like(4.35, 4.5, f0=99.0), peak_db=-18.0), replace(_like(4.5, 5.25, f0=86.0), peak_db=-14.5)
     out, _ = filled_pauses._fit_runs([words[0], words[1], words[1], words[3]], [first, second], 7.0)
     assert [(w.start, w.end) for w in out if w.text == "uh,"] == [(4.35, 4.5), (4.5, 5.25)]
 
@@ -954,3 +954,31 @@ def test_a_series_of_uh_does_not_grow_into_speech_the_recogniser_left_out():
     out, _ = filled_pauses._fit_runs(words, series + speech_after, 25.0)
     fillers = [(w.start, w.end) for w in out if w.text.strip(",") in ("uh", "um")]
     assert fillers == [(1.42, 1.58), (1.92, 2.06), (2.6, 2.8)]  # the series grew by its third, not into the speech
+
+
+def test_the_pieces_of_one_held_hum_are_one_filler_of_a_run():
+    """mfa_uhum's "forced, uh, uh, hmm, hmm, um" over five bursts: the third, a quiet hum (-36 to -33 dB) held at
+    93-94 Hz, came as three touching pieces (the loudness dips that split voiced runs are measured against a run's
+    ends read louder than they are, so a quiet run is cut at its every low point), and the fitting gave "hmm",
+    "hmm" and "um" one each, then grew the series by the last two bursts: seven fillers for six. Touching pieces at
+    one pitch are one held sound, as fillers joined after are (``_one_held_vowel``)."""
+    words = [
+        Word("forced,", 1.86, 2.3, 0.9),
+        *[Word(t, 2.36, 2.36, 0.5) for t in ("uh,", "uh,", "hmm,", "hmm,", "um,")],
+    ]
+    words.append(Word("for", 6.92, 6.94, 0.9))
+    hum = [
+        replace(_like(a, b, f0=f0), peak_db=db)
+        for a, b, f0, db in ((4.0, 4.26, 93.0, -35.9), (4.26, 4.41, 94.0, -35.1), (4.41, 4.6, 94.0, -32.8))
+    ]
+    bursts = [
+        _like(2.33, 2.88, f0=98.0),
+        _like(3.04, 3.79, f0=92.0),
+        *hum,
+        _like(5.11, 5.89, f0=80.0),
+        _like(6.32, 6.67, f0=80.0),
+    ]
+    out, _ = filled_pauses._fit_runs(words, bursts, 8.0)
+    fillers = [(w.text, w.start, w.end) for w in out if w.text != "forced," and w.text != "for"]
+    assert [t for t, _, _ in fillers] == ["uh,", "uh,", "hmm,", "hmm,", "um,"]
+    assert [(a, b) for _, a, b in fillers] == [(2.33, 2.88), (3.04, 3.79), (4.0, 4.6), (5.11, 5.89), (6.32, 6.67)]
