@@ -982,3 +982,16 @@ def test_the_pieces_of_one_held_hum_are_one_filler_of_a_run():
     fillers = [(w.text, w.start, w.end) for w in out if w.text != "forced," and w.text != "for"]
     assert [t for t, _, _ in fillers] == ["uh,", "uh,", "hmm,", "hmm,", "um,"]
     assert [(a, b) for _, a, b in fillers] == [(2.33, 2.88), (3.04, 3.79), (4.0, 4.6), (5.11, 5.89), (6.32, 6.67)]
+
+
+def test_a_burst_a_series_of_one_kind_grows_by_is_that_kind():
+    """Inside a longer recording mfa_uhuh's "uh"s were written five times; the burst the series grew by, a quick
+    "uh" whose fading end is darker than its vowel, was read as an "um" from the sound. "uh uh uh" is one sound
+    said again; in a mixed series ("uh, um") the sound decides."""
+    burst = _like(3.0, 3.2)  # ends darker than its vowel: an "um" to the sound
+    assert burst.nasal_end
+    for written, grown in ((("uh,", "uh,"), "uh"), (("Um,", "um"), "um"), (("uh,", "um,"), "um")):
+        words = [Word("Montreal,", 0.5, 1.0, 0.9), Word(written[0], 1.5, 1.7, 0.5), Word(written[1], 2.2, 2.4, 0.5)]
+        words.append(Word("to", 5.0, 5.2, 0.9))
+        out, _ = filled_pauses._fit_runs(words, [_like(1.5, 1.7), _like(2.2, 2.4), burst], 6.0)
+        assert [(w.text, w.start) for w in out if w.source == "recovered"] == [(grown, 3.0)], written

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from . import pitch
-from .fillers import is_non_lexical, normalize
+from .fillers import NON_LEXICAL, is_non_lexical, normalize
 from .syllables import count_syllables
 from .types import Audio, Span, Word
 
@@ -542,13 +542,26 @@ def _fit_runs(
         used += taken
         if len(run) >= 2 and left:  # each filler it grows by once, however its loudness dips split it
             grown = _joined(_same_series(left, taken), every=True)
-            out.extend(_filler_word(v) for v in grown)
+            out.extend(_of_kind(_filler_word(v), _series_kind(run)) for v in grown)
             used += grown
         i = j
     return out, claimed
 
 
 _SERIES_ST = 3.0
+
+
+def _series_kind(run: Sequence[Word]) -> str | None:
+    """The kind of a run whose fillers are all "uh" or all "um"; None for a mixed one ("uh, um, hmm")."""
+    kinds = {NON_LEXICAL.get(normalize(w.text)) for w in run}
+    return kinds.pop() if len(kinds) == 1 and kinds <= {"uh", "um"} else None
+
+
+def _of_kind(w: Word, kind: str | None) -> Word:
+    """A filler the sound found in a series, as the series' kind: "uh uh uh" is one sound said again, and a quick
+    one's fading end, darker than its vowel, read as an "um" (mfa_uhuh's grown burst inside a longer recording).
+    In a mixed series ("uh um uh hm hm um" is one of the MFA fixtures) the sound decides."""
+    return w if kind is None else replace(w, text=kind)
 
 
 def _same_series(more: list[_Voiced], heard: list[_Voiced]) -> list[_Voiced]:
