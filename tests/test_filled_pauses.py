@@ -995,3 +995,23 @@ def test_a_burst_a_series_of_one_kind_grows_by_is_that_kind():
         words.append(Word("to", 5.0, 5.2, 0.9))
         out, _ = filled_pauses._fit_runs(words, [_like(1.5, 1.7), _like(2.2, 2.4), burst], 6.0)
         assert [(w.text, w.start) for w in out if w.source == "recovered"] == [(grown, 3.0)], written
+
+
+def test_a_held_sound_that_glides_up_into_a_rising_tone_is_a_word_drawn_out():
+    """mfa_affectation's "Montreaaal," and the hard negatives' drawn "Gutenberg" were reported as filled pauses: a
+    steady stretch, low in the voice, whose voicing then glides up 8.3 and 4.8 semitones as it fades, the phrase's
+    rising tone on a word's last syllable. A filled pause carries no intonation of its own; the next word said
+    straight after one is a step up in loudness or a jump in pitch, not a glide."""
+    held = np.r_[np.zeros(20), np.full(40, 100.0)]  # a steady stretch over 0.2-0.6 s
+    stretch = _like(0.2, 0.6, f0=100.0)
+    fade = np.linspace(-20.0, -28.0, 15)
+    cases = {
+        "glides up as it fades": (100.0 * 2 ** (np.arange(1, 16) * 0.35 / 12), fade, True),  # 5.3 semitones
+        "stays low": (np.full(15, 100.0), fade, False),
+        "the next word, louder": (np.full(15, 135.0), np.full(15, -12.0), False),
+        "a pitch jump at the same level": (np.full(15, 135.0), fade, False),
+    }
+    for name, (after, level_after, drawn) in cases.items():
+        f0 = np.r_[held, after, np.zeros(25)]
+        level = np.r_[np.full(60, -20.0), level_after, np.full(25, -60.0)]
+        assert filled_pauses._glides_up_after(_track_of(f0, level), stretch) is drawn, name
