@@ -72,6 +72,12 @@ def measure(
     # heard no speech (it often hears none in a hummed "mmm" or an um's quiet murmur): a pause may sit next to it,
     # never on it
     silent &= ~_speech_mask(times, [Span(w.start, w.end) for w in words if w.source == "recovered"])
+    # and so is a voiced frame inside a filler the recogniser wrote (a quiet hum sits near the noise floor: mfa_uhum's
+    # two "hmm"s made one 2.5 s "long pause"); its times are loose, so its unvoiced frames may still be a pause
+    written = _speech_mask(
+        times, [Span(w.start, w.end) for w in words if is_non_lexical(w) and w.source != "recovered"]
+    )
+    silent &= ~(written & _voiced_at(track, times))
     t0, t1 = words[0].start, words[-1].end
     pauses = _pauses(silent, words, t0, t1, options)
     span = max(1e-6, t1 - t0)
@@ -227,6 +233,15 @@ def _pace_timeline(words: Sequence[Word], t0: float, t1: float, options: VoiceOp
         n = int(np.sum((mids >= start) & (mids <= t1)))
         out.append(PaceWindow(round(start, 2), round(t1, 2), round(60 * n / win, 1), n))
     return out
+
+
+def _voiced_at(track: pitch_mod.PitchTrack, times: np.ndarray) -> np.ndarray:
+    """Whether the pitch track's frame nearest each of ``times`` is voiced."""
+    if len(track.times) == 0:
+        return np.zeros(len(times), dtype=bool)
+    i = np.clip(np.searchsorted(track.times, times), 0, len(track.times) - 1)
+    voiced: np.ndarray = track.f0[i] > 0
+    return voiced
 
 
 def _speech_mask(times: np.ndarray, spans: Sequence[Span]) -> np.ndarray:
