@@ -260,7 +260,7 @@ def _one_held_vowel(words: list[Word], track: pitch.PitchTrack) -> list[Word]:
                 or _instant(w)
                 or (
                     _voiced_between(track, prev.end, w.start)
-                    and abs(12 * np.log2(_median_f0(track, prev) / _median_f0(track, w))) <= _JOIN_ST
+                    and _same_pitch(_median_f0(track, prev), _median_f0(track, w), _JOIN_ST)
                 )
             )
         ):
@@ -318,6 +318,11 @@ def _voiced_near(track: pitch.PitchTrack, w: Word) -> bool:
 def _voiced_between(track: pitch.PitchTrack, a: float, b: float) -> bool:
     lo, hi = np.searchsorted(track.times, [a - 0.01, b + 0.01])
     return bool(hi > lo and track.voiced[lo:hi].all())
+
+
+def _same_pitch(a_hz: float, b_hz: float, within_st: float) -> bool:
+    """Two pitches (Hz, 0 where unknown) both known and within ``within_st`` semitones of each other."""
+    return a_hz > 0 and b_hz > 0 and abs(12 * np.log2(a_hz / b_hz)) <= within_st
 
 
 def _median_f0(track: pitch.PitchTrack, w: Word) -> float:
@@ -572,7 +577,8 @@ def _fit_runs(
         used += taken
         if len(run) >= 2 and left:  # each filler it grows by once, however its loudness dips split it
             grown = _joined(_same_series(left, taken), every=True)
-            out.extend(_of_kind(_filler_word(v), _series_kind(run)) for v in grown)
+            kind = _series_kind(run)
+            out.extend(_of_kind(_filler_word(v), kind) for v in grown)
             used += grown
         i = j
     return out, claimed
@@ -602,7 +608,7 @@ def _same_series(more: list[_Voiced], heard: list[_Voiced]) -> list[_Voiced]:
     if not heard:
         return more
     f0 = float(np.median([v.f0_hz for v in heard]))
-    return [v for v in more if f0 > 0 and v.f0_hz > 0 and abs(12 * np.log2(v.f0_hz / f0)) <= _SERIES_ST]
+    return [v for v in more if _same_pitch(v.f0_hz, f0, _SERIES_ST)]
 
 
 def _joined(pieces: list[_Voiced], every: bool = False) -> list[_Voiced]:
@@ -617,7 +623,7 @@ def _joined(pieces: list[_Voiced], every: bool = False) -> list[_Voiced]:
     out: list[_Voiced] = []
     for v in sorted(pieces, key=lambda p: p.start):
         touches = bool(out) and abs(v.start - out[-1].end) < _TOUCH_S
-        held = touches and v.f0_hz > 0 and out[-1].f0_hz > 0 and abs(12 * np.log2(v.f0_hz / out[-1].f0_hz)) <= _JOIN_ST
+        held = touches and _same_pitch(v.f0_hz, out[-1].f0_hz, _JOIN_ST)
         if touches and (every or held or v.peak_db <= out[-1].peak_db - _MURMUR_LOSS_DB):
             out[-1] = replace(out[-1], end=v.end, own_end=v.own_end)
         else:

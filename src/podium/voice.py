@@ -236,7 +236,7 @@ def _pace_timeline(words: Sequence[Word], t0: float, t1: float, options: VoiceOp
 
 
 def _voiced_at(track: pitch_mod.PitchTrack, times: np.ndarray) -> np.ndarray:
-    """Whether the pitch track's frame nearest each of ``times`` is voiced."""
+    """Whether the first pitch-track frame centred at or after each of ``times`` (within one hop) is voiced."""
     if len(track.times) == 0:
         return np.zeros(len(times), dtype=bool)
     i = np.clip(np.searchsorted(track.times, times), 0, len(track.times) - 1)
