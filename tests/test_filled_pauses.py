@@ -17,7 +17,7 @@ from podium.options import SpeechOptions
 from podium.testing import FakeRecognizer
 from podium.types import Audio, Span, Word
 
-from .media_fixtures import write_wav
+from .media_fixtures import vowel, write_wav
 
 SR = 16000
 
@@ -502,6 +502,22 @@ def test_a_word_cut_off_before_its_vowel_cannot_be_drawn_out(samples, written, i
     words.insert(much + 1, Word(written, held.start, held.end, 0.5))  # timed on the held vowel, as Whisper does
     found = [w for w in _recover(audio, words) if w.filler_kind in ("um", "uh")]
     assert len(found) == (1 if is_filler else 0), found
+
+
+@pytest.mark.parametrize(("formants_hz", "joined"), [((490, 1350, 1690), True), ((640, 1190, 2390), False)])
+def test_an_er_after_a_word_broken_off_is_its_last_syllable_when_r_coloured(samples, formants_hz, joined):
+    """A speaker says a word in pieces and the recogniser writes its "-er" apart, "Align... Er..." (mfa_internalsil):
+    on the r-coloured vowel of "-er" it is the word's last syllable, joined to it; on the central vowel of a filler
+    ("er" as British transcripts write "uh") it stays a filler. Formants: Peterson and Barney's [ɝ] and [ʌ]."""
+    pause = 0.4
+    sound = np.concatenate([np.zeros(int(pause * SR), np.float32), vowel(formants_hz, f0=100.0, seconds=0.35)])
+    audio, words, d = _spliced(samples, sound, absorbed_by="neither")
+    much = next(i for i, w in enumerate(words) if w.text == "much")
+    words[much] = replace(words[much], text="much...")
+    words.insert(much + 1, Word("Er...", _AT + pause, _AT + d, 0.6))
+    out = _recover(audio, words)
+    assert ("mucher..." in [w.text for w in out]) == joined, out
+    assert len([w for w in out if w.filler_kind == "uh"]) == (0 if joined else 1), out
 
 
 def test_the_floor_is_the_modal_voices_not_its_creak():

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import pitch
+from . import formants, pitch
 from .fillers import NON_LEXICAL, is_non_lexical, normalize
 from .syllables import count_syllables
 from .types import Audio, Span, Word
@@ -79,6 +79,7 @@ def recover(
     if not speech_spans or not words:
         return list(words)
     track = track or pitch.track(audio.samples, audio.sr)
+    words = _word_ends_after_pause(words, audio, track)
     changes = _voice_changes(track)
     voice_starts = track.times[changes]
     n = int(np.ceil(audio.duration_s / _GRID_S)) + 1
@@ -332,10 +333,55 @@ def _median_f0(track: pitch.PitchTrack, w: Word) -> float:
     return float(np.median(f0)) if len(f0) else 1.0
 
 
+_FRAGMENT = re.compile(r"([a-z']+)(?:\.\.\.|\u2026|-)")  # a word the recogniser heard broken off: "sh...", "align-"
+
+
 def _vowelless_fragment(text: str) -> bool:
     """A cut-off start of a word with no vowel letter ("sh...", "th-"): it has no vowel to draw out."""
-    m = re.fullmatch(r"([a-z']+)(?:\.\.\.|\u2026|-)", text.strip().lower())
+    m = _FRAGMENT.fullmatch(text.strip().lower())
     return m is not None and not re.search(r"[aeiouy]", m.group(1))
+
+
+# A filled pause is said on a central vowel, [ə] or [ʌ]: American "uh" and British "er" are one sound spelled two
+# ways (Clark and Fox Tree 2002). The recogniser also writes "er" for the r-coloured vowel [ɚ] of a word's "-er"
+# said on its own after a pause, as a speaker who says a word in pieces does (mfa_internalsil: "Align... Er...",
+# "aligner"; the plain decode writes "align, er" too). [ɚ] is the one English vowel whose third formant falls to
+# within a few hundred Hz of its second (Peterson and Barney 1952: 340, 320 and 270 Hz for men, women and
+# children; 1000 Hz or more for the central vowels); the central vowel of a filler keeps them 1000 Hz or more apart.
+# Over a telephone line or in a room, linear prediction misreads them for some fillers (a few of the filler bench's
+# read 300 Hz or less apart), so the formants alone do not decide: only an "er" written straight after a word
+# broken off is measured, and joined to it when r-coloured.
+_R_SPELLINGS = frozenset({"er", "err", "errr"})
+_R_COLOURED_HZ = 450.0
+
+
+def _word_ends_after_pause(words: Sequence[Word], audio: Audio, track: pitch.PitchTrack) -> list[Word]:
+    """``words`` with each r-coloured "er" the recogniser wrote after a word it heard broken off joined to that
+    word, as its last syllable ("Align..." + "Er..." -> "Aligner...")."""
+    out: list[Word] = []
+    for w in words:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and normalize(w.text) in _R_SPELLINGS
+            and _FRAGMENT.fullmatch(prev.text.strip().lower())
+            and _r_coloured(audio, track, w)
+        ):
+            stem = re.sub(r"(\.\.\.|\u2026|-)$", "", prev.text.strip())
+            out[-1] = replace(
+                prev,
+                text=stem + w.text.strip().lower(),
+                end=max(prev.end, w.end),
+                confidence=min(prev.confidence, w.confidence),
+            )
+            continue
+        out.append(w)
+    return out
+
+
+def _r_coloured(audio: Audio, track: pitch.PitchTrack, w: Word) -> bool:
+    f = formants.vowel(audio, track, w.start, w.end)
+    return f is not None and bool(f[2] - f[1] < _R_COLOURED_HZ)
 
 
 _TEMPO_WINDOW_S = 15.0  # the tempo around a stretch: words within this of it
