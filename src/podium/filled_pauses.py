@@ -202,12 +202,21 @@ def _inside_words(
             continue
         filler = _filler_word(v)
         if v.start - w.start >= w.end - v.end:  # the filler came after the word
+            if not _word_follows(v, out, is_lexical):
+                continue
             out[i] = replace(w, end=round(max(w.start + 0.05, filler.start), 3))
         else:
             out[i] = replace(w, start=round(min(w.end - 0.05, filler.end), 3))
         starts[i], ends[i] = out[i].start, out[i].end
         added.append(filler)
     return out + added
+
+
+def _word_follows(v: _Voiced, words: Sequence[Word], is_lexical: np.ndarray, reach_s: float = 3.0) -> bool:
+    """A word starts within ``reach_s`` after the stretch ``v``, as ``_between_words`` asks of a filler in a gap: a
+    steady stretch running on past a phrase's last word with nothing said after it is that word's last vowel held
+    as the phrase ends (a slow reading's "surpassed." in pink noise, which Whisper ended early), not an "uh"."""
+    return any(lex and v.end - 0.1 <= w.start <= v.end + reach_s for w, lex in zip(words, is_lexical, strict=True))
 
 
 def _before_speech(v: _Voiced, lexical: Sequence[Word], pace: _Articulation, reach_s: float = 1.0) -> bool:
