@@ -566,6 +566,23 @@ def test_a_run_of_uh_follows_the_sound_not_the_recogniser(samples):
     assert all(w.start >= 1.4 for w in found), found  # nothing on "Montreal" (about 0.9-1.4 s)
 
 
+def test_a_series_grows_by_its_own_sound_said_again_even_where_its_pitch_falls(samples):
+    """mfa_uhuh's six "uh"s in pink noise 20 dB under them: the recogniser wrote four, as instants. Its third and
+    fifth "uh" (0.17 and 0.13 s) fall 3 semitones as they fade, too fast for a filler found on its own; at the
+    series' pitch, between fillers the recogniser heard, they are its sound said again, and the run grows by them."""
+    audio = media.load(samples / "speech_disfluent" / "mfa_uhuh.flac").audio
+    words = [
+        Word("Montreal,", 0.76, 1.32, 0.9), Word("uh,", 2.38, 2.38, 0.5), Word("uh,", 3.98, 3.98, 0.5),
+        Word("uh,", 4.66, 4.66, 0.5), Word("uh,", 4.84, 4.84, 0.5), Word("the", 5.70, 5.84, 0.9),
+        Word("liner.", 5.84, 6.00, 0.9),
+    ]  # fmt: skip
+    found = [w for w in _recover(audio, words) if w.filler_kind in ("um", "uh")]
+    said = [Event(t.kind, t.start, t.end) for t in devset.TOKENS if t.file.endswith("mfa_uhuh.flac")]
+    said.append(Event("uh", 4.36, 4.50))  # the quick fifth, touching the long last one (too short to splice)
+    m = match("mfa_uhuh", said, [Event("uh", w.start, w.end) for w in found], tolerance_s=0.1)
+    assert len(said) == 6 and len(m.hits) == 6 and not m.false_alarms, found
+
+
 @pytest.mark.parametrize("voiced", [True, False])
 def test_a_filler_written_over_no_voice_is_dropped(samples, voiced):
     """A filled pause is voiced: an "uh" the recogniser wrote over a breath stands on its language model alone
