@@ -106,6 +106,38 @@ def test_a_held_sound_after_the_last_word_needs_a_word_after_it(samples):
     assert not found, found
 
 
+@pytest.mark.parametrize("held", [True, False])
+def test_a_word_held_on_its_vowel_is_not_a_filler_before_the_next_word(samples, held):
+    """ "how" said "howww" while the speaker finds the next word (its loudest 60 ms held 0.45 s, as
+    ``devset.lengthened`` holds a word), and Whisper starting "much" on the held vowel: the stretch is "how" drawn
+    out, which keeps no syllable of its own outside it, not an "uh" before "much". After "how" said whole, an "uh"
+    that Whisper's "much" slid over is a filler."""
+    k = next(i for i, (text, *_) in enumerate(_HOST_WORDS) if text == "how")
+    _, start, end = _HOST_WORDS[k]
+    if held:
+        host = _host(samples)
+        track = pitch.track(host.astype(np.float32), SR)
+        a, b = np.searchsorted(track.times, [start, end])
+        voiced = np.flatnonzero(track.voiced[a:b]) + a
+        centre = float(track.times[voiced[np.argmax(track.level_db[voiced])]])
+        lo = int((centre - 0.03) * SR)
+        sound = devset.sustained(host[lo : lo + int(0.06 * SR)], 0.45, random.Random(0))
+        x = np.concatenate([host[:lo], sound, host[lo + int(0.06 * SR) :]]).astype(np.float32)
+        d, at = (len(sound) - int(0.06 * SR)) / SR, centre + 0.05
+        audio = Audio(x, SR)
+        words = []
+        for j, (text, a, b) in enumerate(_HOST_WORDS):
+            if j == k:  # the held word ends where Whisper starts the next one
+                b = at
+            elif j > k:  # the next one starts on the held vowel; the rest come later by the time held
+                a, b = (at if j == k + 1 else a + d), b + d
+            words.append(Word(text, a, b, 0.9))
+    else:
+        audio, words, d = _spliced(samples, _at_host_pitch(samples, 0), end, absorbed_by="after")
+    found = [w for w in _recover(audio, words) if w.filler_kind in ("um", "uh")]
+    assert len(found) == (0 if held else 1), found
+
+
 @pytest.mark.parametrize("i", [0, 1, 7, 8])
 def test_a_filler_is_cut_out_of_a_word_of_plausible_length(samples, i):
     """Whisper lets "prudently" (3 syllables) start at the filler before it: the word is long, but not longer than

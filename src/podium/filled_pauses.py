@@ -206,10 +206,37 @@ def _inside_words(
                 continue
             out[i] = replace(w, end=round(max(w.start + 0.05, filler.start), 3))
         else:
+            if _drawn_out_before(v, out, is_lexical, i, pace):
+                continue
             out[i] = replace(w, start=round(min(w.end - 0.05, filler.end), 3))
         starts[i], ends[i] = out[i].start, out[i].end
         added.append(filler)
     return out + added
+
+
+def _drawn_out_before(
+    v: _Voiced, words: Sequence[Word], is_lexical: np.ndarray, i: int, pace: _Articulation, touch_s: float = 0.1
+) -> bool:
+    """True when the stretch ``v``, cut from the start of word ``i``, is the word before it drawn out: that word
+    touches the stretch, its voicing runs on into it unbroken, and it keeps no syllable of its own outside it
+    (``_Articulation.keeps_own_syllable``). A speaker holding "the" while finding the next word says "thuhhh", and
+    Whisper slides the next word's start over the held vowel: the test a one-syllable word the stretch lies in must
+    pass (``_inside_words``), asked of the word the vowel belongs to. After "the" said with its own vowel, a pause or
+    a break in the voice, an "uh" is a filler; and a word timed with less than half a syllable of the speaker's
+    (``_Articulation.syllable_s``) of voice before the stretch is timed on the stretch itself, so where its own
+    sound lies is not known (a spliced "uh" after "the", which Whisper timed on the "uh"; in a 0.5 s room, "can" timed
+    on the "uh" after it, its own vowel ringing on into it)."""
+    k = i - 1
+    while k >= 0 and not is_lexical[k]:
+        k -= 1
+    if k < 0 or _syllables(words[k]) != 1 or not (v.start - touch_s <= words[k].end <= v.end):
+        return False
+    p, track = words[k], pace.track
+    lo, hi = (int(j) for j in np.searchsorted(track.times, [p.start, v.start]))
+    voiced = np.flatnonzero(track.voiced[lo:hi])
+    if len(voiced) * pace.hop < 0.5 * pace.syllable_s(v.start) or not track.voiced[lo + voiced[0] : hi].all():
+        return False
+    return not pace.keeps_own_syllable(p, v)
 
 
 def _word_follows(v: _Voiced, words: Sequence[Word], is_lexical: np.ndarray, reach_s: float = 3.0) -> bool:
