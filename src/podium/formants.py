@@ -3,8 +3,9 @@
 Where the quality of a vowel decides what a sound is: a filled pause is said on a central vowel ("uh", [ə] or [ʌ]),
 never on an r-coloured one ([ɚ], the "-er" of "aligner"), whose third formant falls close to its second.
 
-Method (Markel and Gray 1976, "Linear Prediction of Speech"; the recipe of Praat's Burg analysis without Burg): the
-sound around each frame is low-passed and resampled to 8 kHz, so that the model spends its poles on the formants
+Method (Markel and Gray 1976, "Linear Prediction of Speech"; as Praat's formant analysis, which resamples to twice
+the highest formant sought, but by the autocorrelation method rather than Burg's): the sound around each frame is
+low-passed and resampled to 8 kHz, so that the model spends its poles on the formants
 below 4 kHz, where F1-F3 of every adult and child voice lie, and not on the band above (which a telephone line has
 lost anyway); pre-emphasised (0.97), Hamming-windowed over 32 ms; an order-10 predictor (2 + 8 kHz / 1 kHz) by the
 autocorrelation method (Levinson-Durbin); its roots' angles are the formant frequencies, and roots wider than
@@ -64,7 +65,8 @@ def vowel(audio: Audio, track: PitchTrack, start: float, end: float, within_db: 
 
 
 def _lowpass(sr: int) -> np.ndarray:
-    """A windowed-sinc low-pass at 0.45 of ``_SR`` (the new Nyquist frequency, with room for the transition)."""
+    """A windowed-sinc low-pass at 3.6 kHz (0.45 of ``_SR``: under the 4 kHz that resampling to ``_SR`` keeps, with
+    room for the filter's transition), for a sound sampled at ``sr``."""
     cut = min(0.45 * _SR / sr * 2, 1.0)
     k = np.arange(-_TAPS, _TAPS + 1)
     h = cut * np.sinc(cut * k) * np.hamming(len(k))
