@@ -202,7 +202,7 @@ def _inside_words(
             continue
         filler = _filler_word(v)
         if v.start - w.start >= w.end - v.end:  # the filler came after the word
-            if not _word_follows(v, out, is_lexical):
+            if not _word_after(v, [u for u, lex in zip(out, is_lexical, strict=True) if lex]):
                 continue
             out[i] = replace(w, end=round(max(w.start + 0.05, filler.start), 3))
         else:
@@ -239,11 +239,12 @@ def _drawn_out_before(
     return not pace.keeps_own_syllable(p, v)
 
 
-def _word_follows(v: _Voiced, words: Sequence[Word], is_lexical: np.ndarray, reach_s: float = 3.0) -> bool:
-    """A word starts within ``reach_s`` after the stretch ``v``, as ``_between_words`` asks of a filler in a gap: a
-    steady stretch running on past a phrase's last word with nothing said after it is that word's last vowel held
-    as the phrase ends (a slow reading's "surpassed." in pink noise, which Whisper ended early), not an "uh"."""
-    return any(lex and v.end - 0.1 <= w.start <= v.end + reach_s for w, lex in zip(words, is_lexical, strict=True))
+def _word_after(v: _Voiced, words: Sequence[Word], reach_s: float = 3.0) -> bool:
+    """One of ``words`` starts within ``reach_s`` after the stretch ``v``: asked of a filler in a gap
+    (``_between_words``) and of one cut out of a word's end (``_inside_words``): a steady stretch running on past a
+    phrase's last word with nothing said after it is that word's last vowel held as the phrase ends (a slow
+    reading's "surpassed." in pink noise, which Whisper ended early), not an "uh"."""
+    return any(v.end - 0.1 <= w.start <= v.end + reach_s for w in words)
 
 
 def _before_speech(v: _Voiced, lexical: Sequence[Word], pace: _Articulation, reach_s: float = 1.0) -> bool:
@@ -369,7 +370,8 @@ def _median_f0(track: pitch.PitchTrack, w: Word) -> float:
     return float(np.median(f0)) if len(f0) else 1.0
 
 
-_FRAGMENT = re.compile(r"([a-z']+)(?:\.\.\.|\u2026|-)")  # a word the recogniser heard broken off: "sh...", "align-"
+_BROKEN_OFF = re.compile(r"(?:\.\.\.|\u2026|-)$")  # how the recogniser marks a word it heard broken off
+_FRAGMENT = re.compile(r"([a-z']+)" + _BROKEN_OFF.pattern)  # such a word: "sh...", "align-"
 
 
 def _vowelless_fragment(text: str) -> bool:
@@ -403,7 +405,7 @@ def _word_ends_after_pause(words: Sequence[Word], audio: Audio, track: pitch.Pit
             and _FRAGMENT.fullmatch(prev.text.strip().lower())
             and _r_coloured(audio, track, w)
         ):
-            stem = re.sub(r"(\.\.\.|\u2026|-)$", "", prev.text.strip())
+            stem = _BROKEN_OFF.sub("", prev.text.strip())
             out[-1] = replace(
                 prev,
                 text=stem + w.text.strip().lower(),
@@ -655,11 +657,12 @@ def _fit_runs(
             out.append(w)
         # a series heard: the run grows by the bursts like a filler, or like its own, that none of its fillers took
         taken = targets[: len(run)]
-        said_again = [v for v in inside if v not in like and _said_again(v, taken)]
+        pitch_hz = _series_pitch(taken)
+        said_again = [v for v in inside if v not in like and _said_again(v, pitch_hz)]
         left = [v for v in like + said_again if not any(v.start < t.end and t.start < v.end for t in taken)]
         used += taken
         if len(run) >= 2 and left:  # each filler it grows by once, however its loudness dips split it
-            grown = _joined(_same_series(left, taken), every=True)
+            grown = _joined(_same_series(left, pitch_hz), every=True)
             kind = _series_kind(run)
             out.extend(_of_kind(_filler_word(v), kind) for v in grown)
             used += grown
@@ -683,28 +686,31 @@ def _of_kind(w: Word, kind: str | None) -> Word:
     return w if kind is None else replace(w, text=kind)
 
 
-def _same_series(more: list[_Voiced], heard: list[_Voiced]) -> list[_Voiced]:
-    """Of the bursts a series may grow by, those at its pitch (within ``_SERIES_ST`` of the median of the bursts the
-    recogniser's fillers were placed on): "uh uh uh" is one voice repeating one sound. The run's gap can reach into
-    speech the recogniser left out, whose flat syllables are not part of it (through MP3, another speaker's, an
-    octave up)."""
-    if not heard:
+def _series_pitch(heard: list[_Voiced]) -> float | None:
+    """A series' pitch: the median F0 of the bursts the recogniser's fillers were placed on; None without any."""
+    return float(np.median([v.f0_hz for v in heard])) if heard else None
+
+
+def _same_series(more: list[_Voiced], pitch_hz: float | None) -> list[_Voiced]:
+    """Of the bursts a series may grow by, those at its pitch (within ``_SERIES_ST`` of ``_series_pitch``): "uh uh
+    uh" is one voice repeating one sound. The run's gap can reach into speech the recogniser left out, whose flat
+    syllables are not part of it (through MP3, another speaker's, an octave up)."""
+    if pitch_hz is None:
         return more
-    f0 = float(np.median([v.f0_hz for v in heard]))
-    return [v for v in more if _same_pitch(v.f0_hz, f0, _SERIES_ST)]
+    return [v for v in more if _same_pitch(v.f0_hz, pitch_hz, _SERIES_ST)]
 
 
-def _said_again(v: _Voiced, heard: list[_Voiced]) -> bool:
-    """A burst that is the series' sound said once more: at the pitch of the bursts its written fillers went to
-    (within ``_JOIN_ST``), as long as a quick "uh" (``_MIN_BURST_S``), periodic and with a voice's jitter, whether
+def _said_again(v: _Voiced, pitch_hz: float | None) -> bool:
+    """A burst that is the series' sound said once more: at the series' pitch (``_series_pitch``, within
+    ``_JOIN_ST``), as long as a quick "uh" (``_MIN_BURST_S``), periodic and with a voice's jitter, whether
     or not its pitch holds flat. A quick "uh" of 0.13-0.17 s may fall 2-3 semitones as it fades (mfa_uhuh's third
     and fifth: 19 and 10 semitones a second), which the flatness asked of a filler found on its own
     (``_MAX_SLOPE_ST_S``) refuses; where the recogniser wrote all six of them, the run took them regardless, and in
     pink noise 20 dB under the speech it wrote four and the run grew by none of the two. One voice saying one sound
     again at one pitch, between fillers the recogniser heard, is the evidence."""
-    f0 = float(np.median([u.f0_hz for u in heard])) if heard else 0.0
     return (
-        _same_pitch(v.f0_hz, f0, _JOIN_ST)
+        pitch_hz is not None
+        and _same_pitch(v.f0_hz, pitch_hz, _JOIN_ST)
         and v.held >= _MIN_BURST_S
         and v.end - v.start <= _MAX_S
         and v.strength >= _MIN_STRENGTH
@@ -827,8 +833,7 @@ def _between_words(
         began = voice_starts[voice_starts <= v.start + 0.1]
         since = max(since, float(began[-1]) - 0.1) if len(began) else since
     before = any(since <= w.end <= v.start + 0.1 for w in words)
-    after = any(v.end - 0.1 <= w.start <= v.end + reach_s for w in words)
-    return before and after
+    return before and _word_after(v, words, reach_s)
 
 
 _GRID_S = 0.01  # resolution of the coverage masks
