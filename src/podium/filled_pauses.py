@@ -94,8 +94,11 @@ def recover(
         return tempo.outlasts_a_syllable(v) or pace.outlasts_a_syllable(v)
 
     in_words = _mask(lexical, n)
-    # for the recogniser's own fillers, a word counts only for as long as it plausibly lasts (see _fit_runs)
-    in_own_words = _mask([replace(w, end=_own_end(w, tempo)) for w in lexical], n)
+    # for the recogniser's own fillers, a word counts only where its sound is known to lie: a word timed far longer
+    # than it plausibly lasts (``_own_length``) was stretched over fillers beside it, at its start or at its end, so
+    # it hides no burst from their runs (see _fit_runs); in read speech, "The" stretched back 1.9 s over mfa_uhuh's
+    # last two "uh"s hid the quick fifth from its series when counted from its start
+    in_own_words = _mask([w for w in lexical if w.end - w.start <= _own_length(w, tempo)], n)
     bursts = [v for v in voiced if _share(v, in_words) <= _MAX_COVER]
     near_runs = [v for v in every_voiced if _share(v, in_own_words) <= _MAX_COVER]
     out, claimed = _fit_runs(words, near_runs, audio.duration_s, tempo)
@@ -661,8 +664,8 @@ def _fit_runs(
         said_again = [v for v in inside if v not in like and _said_again(v, pitch_hz)]
         left = [v for v in like + said_again if not any(v.start < t.end and t.start < v.end for t in taken)]
         used += taken
-        if len(run) >= 2 and left:  # each filler it grows by once, however its loudness dips split it
-            grown = _joined(_same_series(left, pitch_hz), every=True)
+        if len(run) >= 2 and left:  # each filler it grows by once, however its loudness dips split it (_joined)
+            grown = _joined(_same_series(left, pitch_hz))
             kind = _series_kind(run)
             out.extend(_of_kind(_filler_word(v), kind) for v in grown)
             used += grown
@@ -718,20 +721,21 @@ def _said_again(v: _Voiced, pitch_hz: float | None) -> bool:
     )
 
 
-def _joined(pieces: list[_Voiced], every: bool = False) -> list[_Voiced]:
+def _joined(pieces: list[_Voiced]) -> list[_Voiced]:
     """Pieces of one voiced run, split where its loudness dips (``_split_at_dips``), with each piece that is a murmur
     after its vowel joined to it again: an "um" is a vowel, then a murmur ``_MURMUR_LOSS_DB`` or more under it at its
     loudest, and a run of the recogniser's fillers took one each (mfa_uhum: "uh, uh" fitted to the vowel and the
     murmur of its "um"). Touching pieces at one pitch (within ``_JOIN_ST``) are one held sound too, as fillers are
     (``_one_held_vowel``): mfa_uhum's quiet hum, at 93-94 Hz, came as three, and its run's "hmm, hmm, um" took one
     each. A second "uh" said without a break in the voice is a vowel of its own, as loud as the first and at another
-    pitch (mfa_uhuh's last two: 3.5 dB louder, 99 and 86 Hz). ``every``: every touching piece is joined (the bursts
-    a series grows by). The joined burst keeps the first piece's measures."""
+    pitch (mfa_uhuh's last two: 3.5 dB louder, 99 and 86 Hz), in a run's fit and in the bursts a series grows by
+    alike (joined there, mfa_uhuh's quick fifth and long last "uh" were one filler where they touched). The joined
+    burst keeps the first piece's measures."""
     out: list[_Voiced] = []
     for v in sorted(pieces, key=lambda p: p.start):
         touches = bool(out) and abs(v.start - out[-1].end) < _TOUCH_S
         held = touches and _same_pitch(v.f0_hz, out[-1].f0_hz, _JOIN_ST)
-        if touches and (every or held or v.peak_db <= out[-1].peak_db - _MURMUR_LOSS_DB):
+        if touches and (held or v.peak_db <= out[-1].peak_db - _MURMUR_LOSS_DB):
             out[-1] = replace(out[-1], end=v.end, own_end=v.own_end)
         else:
             out.append(v)
