@@ -807,6 +807,24 @@ def test_a_word_keeps_a_syllable_of_its_own_beside_a_stretch_or_is_the_stretch_d
     assert not filled_pauses._Articulation(the_uh, [the]).keeps_own_syllable(Word("the", 0.58, 1.0, 0.9), v)
 
 
+def test_a_pitch_gliding_into_the_stretch_is_its_vowels_onset_and_a_jump_is_a_syllable_of_its_own():
+    """A held "the" from the filler bench's hard negatives: its voicing runs into the held vowel with no break and
+    no dip, its pitch falling 6 semitones on the way, at about one a frame, as a voice's pitch moves. That is the
+    vowel beginning, not "the" said at its own pitch and then an "uh". The same 8 semitones as one step is a voice
+    starting again at another pitch: a syllable of its own (or another voice)."""
+    v = _like(0.6, 1.0, f0=100.0)
+    the = Word("the", 0.45, 1.0, 0.9)
+    for glide, own in ((np.geomspace(160.0, 100.0, 16)[:-1], False), (np.full(15, 160.0), True)):
+        track = _syllables_track((0.45, 0.6, 160.0), (0.6, 1.0, 100.0))
+        track.f0[45:60] = glide
+        track.level_db[45:100] = -20.0  # one level throughout: no loudness peak of its own
+        assert filled_pauses._Articulation(track, [the]).keeps_own_syllable(the, v) is own
+    after = Word("letters", 0.6, 1.2, 0.9)  # and as the vowel fades, gliding up into the next word's pitch
+    track = _syllables_track((0.6, 1.0, 100.0), (1.0, 1.15, 160.0))
+    track.f0[100:115], track.level_db[60:115] = np.geomspace(100.0, 160.0, 16)[1:], -20.0
+    assert not filled_pauses._Articulation(track, [after]).keeps_own_syllable(after, v)
+
+
 def test_a_steady_stretch_in_a_gap_that_holds_a_filler_already_is_not_a_second_one():
     """As measured on the held-out monologue in a small noisy room: the recogniser wrote "umm" after an instant
     "but", and the um's steady stretch before "but" was taken for another. A filler found past the next word is in

@@ -142,6 +142,11 @@ _MIN_STEADY_S = 0.2  # a steady vowel this long is rare inside a fluent word (me
 _STEADY_FLUX_DB = 5.0  # spectral change over 60 ms under which the envelope counts as steady
 _MIN_OWN_VOICE_S = 0.05  # a word keeps a vowel of its own outside the filler; else the stretch *is* the word, drawn out
 _OTHER_PITCH_ST = 3.0  # voicing this far from a stretch's pitch is not its vowel's onset or fade (as ``_OWN_VOICE_ST``)
+# unless it glides there: a voice moves its pitch at most about 80 semitones a second, even over an octave (Xu and
+# Sun 2002, "Maximum speed of pitch change and how it may relate to speech": falls of 12 st at ~83 st/s, rises
+# ~78), under 1 st a 10 ms frame; twice that allows for the tracker's own error. A step larger than this is a voice
+# starting again at another pitch (a syllable of its own), or another voice
+_GLIDE_ST_PER_FRAME = 2.0
 # Filled pauses are said low, near the bottom of the speaker's range (Shriberg and Lickley 1993; O'Shaughnessy
 # 1992): within 2 semitones of the speaker's 10th-percentile F0 (measured 0-1.2 st on the real ones here). A word's
 # held vowel usually is not (2-7.5 st on the drawn words of mfa_acoustic_corpus's slow stretch).
@@ -518,7 +523,9 @@ class _Articulation:
         voicing there, with a nucleus (a loudness peak ``_NUCLEUS_DIP_DB`` over the lowest level between it and the
         stretch) or at another pitch (``_OTHER_PITCH_ST`` or more from the stretch's: the word's own intonation, or
         another voice). The onset and fade of the stretch's own vowel are voicing outside it too, but with no peak of
-        their own and at its pitch: a word that is only those is the stretch, drawn out."""
+        their own, at its pitch or gliding to and from it as a voice glides (``_glides``): a word that is only those
+        is the stretch, drawn out ("the" said with its pitch falling 6 semitones into its held vowel, with no break and
+        no dip, was taken for "the" said and then an "uh")."""
         t, track = self.track.times, self.track
         a, b = (int(i) for i in np.searchsorted(t, [w.start, w.end]))  # the word's frames only
         va, vb = (int(i) for i in np.searchsorted(t, [v.start, v.end]))
@@ -534,10 +541,25 @@ class _Articulation:
             if len(between) and self.level[k] - float(between.min()) >= _NUCLEUS_DIP_DB:
                 return True
         f0 = track.f0[a:b]
-        other = voiced & (f0 > 0)
+        other = voiced & (f0 > 0) & ~_glides(track, a, b, va, vb)
         if v.f0_hz > 0:
             other[other] = np.abs(12 * np.log2(f0[other] / v.f0_hz)) >= _OTHER_PITCH_ST
         return bool(other.sum() * self.hop >= _MIN_OWN_VOICE_S)
+
+
+def _glides(track: pitch.PitchTrack, a: int, b: int, va: int, vb: int) -> np.ndarray:
+    """Of frames ``a:b``, those where the voicing runs on unbroken into the stretch at frames ``va:vb`` (its onset,
+    before it) or out of it (its fade, after it) with the pitch moving no more than ``_GLIDE_ST_PER_FRAME`` from one
+    frame to the next: the stretch's own vowel as it begins and ends, whatever pitch it passes through."""
+    out = np.zeros(b - a, dtype=bool)
+    f0 = track.f0
+    for j, step in ((va - 1, -1), (vb, 1)):
+        while a <= j < b and 0 <= j - step < len(f0) and track.voiced[j] and f0[j] > 0 < f0[j - step]:
+            if abs(12 * np.log2(f0[j] / f0[j - step])) > _GLIDE_ST_PER_FRAME:
+                break
+            out[j - a] = True
+            j += step
+    return out
 
 
 def _nuclei(level: np.ndarray, sounding: np.ndarray) -> np.ndarray:
