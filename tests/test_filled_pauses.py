@@ -590,18 +590,23 @@ def _uhuh_said() -> list[Event]:
     return sorted([*said, Event("uh", 4.36, 4.50)], key=lambda e: e.start)
 
 
+def _uhuh_found(samples, words: list[Word]) -> tuple[list[Word], Matches]:
+    """The um/uh recovered from mfa_uhuh with the recogniser's ``words``, and how they match its six "uh"s (within
+    0.1 s, whatever the kind)."""
+    audio = media.load(samples / "speech_disfluent" / "mfa_uhuh.flac").audio
+    found = [w for w in _recover(audio, words) if w.filler_kind in ("um", "uh")]
+    return found, match("mfa_uhuh", _uhuh_said(), [Event("uh", w.start, w.end) for w in found], tolerance_s=0.1)
+
+
 def test_a_run_of_uh_follows_the_sound_not_the_recogniser(samples):
     """mfa_uhuh says "Montreal uh uh uh uh uh uh forced aligner". Inside a longer talk Whisper wrote only two "uh"s,
     late, and dropped "Montreal" (live_bench's talk, as the recogniser timed it there). The run's fillers go to the
     bursts that sound like fillers, and the run grows to them; "Montreal", left in the gap, is not taken for one."""
-    audio = media.load(samples / "speech_disfluent" / "mfa_uhuh.flac").audio
     words = [
         Word("Uh,", 4.04, 4.72, 0.4), Word("uh,", 5.44, 5.52, 0.8), Word("forced", 5.66, 5.70, 0.9),
         Word("to", 5.70, 5.84, 0.9), Word("liner.", 5.84, 6.90, 0.9),
     ]  # fmt: skip
-    found = [w for w in _recover(audio, words) if w.filler_kind in ("um", "uh")]
-    said = _uhuh_said()
-    m = match("mfa_uhuh", said, [Event("uh", w.start, w.end) for w in found], tolerance_s=0.1)
+    found, m = _uhuh_found(samples, words)
     assert len(m.hits) >= 4 and not m.false_alarms, found
     assert all(w.start >= 1.4 for w in found), found  # nothing on "Montreal" (about 0.9-1.4 s)
 
@@ -610,15 +615,12 @@ def test_a_series_grows_by_its_own_sound_said_again_even_where_its_pitch_falls(s
     """mfa_uhuh's six "uh"s in pink noise 20 dB under them: the recogniser wrote four, as instants. Its third and
     fifth "uh" (0.17 and 0.13 s) fall 3 semitones as they fade, too fast for a filler found on its own; at the
     series' pitch, between fillers the recogniser heard, they are its sound said again, and the run grows by them."""
-    audio = media.load(samples / "speech_disfluent" / "mfa_uhuh.flac").audio
     words = [
         Word("Montreal,", 0.76, 1.32, 0.9), Word("uh,", 2.38, 2.38, 0.5), Word("uh,", 3.98, 3.98, 0.5),
         Word("uh,", 4.66, 4.66, 0.5), Word("uh,", 4.84, 4.84, 0.5), Word("the", 5.70, 5.84, 0.9),
         Word("liner.", 5.84, 6.00, 0.9),
     ]  # fmt: skip
-    found = [w for w in _recover(audio, words) if w.filler_kind in ("um", "uh")]
-    said = _uhuh_said()
-    m = match("mfa_uhuh", said, [Event("uh", w.start, w.end) for w in found], tolerance_s=0.1)
+    found, m = _uhuh_found(samples, words)
     assert len(m.hits) == 6 and not m.false_alarms, found
 
 
@@ -715,15 +717,12 @@ def test_a_word_far_longer_than_its_syllables_hides_no_burst_from_a_series(sampl
     after the last "uh") stretched back over 1.9 s, from the quick fifth "uh" on. Where the sound of a word timed far
     longer than its syllables lies is not known, so it keeps no burst from the runs around it: counted at its start,
     it hid the quick fifth from the series, and five of the six were found."""
-    audio = media.load(samples / "speech_disfluent" / "mfa_uhuh.flac").audio
     words = [
         Word("process...", 0.0, 3.88, 0.9), Word("uh,", 2.41, 2.41, 0.5), Word("uh,", 3.33, 3.33, 0.5),
         Word("uh,", 3.33, 3.67, 0.5), Word("The", 3.88, 5.74, 0.9), Word("uh,", 4.47, 4.81, 0.5),
         Word("uh,", 5.43, 5.43, 0.5), Word("uh,", 5.43, 5.49, 0.5), Word("invention", 5.74, 6.0, 0.9),
     ]  # fmt: skip
-    found = [w for w in _recover(audio, words) if w.filler_kind in ("um", "uh")]
-    said = _uhuh_said()
-    m = match("mfa_uhuh", said, [Event("uh", w.start, w.end) for w in found], tolerance_s=0.1)
+    found, m = _uhuh_found(samples, words)
     assert len(m.hits) == 6 and not m.false_alarms, found
 
 

@@ -554,8 +554,8 @@ def _glides(track: pitch.PitchTrack, a: int, b: int, va: int, vb: int) -> np.nda
     out = np.zeros(b - a, dtype=bool)
     f0 = track.f0
     for j, step in ((va - 1, -1), (vb, 1)):
-        while a <= j < b and 0 <= j - step < len(f0) and track.voiced[j] and f0[j] > 0 < f0[j - step]:
-            if abs(12 * np.log2(f0[j] / f0[j - step])) > _GLIDE_ST_PER_FRAME:
+        while a <= j < b and 0 <= j - step < len(f0) and track.voiced[j]:
+            if not _same_pitch(f0[j], f0[j - step], _GLIDE_ST_PER_FRAME):  # unvoiced to the tracker, or a jump
                 break
             out[j - a] = True
             j += step
