@@ -289,9 +289,10 @@ def parser() -> argparse.ArgumentParser:
         help="word error rate and filler precision/recall",
         description="Transcribe every NAME.ext in DIR that has a NAME.txt reference; print the word error rate "
         "per file and overall, and filler precision/recall/F1 by kind (counts from DIR/fillers.csv when present, "
-        "else from fillers written in the references). Where NAME.fillers.tsv or NAME.TextGrid times the fillers, "
-        "they are scored as timed events (a hit within 1 s, of the same kind; any the reference counts but does not "
-        "time are matched by count) and every miss and false alarm is listed with its time. Normalisation and "
+        "else from fillers written in the references). Where NAME.fillers.tsv or NAME.TextGrid times the fillers "
+        "(a TextGrid's word tier: 'words', or a forced aligner's 'SPEAKER - words'), they are scored as timed "
+        "events (a hit within 1 s, of the same kind; any the reference counts but does not time are matched by "
+        "count) and every miss and false alarm is listed with its time. Normalisation and "
         "scoring: see docs/evaluation.md.",
     )
     es.add_argument("dir", help="folder of recordings with NAME.txt references")

@@ -22,6 +22,7 @@ times is matched by count per file and kind (true positives =
 from __future__ import annotations
 
 import csv
+import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +35,8 @@ from ..types import Audio, Word
 from . import textgrid
 from .events import UNTIMED, Event, Matches, match_partly_timed, times_fit
 from .text import WerResult, normalize, wer
+
+log = logging.getLogger(__name__)
 
 __all__ = ["MEDIA_SUFFIXES", "FileResult", "SpeechEval", "evaluate", "filler_table", "reference_fillers"]
 
@@ -223,6 +226,7 @@ def reference_fillers(
     counts = {k: v for k, v in counts.items() if v}
     timed = _timed_fillers(media_path)
     if timed is not None and not times_fit(timed, counts):
+        log.warning("%s: its timed reference marks more fillers than its text counts; scored by count", media_path.name)
         timed = None
     return counts, timed
 
@@ -256,8 +260,9 @@ def _timed_fillers(media_path: Path) -> list[Event] | None:
     grid = media_path.with_suffix(".TextGrid")
     if grid.is_file():
         try:
-            return _filler_events(textgrid.intervals(grid))
-        except ValueError:  # no word tier: no times
+            return _filler_events(textgrid.words(grid))
+        except ValueError as e:  # no word tier, or not a TextGrid Praat writes as text: no times
+            log.warning("%s: no word times read (%s); its fillers are scored by count", grid.name, e)
             return None
     return None
 
