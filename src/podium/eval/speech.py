@@ -255,8 +255,7 @@ def _timed_fillers(media_path: Path) -> list[Event] | None:
     """Filler times from ``NAME.fillers.tsv`` or ``NAME.TextGrid``, or ``None`` when there are none."""
     tsv = media_path.with_name(media_path.stem + ".fillers.tsv")
     if tsv.is_file():
-        rows = [line.split("\t") for line in tsv.read_text(encoding="utf-8").splitlines()[1:]]
-        return _filler_events((float(r[0]), float(r[1]), r[2]) for r in rows if len(r) >= 3)
+        return _filler_events(_timed_rows(tsv))
     grid = media_path.with_suffix(".TextGrid")
     if grid.is_file():
         try:
@@ -265,6 +264,29 @@ def _timed_fillers(media_path: Path) -> list[Event] | None:
             log.warning("%s: no word times read (%s); its fillers are scored by count", grid.name, e)
             return None
     return None
+
+
+def _timed_rows(path: Path) -> list[tuple[float, float, str]]:
+    """``(start, end, word)`` rows of a filler table: a header, then a row per filler, separated by tabs (or by
+    commas, as a spreadsheet saves them); the columns by the header's names (start, end, and word, label or text)
+    or else in that order. Rows that give no times are left out and named in a warning."""
+    lines = [line for line in path.read_text(encoding="utf-8-sig").splitlines() if line.strip()]
+    if not lines:
+        return []
+    sep = "\t" if "\t" in lines[0] else ","
+    header = [h.strip().lower() for h in lines[0].split(sep)]
+    label = next((header.index(h) for h in ("word", "label", "text") if h in header), 2)
+    cols = (header.index("start") if "start" in header else 0, header.index("end") if "end" in header else 1, label)
+    out, bad = [], []
+    for n, line in enumerate(lines[1:], 2):
+        r = [c.strip() for c in line.split(sep)]
+        try:
+            out.append((float(r[cols[0]]), float(r[cols[1]]), r[cols[2]]))
+        except (IndexError, ValueError):
+            bad.append(n)
+    if bad:
+        log.warning("%s: lines %s give no start, end and word; left out", path.name, ", ".join(map(str, bad)))
+    return out
 
 
 def _filler_events(words: Iterable[tuple[float, float, str]]) -> list[Event]:

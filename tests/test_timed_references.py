@@ -1,4 +1,4 @@
-"""Reading a reference's word times from a TextGrid, in the forms other tools write it."""
+"""Reading a reference's filler times: TextGrids in the forms other tools write them, and filler tables."""
 
 from __future__ import annotations
 
@@ -97,3 +97,26 @@ def test_a_textgrid_that_gives_no_times_is_named_in_a_warning(tmp_path: Path, ca
         counts, timed = reference_fillers(media, "so uh we um", {})
     assert (counts, timed) == ({"uh": 1, "um": 1}, None)
     assert "talk.TextGrid: no word times read (no word tier among its tiers ['phones'])" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        "start\tend\tword\n0.4\t0.9\tuh\n1.3\t2.0\tum\n",
+        "start,end,word\n0.4,0.9,uh\n1.3,2.0,um\n",  # as a spreadsheet saves it
+        "label\tstart\tend\nuh\t0.4\t0.9\num\t1.3\t2.0\n",  # columns by name
+    ],
+)
+def test_a_filler_table_is_read_by_its_columns(tmp_path: Path, table):
+    media = tmp_path / "talk.wav"
+    media.with_name("talk.fillers.tsv").write_text(table)
+    assert reference_fillers(media, "so uh we um", {})[1] == [Event("uh", 0.4, 0.9), Event("um", 1.3, 2.0)]
+
+
+def test_a_filler_table_row_without_times_is_named(tmp_path: Path, caplog):
+    media = tmp_path / "talk.wav"
+    media.with_name("talk.fillers.tsv").write_text("start\tend\tword\n0.4\t0.9\tuh\nsoon\tlater\tum\n")
+    with caplog.at_level("WARNING", logger="podium"):
+        _, timed = reference_fillers(media, "so uh we", {})
+    assert timed == [Event("uh", 0.4, 0.9)]
+    assert "talk.fillers.tsv: lines 3 give no start, end and word" in caplog.text
