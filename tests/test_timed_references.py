@@ -120,3 +120,13 @@ def test_a_filler_table_row_without_times_is_named(tmp_path: Path, caplog):
         _, timed = reference_fillers(media, "so uh we", {})
     assert timed == [Event("uh", 0.4, 0.9)]
     assert "talk.fillers.tsv: lines 3 give no start, end and word" in caplog.text
+
+
+def test_an_aligners_placeholder_filler_is_no_filler(tmp_path: Path):
+    """A forced aligner gives a word it cannot place one 10 ms frame (MFA's cold_corpus: "the uh(7.01-7.02) uh
+    acoustic", one "uh" said): such a placeholder is not timed as a filler, so the reference's times agree with its
+    text and the fillers are scored as events."""
+    media = tmp_path / "talk.wav"
+    words = [(6.94, 7.01, "the"), (7.01, 7.02, "uh"), (7.02, 7.31, ""), (7.31, 7.86, "uh"), (7.89, 8.53, "acoustic")]
+    media.with_suffix(".TextGrid").write_text(_long({"words": words}))
+    assert reference_fillers(media, "the uh acoustic", {}) == ({"uh": 1}, [Event("uh", 7.31, 7.86)])

@@ -289,11 +289,17 @@ def _timed_rows(path: Path) -> list[tuple[float, float, str]]:
     return out
 
 
+#: A filler a reference times shorter than this is a forced aligner's placeholder, not a sound: the aligner gives a
+#: word it cannot place one 10 ms frame (cold_corpus's TextGrid has an "uh" at 7.01-7.02 s beside the one said at
+#: 7.31-7.86 s, one more than its text has). The quickest "uh"s said here last 0.13 s.
+_MIN_TIMED_S = 0.03
+
+
 def _filler_events(words: Iterable[tuple[float, float, str]]) -> list[Event]:
-    """The non-lexical fillers among timed words, as events of their kind."""
+    """The non-lexical fillers among timed words, as events of their kind (placeholders left out: ``_MIN_TIMED_S``)."""
     out = []
     for a, b, word in words:
         kind = fillers.NON_LEXICAL.get(fillers.normalize(word))
-        if kind is not None:
+        if kind is not None and b - a >= _MIN_TIMED_S:
             out.append(Event(kind, a, b))
     return out
