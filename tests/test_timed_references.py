@@ -130,3 +130,41 @@ def test_an_aligners_placeholder_filler_is_no_filler(tmp_path: Path):
     words = [(6.94, 7.01, "the"), (7.01, 7.02, "uh"), (7.02, 7.31, ""), (7.31, 7.86, "uh"), (7.89, 8.53, "acoustic")]
     media.with_suffix(".TextGrid").write_text(_long({"words": words}))
     assert reference_fillers(media, "the uh acoustic", {}) == ({"uh": 1}, [Event("uh", 7.31, 7.86)])
+
+
+def _talk(folder: Path, seconds: float = 2.0) -> Path:
+    """A silent recording with a reference that says one "uh" and times it at 0.4-0.9 s."""
+    import wave
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "talk.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(b"\0\0" * int(seconds * 16000))
+    path.with_suffix(".txt").write_text("so uh we")
+    path.with_name("talk.fillers.tsv").write_text("start\tend\tword\n0.4\t0.9\tuh\n")
+    return path
+
+
+@pytest.mark.parametrize(("tolerance", "hit"), [(1.0, True), (0.5, True), (0.3, False), (0.0, False)])
+def test_the_tolerance_decides_how_far_a_timed_hit_may_lie(tmp_path: Path, tolerance: float, hit: bool):
+    """A filler found 0.5 s after the reference's is a hit within 0.5 s, a miss and a false alarm within 0.3."""
+    from podium.eval.speech import evaluate
+    from podium.fillers import mark
+    from podium.types import Word
+
+    _talk(tmp_path)
+    found = mark([Word("so", 0.0, 0.3, 1.0), Word("uh", 1.4, 1.7, 1.0), Word("we", 1.7, 1.9, 1.0)])
+    result = evaluate(tmp_path, words_of=lambda audio: found, tolerance_s=tolerance)
+    assert result.filler_scores(("uh",))["tp"] == int(hit)
+    assert result.to_dict()["tolerance_s"] == tolerance
+
+
+def test_a_negative_tolerance_is_refused_on_the_command_line(tmp_path: Path, capsys):
+    from podium.cli import main
+
+    _talk(tmp_path)
+    assert main(["eval", "speech", str(tmp_path), "--tolerance", "-1"]) == 1
+    assert "tolerance_s=-1.0: must be 0 or more" in capsys.readouterr().err

@@ -255,7 +255,7 @@ def _eval(ns: argparse.Namespace) -> int:
 
 def _eval_speech(ns: argparse.Namespace) -> int:
     from ..eval.events import UNTIMED
-    from ..eval.speech import FILLED_PAUSES, TOLERANCE_S, UM_UH, evaluate
+    from ..eval.speech import FILLED_PAUSES, UM_UH, evaluate
 
     options = analysis_options(ns)
 
@@ -265,7 +265,7 @@ def _eval_speech(ns: argparse.Namespace) -> int:
             f"fillers ref {_counts(f.ref_fillers)}  found {_counts(f.hyp_fillers)}"
         )
 
-    result = evaluate(ns.dir, options, on_file=show)
+    result = evaluate(ns.dir, options, on_file=show, tolerance_s=ns.tolerance)
     print(
         f"\nOverall WER {result.wer:.4f} over {sum(f.wer.ref_words for f in result.files)} reference words "
         f"in {len(result.files)} files"
@@ -280,7 +280,9 @@ def _eval_speech(ns: argparse.Namespace) -> int:
     timed = [f for f in result.files if f.events is not None]
     if timed:
         files = f"{len(timed)} file" + ("s" if len(timed) != 1 else "")
-        print(f"\nTimed fillers (a hit is within {TOLERANCE_S:g} s of the reference) in {files}:")
+        tol = result.tolerance_s
+        hit = f"is within {tol:g} s of the reference" if tol else "overlaps the reference"
+        print(f"\nTimed fillers (a hit {hit}) in {files}:")
         if not any(f.events is not None and (f.events.misses or f.events.false_alarms) for f in timed):
             print("  none missed, no false alarm")
         for f in timed:

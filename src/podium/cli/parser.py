@@ -291,12 +291,20 @@ def parser() -> argparse.ArgumentParser:
         "per file and overall, and filler precision/recall/F1 by kind (counts from DIR/fillers.csv when present, "
         "else from fillers written in the references). Where NAME.fillers.tsv or NAME.TextGrid times the fillers "
         "(a TextGrid's word tier: 'words', or a forced aligner's 'SPEAKER - words'), they are scored as timed "
-        "events (a hit within 1 s, of the same kind; any the reference counts but does not time are matched by "
+        "events (a hit within --tolerance, of the same kind; any the reference counts but does not time are matched by "
         "count) and every miss and false alarm is listed with its time. Normalisation and "
         "scoring: see docs/evaluation.md.",
     )
     es.add_argument("dir", help="folder of recordings with NAME.txt references")
     es.add_argument("--json", metavar="FILE", help="also write the full results as JSON to FILE")
+    es.add_argument(
+        "--tolerance",
+        type=float,
+        default=1.0,
+        metavar="S",
+        help="a filler found within S seconds of a timed reference one, or overlapping it, is a hit (default 1: "
+        "forced alignments are that loose; 0: it must overlap)",
+    )
     _add_analysis_options(es)
     ef = esub.add_parser(
         "faces",

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import fillers, media, speech
-from ..errors import InputError
+from ..errors import InputError, ParameterError
 from ..options import AnalysisOptions
 from ..types import Audio, Word
 from . import textgrid
@@ -93,6 +93,7 @@ class SpeechEval:
     """A folder's scores."""
 
     files: list[FileResult] = field(default_factory=list)
+    tolerance_s: float = TOLERANCE_S  # how far from a timed reference filler a detection may lie and still be a hit
 
     @property
     def wer(self) -> float:
@@ -124,6 +125,7 @@ class SpeechEval:
     def to_dict(self) -> dict[str, object]:
         return {
             "wer": self.wer,
+            "tolerance_s": self.tolerance_s,
             "files": [
                 {
                     "name": f.name,
@@ -163,15 +165,20 @@ def evaluate(
     options: AnalysisOptions | None = None,
     on_file: Callable[[FileResult], None] | None = None,
     words_of: Callable[[Audio], Sequence[Word]] | None = None,
+    tolerance_s: float = TOLERANCE_S,
 ) -> SpeechEval:
     """Transcribe every recording in ``folder`` that has a ``NAME.txt`` and score it.
 
     ``words_of`` scores another recogniser the same way (its words, fillers marked as ``podium.fillers.mark`` marks
-    them); Podium's own transcript when ``None``.
+    them); Podium's own transcript when ``None``. A detected filler overlapping a timed reference filler, or within
+    ``tolerance_s`` of it, is a hit (``TOLERANCE_S``: forced alignments are that loose).
 
     Raises:
         InputError: the folder is missing or holds no recording with a reference.
+        ParameterError: ``tolerance_s`` is negative or not a number.
     """
+    if not tolerance_s >= 0:
+        raise ParameterError(f"tolerance_s={tolerance_s!r}: must be 0 or more (seconds)")
     options = options or AnalysisOptions()
     root = Path(folder)
     if not root.is_dir():
@@ -184,7 +191,7 @@ def evaluate(
     if not pairs:
         raise InputError(f"{root}: no recording with a NAME.txt reference next to it", root)
     table = filler_table(root / "fillers.csv")
-    result = SpeechEval()
+    result = SpeechEval(tolerance_s=tolerance_s)
     for audio_path, ref_path in pairs:
         rec = media.load(audio_path, options.media)
         if rec.audio is None:
@@ -196,7 +203,7 @@ def evaluate(
         events = None
         if timed is not None:
             found = [Event(w.filler_kind or "", w.start, w.end) for w in words if _non_lexical(w.filler_kind)]
-            events = match_partly_timed(audio_path.name, timed, found, _counted(ref_fillers), tolerance_s=TOLERANCE_S)
+            events = match_partly_timed(audio_path.name, timed, found, _counted(ref_fillers), tolerance_s=tolerance_s)
         fr = FileResult(
             name=audio_path.name,
             reference=reference,
