@@ -14,12 +14,12 @@ import collections
 import re
 import threading
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import formants, pitch
+from . import align, formants, pitch
 from .fillers import NON_LEXICAL, is_non_lexical, normalize
 from .syllables import count_syllables
 from .types import Audio, Span, Word
@@ -111,8 +111,78 @@ def recover(
     out.sort(key=lambda w: (w.start, w.end))
     steady = [v for v in _steady_stretches(track, audio, changes) if held_long(v)]
     out = _inside_words(out, steady, pace, voice_starts)
+    covered = [v for v in voiced if v not in bursts]
+    out += _between_aligned_words(audio, track, words, out, covered, claimed, held_long, voice_starts)
     out.sort(key=lambda w: (w.start, w.end))
     return _one_held_vowel(out, track)
+
+
+_ALIGN_REACH_S = 4.0  # the words aligned around a burst the recogniser's words cover: those within this of it
+
+
+def _between_aligned_words(
+    audio: Audio,
+    track: pitch.PitchTrack,
+    words: Sequence[Word],
+    found: Sequence[Word],
+    covered: Sequence[_Voiced],
+    claimed: set[_Voiced],
+    held_long: Callable[[_Voiced], bool],
+    voice_starts: np.ndarray,
+) -> list[Word]:
+    """Quick fillers that a recognised word was timed over, found between the words as a forced aligner places
+    them (``podium.align``).
+
+    A voiced burst that sounds like a filler (``_is_filled_pause``: flat, periodic, low, held a syllable and a half)
+    but lies under one of Whisper's words is not looked for in the gaps (``recover``), and one too quick to hold a
+    steady 0.2 s is not looked for inside the words either (``_inside_words``). Around such bursts only, the
+    recognised words are aligned to the sound, and a burst that the aligned words leave between them is a filled
+    pause by the same tests as one in a gap. ``covered`` are the voiced pieces the recogniser's words cover; a burst
+    beside a filler already written or found (``found``; the recogniser's own, at their times as written; a run's
+    ``claimed`` gap) is that filler. Nothing is aligned where no such burst is."""
+    said = [w for w in (*found, *words) if is_non_lexical(w)]
+
+    def free(v: _Voiced, more: Sequence[Word] = ()) -> bool:
+        near = (*said, *more)
+        return not any(v.start < w.end + _SAID_NEAR_S and w.start - _SAID_NEAR_S < v.end for w in near) and not any(
+            v.start < c.end and c.start < v.end for c in claimed
+        )
+
+    def like_a_filler(v: _Voiced) -> bool:
+        return _is_filled_pause(v) and held_long(v) and v.above_floor_st <= _MAX_BURST_ABOVE_FLOOR_ST
+
+    maybe = [v for v in covered if free(v) and like_a_filler(v)]
+    lexical = [w for w in words if not is_non_lexical(w)]
+    if not maybe or not lexical:
+        return []
+    starts = np.array([w.start for w in lexical])
+    ends = np.array([w.end for w in lexical])
+    windows: list[list[int]] = []
+    for v in sorted(maybe, key=lambda v: v.start):
+        near = np.flatnonzero((ends > v.start - _ALIGN_REACH_S) & (starts < v.end + _ALIGN_REACH_S))
+        if not len(near):
+            continue
+        a, b = int(near[0]), int(near[-1]) + 1
+        if windows and a <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], b)
+        else:
+            windows.append([a, b])
+    retimed = list(lexical)
+    for a, b in windows:
+        placed = align.align(audio, lexical[a:b])
+        if placed is not None:
+            retimed[a:b] = placed
+    in_words = _mask(retimed, int(np.ceil(audio.duration_s / _GRID_S)) + 1)
+    added: list[Word] = []
+    for v in _joined([v for v in covered if _share(v, in_words) <= _MAX_COVER]):
+        if not free(v, added) or not like_a_filler(v):
+            continue
+        if _between_words(v, retimed, voice_starts) and not _glides_up_after(track, v):
+            added.append(_filler_word(v))
+    return added
+
+
+_SAID_NEAR_S = 0.05  # a burst this close to a filler written or found is that filler
 
 
 def candidates(audio: Audio, track: pitch.PitchTrack) -> list[Span]:
