@@ -53,3 +53,22 @@ def test_what_cannot_be_aligned_is_none(words):
 def test_audio_at_another_rate_is_not_aligned(samples):
     audio, ref = _reference(samples)
     assert align.align(Audio(audio.samples[::2].copy(), 8000), ref[:3]) is None
+
+
+def test_doctor_lists_the_aligners_model_as_here():
+    from podium.models import status
+
+    entry = next(m for m in status() if m.name == "en-us")
+    assert entry.present and not entry.opt_in and "pocketsphinx" in entry.source, entry
+
+
+def test_without_pocketsphinx_the_aligner_says_what_to_install(monkeypatch):
+    """A broken install is a typed error with the fix, not an ImportError traceback."""
+    import sys
+
+    from podium.errors import MissingDependency
+
+    monkeypatch.setitem(sys.modules, "pocketsphinx", None)  # import raises ImportError
+    monkeypatch.setattr(align, "_decoder", None)
+    with pytest.raises(MissingDependency, match="pip install"):
+        align.align(Audio(np.zeros(16000, np.float32), 16000), [Word("so", 0.1, 0.4, 1.0)])

