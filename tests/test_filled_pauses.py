@@ -1141,7 +1141,7 @@ def test_a_held_sound_that_glides_up_into_a_rising_tone_is_a_word_drawn_out():
 
 
 @pytest.mark.slow
-def test_quick_fillers_a_recognised_word_was_timed_over_are_found_between_aligned_words(samples):
+def test_quick_fillers_a_recognised_word_was_timed_over_are_found_between_aligned_words(samples, monkeypatch):
     """The bench's ``shorter-0.45s`` group: a tuning filler held 0.45 s, spliced mid-phrase into each clean clip.
     Too quick for a steady 0.2 s, most lie under a word Whisper timed over them; aligned (``podium.align``), the
     words leave them between them: 11 of 20 found (5 with Whisper's times), none of the wrong kind, none where none
@@ -1151,13 +1151,30 @@ def test_quick_fillers_a_recognised_word_was_timed_over_are_found_between_aligne
     def words_of(x: np.ndarray, options: SpeechOptions) -> list[Word]:
         return list(speech.transcribe(Audio(x.astype(np.float32), SR), options).words)
 
+    between_aligned = filled_pauses._between_aligned_words
+    aligned_fillers: list[Word] = []
+
+    def spy(*args, **kwargs):  # the fillers this step adds
+        out = between_aligned(*args, **kwargs)
+        aligned_fillers.extend(w for w in out if w.source == "recovered" and w not in args[3])
+        return out
+
+    monkeypatch.setattr(filled_pauses, "_between_aligned_words", spy)
     # both lengths, so that the random draws (token, place) are the bench's
     clips = devset.shorter(samples, lambda x: words_of(x, SpeechOptions(filler_prompt=False, recover_fillers=False)))
-    hits = false = 0
+    hits = false = checked = 0
     for clip in (c for c in clips if c.group == "shorter-0.45s"):
-        found = [Event(w.filler_kind or "", w.start, w.end) for w in words_of(clip.samples, SpeechOptions())]
+        aligned_fillers.clear()
+        words = words_of(clip.samples, SpeechOptions())
+        found = [Event(w.filler_kind or "", w.start, w.end) for w in words]
+        # the words the recogniser timed over a filler found so are re-timed around it: none lies within it
+        for f in aligned_fillers:
+            inside = [w for w in words if not w.filler and f.start <= (w.start + w.end) / 2 <= f.end]
+            assert not inside, (clip.name, f, inside)
+            checked += 1
         m = match(clip.name, clip.fillers, [e for e in found if e.kind in ("um", "uh", "hm")], tolerance_s=0.3,
                   by_kind=True)  # fmt: skip
         hits += len(m.hits)
         false += len(m.false_alarms)
     assert hits >= 9 and false == 0, (hits, false)
+    assert checked >= 3, checked  # the fillers this step added, whose words were checked

@@ -112,7 +112,7 @@ def recover(
     steady = [v for v in _steady_stretches(track, audio, changes) if held_long(v)]
     out = _inside_words(out, steady, pace, voice_starts)
     covered = [v for v in voiced if v not in bursts]
-    out += _between_aligned_words(audio, track, words, out, covered, claimed, held_long, voice_starts)
+    out = _between_aligned_words(audio, track, words, out, covered, claimed, held_long, voice_starts)
     out.sort(key=lambda w: (w.start, w.end))
     return _one_held_vowel(out, track)
 
@@ -130,8 +130,8 @@ def _between_aligned_words(
     held_long: Callable[[_Voiced], bool],
     voice_starts: np.ndarray,
 ) -> list[Word]:
-    """Quick fillers that a recognised word was timed over, found between the words as a forced aligner places
-    them (``podium.align``).
+    """``found`` (the words so far) with the quick fillers that a recognised word was timed over, found between the
+    words as a forced aligner places them (``podium.align``).
 
     A voiced burst that sounds like a filler (``_is_filled_pause``: flat, periodic, low, held a syllable and a half)
     but lies under one of Whisper's words is not looked for in the gaps (``recover``), and one too quick to hold a
@@ -139,7 +139,9 @@ def _between_aligned_words(
     recognised words are aligned to the sound, and a burst that the aligned words leave between them is a filled
     pause by the same tests as one in a gap. ``covered`` are the voiced pieces the recogniser's words cover; a burst
     beside a filler already written or found (``found``; the recogniser's own, at their times as written; a run's
-    ``claimed`` gap) is that filler. Nothing is aligned where no such burst is."""
+    ``claimed`` gap) is that filler. Nothing is aligned where no such burst is. A word the recogniser timed over a
+    filler found so takes its aligned times, so that the transcript keeps the order said ("should be, uh, defined",
+    not "should, uh, be defined") and the pauses and pace are measured around the filler, not through it."""
     said = [w for w in (*found, *words) if is_non_lexical(w)]
 
     def free(v: _Voiced, more: Sequence[Word] = ()) -> bool:
@@ -154,7 +156,7 @@ def _between_aligned_words(
     maybe = [v for v in covered if free(v) and like_a_filler(v)]
     lexical = [w for w in words if not is_non_lexical(w)]
     if not maybe or not lexical:
-        return []
+        return list(found)
     starts = np.array([w.start for w in lexical])
     ends = np.array([w.end for w in lexical])
     windows: list[list[int]] = []
@@ -179,7 +181,16 @@ def _between_aligned_words(
             continue
         if _between_words(v, retimed, voice_starts) and not _glides_up_after(track, v):
             added.append(_filler_word(v))
-    return added
+    if not added:
+        return list(found)
+    out, k = [], 0  # ``found``'s lexical words are ``lexical`` in order, some re-timed by ``_inside_words``
+    for w in found:
+        if not is_non_lexical(w):
+            if retimed[k] is not lexical[k] and any(min(w.end, f.end) > max(w.start, f.start) for f in added):
+                w = replace(w, start=retimed[k].start, end=retimed[k].end)
+            k += 1
+        out.append(w)
+    return out + added
 
 
 _SAID_NEAR_S = 0.05  # a burst this close to a filler written or found is that filler
