@@ -104,7 +104,7 @@ def recover(
     out, claimed = _fit_runs(words, near_runs, audio.duration_s, tempo)
     out = [w for w in out if not is_non_lexical(w) or _voiced_near(track, w)]
     for v in bursts:
-        if v in claimed or not _is_filled_pause(v) or not held_long(v) or v.above_floor_st > _MAX_BURST_ABOVE_FLOOR_ST:
+        if v in claimed or not _burst_like_a_filler(v, held_long):
             continue
         if _between_words(v, lexical, voice_starts) and not _glides_up_after(track, v):
             out.append(_filler_word(v))
@@ -150,10 +150,7 @@ def _between_aligned_words(
             v.start < c.end and c.start < v.end for c in claimed
         )
 
-    def like_a_filler(v: _Voiced) -> bool:
-        return _is_filled_pause(v) and held_long(v) and v.above_floor_st <= _MAX_BURST_ABOVE_FLOOR_ST
-
-    maybe = [v for v in covered if free(v) and like_a_filler(v)]
+    maybe = [v for v in covered if _burst_like_a_filler(v, held_long) and free(v)]
     lexical = [w for w in words if not is_non_lexical(w)]
     if not maybe or not lexical:
         return list(found)
@@ -177,7 +174,7 @@ def _between_aligned_words(
     in_words = _mask(retimed, int(np.ceil(audio.duration_s / _GRID_S)) + 1)
     added: list[Word] = []
     for v in _joined([v for v in covered if _share(v, in_words) <= _MAX_COVER]):
-        if not free(v, added) or not like_a_filler(v):
+        if not _burst_like_a_filler(v, held_long) or not free(v, added):
             continue
         if _between_words(v, retimed, voice_starts) and not _glides_up_after(track, v):
             added.append(_filler_word(v))
@@ -194,6 +191,13 @@ def _between_aligned_words(
 
 
 _SAID_NEAR_S = 0.05  # a burst this close to a filler written or found is that filler
+
+
+def _burst_like_a_filler(v: _Voiced, held_long: Callable[[_Voiced], bool]) -> bool:
+    """A voiced burst that sounds like a filled pause (``_is_filled_pause``), outlasts the speaker's syllables
+    (``held_long``) and is said low (``_MAX_BURST_ABOVE_FLOOR_ST``): the test a burst between words passes, whether
+    the words are as the recogniser timed them (``recover``) or as they were aligned (``_between_aligned_words``)."""
+    return _is_filled_pause(v) and held_long(v) and v.above_floor_st <= _MAX_BURST_ABOVE_FLOOR_ST
 
 
 def candidates(audio: Audio, track: pitch.PitchTrack) -> list[Span]:

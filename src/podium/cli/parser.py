@@ -8,6 +8,7 @@ import textwrap
 from typing import TYPE_CHECKING
 
 from .. import __version__
+from ..eval.speech import TOLERANCE_S
 from ..options import FaceOptions, MediaOptions, SpeechOptions, VoiceOptions
 
 if TYPE_CHECKING:
@@ -300,10 +301,10 @@ def parser() -> argparse.ArgumentParser:
     es.add_argument(
         "--tolerance",
         type=float,
-        default=1.0,
+        default=TOLERANCE_S,
         metavar="S",
-        help="a filler found within S seconds of a timed reference one, or overlapping it, is a hit (default 1: "
-        "forced alignments are that loose; 0: it must overlap)",
+        help=f"a filler found within S seconds of a timed reference one, or overlapping it, is a hit (default "
+        f"{TOLERANCE_S:g}: forced alignments are that loose; 0: it must overlap)",
     )
     _add_analysis_options(es)
     ef = esub.add_parser(
