@@ -1142,39 +1142,55 @@ def test_a_held_sound_that_glides_up_into_a_rising_tone_is_a_word_drawn_out():
 
 @pytest.mark.slow
 def test_quick_fillers_a_recognised_word_was_timed_over_are_found_between_aligned_words(samples, monkeypatch):
-    """The bench's ``shorter-0.45s`` group: a tuning filler held 0.45 s, spliced mid-phrase into each clean clip.
-    Too quick for a steady 0.2 s, most lie under a word Whisper timed over them; aligned (``podium.align``), the
-    words leave them between them: 11 of 20 found (5 with Whisper's times), none of the wrong kind, none where none
-    was spliced in."""
+    """The bench's ``shorter-0.45s`` and ``shorter-0.3s`` groups: a tuning filler held 0.45 s or 0.3 s, spliced
+    mid-phrase into each clean clip. Too quick for a steady 0.2 s, most lie under a word Whisper timed over them;
+    aligned (``podium.align``), the words leave them between them: at 0.45 s 11 of 20 found (5 with Whisper's
+    times), at 0.3 s 5 of 20 (none before the voicing between aligned words was cut to the gap), none of the wrong
+    kind, none where none was spliced in, and no word left inside a filler these steps add."""
     from podium.eval.events import match
 
     def words_of(x: np.ndarray, options: SpeechOptions) -> list[Word]:
         return list(speech.transcribe(Audio(x.astype(np.float32), SR), options).words)
 
-    between_aligned = filled_pauses._between_aligned_words
-    aligned_fillers: list[Word] = []
+    added: list[Word] = []
 
-    def spy(*args, **kwargs):  # the fillers this step adds
-        out = between_aligned(*args, **kwargs)
-        aligned_fillers.extend(w for w in out if w.source == "recovered" and w not in args[3])
-        return out
+    def spy(step, found_at):  # the fillers a step adds
+        def spied(*args, **kwargs):
+            out = step(*args, **kwargs)
+            added.extend(w for w in out if w.source == "recovered" and w not in args[found_at])
+            return out
 
-    monkeypatch.setattr(filled_pauses, "_between_aligned_words", spy)
-    # both lengths, so that the random draws (token, place) are the bench's
+        return spied
+
+    monkeypatch.setattr(filled_pauses, "_between_aligned_words", spy(filled_pauses._between_aligned_words, 3))
+    monkeypatch.setattr(filled_pauses, "_in_aligned_gaps", spy(filled_pauses._in_aligned_gaps, 2))
     clips = devset.shorter(samples, lambda x: words_of(x, SpeechOptions(filler_prompt=False, recover_fillers=False)))
-    hits = false = checked = 0
-    for clip in (c for c in clips if c.group == "shorter-0.45s"):
-        aligned_fillers.clear()
+    hits: dict[str, int] = {}
+    false = checked = 0
+    for clip in clips:
+        added.clear()
         words = words_of(clip.samples, SpeechOptions())
         found = [Event(w.filler_kind or "", w.start, w.end) for w in words]
         # the words the recogniser timed over a filler found so are re-timed around it: none lies within it
-        for f in aligned_fillers:
+        for f in added:
             inside = [w for w in words if not w.filler and f.start <= (w.start + w.end) / 2 <= f.end]
             assert not inside, (clip.name, f, inside)
             checked += 1
         m = match(clip.name, clip.fillers, [e for e in found if e.kind in ("um", "uh", "hm")], tolerance_s=0.3,
                   by_kind=True)  # fmt: skip
-        hits += len(m.hits)
+        hits[clip.group] = hits.get(clip.group, 0) + len(m.hits)
         false += len(m.false_alarms)
-    assert hits >= 9 and false == 0, (hits, false)
-    assert checked >= 3, checked  # the fillers this step added, whose words were checked
+    assert hits["shorter-0.45s"] >= 9 and hits["shorter-0.3s"] >= 4 and false == 0, (hits, false)
+    assert checked >= 6, checked  # the fillers these steps added, whose words were checked
+
+
+def test_words_are_aligned_phrase_by_phrase():
+    """The aligner gets the words between two pauses of the recogniser's (and no more than 20 s of them), so that a
+    long pause lies between windows, not inside one."""
+    ws = [Word("a", 0.0, 0.3, 1.0), Word("b", 0.35, 0.6, 1.0), Word("c", 1.5, 1.8, 1.0), Word("d", 1.9, 2.1, 1.0)]
+    assert filled_pauses._phrases(ws) == [(0, 2), (2, 4)]
+    steady = [Word("w", 0.5 * k, 0.5 * k + 0.4, 1.0) for k in range(100)]  # 50 s without a pause
+    spans = filled_pauses._phrases(steady)
+    assert spans[0] == (0, 40) and all(steady[b - 1].end - steady[a].start <= 20.0 for a, b in spans)
+    assert [k for a, b in spans for k in range(a, b)] == list(range(100))
+    assert filled_pauses._phrases([]) == []

@@ -114,6 +114,8 @@ def recover(
     covered = [v for v in voiced if v not in bursts]
     out = _between_aligned_words(audio, track, words, out, covered, claimed, held_long, voice_starts)
     out.sort(key=lambda w: (w.start, w.end))
+    out = _in_aligned_gaps(audio, track, out, claimed, voice_starts, changes)
+    out.sort(key=lambda w: (w.start, w.end))
     return _one_held_vowel(out, track)
 
 
@@ -178,6 +180,14 @@ def _between_aligned_words(
             continue
         if _between_words(v, retimed, voice_starts) and not _glides_up_after(track, v):
             added.append(_filler_word(v))
+    return _with_fillers_added(found, lexical, retimed, added)
+
+
+def _with_fillers_added(
+    found: Sequence[Word], lexical: Sequence[Word], retimed: Sequence[Word], added: Sequence[Word]
+) -> list[Word]:
+    """``found`` and the fillers ``added`` between aligned words, each word that overlaps one of them taking its
+    aligned time from ``retimed`` (``lexical``, the lexical words of ``found`` in order, as aligned)."""
     if not added:
         return list(found)
     out, k = [], 0  # ``found``'s lexical words are ``lexical`` in order, some re-timed by ``_inside_words``
@@ -187,7 +197,106 @@ def _between_aligned_words(
                 w = replace(w, start=retimed[k].start, end=retimed[k].end)
             k += 1
         out.append(w)
-    return out + added
+    return out + list(added)
+
+
+# A quick "uh" said between two words (0.3 s, mid-phrase) is seldom written by the recogniser, which times the words
+# around it over it, and its voicing runs into theirs, so that no stretch of it is steady for 0.2 s or flat as a whole
+# (the bench's ``shorter-0.3s`` fillers: 0 of 20 found by the steps before). Aligned to the sound, the words leave
+# such a filler between them, and the voicing there, cut at the aligned words, is the filler alone. It is asked what
+# a filler's voice is (periodic, irregular as a voice, low in the speaker's range: ``_MAX_ABOVE_FLOOR_ST``), not to
+# be held a syllable and a half: a quick filler is only its onset and its fall. Said on a flat or falling pitch
+# (O'Shaughnessy 1992; Shriberg and Lickley 1993), over 0.2-0.3 s a quick "uh" falls 3-13 semitones a second, its
+# spread 0.1-1.5 semitones (the quick fillers found here); a syllable that rises is a word's (a cut-off "a-" before
+# "aligner" rose 6.5 semitones a second between words the recogniser had wrong, mfa_cutoff). A word held on its
+# vowel, which the aligner may end early, leaves its vowel there too: the word before must keep a syllable of its own
+# outside the stretch (``_Articulation.keeps_own_syllable``, a jfk clip's held "for").
+_QUICK_MIN_S = 0.15
+_QUICK_MAX_SPREAD_ST = 1.6
+_QUICK_MAX_FALL_ST_S = 15.0
+_QUICK_MAX_RISE_ST_S = 4.0
+_QUICK_MIN_GAP_S = 0.12  # the gap between aligned words that may hold one (``_MIN_BURST_S``)
+# The words are aligned phrase by phrase: split where the recogniser's words pause (the aligner's own silence model
+# takes a pause within a window), at most ``_PHRASE_MAX_S`` long (the aligner's cost grows with the window).
+_PHRASE_PAUSE_S = 0.6
+_PHRASE_MAX_S = 20.0
+
+
+def _is_quick_filler(v: _Voiced) -> bool:
+    return (
+        v.held >= _QUICK_MIN_S
+        and v.end - v.start <= _MAX_S
+        and v.spread_st <= _QUICK_MAX_SPREAD_ST
+        and -_QUICK_MAX_FALL_ST_S <= v.slope_st_s <= _QUICK_MAX_RISE_ST_S
+        and v.strength >= _MIN_STRENGTH
+        and v.usual_pitch
+        and v.jitter_cents >= _MIN_JITTER_CENTS
+        and v.above_floor_st <= _MAX_ABOVE_FLOOR_ST
+    )
+
+
+def _phrases(words: Sequence[Word]) -> list[tuple[int, int]]:
+    """``words`` (in time order) as runs ``[a, b)`` split at pauses of ``_PHRASE_PAUSE_S`` and ``_PHRASE_MAX_S``."""
+    out: list[tuple[int, int]] = []
+    a = 0
+    for k in range(1, len(words) + 1):
+        if k == len(words) or (
+            words[k].start - words[k - 1].end > _PHRASE_PAUSE_S or words[k].end - words[a].start > _PHRASE_MAX_S
+        ):
+            out.append((a, k))
+            a = k
+    return out
+
+
+def _in_aligned_gaps(
+    audio: Audio,
+    track: pitch.PitchTrack,
+    found: Sequence[Word],
+    claimed: set[_Voiced],
+    voice_starts: np.ndarray,
+    changes: np.ndarray,
+) -> list[Word]:
+    """``found`` with the quick fillers said between two words: the words aligned phrase by phrase
+    (``podium.align``), and the voicing each gap between two aligned words holds, cut to the gap, tested as a quick
+    filler (``_is_quick_filler``), away from the fillers written or found (``_SAID_NEAR_S``) and runs' ``claimed``
+    gaps. A word that overlaps a filler found so takes its aligned times."""
+    lexical = [w for w in found if not is_non_lexical(w)]
+    if len(lexical) < 2 or track.f0.size < 2:
+        return list(found)
+    retimed = list(lexical)
+    gaps: list[int] = []  # k: between aligned words k and k + 1 of one phrase
+    for a, b in _phrases(lexical):
+        if b - a >= 2 and (placed := align.align(audio, lexical[a:b])) is not None:
+            retimed[a:b] = placed
+            gaps.extend(k for k in range(a, b - 1) if placed[k + 1 - a].start - placed[k - a].end >= _QUICK_MIN_GAP_S)
+    if not gaps:
+        return list(found)
+    said = [w for w in found if is_non_lexical(w)]
+    hop = float(track.times[1] - track.times[0])
+    line = _low_band_lost(audio, track)
+    pace = _Articulation(track, lexical)
+    added: list[Word] = []
+    for k in gaps:
+        before, after = retimed[k], retimed[k + 1]
+        a, b = (int(i) for i in np.searchsorted(track.times, [before.end, after.start]))
+        for a2, b2 in _runs(track.voiced[a:b], bridge=3):
+            if b2 - a2 < 3:
+                continue
+            v = _stats(track, audio, a + a2, a + b2, hop, changes, line)
+            if v.own_end is not None and v.own_end > after.start:  # its kind is heard up to the next word only
+                ends = _nasal_end(audio, v.start, v.end, None, after.start, line=line)
+                v = replace(v, own_end=after.start, nasal_end=ends)
+            near = (*said, *added)
+            if (
+                _is_quick_filler(v)
+                and not any(v.start < w.end + _SAID_NEAR_S and w.start - _SAID_NEAR_S < v.end for w in near)
+                and not any(v.start < c.end and c.start < v.end for c in claimed)
+                and pace.keeps_own_syllable(before, v)
+                and _between_words(v, retimed, voice_starts)
+                and not _glides_up_after(track, v)
+            ):
+                added.append(_filler_word(v))
+    return _with_fillers_added(found, lexical, retimed, added)
 
 
 _SAID_NEAR_S = 0.05  # a burst this close to a filler written or found is that filler
