@@ -5,8 +5,9 @@ one, as often as not (docs/how-it-works.md, "Fillers", 2): a quick "uh" that no 
 inside a word and is not looked for. A forced aligner places each word where its phones sound best against the
 audio, and leaves what none of them fits, a filler among it, to its silence model: aligned, the quick fillers of
 the bench's ``shorter-0.45s`` group lie between words twice as often. PocketSphinx's en-us acoustic model and CMU
-dictionary (BSD-2-Clause, inside its PyPI wheel) align the recognised words of a stretch of speech in about 1/50 of its
-duration; ``podium.filled_pauses`` asks for it only around sound that may be a filler.
+dictionary (BSD-2-Clause, inside its PyPI wheel) align the recognised words of a stretch of speech in about 1/50 to
+1/100 of its duration; ``podium.filled_pauses`` asks for it around sound that may be a filler, and phrase by phrase
+for the quick fillers left in the gaps between the words.
 
 Words the dictionary does not hold (numbers written as digits, rare names) leave their stretch unaligned: ``align``
 returns None and the recogniser's times stand.
