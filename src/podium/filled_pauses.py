@@ -114,7 +114,7 @@ def recover(
     covered = [v for v in voiced if v not in bursts]
     out = _between_aligned_words(audio, track, words, out, covered, claimed, held_long, voice_starts)
     out.sort(key=lambda w: (w.start, w.end))
-    out = _in_aligned_gaps(audio, track, out, claimed, voice_starts, changes)
+    out = _in_aligned_gaps(audio, track, out, claimed, voice_starts, changes, pace)
     out.sort(key=lambda w: (w.start, w.end))
     return _one_held_vowel(out, track)
 
@@ -145,14 +145,7 @@ def _between_aligned_words(
     filler found so takes its aligned times, so that the transcript keeps the order said ("should be, uh, defined",
     not "should, uh, be defined") and the pauses and pace are measured around the filler, not through it."""
     said = [w for w in (*found, *words) if is_non_lexical(w)]
-
-    def free(v: _Voiced, more: Sequence[Word] = ()) -> bool:
-        near = (*said, *more)
-        return not any(v.start < w.end + _SAID_NEAR_S and w.start - _SAID_NEAR_S < v.end for w in near) and not any(
-            v.start < c.end and c.start < v.end for c in claimed
-        )
-
-    maybe = [v for v in covered if _burst_like_a_filler(v, held_long) and free(v)]
+    maybe = [v for v in covered if _burst_like_a_filler(v, held_long) and _free(v, said, claimed)]
     lexical = [w for w in words if not is_non_lexical(w)]
     if not maybe or not lexical:
         return list(found)
@@ -176,7 +169,7 @@ def _between_aligned_words(
     in_words = _mask(retimed, int(np.ceil(audio.duration_s / _GRID_S)) + 1)
     added: list[Word] = []
     for v in _joined([v for v in covered if _share(v, in_words) <= _MAX_COVER]):
-        if not _burst_like_a_filler(v, held_long) or not free(v, added):
+        if not _burst_like_a_filler(v, held_long) or not _free(v, [*said, *added], claimed):
             continue
         if _between_words(v, retimed, voice_starts) and not _glides_up_after(track, v):
             added.append(_filler_word(v))
@@ -255,11 +248,13 @@ def _in_aligned_gaps(
     claimed: set[_Voiced],
     voice_starts: np.ndarray,
     changes: np.ndarray,
+    pace: _Articulation,
 ) -> list[Word]:
     """``found`` with the quick fillers said between two words: the words aligned phrase by phrase
     (``podium.align``), and the voicing each gap between two aligned words holds, cut to the gap, tested as a quick
-    filler (``_is_quick_filler``), away from the fillers written or found (``_SAID_NEAR_S``) and runs' ``claimed``
-    gaps. A word that overlaps a filler found so takes its aligned times."""
+    filler (``_is_quick_filler``), away from the fillers written or found and runs' ``claimed`` gaps (``_free``),
+    with the word before keeping a syllable of its own (``pace``: the nuclei of the whole sound). A word that
+    overlaps a filler found so takes its aligned times."""
     lexical = [w for w in found if not is_non_lexical(w)]
     if len(lexical) < 2 or track.f0.size < 2:
         return list(found)
@@ -274,7 +269,6 @@ def _in_aligned_gaps(
     said = [w for w in found if is_non_lexical(w)]
     hop = float(track.times[1] - track.times[0])
     line = _low_band_lost(audio, track)
-    pace = _Articulation(track, lexical)
     added: list[Word] = []
     for k in gaps:
         before, after = retimed[k], retimed[k + 1]
@@ -286,11 +280,9 @@ def _in_aligned_gaps(
             if v.own_end is not None and v.own_end > after.start:  # its kind is heard up to the next word only
                 ends = _nasal_end(audio, v.start, v.end, None, after.start, line=line)
                 v = replace(v, own_end=after.start, nasal_end=ends)
-            near = (*said, *added)
             if (
                 _is_quick_filler(v)
-                and not any(v.start < w.end + _SAID_NEAR_S and w.start - _SAID_NEAR_S < v.end for w in near)
-                and not any(v.start < c.end and c.start < v.end for c in claimed)
+                and _free(v, [*said, *added], claimed)
                 and pace.keeps_own_syllable(before, v)
                 and _between_words(v, retimed, voice_starts)
                 and not _glides_up_after(track, v)
@@ -300,6 +292,14 @@ def _in_aligned_gaps(
 
 
 _SAID_NEAR_S = 0.05  # a burst this close to a filler written or found is that filler
+
+
+def _free(v: _Voiced, said: Sequence[Word], claimed: set[_Voiced]) -> bool:
+    """True when the burst ``v`` is no filler already: not within ``_SAID_NEAR_S`` of one written or found
+    (``said``), nor over a gap a run of the recogniser's fillers ``claimed``."""
+    return not any(v.start < w.end + _SAID_NEAR_S and w.start - _SAID_NEAR_S < v.end for w in said) and not any(
+        v.start < c.end and c.start < v.end for c in claimed
+    )
 
 
 def _burst_like_a_filler(v: _Voiced, held_long: Callable[[_Voiced], bool]) -> bool:

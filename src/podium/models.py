@@ -348,7 +348,7 @@ _SPEECH: tuple[tuple[str, str, str, str, str, Callable[[], str], bool], ...] = (
     ),
     (
         "en-us",
-        "aligns the recognised words around filler-like sound (PocketSphinx), to find quick fillers under them",
+        "aligns the recognised words to the sound (PocketSphinx), to find quick fillers they were timed over",
         "pocketsphinx==5.1.1 (a dependency; its acoustic model and the CMU dictionary are in the wheel)",
         "BSD-2-Clause (CMU's PocketSphinx; the en-us model, Alpha Cephei)",
         "every analysis",
