@@ -465,9 +465,10 @@ def _insert(x: np.ndarray, sound: np.ndarray, pos: int, fade_s: float = 0.015) -
 
 
 def _track(x: np.ndarray) -> pitch.PitchTrack:
-    """The pitch the clips are built from, always with Praat's usual search (75-600 Hz): the development set is a
-    fixture, and a change to the tracker the detector uses is measured on the same clips as before it."""
-    return pitch.track(x, SR, low_fmin=None)
+    """The pitch the clips are built from, always with Praat's usual search (75-600 Hz) on the sound as recorded: the
+    development set is a fixture, and a change to the tracker the detector uses is measured on the same clips as
+    before it."""
+    return pitch.track(x, SR, low_fmin=None, rumble=False)
 
 
 def _median_f0(x: np.ndarray) -> float:
