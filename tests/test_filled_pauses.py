@@ -781,6 +781,32 @@ def test_a_filler_before_the_first_word_is_one_where_that_word_keeps_a_syllable_
     assert not filled_pauses._before_speech(v, [Word("well", 0.1, 0.45, 0.9), *said], pace)  # between words
 
 
+def test_a_stretch_in_a_gap_is_the_next_word_drawn_out_where_that_word_has_no_syllable_of_its_own():
+    """The MFA fixture cold_corpus: "here's a long pause, aaand I think", the "and" held 0.4 s, and the recogniser
+    timed "and" 0.08 s long, 0.2 s after the held vowel: the stretch in the gap before it was reported as "uh". The
+    word after a stretch must keep a syllable of its own, as the word after an opening filler must
+    (``_before_speech``): here it is voiced for 0.03 s, and the sound runs on from the vowel into it (its "nd").
+    Where a silence parts them ("um, b't"), it has its own, or it lies further off, it is no test."""
+    track = _syllables_track((0.2, 0.5, 110.0), (0.7, 1.1, 100.0), (1.3, 1.6, 115.0))  # "pause", "aaa", "I"
+    v = _like(0.7, 1.1, f0=100.0)
+    pause, i = Word("pause,", 0.2, 0.55, 0.9), Word("I", 1.3, 1.6, 0.9)
+    late_and = Word("and", 1.3, 1.38, 0.9)
+    track.level_db[110:130] = -24.0  # "nd", unvoiced to the tracker, as loud as the held vowel's ends
+    track.f0[130:133] = 115.0
+    track.f0[133:160] = 0.0  # and the word's own voicing only 30 ms
+    pace = filled_pauses._Articulation(track, [pause, late_and])
+    assert filled_pauses._drawn_out_after(v, [pause, late_and], pace)
+    track.level_db[115:125] = -60.0  # a silence between: the word is said after it
+    assert not filled_pauses._drawn_out_after(v, [pause, late_and], filled_pauses._Articulation(track, [pause]))
+    track = _syllables_track((0.2, 0.5, 110.0), (0.7, 1.1, 100.0), (1.3, 1.6, 115.0))
+    track.level_db[110:130] = -24.0
+    pace = filled_pauses._Articulation(track, [pause, i])
+    assert not filled_pauses._drawn_out_after(v, [pause, i], pace)  # "I" says its own syllable: "uhhh, I"
+    assert not filled_pauses._drawn_out_after(v, [pause, Word("and", 1.5, 1.6, 0.9)], pace)  # too far to be it
+    together = Word("together", 1.3, 1.38, 0.9)  # a word of several syllables is not one held vowel
+    assert not filled_pauses._drawn_out_after(v, [pause, together, i], pace)
+
+
 def test_a_word_keeps_a_syllable_of_its_own_beside_a_stretch_or_is_the_stretch_drawn_out():
     """mfa_surround's "going toooo be": the recogniser's "to" held the vowel's onset and fade, 0.1 s of voicing
     beside the steady stretch at its pitch, and the held vowel was reported as "uh". A word keeps a syllable of its
@@ -873,6 +899,44 @@ def _like(start: float, end: float, f0: float = 115.0, usual: bool = True) -> fi
 # ba_test_monologue's "...to say, um, but here's...": the recogniser wrote "but" as an instant and "umm" after it
 _SAY_UM_BUT = [Word("say,", 17.4, 17.62, 0.9), Word("but,", 18.2, 18.2, 0.9), Word("here's", 18.48, 18.68, 0.9)]
 _UM, _BUT = _like(17.53, 17.99), _like(18.11, 18.16, f0=420.0, usual=False)
+
+
+def test_a_burst_like_a_filler_under_a_word_is_where_to_look_again():
+    """``hidden``: once words are known, the voiced bursts like a filler that a word covers (the second look's
+    places beside the steady stretches, ``podium.speech``); none where the burst lies in a gap, which the recovery
+    hears itself, and none for a syllable of ordinary length."""
+    parts = [(0.2 + 0.25 * k, 0.35 + 0.25 * k, 120.0 + 8 * (k % 3)) for k in range(8)]  # eight quick syllables
+    track = _syllables_track(*parts, (2.3, 2.75, 100.0), (2.9, 3.05, 125.0), (3.15, 3.3, 118.0))
+    rng = np.random.default_rng(1)
+    track.f0[230:275] *= 2 ** (rng.normal(0, 0.05, 45) / 12)  # a voice's jitter, a few cents
+    track.level_db[232:273] = -20.0  # held
+    audio = Audio(np.zeros(len(track.f0) * 160, dtype=np.float32), SR)
+    said = [Word(f"w{k}", a, b + 0.05, 0.9) for k, (a, b, _) in enumerate(parts)]
+    but = Word("but", 2.25, 2.85, 0.9)
+    after = [Word("here's", 2.88, 3.1, 0.9), Word("some", 3.12, 3.35, 0.9)]
+    found = filled_pauses.hidden(audio, track, [*said, but, *after])
+    assert [(s.start, s.end) for s in found] == [(pytest.approx(2.3, abs=0.01), pytest.approx(2.75, abs=0.01))]
+    assert filled_pauses.hidden(audio, track, [*said, *after]) == []  # in a gap: recover's own test
+    track.f0[230:275] = np.linspace(100.0, 130.0, 45)  # a syllable's glide, not a filler's flat pitch
+    assert filled_pauses.hidden(audio, track, [*said, but, *after]) == []
+
+
+def test_a_filler_written_in_a_silent_gap_takes_the_filler_like_burst_under_the_word_beside_it():
+    """The same monologue inside a longer recording, decoded on another CPU: "say but um, here's", "but" timed over
+    the um's voice (17.56-18.14) and the "um" written in the silence after it. With no voice in its gap, a filler
+    the recogniser heard takes the one burst like a filler within the word beside it; where there are two, or the
+    sound there is not like a filler, it stays as written."""
+    words = [
+        Word("say", 17.42, 17.56, 0.9),
+        Word("but", 17.56, 18.14, 0.9),
+        Word("um,", 18.14, 18.52, 0.9),
+        Word("Here's", 18.6, 18.9, 0.9),
+    ]
+    out, _ = filled_pauses._fit_runs(words, [_BUT], 25.0, None, [_UM, _BUT])
+    assert [(w.text, w.start, w.end) for w in out if w.text == "um,"] == [("um,", 17.53, 17.99)]
+    for under in ([_BUT], [_like(17.57, 17.82), _like(17.85, 18.1)], [replace(_UM, spread_st=3.0)]):
+        out, _ = filled_pauses._fit_runs(words, [_BUT], 25.0, None, under)
+        assert [(w.start, w.end) for w in out if w.text == "um,"] == [(18.14, 18.52)]
 
 
 def test_a_word_timed_as_an_instant_is_the_sound_it_ends_in_not_the_one_before():

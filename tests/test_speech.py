@@ -165,6 +165,18 @@ def test_a_second_look_hears_the_talk_around_a_filler_like_sound_no_filler_was_w
     assert _look([Span(0.1, 0.5)], [], (Span(0.0, 5.4567),), duration=5.4567) == [(0.0, 5.4567)]
 
 
+def test_a_second_look_keeps_what_it_was_asked_for():
+    """Around a steady stretch, every filler the second look writes (a series may lie around it); around a burst
+    under a word (``filled_pauses.hidden``), only one within 0.3 s of it: prompted, tiny.en writes "Uh" for
+    mfa_cutoff's cut-off "a-" 0.6 s before the burst that asked."""
+    clips = [{"start": 1.092, "end": 10.6}, {"start": 11.0, "end": 14.0}]
+    asked = speech._asked(clips, [Span(1.29, 1.65)], [Span(12.22, 12.88)])
+    assert asked(Word("Uh,", 1.09, 1.09, 0.9))  # at the clip's start, as Whisper rounds it
+    assert asked(Word("uh,", 8.08, 8.1, 0.9))  # anywhere in a candidate's clip
+    assert asked(Word("um,", 13.0, 13.3, 0.9))  # just after the burst
+    assert not asked(Word("Uh,", 11.41, 11.6, 0.9))
+
+
 def test_a_word_stretched_over_a_filler_the_second_look_added_takes_the_second_looks_times():
     """A reader pauses, says "uhhh", and reads on: the first decode stretched "Has" over the "uhhh" (3.68-5.08 s);
     the second look wrote "Uhh... Has never", and its "Uhh" would stand inside "Has" ("has, uh, never")."""

@@ -24,7 +24,7 @@ from .fillers import NON_LEXICAL, is_non_lexical, normalize
 from .syllables import count_syllables
 from .types import Audio, Span, Word
 
-__all__ = ["candidates", "recover"]
+__all__ = ["candidates", "hidden", "recover"]
 
 
 @dataclass(frozen=True)
@@ -101,12 +101,14 @@ def recover(
     in_own_words = _mask([w for w in lexical if w.end - w.start <= _own_length(w, tempo)], n)
     bursts = [v for v in voiced if _share(v, in_words) <= _MAX_COVER]
     near_runs = [v for v in every_voiced if _share(v, in_own_words) <= _MAX_COVER]
-    out, claimed = _fit_runs(words, near_runs, audio.duration_s, tempo)
+    out, claimed = _fit_runs(words, near_runs, audio.duration_s, tempo, every_voiced)
     out = [w for w in out if not is_non_lexical(w) or _voiced_near(track, w)]
     for v in bursts:
         if v in claimed or not _burst_like_a_filler(v, held_long):
             continue
-        if _between_words(v, lexical, voice_starts) and not _glides_up_after(track, v):
+        if _between_words(v, lexical, voice_starts) and not (
+            _glides_up_after(track, v) or _drawn_out_after(v, lexical, pace)
+        ):
             out.append(_filler_word(v))
     out.sort(key=lambda w: (w.start, w.end))
     steady = [v for v in _steady_stretches(track, audio, changes) if held_long(v)]
@@ -323,6 +325,36 @@ def candidates(audio: Audio, track: pitch.PitchTrack) -> list[Span]:
     return [Span(round(v.start, 3), round(v.end, 3)) for v in sorted(found, key=lambda v: v.start)]
 
 
+def hidden(audio: Audio, track: pitch.PitchTrack, words: Sequence[Word]) -> list[Span]:
+    """Where a filled pause may lie under the recogniser's words, once they are known.
+
+    Voiced bursts that sound like a filled pause (flat, periodic, low, held a syllable and a half: the test a burst
+    between words passes, ``_burst_like_a_filler``) that the recognised words cover for more than
+    ``_MAX_COVER`` of their length. A filler said fast after a word, its vowel joined to the word's ("say, b't
+    um", a held-out monologue inside a longer recording), is no steady stretch and no candidate before decoding;
+    where Whisper then times the word over it and writes no filler, it is where a second look with the filler
+    prompt (``podium.speech``) may hear one, as Whisper did in the clip alone.
+    """
+    lexical = [w for w in words if not is_non_lexical(w)]
+    if len(lexical) < 2 or track.f0.size < 2:
+        return []
+    tempo, pace = _Tempo(lexical), _Articulation(track, lexical)
+
+    def held_long(v: _Voiced) -> bool:
+        return tempo.outlasts_a_syllable(v) or pace.outlasts_a_syllable(v)
+
+    one = [w for w in lexical if _syllables(w) == 1]
+    in_words = _mask(lexical, int(np.ceil(audio.duration_s / _GRID_S)) + 1)
+    found = [
+        v
+        for v in _voiced_stretches(track, audio, _voice_changes(track))
+        if _share(v, in_words) > _MAX_COVER
+        and _burst_like_a_filler(v, held_long)
+        and any(_overlap(w, v) >= (1 - _MAX_COVER) * (v.end - v.start) for w in one)
+    ]
+    return [Span(round(v.start, 3), round(v.end, 3)) for v in found]
+
+
 def _filler_word(v: _Voiced) -> Word:
     """A filler found in the sound: from the stretch's start to where its own voicing ends (an um's murmur, an uh's
     fading end: the steady stretch stops where the envelope starts to change, 0.07 s before the spliced fillers'
@@ -390,7 +422,8 @@ def _inside_words(
             lexical = [w for w, lex in zip(out, is_lexical, strict=True) if lex]
             if _filler_in_gap(v, lexical, out + added):
                 continue
-            if _between_words(v, lexical, voice_starts) or _before_speech(v, lexical, pace):
+            between = _between_words(v, lexical, voice_starts) and not _drawn_out_after(v, lexical, pace)
+            if between or _before_speech(v, lexical, pace):
                 added.append(_filler_word(v))
             continue
         i = int(np.flatnonzero(overlap == best)[-1])  # the word it overlaps most (the later one on a tie)
@@ -439,6 +472,35 @@ def _drawn_out_before(
     if len(voiced) * pace.hop < 0.5 * pace.syllable_s(v.start) or not track.voiced[lo + voiced[0] : hi].all():
         return False
     return not pace.keeps_own_syllable(p, v)
+
+
+def _drawn_out_after(v: _Voiced, lexical: Sequence[Word], pace: _Articulation, touch_s: float = 0.3) -> bool:
+    """True when the stretch ``v``, in a gap between words, is the word after it drawn out: a one-syllable word
+    starting within ``touch_s`` of its end, with no silence between them (``_runs_on``), that keeps no syllable of
+    its own (``_Articulation.keeps_own_syllable``), as the word after an opening filler must keep one
+    (``_before_speech``), and a word a stretch is cut from (``_inside_words``). Whisper times a held word after its
+    sound as well as over it: the MFA fixture cold_corpus's "pause, aaand I think" had "and" timed 0.08 s long, 0.2 s
+    after its held vowel, and mfa_acoustic_corpus's slow "words. Aaand here's" had "And" begin 0.4 s into it; both
+    were taken for fillers. A word of several syllables is never one held vowel, and one said after a silence is not
+    the stretch before it: "say, um, b't here's" (a held-out monologue), its "but" a 50 ms burst after a silence
+    that the recogniser timed after the "um"."""
+    after = [w for w in lexical if w.start >= v.end - 0.1]
+    if not after or after[0].start - v.end > touch_s or _syllables(after[0]) != 1:
+        return False
+    return _runs_on(pace.track, v, after[0].start) and not pace.keeps_own_syllable(after[0], v)
+
+
+# A held vowel runs on into the rest of its word (the "nd" of "aaand"): its level stays within the range a held
+# sound keeps (``_HELD_RANGE_DB``) of the vowel's up to where the recogniser starts the word. A word said after a
+# silence falls further between (a pause's level, 20 dB or more under the speech around it).
+def _runs_on(track: pitch.PitchTrack, v: _Voiced, until: float) -> bool:
+    """True when no frame between the end of ``v``'s own voicing and ``until`` is ``_HELD_RANGE_DB`` or more under
+    ``v``'s median level."""
+    a, b = (int(i) for i in np.searchsorted(track.times, [v.start, v.end]))
+    c, d = (int(i) for i in np.searchsorted(track.times, [max(v.end, v.own_end or v.end), until]))
+    if b <= a or d <= c:
+        return True
+    return bool(track.level_db[c:d].min() > float(np.median(track.level_db[a:b])) - _HELD_RANGE_DB)
 
 
 def _word_after(v: _Voiced, words: Sequence[Word], reach_s: float = 3.0) -> bool:
@@ -801,7 +863,11 @@ def _is_steady_filler(v: _Voiced) -> bool:
 
 
 def _fit_runs(
-    words: Sequence[Word], bursts: list[_Voiced], duration: float, tempo: _Tempo | None = None
+    words: Sequence[Word],
+    bursts: list[_Voiced],
+    duration: float,
+    tempo: _Tempo | None = None,
+    under: Sequence[_Voiced] = (),
 ) -> tuple[list[Word], set[_Voiced]]:
     """Give each run of recognised um/uh the voiced bursts between its neighbours.
 
@@ -854,6 +920,8 @@ def _fit_runs(
             for v in bursts
             if v.end > lo - 0.1 and v.start < hi + 0.1 and v.end - v.start >= _MIN_BURST_S and v.usual_pitch
         ]
+        if not inside and i == j - 1:  # one filler, and no sound of the voice in its gap: under a word beside it?
+            inside = _under_a_neighbour(words[k] if k >= 0 else None, words[m] if m < len(words) else None, under)
         claimed.update(inside)
         free = [v for v in inside if not any(v.start < u.end and u.start < v.end for u in used)]
         if inside and not free:  # the fillers a run before took its gap's sound for: the same ones, written again
@@ -887,6 +955,24 @@ def _fit_runs(
             used += grown
         i = j
     return out, claimed
+
+
+def _under_a_neighbour(before: Word | None, after: Word | None, under: Sequence[_Voiced]) -> list[_Voiced]:
+    """The one burst like a filler (``_is_filled_pause``, at the speaker's pitch) that lies within the word before
+    or after a filler the recogniser wrote in a gap with no voice: it wrote the filler next to the word it timed
+    over it ("say but[17.56-18.14] um,[18.14-18.52]" on a held-out monologue's "say, b't um": the um's voice under
+    "but", the gap after it silent). None where there is no such burst, or more than one."""
+    like = [
+        v
+        for v in under
+        for w in (before, after)
+        if w is not None
+        and w.start - 0.05 <= v.start
+        and v.end <= w.end + 0.05
+        and v.usual_pitch
+        and _is_filled_pause(v)
+    ]
+    return like if len(like) == 1 else []
 
 
 _SERIES_ST = 3.0

@@ -136,7 +136,10 @@ def transcribe(
     if options.filler_prompt:  # placed where filler-like sound is, with or without filler recovery
         # asked for when the recogniser needs it, after its voice activity detection: a track still being
         # computed alongside (the pipeline's) is waited for only then
-        where = _Later(lambda: filled_pauses.candidates(audio, the_track()))
+        where = _Later(
+            lambda: filled_pauses.candidates(audio, the_track()),
+            lambda words: filled_pauses.hidden(audio, the_track(), words),
+        )
     try:
         if where is not None:
             raw = rec.recognize(audio, options, progress, prompt_where=where)
@@ -159,10 +162,16 @@ def transcribe(
 
 
 class _Later(Sequence[Span]):
-    """A sequence computed the first time it is looked at."""
+    """A sequence computed the first time it is looked at; ``in_words``: more places to look once words are known
+    (``filled_pauses.hidden``), for the second look."""
 
-    def __init__(self, compute: Callable[[], Sequence[Span]]) -> None:
+    def __init__(
+        self,
+        compute: Callable[[], Sequence[Span]],
+        in_words: Callable[[Sequence[Word]], Sequence[Span]] | None = None,
+    ) -> None:
         self._compute = functools.cache(compute)
+        self.in_words = in_words
 
     def __len__(self) -> int:
         return len(self._compute())
@@ -260,7 +269,13 @@ class WhisperRecognizer:
                 if group:
                     heard = _decode(pipe, samples, group, spans, {**kwargs, "hotwords": hotwords}, words, progress)
                     language = heard or language
-            again = _second_look(prompt_where, words, spans, audio.duration_s) if prompt and prompt_where else []
+            again: list[dict[str, float]] = []
+            hidden: list[Span] = []
+            if prompt and prompt_where is not None:
+                more = prompt_where.in_words if isinstance(prompt_where, _Later) else None
+                hidden = list(more(words)) if more else []
+                where = sorted([*prompt_where, *hidden], key=lambda s: s.start)
+                again = _second_look(where, words, spans, audio.duration_s)
             if again:  # in a shorter window than the first decode's (_LOOK_WINDOW_S)
                 found: list[Word] = []
                 look = _WINDOW_FRAMES.set(min(_WINDOW_FRAMES.get(), round(_LOOK_WINDOW_S * 100)))
@@ -268,7 +283,8 @@ class WhisperRecognizer:
                     _decode(pipe, samples, again, spans, {**kwargs, "hotwords": prompt}, found, None)
                 finally:
                     _WINDOW_FRAMES.reset(look)
-                added = _after([w for w in found if fillers.is_non_lexical(w)], words)
+                asked = _asked(again, prompt_where or (), hidden)
+                added = _after([w for w in found if fillers.is_non_lexical(w) and asked(w)], words)
                 words[:] = [*_retimed(words, added, found), *added]
         finally:
             _WINDOW_FRAMES.reset(frames)
@@ -469,6 +485,24 @@ def _second_look(
         start = max(0.0, a - margin, clips[-1]["end"] if clips else 0.0)
         clips.append({"start": start, "end": min(duration, b + margin)})  # unrounded: never past the audio
     return clips
+
+
+_HIDDEN_NEAR_S = 0.3  # a filler the second look writes for a burst under a word: this close to the burst
+
+
+def _asked(clips: list[dict[str, float]], candidates: Sequence[Span], hidden: Sequence[Span]) -> Callable[[Word], bool]:
+    """Which of a second look's words it was asked for: any in a clip around a candidate (a steady stretch: a series
+    of fillers may lie around it, mfa_uhuh's), and those within ``_HIDDEN_NEAR_S`` of a burst under a word
+    (``filled_pauses.hidden``) in the others. Prompted, tiny.en also writes "uh" for a cut-off "a-" (mfa_cutoff's
+    "a- aligner", a few tenths of a second from the burst that asked)."""
+    wide = [c for c in clips if any(s.start < c["end"] and s.end > c["start"] for s in candidates)]
+
+    def asked(w: Word) -> bool:
+        return any(c["start"] - 0.1 <= w.start <= c["end"] + 0.1 for c in wide) or any(  # (word times: 0.02 s steps)
+            s.start - _HIDDEN_NEAR_S < w.end and w.start < s.end + _HIDDEN_NEAR_S for s in hidden
+        )
+
+    return asked
 
 
 def _retimed(words: list[Word], added: list[Word], heard: list[Word]) -> list[Word]:
