@@ -20,6 +20,7 @@ All times are in seconds, frequencies in Hz. ``f0 == 0`` means unvoiced.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -175,7 +176,6 @@ def _track(
     mean, lo, hi = _mean_min_max(x)
     global_peak = max(hi - mean, mean - lo) or 1.0  # max |x - mean|
     reference = _loudest_near(x, mean, n, hop, win, global_peak, max(1, round(_SILENCE_REACH_S * sr / hop)))
-    kernel = _rumble_filter(sr) if rumble else None
 
     # Candidates and the Viterbi pass go a batch at a time. Column 0 of each table is the unvoiced candidate;
     # the candidates' frequencies and strengths are kept (on disk for a long talk) until the path is known.
@@ -189,11 +189,11 @@ def _track(
             b1 = min(n, b0 + batch)
             seg = np.asarray(x[b0 * hop : (b1 - 1) * hop + win], dtype=np.float64)
             fr = np.lib.stride_tricks.sliding_window_view(seg, win)[::hop]
-            local_peak[b0:b1] = np.max(np.abs(fr - fr.mean(axis=1, keepdims=True)), axis=1)
-            if kernel is not None:
-                seg = _high_passed(x, b0 * hop, len(seg), kernel)
-                fr = np.lib.stride_tricks.sliding_window_view(seg, win)[::hop]
             fr = fr - fr.mean(axis=1, keepdims=True)
+            local_peak[b0:b1] = np.max(np.abs(fr), axis=1)
+            if rumble:  # the periodicity on the filtered sound, the level (above) on the sound as recorded
+                fr = np.lib.stride_tricks.sliding_window_view(_high_passed(x, b0 * hop, len(seg), sr), win)[::hop]
+                fr = fr - fr.mean(axis=1, keepdims=True)
             # single precision for the transforms (a fifth of double's time here; r moves by ~1e-7, against
             # thresholds of 0.225 and up), double for everything after
             spec = np.fft.rfft((fr * window).astype(np.float32), nfft)
@@ -240,29 +240,31 @@ _RUMBLE_HZ = (20.0, 50.0)
 _RUMBLE_TAPS = 4096  # a linear-phase FIR: 256 ms, fine enough in frequency (3.9 Hz) for the ramp
 
 
-def _rumble_filter(sr: int) -> np.ndarray:
-    """A zero-phase high-pass FIR (``_RUMBLE_TAPS`` long, centred) whose gain rises from 0 at ``_RUMBLE_HZ[0]``
-    to 1 at ``_RUMBLE_HZ[1]``: the ramp sampled in frequency, made a kernel and windowed."""
+@functools.cache
+def _rumble_filter(sr: int, nfft: int) -> np.ndarray:
+    """The spectrum (``nfft`` points) of a zero-phase high-pass FIR, ``_RUMBLE_TAPS`` long and centred, whose gain
+    rises from 0 at ``_RUMBLE_HZ[0]`` to 1 at ``_RUMBLE_HZ[1]``: the ramp sampled in frequency, made a kernel and
+    windowed. Made once per size: every batch of a talk but its last asks for the same."""
     f = np.fft.rfftfreq(_RUMBLE_TAPS, 1 / sr)
     lo, hi = _RUMBLE_HZ
     gain = np.sin(np.clip((f - lo) / (hi - lo), 0.0, 1.0) * np.pi / 2) ** 2
-    kernel = np.fft.fftshift(np.fft.irfft(gain, _RUMBLE_TAPS))
-    out: np.ndarray = kernel * np.hanning(_RUMBLE_TAPS)
+    kernel = np.fft.fftshift(np.fft.irfft(gain, _RUMBLE_TAPS)) * np.hanning(_RUMBLE_TAPS)
+    out: np.ndarray = np.fft.rfft(kernel, nfft)
     return out
 
 
-def _high_passed(x: np.ndarray, start: int, length: int, kernel: np.ndarray) -> np.ndarray:
-    """Samples ``[start, start + length)`` of ``x`` filtered by the centred FIR ``kernel`` (zeros outside ``x``),
-    read a segment at a time, so a long talk's samples on disk (podium.spool) are never copied whole."""
-    half = len(kernel) // 2
-    a, b = start - half, start + length + len(kernel) - half - 1
+def _high_passed(x: np.ndarray, start: int, length: int, sr: int) -> np.ndarray:
+    """Samples ``[start, start + length)`` of ``x`` with the rumble filtered out (``_rumble_filter``; zeros outside
+    ``x``), read a segment at a time, so a long talk's samples on disk (podium.spool) are never copied whole."""
+    half = _RUMBLE_TAPS // 2
+    a, b = start - half, start + length + _RUMBLE_TAPS - half - 1
     part = np.zeros(b - a)
     lo, hi = max(a, 0), min(b, len(x))
     if hi > lo:
         part[lo - a : hi - a] = np.asarray(x[lo:hi], dtype=np.float64)
-    nfft = 1 << int(np.ceil(np.log2(len(part) + len(kernel) - 1)))
-    full = np.fft.irfft(np.fft.rfft(part, nfft) * np.fft.rfft(kernel, nfft), nfft)
-    out: np.ndarray = full[len(kernel) - 1 : len(kernel) - 1 + length]
+    nfft = 1 << int(np.ceil(np.log2(len(part) + _RUMBLE_TAPS - 1)))
+    full = np.fft.irfft(np.fft.rfft(part, nfft) * _rumble_filter(sr, nfft), nfft)
+    out: np.ndarray = full[_RUMBLE_TAPS - 1 : _RUMBLE_TAPS - 1 + length]
     return out
 
 
