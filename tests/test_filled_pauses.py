@@ -466,6 +466,23 @@ def test_a_candidate_is_judged_against_its_own_voice_amid_others(samples):
         assert any(s.start < o + uh.end and s.end > o + uh.start for s in spans), (o, spans)
 
 
+def test_the_voiced_stretches_are_computed_once_for_the_second_look_and_the_recovery(samples, monkeypatch):
+    """``hidden`` (the second look) and ``recover`` ask for the same track's voiced stretches; another track gets its
+    own."""
+    host = _host(samples).astype(np.float32)
+    calls = []
+    real = filled_pauses._voiced_stretches
+    monkeypatch.setattr(filled_pauses, "_voiced_stretches", lambda *a: calls.append(a) or real(*a))
+    monkeypatch.setattr(filled_pauses, "_stretches", filled_pauses._Last())
+    audio, track = Audio(host, SR), pitch.track(host, SR)
+    words = [Word(t, a, b, 0.9) for t, a, b in _HOST_WORDS]
+    filled_pauses.hidden(audio, track, words)
+    filled_pauses.recover(audio, words, [Span(0.0, 7.0)], track)
+    assert len(calls) == 1
+    filled_pauses.hidden(audio, pitch.track(host, SR), words)
+    assert len(calls) == 2
+
+
 def test_the_spectral_flux_is_computed_once_for_the_prompt_and_the_recovery(samples, monkeypatch):
     """candidates (the recogniser's prompt) and recover ask for the same audio's flux; the second gets the first's,
     and different audio, or the same samples with other frame times, gets its own."""
@@ -473,7 +490,7 @@ def test_the_spectral_flux_is_computed_once_for_the_prompt_and_the_recovery(samp
     calls = []
     real = filled_pauses._spectral_flux
     monkeypatch.setattr(filled_pauses, "_spectral_flux", lambda a, t: calls.append(a) or real(a, t))
-    monkeypatch.setattr(filled_pauses, "_flux", filled_pauses._LastFlux())
+    monkeypatch.setattr(filled_pauses, "_flux", filled_pauses._Last())
     audio, track = Audio(host, SR), pitch.track(host, SR)
     first = filled_pauses.candidates(audio, track)
     filled_pauses.recover(audio, [Word(t, a, b, 0.9) for t, a, b in _HOST_WORDS], [Span(0.0, 7.0)], track)
@@ -917,8 +934,9 @@ def test_a_burst_like_a_filler_under_a_word_is_where_to_look_again():
     found = filled_pauses.hidden(audio, track, [*said, but, *after])
     assert [(s.start, s.end) for s in found] == [(pytest.approx(2.3, abs=0.01), pytest.approx(2.75, abs=0.01))]
     assert filled_pauses.hidden(audio, track, [*said, *after]) == []  # in a gap: recover's own test
-    track.f0[230:275] = np.linspace(100.0, 130.0, 45)  # a syllable's glide, not a filler's flat pitch
-    assert filled_pauses.hidden(audio, track, [*said, but, *after]) == []
+    glide = replace(track, f0=track.f0.copy())  # a new track: a track's arrays are read, never changed (``_Last``)
+    glide.f0[230:275] = np.linspace(100.0, 130.0, 45)  # a syllable's glide, not a filler's flat pitch
+    assert filled_pauses.hidden(audio, glide, [*said, but, *after]) == []
 
 
 def test_a_filler_written_in_a_silent_gap_takes_the_filler_like_burst_under_the_word_beside_it():

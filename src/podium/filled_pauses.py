@@ -16,6 +16,7 @@ import threading
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Generic, TypeVar
 
 import numpy as np
 
@@ -25,6 +26,8 @@ from .syllables import count_syllables
 from .types import Audio, Span, Word
 
 __all__ = ["candidates", "hidden", "recover"]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -84,14 +87,13 @@ def recover(
     voice_starts = track.times[changes]
     n = int(np.ceil(audio.duration_s / _GRID_S)) + 1
     in_speech = _mask(speech_spans, n)
-    every_voiced = _voiced_stretches(track, audio, changes)
+    every_voiced = _voiced(track, audio)
     voiced = [v for v in every_voiced if _share(v, in_speech) >= 0.5]
     lexical = _with_min_extent([w for w in words if not is_non_lexical(w)], voiced)
     tempo = _Tempo(lexical)
     pace = _Articulation(track, lexical)
 
-    def held_long(v: _Voiced) -> bool:  # by either measure of the speaker's syllables (see _Articulation)
-        return tempo.outlasts_a_syllable(v) or pace.outlasts_a_syllable(v)
+    held_long = _held_long(tempo, pace)
 
     in_words = _mask(lexical, n)
     # for the recogniser's own fillers, a word counts only where its sound is known to lie: a word timed far longer
@@ -304,6 +306,12 @@ def _free(v: _Voiced, said: Sequence[Word], claimed: set[_Voiced]) -> bool:
     )
 
 
+def _held_long(tempo: _Tempo, pace: _Articulation) -> Callable[[_Voiced], bool]:
+    """Whether a stretch outlasts the speaker's syllables by either measure of them (``_Tempo``, the recogniser's
+    word times; ``_Articulation``, the nuclei in the sound)."""
+    return lambda v: tempo.outlasts_a_syllable(v) or pace.outlasts_a_syllable(v)
+
+
 def _burst_like_a_filler(v: _Voiced, held_long: Callable[[_Voiced], bool]) -> bool:
     """A voiced burst that sounds like a filled pause (``_is_filled_pause``), outlasts the speaker's syllables
     (``held_long``) and is said low (``_MAX_BURST_ABOVE_FLOOR_ST``): the test a burst between words passes, whether
@@ -329,28 +337,23 @@ def hidden(audio: Audio, track: pitch.PitchTrack, words: Sequence[Word]) -> list
     """Where a filled pause may lie under the recogniser's words, once they are known.
 
     Voiced bursts that sound like a filled pause (flat, periodic, low, held a syllable and a half: the test a burst
-    between words passes, ``_burst_like_a_filler``) that the recognised words cover for more than
-    ``_MAX_COVER`` of their length. A filler said fast after a word, its vowel joined to the word's ("say, b't
-    um", a held-out monologue inside a longer recording), is no steady stretch and no candidate before decoding;
-    where Whisper then times the word over it and writes no filler, it is where a second look with the filler
-    prompt (``podium.speech``) may hear one, as Whisper did in the clip alone.
+    between words passes, ``_burst_like_a_filler``) that lie within one recognised word of one syllable (all but
+    ``_MAX_COVER`` of them: a word of several may hold a long flat vowel of its own). A filler said fast after a
+    word, its vowel joined to the word's ("say, b't um", a held-out monologue inside a longer recording), is no
+    steady stretch and no candidate before decoding; where Whisper then times the word over it and writes no
+    filler, it is where a second look with the filler prompt (``podium.speech``) may hear one, as Whisper did in
+    the clip alone.
     """
     lexical = [w for w in words if not is_non_lexical(w)]
     if len(lexical) < 2 or track.f0.size < 2:
         return []
-    tempo, pace = _Tempo(lexical), _Articulation(track, lexical)
-
-    def held_long(v: _Voiced) -> bool:
-        return tempo.outlasts_a_syllable(v) or pace.outlasts_a_syllable(v)
-
+    held_long = _held_long(_Tempo(lexical), _Articulation(track, lexical))
     one = [w for w in lexical if _syllables(w) == 1]
-    in_words = _mask(lexical, int(np.ceil(audio.duration_s / _GRID_S)) + 1)
     found = [
         v
-        for v in _voiced_stretches(track, audio, _voice_changes(track))
-        if _share(v, in_words) > _MAX_COVER
+        for v in _voiced(track, audio)
+        if any(_overlap(w, v) >= (1 - _MAX_COVER) * (v.end - v.start) for w in one)
         and _burst_like_a_filler(v, held_long)
-        and any(_overlap(w, v) >= (1 - _MAX_COVER) * (v.end - v.start) for w in one)
     ]
     return [Span(round(v.start, 3), round(v.end, 3)) for v in found]
 
@@ -958,19 +961,16 @@ def _fit_runs(
 
 
 def _under_a_neighbour(before: Word | None, after: Word | None, under: Sequence[_Voiced]) -> list[_Voiced]:
-    """The one burst like a filler (``_is_filled_pause``, at the speaker's pitch) that lies within the word before
-    or after a filler the recogniser wrote in a gap with no voice: it wrote the filler next to the word it timed
-    over it ("say but[17.56-18.14] um,[18.14-18.52]" on a held-out monologue's "say, b't um": the um's voice under
-    "but", the gap after it silent). None where there is no such burst, or more than one."""
+    """The one burst like a filler (``_is_filled_pause``, which asks the speaker's pitch among the rest) that lies
+    within the word before or after a filler the recogniser wrote in a gap with no voice: it wrote the filler next
+    to the word it timed over it ("say but[17.56-18.14] um,[18.14-18.52]" on a held-out monologue's "say, b't
+    um": the um's voice under "but", the gap after it silent). None where there is no such burst, or more than
+    one."""
     like = [
         v
         for v in under
         for w in (before, after)
-        if w is not None
-        and w.start - 0.05 <= v.start
-        and v.end <= w.end + 0.05
-        and v.usual_pitch
-        and _is_filled_pause(v)
+        if w is not None and w.start - 0.05 <= v.start and v.end <= w.end + 0.05 and _is_filled_pause(v)
     ]
     return like if len(like) == 1 else []
 
@@ -1157,6 +1157,12 @@ def _share(v: _Voiced, mask: np.ndarray) -> float:
     """Share of the stretch ``v`` that ``mask`` covers."""
     seg = mask[int(v.start / _GRID_S) : max(int(v.start / _GRID_S) + 1, int(np.ceil(v.end / _GRID_S)))]
     return float(seg.mean()) if seg.size else 0.0
+
+
+def _voiced(track: pitch.PitchTrack, audio: Audio) -> list[_Voiced]:
+    """``_voiced_stretches`` of ``track``, each judged against its own voice (``_voice_changes``), computed once for
+    both of the steps that ask (``_Last``); the list is shared: not to be changed."""
+    return _stretches.of(audio.samples, track.f0, lambda: _voiced_stretches(track, audio, _voice_changes(track)))
 
 
 def _voiced_stretches(track: pitch.PitchTrack, audio: Audio, changes: np.ndarray | None = None) -> list[_Voiced]:
@@ -1364,7 +1370,7 @@ def _steady_stretches(track: pitch.PitchTrack, audio: Audio, changes: np.ndarray
     (``_voice_changes``), each judged against its own voice where a recording holds several."""
     if track.f0.size < 10 or track.voiced.sum() < 10:
         return []
-    flux = _flux.of(audio, track.times)
+    flux = _flux.of(audio.samples, track.times, lambda: _spectral_flux(audio, track.times))
     steady = track.voiced & (flux <= _STEADY_FLUX_DB)
     hop = float(track.times[1] - track.times[0])
     line = _low_band_lost(audio, track)
@@ -1379,27 +1385,30 @@ def _steady_stretches(track: pitch.PitchTrack, audio: Audio, changes: np.ndarray
 _BANDS = 24
 
 
-class _LastFlux:
-    """The spectral flux of the last audio and frame times asked for: an analysis asks twice for the same (the
-    recogniser's filler prompt, ``candidates``, then ``recover``), and each costs ~0.6 s of CPU for 11 minutes.
-    Held by weak reference to the arrays, so it keeps no recording alive."""
+class _Last(Generic[T]):
+    """The value last computed for a pair of arrays: an analysis asks twice for the same measure of one recording
+    (the spectral flux: the recogniser's filler prompt, ``candidates``, then ``recover``, ~0.6 s of CPU for 11
+    minutes; the voiced stretches: the second look's ``hidden``, then ``recover``, ~0.7 s for 10 minutes). The
+    arrays are known by identity, as a recording's samples and its pitch track are made once and only read; held by
+    weak reference, so it keeps no recording alive."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._last: tuple[weakref.ref[np.ndarray], weakref.ref[np.ndarray], np.ndarray] | None = None
+        self._last: tuple[weakref.ref[np.ndarray], weakref.ref[np.ndarray], T] | None = None
 
-    def of(self, audio: Audio, times: np.ndarray) -> np.ndarray:
+    def of(self, a: np.ndarray, b: np.ndarray, compute: Callable[[], T]) -> T:
         with self._lock:
             last = self._last
-        if last is not None and last[0]() is audio.samples and last[1]() is times:
+        if last is not None and last[0]() is a and last[1]() is b:
             return last[2]
-        flux = _spectral_flux(audio, times)
+        value = compute()
         with self._lock:
-            self._last = (weakref.ref(audio.samples), weakref.ref(times), flux)
-        return flux
+            self._last = (weakref.ref(a), weakref.ref(b), value)
+        return value
 
 
-_flux = _LastFlux()
+_flux: _Last[np.ndarray] = _Last()
+_stretches: _Last[list[_Voiced]] = _Last()
 
 
 def _spectral_flux(audio: Audio, times: np.ndarray, span: int = 3, win: int = 512, block: int = 4096) -> np.ndarray:
