@@ -1056,7 +1056,7 @@ def test_a_lengthened_word_holds_its_loudest_voiced_60_ms_and_nothing_else(tmp_p
     write_wav(tmp_path / "speech_clean" / "host.wav", host.astype(np.float32))
     (tmp_path / "speech_clean" / "host.txt").write_text("well the end")
     heard = [Word("Well,", 0.0, 0.3, 0.9), Word("the", 0.4, 0.7, 0.9), Word("end.", 0.9, 1.2, 0.9)]
-    (clip,) = devset.lengthened(tmp_path, lambda x: heard)
+    (clip,) = devset.lengthened(tmp_path, lambda x: heard, timed=lambda x, words: words)
     assert clip.group == "lengthened" and clip.reference == "well the end" and clip.fillers == ()
     assert clip.name.startswith("host~held-the")
     extra = len(clip.samples) - len(host)
@@ -1068,6 +1068,35 @@ def test_a_lengthened_word_holds_its_loudest_voiced_60_ms_and_nothing_else(tmp_p
     assert np.sqrt(np.mean(held**2)) == pytest.approx(0.3 / np.sqrt(2), rel=0.1)  # the loud part is what is held
     level = [np.sqrt(np.mean(held[i : i + 640] ** 2)) for i in range(0, len(held) - 640, 320)]
     assert min(level) >= 0.9 * max(level)  # held evenly: no dip where copies join (``stretch`` left 3 dB ones)
+
+
+def test_a_lengthened_word_holds_its_own_vowel_where_the_recogniser_timed_it_late(samples, tmp_path):
+    """tiny.en's words for LJ001-0004 (as decoded): its "the" of "of the true" is timed 3.96-4.26 s, over the vowel
+    of "true" (voiced from 4.01 s), and the loudest voiced 60 ms there is that vowel. Aligned, "the" is the short
+    voicing before "true"'s /tr/, and that is what is held: a word held, not a word and then a vowel alone."""
+    (tmp_path / "speech_clean").mkdir()
+    for ext in (".wav", ".txt"):
+        (tmp_path / "speech_clean" / f"ljspeech_LJ001-0004{ext}").symlink_to(
+            samples / "speech_clean" / f"ljspeech_LJ001-0004{ext}"
+        )
+    heard = [
+        Word(text, a, b, 0.9)
+        for text, a, b in [
+            ("produced", 0.00, 0.48), ("the", 0.48, 0.82), ("block", 0.82, 1.10), ("books,", 1.10, 1.56),
+            ("which", 1.96, 2.02), ("were", 2.02, 2.26), ("the", 2.26, 2.78), ("immediate", 2.78, 2.94),
+            ("predecessors", 2.94, 3.50), ("of", 3.50, 3.96), ("the", 3.96, 4.26), ("true", 4.26, 4.32),
+            ("printed", 4.32, 4.68), ("book.", 4.68, 5.04),
+        ]
+    ]  # fmt: skip
+    host = media.load(samples / "speech_clean" / "ljspeech_LJ001-0004.wav").audio
+    assert host is not None
+    clips = devset.lengthened(tmp_path, lambda x: heard, per_host=len(heard))
+    held_at = {}
+    for clip in clips:
+        changed = np.flatnonzero(np.abs(clip.samples[: len(host.samples)] - host.samples) > 1e-4)
+        held_at[clip.name] = changed[0] / SR
+    (before_true,) = [t for name, t in held_at.items() if "~held-the-" in name and 3.5 < t < 4.3]
+    assert 3.70 < before_true < 3.88  # the old way, by the recogniser's times, held "true"'s vowel from 4.02 s
 
 
 @pytest.mark.parametrize(("codec", "kbps"), [("opus", 24), ("mp3", 32)])

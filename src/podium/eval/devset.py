@@ -33,9 +33,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import media, pitch
+from .. import align, media, pitch
 from ..errors import InputError
-from ..types import Word
+from ..types import Audio, Word
 from .events import Event
 from .text import normalize
 
@@ -101,6 +101,8 @@ class Clip:
 
 Transcriber = Callable[[np.ndarray], Sequence[Word]]
 """Times the words of clean 16 kHz speech (the recogniser, without filler recovery)."""
+Aligner = Callable[[np.ndarray, Sequence[Word]], Sequence[Word | None]]
+"""Each of the words of clean 16 kHz speech where its sound lies, None where that cannot be told."""
 
 
 def spliced(samples_dir: Path, words_of: Transcriber, *, per_host: int = 3, seed: int = 0) -> list[Clip]:
@@ -226,25 +228,38 @@ FUNCTION_WORDS = frozenset(
 LENGTHENED_S = (0.3, 0.6)
 
 
-def lengthened(samples_dir: Path, words_of: Transcriber, *, per_host: int = 3, seed: int = 5) -> list[Clip]:
+def lengthened(
+    samples_dir: Path, words_of: Transcriber, *, per_host: int = 3, seed: int = 5, timed: Aligner | None = None
+) -> list[Clip]:
     """Clean clips with one function word's vowel held 0.3-0.6 s ("the" said "thuhhh", "to" said "tooo"), the rest
     of the word and of the clip as it was: group ``lengthened``. Unlike the drawn-out words of :func:`negatives`,
     which stretch a whole word, this holds only its nucleus, the loudest voiced 60 ms of the word, as a speaker
     who hesitates on a word does. Not a filler, and acoustically close to one: a held vowel, often a schwa, low
-    and level; the reference is the host's transcript as it was."""
+    and level; the reference is the host's transcript as it was.
+
+    The word's sound is found by ``timed`` (by default :func:`_aligned`: a forced alignment of the recognised words),
+    not by the recogniser's times: tiny.en times a short word up to 0.2 s late, over the next word's louder vowel
+    ("of the true": its "the" over "true"), and holding that vowel after the word made "the, ooo", a word and
+    then a vowel on its own, which is the sound of a word and a filler, not of a word held."""
     rng = random.Random(seed)
     seg_s, smooth = 0.06, 5
+    timed = timed or _aligned
     out = []
     for host_path, host, text in _hosts(samples_dir):
-        words = [w for w in list(words_of(host))[1:-1] if _one_of(w.text, FUNCTION_WORDS)]
+        heard = list(words_of(host))
+        where = timed(host, heard)
+        picks = [i for i in range(1, len(heard) - 1) if _one_of(heard[i].text, FUNCTION_WORDS)]
         track = _track(host.astype(np.float32))
         level = np.convolve(track.level_db, np.ones(smooth) / smooth, mode="same")
-        rng.shuffle(words)
+        rng.shuffle(picks)
         made = 0
-        for w in words:
+        for i in picks:
+            w = where[i]
+            if w is None:
+                continue
             a, b = np.searchsorted(track.times, [w.start, w.end])
             voiced = np.flatnonzero(track.voiced[a:b]) + a
-            if len(voiced) < 6:  # under 60 ms of voicing: no vowel to hold
+            if len(voiced) < 5:  # under 50 ms of voicing: no vowel to hold
                 continue
             centre = int(round(track.times[voiced[np.argmax(level[voiced])]] * SR))
             lo = max(0, centre - int(seg_s * SR) // 2)
@@ -255,6 +270,21 @@ def lengthened(samples_dir: Path, words_of: Transcriber, *, per_host: int = 3, s
             made += 1
             if made == per_host:
                 break
+    return out
+
+
+def _aligned(host: np.ndarray, words: Sequence[Word]) -> list[Word | None]:
+    """``words`` where a forced alignment (``podium.align``) places them in ``host``: all of them at once, or, where
+    a word outside the aligner's dictionary stops that, each with its two neighbours (None where those cannot be
+    aligned either)."""
+    audio = Audio(np.asarray(host, dtype=np.float32), SR)
+    whole = align.align(audio, words)
+    if whole is not None:
+        return list(whole)
+    out: list[Word | None] = [None] * len(words)
+    for i in range(1, len(words) - 1):
+        three = align.align(audio, words[i - 1 : i + 2])
+        out[i] = three[1] if three is not None else None
     return out
 
 
