@@ -1070,6 +1070,25 @@ def test_a_lengthened_word_holds_its_loudest_voiced_60_ms_and_nothing_else(tmp_p
     assert min(level) >= 0.9 * max(level)  # held evenly: no dip where copies join (``stretch`` left 3 dB ones)
 
 
+@pytest.mark.parametrize(("name", "at"), [("ljspeech_LJ001-0001.wav", 2.02), ("ljspeech_LJ001-0004.wav", 3.82)])
+def test_a_held_vowel_keeps_the_voice_s_pitch(samples, name, at):
+    """``devset.sustained`` holding 60 ms of a real vowel ("with", "the") for 0.45 s: the tracker the detector uses
+    reads it at the voice's pitch, falling as a held vowel does. Joined where the waveforms matched best with no
+    limit, the hold was the segment's last three periods looped, which it read at 76-79 Hz under a 171 and a 279 Hz
+    voice: a sound far lower than the speaker's, as a filler is, and no voice's."""
+    host = media.load(samples / "speech_clean" / name).audio
+    assert host is not None
+    x = host.samples.astype(np.float64)
+    lo, n = int((at - 0.03) * SR), int(0.06 * SR)
+    track = pitch.track(host.samples, SR)
+    voice = float(np.median(track.f0[(track.times > at - 0.03) & (track.times < at + 0.03) & track.voiced]))
+    held = devset.sustained(x[lo : lo + n], 0.45, random.Random(1))
+    tr = pitch.track(np.concatenate([x[:lo], held, x[lo + n :]]).astype(np.float32), SR)
+    inside = tr.voiced & (tr.times > at) & (tr.times < at + 0.4)
+    st = 12 * np.log2(tr.f0[inside] / voice)
+    assert inside.sum() >= 30 and np.mean(np.abs(st) <= 2.0) >= 0.9, np.round(tr.f0[inside])
+
+
 def test_a_lengthened_word_holds_its_own_vowel_where_the_recogniser_timed_it_late(samples, tmp_path):
     """tiny.en's words for LJ001-0004 (as decoded): its "the" of "of the true" is timed 3.96-4.26 s, over the vowel
     of "true" (voiced from 4.01 s), and the loudest voiced 60 ms there is that vowel. Aligned, "the" is the short

@@ -367,6 +367,13 @@ def stretch(x: np.ndarray, factor: float, frame_s: float = 0.03, search_s: float
     return (y / np.maximum(norm, 1e-3))[:n_out]
 
 
+# Each copy :func:`sustained` joins on is this long or longer: what repeats must be longer than the longest period a
+# pitch tracker looks for (1/55 Hz, 18 ms, ``pitch.track``'s low floor). Joined where the waveforms match best, with
+# no such limit, the copies were the sound's last three periods looped: a vowel repeating a 13 ms block exactly, which
+# the detector's tracker read at a third of the voice's pitch (76 Hz under a 229 Hz voice) and no voice says.
+_MIN_COPY_S = 0.025
+
+
 def sustained(
     x: np.ndarray,
     seconds: float,
@@ -384,15 +391,17 @@ def sustained(
     :func:`stretch` cannot hold a sound much longer than its frames: its search runs past the end of a 60 ms vowel
     and its frames then cancel (a 120 Hz tone held 7.5 times its length lost 3 dB in places)."""
     w = int(join_s * SR)
+    copy = int(_MIN_COPY_S * SR)
     target = int(seconds * SR)
-    if len(x) < 3 * w:
+    if len(x) < 2 * w + copy:
         raise ValueError("too short to hold")
     y = x.copy()
     ramp = np.linspace(0.0, 1.0, w)
     while len(y) < target + w:
         tail = y[-w:]
         scores = [
-            float(np.dot(tail, x[a : a + w])) / (np.linalg.norm(x[a : a + w]) + 1e-12) for a in range(len(x) - 2 * w)
+            float(np.dot(tail, x[a : a + w])) / (np.linalg.norm(x[a : a + w]) + 1e-12)
+            for a in range(len(x) - w - copy + 1)
         ]
         a = int(np.argmax(scores))
         y = np.concatenate([y[:-w], tail * (1 - ramp) + x[a : a + w] * ramp, x[a + w :]])
