@@ -38,6 +38,37 @@ def test_words_timed_loosely_are_placed_on_their_sound(samples):
     assert np.median(err) < np.median(before)
 
 
+@pytest.mark.parametrize("k", [0, 1])
+def test_a_filler_between_the_words_is_placed_where_it_is_said(samples, k):
+    """mfa_acoustic_corpus's two "um"s, left out of the words around them: aligned with a filler allowed between
+    the words, one is placed over each, within 40 ms of the reference's times."""
+    audio, ref = _reference(samples)
+    i = [j for j, w in enumerate(ref) if w.text == "um"][k]
+    um = ref[i]
+    words = [w for w in ref[max(0, i - 2) : i + 3] if w is not um]
+    placed = align.align_with_fillers(audio, words)
+    assert placed is not None
+    aligned, fillers = placed
+    assert [w.text for w in aligned] == [w.text for w in words]
+    (said,) = [s for s in fillers if min(s.end, um.end) > max(s.start, um.start)]
+    assert abs(said.start - um.start) <= 0.04 and abs(said.end - um.end) <= 0.04, said
+
+
+def test_fluent_words_aligned_with_fillers_allowed_get_none(samples):
+    """The same recording's first twelve words, read fast with no filler: none is placed among them (with 0.1 s of
+    sound taken in beyond them, as for words aligned already: the grammar has no place but a filler for the next
+    words' sound, and with 0.5 s an "uh" took the start of "going")."""
+    audio, ref = _reference(samples)
+    placed = align.align_with_fillers(audio, ref[:12], margin_s=0.1)
+    assert placed is not None
+    assert placed[1] == []
+
+
+def test_a_word_spelled_like_a_filler_is_not_aligned_with_fillers(samples):
+    audio, ref = _reference(samples)
+    assert align.align_with_fillers(audio, [ref[0], Word("uh", ref[0].end, ref[1].start, 1.0), ref[1]]) is None
+
+
 @pytest.mark.parametrize(
     "words",
     [

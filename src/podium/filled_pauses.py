@@ -21,7 +21,7 @@ from typing import Generic, TypeVar
 import numpy as np
 
 from . import align, formants, pitch
-from .fillers import NON_LEXICAL, is_non_lexical, normalize
+from .fillers import HELD_WORDS, NON_LEXICAL, is_non_lexical, normalize
 from .syllables import count_syllables
 from .types import Audio, Span, Word
 
@@ -118,9 +118,60 @@ def recover(
     covered = [v for v in voiced if v not in bursts]
     out = _between_aligned_words(audio, track, words, out, covered, claimed, held_long, voice_starts)
     out.sort(key=lambda w: (w.start, w.end))
-    out = _in_aligned_gaps(audio, track, out, claimed, voice_starts, changes, pace)
+    lexical = [w for w in out if not is_non_lexical(w)]
+    retimed, phrases = _aligned_by_phrase(audio, lexical)
+    out = _in_aligned_gaps(audio, track, out, lexical, retimed, phrases, claimed, voice_starts, changes, pace)
     out.sort(key=lambda w: (w.start, w.end))
-    return _one_held_vowel(out, track)
+    aligned = [w for a, b in phrases for w in retimed[a:b]]
+    return [w for w in _one_held_vowel(out, track) if not _a_word_held(audio, w, aligned)]
+
+
+# Whisper times a word held on its vowel ("theee", "aaas": hesitation lengthening) as short as it would be said, and
+# the held vowel after it then lies in a gap or under the next word, where it is found as an "uh": low, level,
+# steady, as a filler is. A forced aligner places each word where its own phones fit the sound, and stretches a word
+# over its held vowel; but it stretches a word over a filler beside it too (the held-out monologue's "say, um, b't"
+# inside a longer recording: "but" over the "um"). So where an aligned word covers a filler found in the sound
+# (``_HELD_SHARE`` of it), the aligner is asked again with an "uh" or "um" allowed between the words
+# (``align.align_with_fillers``): only where the word's own phones still fit that sound better is it the word held.
+# And only a short function word (``fillers.HELD_WORDS``), the words hesitation lengthening falls on: the aligner
+# stretched "there" and "compact" over an "um" spliced after them, and preferred them to the filler.
+_HELD_SHARE = 0.75
+# the sound taken in around the words aligned again: they are aligned already, but a search needs a few frames past
+# the last word to end in it (with none it ended one word early, on an "uh")
+_HELD_MARGIN_S = 0.1
+
+
+def _a_word_held(audio: Audio, f: Word, aligned: Sequence[Word]) -> bool:
+    """True for a filler found in the sound (not one the recogniser wrote) that one of the ``aligned`` words covers
+    (``_HELD_SHARE`` of it), a function word speakers hold (``HELD_WORDS``), and covers still when it and its
+    neighbours are aligned again with a filler allowed between them, no filler placed over it."""
+    if f.source != "recovered" or f.end <= f.start:
+        return False
+    held = [i for i, w in enumerate(aligned) if _covers(w, f) and normalize(w.text) in HELD_WORDS]
+    if not held:
+        return False
+    i, a = held[0], max(0, held[0] - 1)
+    again = align.align_with_fillers(audio, aligned[a : i + 2], margin_s=_HELD_MARGIN_S)
+    if again is None:
+        return False
+    words, fillers = again
+    return _covers(words[i - a], f) and not any(min(s.end, f.end) > max(s.start, f.start) for s in fillers)
+
+
+def _covers(w: Word | Span, f: Word) -> bool:
+    return min(w.end, f.end) - max(w.start, f.start) >= _HELD_SHARE * (f.end - f.start)
+
+
+def _aligned_by_phrase(audio: Audio, lexical: Sequence[Word]) -> tuple[list[Word], list[tuple[int, int]]]:
+    """``lexical`` (the lexical words, in time order) with the times a forced alignment (``podium.align``) gives them
+    phrase by phrase (``_phrases``), and the phrases ``[a, b)`` it aligned (the others keep the recogniser's times)."""
+    retimed = list(lexical)
+    aligned: list[tuple[int, int]] = []
+    for a, b in _phrases(lexical):
+        if b - a >= 2 and (placed := align.align(audio, lexical[a:b])) is not None:
+            retimed[a:b] = placed
+            aligned.append((a, b))
+    return retimed, aligned
 
 
 _ALIGN_REACH_S = 4.0  # the words aligned around a burst the recogniser's words cover: those within this of it
@@ -249,25 +300,22 @@ def _in_aligned_gaps(
     audio: Audio,
     track: pitch.PitchTrack,
     found: Sequence[Word],
+    lexical: Sequence[Word],
+    retimed: Sequence[Word],
+    phrases: Sequence[tuple[int, int]],
     claimed: set[_Voiced],
     voice_starts: np.ndarray,
     changes: np.ndarray,
     pace: _Articulation,
 ) -> list[Word]:
-    """``found`` with the quick fillers said between two words: the words aligned phrase by phrase
-    (``podium.align``), and the voicing each gap between two aligned words holds, cut to the gap, tested as a quick
-    filler (``_is_quick_filler``), away from the fillers written or found and runs' ``claimed`` gaps (``_free``),
-    with the word before keeping a syllable of its own (``pace``: the nuclei of the whole sound). A word that
-    overlaps a filler found so takes its aligned times."""
-    lexical = [w for w in found if not is_non_lexical(w)]
+    """``found`` with the quick fillers said between two words: ``lexical`` (its lexical words) as aligned phrase by
+    phrase (``retimed``, the ``phrases`` aligned: ``_aligned_by_phrase``), and the voicing each gap between two
+    aligned words holds, cut to the gap, tested as a quick filler (``_is_quick_filler``), away from the fillers
+    written or found and runs' ``claimed`` gaps (``_free``), with the word before keeping a syllable of its own
+    (``pace``: the nuclei of the whole sound). A word that overlaps a filler found so takes its aligned times."""
     if len(lexical) < 2 or track.f0.size < 2:
         return list(found)
-    retimed = list(lexical)
-    gaps: list[int] = []  # k: between aligned words k and k + 1 of one phrase
-    for a, b in _phrases(lexical):
-        if b - a >= 2 and (placed := align.align(audio, lexical[a:b])) is not None:
-            retimed[a:b] = placed
-            gaps.extend(k for k in range(a, b - 1) if placed[k + 1 - a].start - placed[k - a].end >= _QUICK_MIN_GAP_S)
+    gaps = [k for a, b in phrases for k in range(a, b - 1) if retimed[k + 1].start - retimed[k].end >= _QUICK_MIN_GAP_S]
     if not gaps:
         return list(found)
     said = [w for w in found if is_non_lexical(w)]

@@ -25,7 +25,7 @@ from typing import TypeVar, overload
 
 from .types import Word
 
-__all__ = ["NON_LEXICAL", "count", "is_non_lexical", "mark", "normalize", "occurrences"]
+__all__ = ["HELD_WORDS", "NON_LEXICAL", "count", "is_non_lexical", "mark", "normalize", "occurrences"]
 
 
 _T = TypeVar("_T")
@@ -79,6 +79,12 @@ class _Spellings(dict[str, str]):
 #: counts the same and matches the same in an evaluation whoever transcribed it. "Mmm" is a hum with the lips
 #: closed and no vowel before it, the sound written "hm", not an "um" (a vowel, then the murmur): the Montreal Forced
 #: Aligner's fixtures transcribe as "hm" what tiny.en writes "Mmm".
+#: Words a speaker holds while searching for the next one ("the...", "and...", "to..."): hesitation lengthening falls on
+#: short function words (Shriberg 2001, "To 'errrr' is human"; Eklund 2004), and no transcript writes it as a filler.
+HELD_WORDS = frozenset(
+    "the a and to of in that i so but we or is as on for be by with was it".split()
+)  # fmt: skip
+
 NON_LEXICAL = _Spellings({
     "um": "um", "umm": "um", "ummm": "um", "uhm": "um", "erm": "um", "mm": "hm", "mmm": "hm",
     "uh": "uh", "uhh": "uh", "uhhh": "uh", "er": "uh", "err": "uh",

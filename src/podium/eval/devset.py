@@ -35,6 +35,7 @@ import numpy as np
 
 from .. import align, media, pitch
 from ..errors import InputError
+from ..fillers import HELD_WORDS
 from ..types import Audio, Word
 from .events import Event
 from .text import normalize
@@ -219,11 +220,8 @@ def negatives(samples_dir: Path, words_of: Transcriber, *, seed: int = 1) -> lis
     return out
 
 
-#: Words a speaker holds while searching for the next one ("the...", "and...", "to..."): hesitation lengthening,
-#: which no transcript writes as a filler (Shriberg 2001; Eklund 2004).
-FUNCTION_WORDS = frozenset(
-    "the a and to of in that i so but we or is as on for be by with was it".split()
-)  # fmt: skip
+#: The words :func:`lengthened` holds: those a speaker holds while searching for the next one (``fillers.HELD_WORDS``)
+FUNCTION_WORDS = HELD_WORDS
 #: How long the held vowel of :func:`lengthened` lasts (s): a lengthened syllable in conversation.
 LENGTHENED_S = (0.3, 0.6)
 
