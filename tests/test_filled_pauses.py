@@ -161,7 +161,7 @@ def test_a_function_word_held_on_its_vowel_is_the_word_not_a_filler(samples, cas
     inside the word as aligned, held by ``devset.sustained``), which tiny.en timed as if said short, the held vowel
     under the next word's start or in the word's late start. Low, level and steady, the held vowel was taken for an
     "uh" (the bench's held "the" of LJ001-0009 and "as" of LJ001-0012); aligned again with a filler allowed, the
-    word's own phones fit it better."""
+    word's own phones fit it better, and the word takes the time of its held vowel."""
     name, k, extra, heard_words = _HELD_WORDS[case]
     host = media.load(samples / "speech_clean" / name).audio
     assert host is not None
@@ -179,8 +179,14 @@ def test_a_function_word_held_on_its_vowel_is_the_word_not_a_filler(samples, cas
     sound = devset.sustained(x[lo : lo + n], extra + 0.06, random.Random(0))
     audio = Audio(np.concatenate([x[:lo], sound, x[lo + n :]]).astype(np.float32), SR)
     heard = [Word(w, a, b, 0.9) for w, a, b in heard_words]
-    found = [w for w in _recover(audio, heard) if w.filler_kind in ("um", "uh")]
+    out = _recover(audio, heard)
+    found = [w for w in out if w.filler_kind in ("um", "uh")]
     assert found == [], found
+    # the word is said over its held vowel, not cut short of it with a silence after it
+    t = np.arange(lo / SR + 0.05, lo / SR + extra, 0.01)
+    over = [w for w in out if w.start < t[-1] and w.end > t[0]]
+    assert normalize(text[k]) in [normalize(w.text) for w in over], out
+    assert all(any(w.start <= x <= w.end for w in over) for x in t), over
 
 
 @pytest.mark.parametrize("i", [0, 1, 7, 8])

@@ -123,7 +123,9 @@ def recover(
     out = _in_aligned_gaps(audio, track, out, lexical, retimed, phrases, claimed, voice_starts, changes, pace)
     out.sort(key=lambda w: (w.start, w.end))
     aligned = [w for a, b in phrases for w in retimed[a:b]]
-    return [w for w in _one_held_vowel(out, track) if not _a_word_held(audio, w, aligned)]
+    out = _one_held_vowel(out, track)
+    held = {i: h for i, w in enumerate(out) if (h := _word_held(audio, w, aligned)) is not None}
+    return _holding([w for i, w in enumerate(out) if i not in held], [(out[i], h) for i, h in held.items()])
 
 
 # Whisper times a word held on its vowel ("theee", "aaas": hesitation lengthening) as short as it would be said, and
@@ -139,23 +141,49 @@ _HELD_SHARE = 0.75
 # the sound taken in around the words aligned again: they are aligned already, but a search needs a few frames past
 # the last word to end in it (with none it ended one word early, on an "uh")
 _HELD_MARGIN_S = 0.1
+_HELD_REACH_S = 1.0  # the recognised word a held word is: of its text, and timed within this of it as aligned
 
 
-def _a_word_held(audio: Audio, f: Word, aligned: Sequence[Word]) -> bool:
-    """True for a filler found in the sound (not one the recogniser wrote) that one of the ``aligned`` words covers
-    (``_HELD_SHARE`` of it), a function word speakers hold (``HELD_WORDS``), and covers still when it and its
-    neighbours are aligned again with a filler allowed between them, no filler placed over it."""
+def _word_held(audio: Audio, f: Word, aligned: Sequence[Word]) -> Word | None:
+    """The aligned word ``f`` is the held vowel of, where ``f`` is a filler found in the sound (not one the recogniser
+    wrote) that one of the ``aligned`` words covers (``_HELD_SHARE`` of it), a function word speakers hold
+    (``HELD_WORDS``), and covers still when it and its neighbours are aligned again with a filler allowed between
+    them, no filler placed over it; else None."""
     if f.source != "recovered" or f.end <= f.start:
-        return False
+        return None
     held = [i for i, w in enumerate(aligned) if _covers(w, f) and normalize(w.text) in HELD_WORDS]
     if not held:
-        return False
+        return None
     i, a = held[0], max(0, held[0] - 1)
     again = align.align_with_fillers(audio, aligned[a : i + 2], margin_s=_HELD_MARGIN_S)
     if again is None:
-        return False
+        return None
     words, fillers = again
-    return _covers(words[i - a], f) and not any(min(s.end, f.end) > max(s.start, f.start) for s in fillers)
+    if not _covers(words[i - a], f) or any(min(s.end, f.end) > max(s.start, f.start) for s in fillers):
+        return None
+    return aligned[i]
+
+
+def _holding(words: list[Word], held: Sequence[tuple[Word, Word]]) -> list[Word]:
+    """``words`` with each held word's time taken over its held vowel, for each (filler taken back, held word as
+    aligned) in ``held``: the steps before may have cut the "filler" out of the word's time, and the transcript
+    shows the word said over its sound (the read-along marks "as" while it is held) and the pauses are measured
+    around it. The word is the recognised one of the same text nearest the aligned one."""
+    out = list(words)
+    for f, h in held:
+        near = [
+            i
+            for i, w in enumerate(out)
+            if not is_non_lexical(w)
+            and normalize(w.text) == normalize(h.text)
+            and w.start < h.end + _HELD_REACH_S
+            and w.end > h.start - _HELD_REACH_S
+        ]
+        if near:
+            i = min(near, key=lambda i: abs(out[i].start - h.start))
+            out[i] = replace(out[i], start=min(out[i].start, f.start), end=max(out[i].end, f.end))
+    out.sort(key=lambda w: (w.start, w.end))
+    return out
 
 
 def _covers(w: Word | Span, f: Word) -> bool:
