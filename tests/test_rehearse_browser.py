@@ -131,10 +131,15 @@ def test_rehearse_in_the_browser_live_then_the_full_report(tmp_path, samples):
         page.screenshot(path=str(SHOTS / "rehearse-live-390.png"), full_page=True)
         page.set_viewport_size({"width": 1280, "height": 900})
         page.wait_for_timeout(max(0.0, (clip_s + 2.5 - (time.monotonic() - t0))) * 1000)
-        nudges = page.evaluate("window.nudges")
-        assert nudges and {kind for kind, _ in nudges} == {"fillers"}, nudges
+        # a nudge counts final fillers only, and the third becomes final when its phrase is decoded for good: after
+        # 20 s of audio where the live decoder keeps up (updates of 0.5-1 s), after 28 s where a loaded machine makes
+        # it take 2 s of audio at a time (the same words and fillers either way, simulated offline); so the nudge
+        # may come after the clip has played, while the recording goes on, before Stop
+        nudges = _until(page, lambda: page.evaluate("window.nudges"), 10, "a nudge")
+        assert {kind for kind, _ in nudges} == {"fillers"}, nudges
         window = CoachConfig.load().of(FILLERS).cluster_window_s  # the report's cluster of fillers
         assert f"fillers in the last {window:g} s" in nudges[0][1], nudges
+        stopped_s = time.monotonic() - t0
         page.click("#stop")
         page.wait_for_url("**/recordings/*", timeout=60_000)
         rec_id = int(page.url.rstrip("/").split("/")[-1])
@@ -171,7 +176,7 @@ def test_rehearse_in_the_browser_live_then_the_full_report(tmp_path, samples):
     live_said = f"live {seen['fillers']}: {seen['transcript']}"
     assert abs(seen["fillers"] - full_fillers) <= 1, f"{live_said}\nfull analysis {full_fillers}: {full_text}"
     assert _words_wer(ref, seen["transcript"]) <= _words_wer(ref, full_text) + 0.05, (seen["transcript"], full_text)
-    assert rec["duration_s"] == pytest.approx(clip_s + 2.5, abs=2.5)
+    assert rec["duration_s"] == pytest.approx(stopped_s, abs=2.5)
 
 
 def test_a_server_killed_60_s_into_a_browser_rehearsal_keeps_the_60_s(tmp_path, samples):
