@@ -186,8 +186,8 @@ def _holding(words: list[Word], held: Sequence[tuple[Word, Word]]) -> list[Word]
     return out
 
 
-def _covers(w: Word | Span, f: Word) -> bool:
-    return min(w.end, f.end) - max(w.start, f.start) >= _HELD_SHARE * (f.end - f.start)
+def _covers(w: Word, f: Word) -> bool:
+    return _overlap(w, f) >= _HELD_SHARE * (f.end - f.start)
 
 
 def _aligned_by_phrase(audio: Audio, lexical: Sequence[Word]) -> tuple[list[Word], list[tuple[int, int]]]:
@@ -925,7 +925,7 @@ def _syllables(w: Word) -> int:
     return max(1, count_syllables(normalize(w.text)))
 
 
-def _overlap(w: Word, v: _Voiced) -> float:
+def _overlap(w: Word, v: _Voiced | Word) -> float:
     return max(0.0, min(w.end, v.end) - max(w.start, v.start))
 
 

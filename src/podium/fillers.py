@@ -73,18 +73,18 @@ class _Spellings(dict[str, str]):
             return default
 
 
-#: spelling -> kind for fillers that are never words. A kind is a sound, not a spelling: British transcripts write
-#: "er" and "erm" for the "uh" and "um" that American ones write (Clark and Fox Tree 2002), and the recogniser writes
-#: "ah" or "eh" for an open "uh" (tiny.en wrote "Ahhh" for mfa_uhuh's long "uhhh" after a pause), so the same filler
-#: counts the same and matches the same in an evaluation whoever transcribed it. "Mmm" is a hum with the lips
-#: closed and no vowel before it, the sound written "hm", not an "um" (a vowel, then the murmur): the Montreal Forced
-#: Aligner's fixtures transcribe as "hm" what tiny.en writes "Mmm".
 #: Words a speaker holds while searching for the next one ("the...", "and...", "to..."): hesitation lengthening falls on
 #: short function words (Shriberg 2001, "To 'errrr' is human"; Eklund 2004), and no transcript writes it as a filler.
 HELD_WORDS = frozenset(
     "the a and to of in that i so but we or is as on for be by with was it".split()
 )  # fmt: skip
 
+#: spelling -> kind for fillers that are never words. A kind is a sound, not a spelling: British transcripts write
+#: "er" and "erm" for the "uh" and "um" that American ones write (Clark and Fox Tree 2002), and the recogniser writes
+#: "ah" or "eh" for an open "uh" (tiny.en wrote "Ahhh" for mfa_uhuh's long "uhhh" after a pause), so the same filler
+#: counts the same and matches the same in an evaluation whoever transcribed it. "Mmm" is a hum with the lips
+#: closed and no vowel before it, the sound written "hm", not an "um" (a vowel, then the murmur): the Montreal Forced
+#: Aligner's fixtures transcribe as "hm" what tiny.en writes "Mmm".
 NON_LEXICAL = _Spellings({
     "um": "um", "umm": "um", "ummm": "um", "uhm": "um", "erm": "um", "mm": "hm", "mmm": "hm",
     "uh": "uh", "uhh": "uh", "uhhh": "uh", "er": "uh", "err": "uh",
