@@ -189,6 +189,18 @@ def test_a_function_word_held_on_its_vowel_is_the_word_not_a_filler(samples, cas
     assert all(any(w.start <= x <= w.end for w in over) for x in t), over
 
 
+@pytest.mark.parametrize("i", [1, 7, 8])
+@pytest.mark.parametrize("at", [0.46, 3.2, 5.12, 6.28])
+def test_a_filler_after_a_function_word_stretched_over_it_is_a_filler(samples, at, i):
+    """ "And, um, Mr.", "to, uh, consider", "be, um, prudently", "to, uh, do": an "uh" or "um" said after a short
+    function word that Whisper stretched over it. Such a word is the kind a speaker may hold instead
+    (``fillers.HELD_WORDS``), and the aligner is asked which it is: the filler's own sound is a filler's."""
+    audio, words, d = _spliced(samples, _at_host_pitch(samples, i), at, absorbed_by="before")
+    found = [w for w in _recover(audio, words) if w.filler_kind in ("um", "uh")]
+    assert len(found) == 1, found
+    assert found[0].start >= at - 0.1 and found[0].end <= at + d + 0.1
+
+
 @pytest.mark.parametrize("i", [0, 1, 7, 8])
 def test_a_filler_is_cut_out_of_a_word_of_plausible_length(samples, i):
     """Whisper lets "prudently" (3 syllables) start at the filler before it: the word is long, but not longer than
