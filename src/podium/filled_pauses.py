@@ -132,36 +132,45 @@ def recover(
 # the held vowel after it then lies in a gap or under the next word, where it is found as an "uh": low, level,
 # steady, as a filler is. A forced aligner places each word where its own phones fit the sound, and stretches a word
 # over its held vowel; but it stretches a word over a filler beside it too (the held-out monologue's "say, um, b't"
-# inside a longer recording: "but" over the "um"). So where an aligned word covers a filler found in the sound
-# (``_HELD_SHARE`` of it), the aligner is asked again with an "uh" or "um" allowed between the words
-# (``align.align_with_fillers``): only where the word's own phones still fit that sound better is it the word held.
-# And only a short function word (``fillers.HELD_WORDS``), the words hesitation lengthening falls on: the aligner
-# stretched "there" and "compact" over an "um" spliced after them, and preferred them to the filler.
+# inside a longer recording: "but" over the "um"). So where a short function word (``fillers.HELD_WORDS``, the
+# words hesitation lengthening falls on) is aligned over a filler found in the sound or beside it
+# (``_HELD_NEAR_S``), it and its neighbours are aligned again with an "uh" or "um" allowed between the words
+# (``align.align_with_fillers``): only where no filler is placed over that sound and the word now covers it
+# (``_HELD_SHARE`` of it) is it the word held. Beside it too: the first alignment, with no filler to place, may
+# give the held vowel to the word before ("intended" over the "aaa" of "as") or leave part of it to none ("and").
+# Function words only: the aligner stretched "there" and "compact" over an "um" spliced after them, and preferred
+# them to the filler.
 _HELD_SHARE = 0.75
+_HELD_NEAR_S = 0.1
 # the sound taken in around the words aligned again: they are aligned already, but a search needs a few frames past
-# the last word to end in it (with none it ended one word early, on an "uh")
+# the last word to end in it
 _HELD_MARGIN_S = 0.1
 _HELD_REACH_S = 1.0  # the recognised word a held word is: of its text, and timed within this of it as aligned
 
 
 def _word_held(audio: Audio, f: Word, aligned: Sequence[Word]) -> Word | None:
     """The aligned word ``f`` is the held vowel of, where ``f`` is a filler found in the sound (not one the recogniser
-    wrote) that one of the ``aligned`` words covers (``_HELD_SHARE`` of it), a function word speakers hold
-    (``HELD_WORDS``), and covers still when it and its neighbours are aligned again with a filler allowed between
-    them, no filler placed over it; else None."""
+    wrote) and one of the ``aligned`` words over it or within ``_HELD_NEAR_S`` of it is a function word speakers
+    hold (``HELD_WORDS``) that, aligned again with its neighbours and a filler allowed between them, covers it
+    (``_HELD_SHARE`` of it) with no filler placed over it; else None."""
     if f.source != "recovered" or f.end <= f.start:
         return None
-    held = [i for i, w in enumerate(aligned) if _covers(w, f) and normalize(w.text) in HELD_WORDS]
-    if not held:
+    near = [
+        i
+        for i, w in enumerate(aligned)
+        if w.start < f.end + _HELD_NEAR_S and w.end > f.start - _HELD_NEAR_S and normalize(w.text) in HELD_WORDS
+    ]
+    if not near:
         return None
-    i, a = held[0], max(0, held[0] - 1)
-    again = align.align_with_fillers(audio, aligned[a : i + 2], margin_s=_HELD_MARGIN_S)
+    a, b = max(0, near[0] - 1), near[-1] + 2
+    again = align.align_with_fillers(audio, aligned[a:b], margin_s=_HELD_MARGIN_S)
     if again is None:
         return None
     words, fillers = again
-    if not _covers(words[i - a], f) or any(min(s.end, f.end) > max(s.start, f.start) for s in fillers):
+    if any(min(s.end, f.end) > max(s.start, f.start) for s in fillers):
         return None
-    return aligned[i]
+    held = [i for i in near if _covers(words[i - a], f)]
+    return aligned[held[0]] if held else None
 
 
 def _holding(words: list[Word], held: Sequence[tuple[Word, Word]]) -> list[Word]:
