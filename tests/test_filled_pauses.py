@@ -1263,6 +1263,23 @@ def test_a_filler_written_as_an_instant_touching_one_found_in_the_sound_is_that_
     assert len(filled_pauses._one_held_vowel(lasting, _track_of(f0))) == 3
 
 
+def test_a_filler_written_as_an_instant_inside_the_word_beside_one_found_is_that_one():
+    """In a room Whisper wrote a held "as" as "as, uh," with its "uh" an instant at 4.22 s inside "as", where the
+    held vowel, 3.42-4.14 s, was found in the sound: one filler, the recogniser's, at the sound's time, not two. An
+    instant 0.3 s from it is another filler."""
+    words = [Word("intended", 3.04, 3.6, 0.9), Word("uh", 3.415, 4.135, 0.8, source="recovered")]
+    words += [Word("as", 4.135, 4.34, 0.9), Word("uh,", 4.22, 4.22, 0.5), Word("picture", 4.34, 4.68, 0.9)]
+    out = filled_pauses._instants_heard(words)
+    assert [(w.text, w.start, w.end, w.source) for w in out] == [
+        ("intended", 3.04, 3.6, "asr"),
+        ("uh,", 3.415, 4.135, "asr"),
+        ("as", 4.135, 4.34, "asr"),
+        ("picture", 4.34, 4.68, "asr"),
+    ]
+    apart = [*words[:3], Word("uh,", 4.45, 4.45, 0.5)]
+    assert filled_pauses._instants_heard(apart) == apart
+
+
 def test_a_series_of_uh_does_not_grow_into_speech_the_recogniser_left_out():
     """A run of written "uh"s grows to the filler-like bursts between its neighbours. Through MP3 the recogniser left
     out the next speaker's first 4 s, so the run's gap reached into that speech, and its flat syllables, another
