@@ -393,10 +393,7 @@ _QUICK_MAX_UNDER_SPEECH_DB = 12.0
 
 def _speech_level_db(track: pitch.PitchTrack, lexical: Sequence[Word]) -> float:
     """The median level (dB) of the voiced frames inside the ``lexical`` words; -inf where they hold none."""
-    inside = np.zeros(track.times.size, dtype=bool)
-    for w in lexical:
-        inside |= (track.times >= w.start) & (track.times < w.end)
-    speech = track.level_db[inside & track.voiced]
+    speech = track.level_db[_frames_in(track.times, lexical) & track.voiced]
     return float(np.median(speech)) if speech.size else -np.inf
 
 
@@ -661,8 +658,8 @@ def _one_held_vowel(words: list[Word], track: pitch.PitchTrack) -> list[Word]:
         prev = out[-1] if out else None
         if (
             prev is not None
-            and normalize(prev.text) in ("um", "uh")
-            and normalize(w.text) in ("um", "uh")
+            and _um_or_uh(prev)
+            and _um_or_uh(w)
             and "recovered" in (prev.source, w.source)
             and w.start - prev.end <= _JOIN_S
             and (
@@ -680,6 +677,10 @@ def _one_held_vowel(words: list[Word], track: pitch.PitchTrack) -> list[Word]:
     return out
 
 
+def _um_or_uh(w: Word) -> bool:
+    return normalize(w.text) in ("um", "uh")
+
+
 def _as_one(a: Word, b: Word, start: float, end: float) -> Word:
     """The fillers ``a`` and ``b`` (in time order, one of them recovered) as one over ``start``-``end``: the
     recogniser's word if it wrote either, of the later one's kind."""
@@ -693,10 +694,10 @@ def _instants_heard(words: list[Word]) -> list[Word]:
     with a word timed between them, which no one says in that time: in a room, the held "as" of a bench clip was
     found in the sound at 3.42-4.14 s, and Whisper wrote "as, uh," with its "uh" at 4.22 s inside "as" (two fillers
     for one sound). The filler keeps the sound's times (``_as_one``)."""
-    found = [i for i, w in enumerate(words) if w.source == "recovered" and normalize(w.text) in ("um", "uh")]
+    found = [i for i, w in enumerate(words) if w.source == "recovered" and _um_or_uh(w)]
     out, gone = list(words), set()
     for k, w in enumerate(words):
-        if w.source == "recovered" or normalize(w.text) not in ("um", "uh") or not _instant(w):
+        if w.source == "recovered" or not _um_or_uh(w) or not _instant(w):
             continue
         near = [i for i in found if words[i].start - _APART_S <= w.start <= words[i].end + _APART_S]
         if near:
@@ -879,10 +880,7 @@ class _Articulation:
     def __init__(self, track: pitch.PitchTrack, words: Sequence[Word]) -> None:
         t = track.times
         self.hop = float(t[1] - t[0]) if len(t) > 1 else 0.01
-        in_words = np.zeros(len(t), dtype=bool)
-        for w in words:
-            a, b = np.searchsorted(t, [w.start, w.end])
-            in_words[a:b] = True
+        in_words = _frames_in(t, words)
         k = _NUCLEUS_SMOOTH
         level = np.convolve(track.level_db, np.ones(k) / k, mode="same") if len(t) >= k else track.level_db
         floor = float(np.percentile(level, 99)) - _NUCLEUS_FLOOR_DB if len(level) else np.inf
@@ -977,6 +975,15 @@ def _seconds_per_syllable(words: Sequence[Word]) -> float:
 
 def _syllables(w: Word) -> int:
     return max(1, count_syllables(normalize(w.text)))
+
+
+def _frames_in(times: np.ndarray, words: Sequence[Word]) -> np.ndarray:
+    """Which of the frames at ``times`` lie inside one of the ``words``."""
+    inside = np.zeros(len(times), dtype=bool)
+    for w in words:
+        a, b = np.searchsorted(times, [w.start, w.end])
+        inside[a:b] = True
+    return inside
 
 
 def _overlap(w: Word, v: _Voiced | Word) -> float:
