@@ -122,9 +122,8 @@ def recover(
     retimed, phrases = _aligned_by_phrase(audio, lexical)
     out = _in_aligned_gaps(audio, track, out, lexical, retimed, phrases, claimed, voice_starts, changes, pace)
     out.sort(key=lambda w: (w.start, w.end))
-    aligned = [w for a, b in phrases for w in retimed[a:b]]
     out = _instants_heard(_one_held_vowel(out, track))
-    held = {i: h for i, w in enumerate(out) if (h := _word_held(audio, w, aligned)) is not None}
+    held = {i: h for i, w in enumerate(out) if (h := _word_held(audio, w, retimed)) is not None}
     return _holding([w for i, w in enumerate(out) if i not in held], [(out[i], h) for i, h in held.items()])
 
 
@@ -139,7 +138,8 @@ def recover(
 # (``_HELD_SHARE`` of it) is it the word held. Beside it too: the first alignment, with no filler to place, may
 # give the held vowel to the word before ("intended" over the "aaa" of "as") or leave part of it to none ("and").
 # Function words only: the aligner stretched "there" and "compact" over an "um" spliced after them, and preferred
-# them to the filler.
+# them to the filler. In a phrase the aligner could not place (a number, a name outside its dictionary: "types, the
+# Gutenberg, or 42-line Bible"), the words are looked for at the recogniser's times, and aligned again three at a time.
 _HELD_SHARE = 0.75
 _HELD_NEAR_S = 0.1
 # the sound taken in around the words aligned again: they are aligned already, but a search needs a few frames past
@@ -149,10 +149,10 @@ _HELD_REACH_S = 1.0  # the recognised word a held word is: of its text, and time
 
 
 def _word_held(audio: Audio, f: Word, aligned: Sequence[Word]) -> Word | None:
-    """The aligned word ``f`` is the held vowel of, where ``f`` is a filler found in the sound (not one the recogniser
-    wrote) and one of the ``aligned`` words over it or within ``_HELD_NEAR_S`` of it is a function word speakers
-    hold (``HELD_WORDS``) that, aligned again with its neighbours and a filler allowed between them, covers it
-    (``_HELD_SHARE`` of it) with no filler placed over it; else None."""
+    """The word ``f`` is the held vowel of, where ``f`` is a filler found in the sound (not one the recogniser
+    wrote) and one of the ``aligned`` words (as aligned phrase by phrase, else as recognised) over it or within
+    ``_HELD_NEAR_S`` of it is a function word speakers hold (``HELD_WORDS``) that, aligned again with its neighbours
+    and a filler allowed between them, covers it (``_HELD_SHARE`` of it) with no filler placed over it; else None."""
     if f.source != "recovered" or f.end <= f.start:
         return None
     near = [
