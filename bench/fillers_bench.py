@@ -18,6 +18,8 @@ Groups, reported apart (spliced numbers alone prove nothing):
 * ``lengthened``: read speech with one function word's vowel held 0.3-0.6 s (``devset.lengthened``: "the" said
   "thuhhh", hesitation lengthening), reported apart from the negatives: no transcript writes a filler there, but a
   held schwa is the sound of an "uh", and the detector does not tell them apart (docs/how-it-works.md);
+  ``lengthened-steady``: the same with each word's steadiest 60 ms held rather than its loudest
+  (``devset.lengthened(steadiest=True)``): the vowel's target, not a glide into the next word;
 * ``in_context``: each disfluent clip alone, then twice inside a recording of
   other speakers' read speech: are the fillers found alone found again there
   (0.3 s), and is any reported in the read speech around them?
@@ -274,9 +276,12 @@ def main() -> int:
     spliced = devset.spliced(args.samples, host_words, per_host=args.per_host)
     negs = devset.negatives(args.samples, host_words)
     shorter = devset.shorter(args.samples, host_words)
-    held_words = devset.lengthened(args.samples, host_words)
+    held_words = devset.lengthened(args.samples, host_words) + devset.lengthened(
+        args.samples, host_words, steadiest=True
+    )
     print(
         f"dev set: {len(spliced)} spliced, {len(shorter)} shorter, {len(negs)} negatives, {len(held_words)} lengthened "
+        "(two sets) "
         f"({time.perf_counter() - t0:.0f} s)",
         flush=True,
     )
@@ -291,7 +296,15 @@ def main() -> int:
     for sname, system in systems.items():
         groups: dict[str, Matches] = {
             g: Matches()
-            for g in ("natural-tuning", "natural-held-out", "spliced", *shorter_groups, "negatives", "lengthened")
+            for g in (
+                "natural-tuning",
+                "natural-held-out",
+                "spliced",
+                *shorter_groups,
+                "negatives",
+                "lengthened",
+                "lengthened-steady",
+            )
         }
         errors = words = 0
         cost = 0.0
@@ -309,7 +322,7 @@ def main() -> int:
         for c in [*spliced, *shorter]:  # each in its own group: "spliced", "shorter-0.3s", ...
             found = detections(system(c.samples))
             groups[c.group].add(match(c.name, c.fillers, found, tolerance_s=tolerance(c.group), by_kind=True))
-        for c in [*negs, *held_words]:  # "negative" clips to the negatives, "lengthened" ones apart
+        for c in [*negs, *held_words]:  # "negative" clips to the negatives, the two "lengthened" sets apart
             groups["negatives" if c.group == "negative" else c.group].add(
                 match(c.name, (), detections(system(c.samples)))
             )

@@ -227,13 +227,22 @@ LENGTHENED_S = (0.3, 0.6)
 
 
 def lengthened(
-    samples_dir: Path, words_of: Transcriber, *, per_host: int = 3, seed: int = 5, timed: Aligner | None = None
+    samples_dir: Path,
+    words_of: Transcriber,
+    *,
+    per_host: int = 3,
+    seed: int = 5,
+    timed: Aligner | None = None,
+    steadiest: bool = False,
 ) -> list[Clip]:
     """Clean clips with one function word's vowel held 0.3-0.6 s ("the" said "thuhhh", "to" said "tooo"), the rest
     of the word and of the clip as it was: group ``lengthened``. Unlike the drawn-out words of :func:`negatives`,
-    which stretch a whole word, this holds only its nucleus, the loudest voiced 60 ms of the word, as a speaker
-    who hesitates on a word does. Not a filler, and acoustically close to one: a held vowel, often a schwa, low
-    and level; the reference is the host's transcript as it was.
+    which stretch a whole word, this holds only its nucleus, as a speaker who hesitates on a word does: its loudest
+    voiced 60 ms, or with ``steadiest`` (group ``lengthened-steady``) its steadiest (:func:`_nucleus`), the vowel's
+    target rather than a glide into the next word's louder vowel ("we are": the loudest 60 ms of "we" are on their
+    way to [a]). Two ways to find a nucleus, two sets of negatives: each has sounds the other does not (a nasal held,
+    a glide held). Not a filler, and acoustically close to one: a held vowel, often a schwa, low and level; the
+    reference is the host's transcript as it was.
 
     The word's sound is found by ``timed`` (by default :func:`_aligned`: a forced alignment of the recognised words),
     not by the recogniser's times: tiny.en times a short word up to 0.2 s late, over the next word's louder vowel
@@ -242,6 +251,7 @@ def lengthened(
     rng = random.Random(seed)
     seg_s, smooth = 0.06, 5
     timed = timed or _aligned
+    group, tag = ("lengthened-steady", "steady") if steadiest else ("lengthened", "held")
     out = []
     for host_path, host, text in _hosts(samples_dir):
         heard = list(words_of(host))
@@ -249,6 +259,7 @@ def lengthened(
         picks = [i for i in range(1, len(heard) - 1) if _one_of(heard[i].text, FUNCTION_WORDS)]
         track = _track(host.astype(np.float32))
         level = np.convolve(track.level_db, np.ones(smooth) / smooth, mode="same")
+        bands = _band_levels(host, track.times) if steadiest else None
         rng.shuffle(picks)
         made = 0
         for i in picks:
@@ -256,34 +267,100 @@ def lengthened(
             if w is None:
                 continue
             a, b = np.searchsorted(track.times, [w.start, w.end])
-            voiced = np.flatnonzero(track.voiced[a:b]) + a
-            if len(voiced) < 5:  # under 50 ms of voicing: no vowel to hold
+            nucleus = _nucleus(track, level, bands, a, b) if bands is not None else _loudest(track, level, a, b)
+            if nucleus is None:  # under 50 ms of voicing: no vowel to hold
                 continue
-            centre = int(round(track.times[voiced[np.argmax(level[voiced])]] * SR))
+            centre = int(round(track.times[nucleus] * SR))
             lo = max(0, centre - int(seg_s * SR) // 2)
             hi = lo + int(seg_s * SR)
             held = sustained(host[lo:hi], rng.uniform(*LENGTHENED_S), rng)
             x = np.concatenate([host[:lo], held, host[hi:]]).astype(np.float32)
-            out.append(Clip(f"{host_path.stem}~held-{normalize(w.text)[0]}-{w.start:.2f}s", "lengthened", x, text, ()))
+            out.append(Clip(f"{host_path.stem}~{tag}-{normalize(w.text)[0]}-{w.start:.2f}s", group, x, text, ()))
             made += 1
             if made == per_host:
                 break
     return out
 
 
+def _loudest(track: pitch.PitchTrack, level: np.ndarray, a: int, b: int) -> int | None:
+    """The loudest (by ``level``) voiced frame of frames ``a:b``; None where under 5 (50 ms) are voiced."""
+    voiced = np.flatnonzero(track.voiced[a:b]) + a
+    return int(voiced[np.argmax(level[voiced])]) if len(voiced) >= 5 else None
+
+
+#: A held vowel's frames are within this much of the word's loudest (dB): the vowel, not a voiced consonant beside it
+_NUCLEUS_DB = 6.0
+#: A 60 ms stretch whose pitch moves more than this (semitones) is held only where the word has no steadier one: held,
+#: a gliding stretch repeats its glide (a sawtooth of pitch), which no voice holding a vowel makes
+_NUCLEUS_GLIDE_ST = 1.0
+
+
+def _nucleus(
+    track: pitch.PitchTrack, level: np.ndarray, bands: np.ndarray, a: int, b: int, frames: int = 6
+) -> int | None:
+    """The centre frame of the steadiest voiced ``frames`` (10 ms each) of frames ``a:b``: all voiced, within
+    :data:`_NUCLEUS_DB` of the loudest, pitch within :data:`_NUCLEUS_GLIDE_ST` where any are, and of those the
+    least spectral change (mean absolute change of ``bands`` from frame to frame, dB): the vowel's target, where a
+    speaker lengthening the word holds it. A word with no such stretch (a "the" said in 80 ms, its voicing broken)
+    gives its loudest voiced frame (:func:`_loudest`); one with under 50 ms of voicing, None."""
+    voiced = track.voiced[a:b]
+    if voiced.sum() < frames - 1:
+        return None
+    top = float(level[a:b][voiced].max())
+    best: tuple[bool, float, int] | None = None
+    for s in range(a, b - frames + 1):
+        e = s + frames
+        if not track.voiced[s:e].all() or level[s:e].min() < top - _NUCLEUS_DB:
+            continue
+        st = 12 * np.log2(track.f0[s:e])
+        flux = float(np.mean(np.abs(np.diff(bands[s:e], axis=0))))
+        key = (bool(st.max() - st.min() > _NUCLEUS_GLIDE_ST), flux, s)
+        if best is None or key < best:
+            best = key
+    return _loudest(track, level, a, b) if best is None else best[2] + frames // 2
+
+
+def _band_levels(x: np.ndarray, times: np.ndarray, n_bands: int = 20) -> np.ndarray:
+    """The spectrum's level (dB) in ``n_bands`` bands, log-spaced 100-7000 Hz, of 25 ms around each of ``times``."""
+    n = 400
+    padded = np.concatenate([np.zeros(n // 2), np.asarray(x, dtype=np.float64), np.zeros(n // 2)])
+    at = np.clip(np.round(times * SR).astype(int), 0, len(x) - 1)
+    frames = padded[at[:, None] + np.arange(n)[None, :]] * np.hanning(n)
+    power = np.abs(np.fft.rfft(frames, 512, axis=1)) ** 2
+    freqs = np.fft.rfftfreq(512, 1 / SR)
+    edges = np.geomspace(100.0, 7000.0, n_bands + 1)
+    which = np.digitize(freqs, edges) - 1
+    out = np.stack([power[:, which == k].sum(axis=1) for k in range(n_bands)], axis=1)
+    level: np.ndarray = 10 * np.log10(out + 1e-10)
+    return level
+
+
+#: How far from the recogniser's time for a word its aligned time may lie (s): tiny.en times short words up to 0.2 s
+#: late; farther, the aligner has put the word on another's sound
+_ALIGNED_REACH_S = 0.2
+
+
 def _aligned(host: np.ndarray, words: Sequence[Word]) -> list[Word | None]:
     """``words`` where a forced alignment (``podium.align``) places them in ``host``: all of them at once, or, where
     a word outside the aligner's dictionary stops that, each with its two neighbours (None where those cannot be
-    aligned either)."""
+    aligned either). A word placed with no overlap with where the recogniser heard it, give or take
+    :data:`_ALIGNED_REACH_S`, is None too: three words with 0.5 s of sound either side can be laid on their
+    neighbours' sound ("and a help" of "reasonable and a help": its "a" placed inside "reasonable", whose vowel was
+    then held as if it were the word "a")."""
     audio = Audio(np.asarray(host, dtype=np.float32), SR)
     whole = align.align(audio, words)
+    placed: list[Word | None]
     if whole is not None:
-        return list(whole)
-    out: list[Word | None] = [None] * len(words)
-    for i in range(1, len(words) - 1):
-        three = align.align(audio, words[i - 1 : i + 2])
-        out[i] = three[1] if three is not None else None
-    return out
+        placed = list(whole)
+    else:
+        placed = [None] * len(words)
+        for i in range(1, len(words) - 1):
+            three = align.align(audio, words[i - 1 : i + 2])
+            placed[i] = three[1] if three is not None else None
+    return [
+        p if p is not None and p.start < w.end + _ALIGNED_REACH_S and p.end > w.start - _ALIGNED_REACH_S else None
+        for p, w in zip(placed, words, strict=True)
+    ]
 
 
 def _one_of(text: str, tokens: frozenset[str]) -> bool:
