@@ -206,6 +206,58 @@ def test_a_filler_after_a_function_word_stretched_over_it_is_a_filler(samples, a
     assert found[0].start >= at - 0.1 and found[0].end <= at + d + 0.1
 
 
+@pytest.mark.parametrize(
+    ("word", "peak_db", "broken", "held"),
+    [
+        ("in", -24.0, False, True),  # "innn": a murmur 14 dB under the words, going on from the word's [n]
+        ("them", -24.0, False, True),
+        ("in", -15.0, False, False),  # as loud as a filler's vowel: a filler said after the word
+        ("is", -24.0, False, False),  # the word ends in no nasal
+        ("in", -24.0, True, False),  # the voice broken between the word and the sound
+    ],
+)
+def test_a_quiet_murmur_going_on_from_a_word_s_nasal_is_the_word_held(word, peak_db, broken, held):
+    """The bench's "mention in passing" with "in" held on its [n] (``lengthened-steady``): the detector found an "um"
+    there, 13.3 dB under the words, which the aligner, allowed a filler, left partly to silence. A sound that goes on
+    in unbroken voicing from a word ending in a nasal, and peaks 12 dB or more under the words, is that nasal held."""
+    n = 300
+    times = np.arange(n) * 0.01 + 0.005
+    f0, level = np.full(n, 120.0), np.full(n, -10.0)
+    level[(times >= 1.75) & (times < 2.2)] = peak_db
+    if broken:
+        f0[(times > 1.73) & (times < 1.77)] = 0.0
+    track = pitch.PitchTrack(times=times, f0=f0, strength=np.full(n, 0.9), level_db=level)
+    words = [Word("mention", 1.2, 1.6, 0.9), Word(word, 1.6, 1.8, 0.9), Word("passing", 2.2, 2.7, 0.9)]
+    f = Word("um", 1.75, 2.2, 0.6, filler=True, filler_kind="um", source="recovered")
+    speech_db = filled_pauses._speech_level_db(track, words)
+    got = filled_pauses._nasal_held(track, f, words, speech_db)
+    assert got == (words[1] if held else None)
+
+
+_QUIET_AFTER_IN = pytest.mark.xfail(
+    strict=True, reason="a known miss, with or without the held-nasal check: the token at half level, 10-14 dB under"
+)
+
+
+@pytest.mark.parametrize(
+    ("at", "i", "absorbed_by"),
+    [
+        (at, i, by) if (at, i, by) not in {(5.66, 1, "neither"), (5.66, 8, "neither")} else
+        pytest.param(at, i, by, marks=_QUIET_AFTER_IN)
+        for at in (2.34, 5.66) for i in (0, 1, 7, 8) for by in ("before", "neither")
+    ],
+)  # fmt: skip
+def test_a_filler_after_a_word_ending_in_a_nasal_is_a_filler(samples, at, i, absorbed_by):
+    """ "then, um, leisure", "in, uh, his": a filler said after a word that ends in a nasal, which a speaker may hold
+    instead ("innn"). The filler opens with its vowel, about as loud as the words, where a held nasal is a murmur far
+    under them: a filler, whether Whisper stretched the word over it or left it in a gap. (Spectrum alone would not
+    do: token 7, a dark "uh", has as little energy above 800 Hz as the murmur of "in".)"""
+    audio, words, d = _spliced(samples, _at_host_pitch(samples, i), at, absorbed_by=absorbed_by)
+    found = [w for w in _recover(audio, words) if w.filler_kind in ("um", "uh")]
+    assert len(found) == 1, found
+    assert found[0].start >= at - 0.1 and found[0].end <= at + d + 0.1
+
+
 @pytest.mark.parametrize("i", [0, 1, 7, 8])
 def test_a_filler_is_cut_out_of_a_word_of_plausible_length(samples, i):
     """Whisper lets "prudently" (3 syllables) start at the filler before it: the word is long, but not longer than
