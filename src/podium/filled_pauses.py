@@ -420,8 +420,8 @@ def _in_aligned_gaps(
 # clips and the MFA fixtures peak from 7.6 dB under the median level of the voiced frames inside the words to 8.5 dB
 # over it. Voicing in a gap far quieter than that is not a filler said but a hall's reverberation or a voice in the
 # background: slowed, jfk holds a murmur 17.6 dB under between "ask" and "not", where the aligner leaves a gap. (Only
-# here: a filler found elsewhere may be its murmur alone, and hums, said with the lips closed, peak down to 15.5 dB
-# under.)
+# here and for a murmur going on from a word's final nasal, ``_nasal_held``: a filler found elsewhere may be its
+# murmur alone, and hums, said with the lips closed, peak down to 15.5 dB under.)
 _QUICK_MAX_UNDER_SPEECH_DB = 12.0
 
 
