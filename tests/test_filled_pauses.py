@@ -1521,3 +1521,23 @@ def test_words_are_aligned_phrase_by_phrase():
     assert spans[0] == (0, 40) and all(steady[b - 1].end - steady[a].start <= 20.0 for a, b in spans)
     assert [k for a, b in spans for k in range(a, b)] == list(range(100))
     assert filled_pauses._phrases([]) == []
+
+
+def test_words_re_timed_around_a_filler_keep_the_order_said():
+    """A word the recogniser timed over a filler found between aligned words takes its aligned time, and so does a
+    word beside it that its aligned time would now put on the wrong side of it: "be a part of" with a held "of"
+    (the bench's LJ001-0014), "part" aligned over 7.25-7.55 s and "a" as recognised at 7.34 s, read "be part a, uh,
+    of". A word its aligned neighbour leaves in place keeps the recogniser's time."""
+    heard = [("always", 6.7, 7.08), ("be", 7.08, 7.34), ("a", 7.34, 7.44), ("part", 7.44, 7.6), ("of", 7.6, 8.06),
+             ("their", 8.06, 8.44)]  # fmt: skip
+    aligned = [("always", 6.53, 7.03), ("be", 7.03, 7.2), ("a", 7.2, 7.25), ("part", 7.25, 7.55), ("of", 8.01, 8.13),
+               ("their", 8.13, 8.31)]  # fmt: skip
+    lexical = [Word(t, a, b, 0.9) for t, a, b in heard]
+    retimed = [Word(t, a, b, 0.9) for t, a, b in aligned]
+    uh = Word("uh", 7.54, 8.01, 0.5, source="recovered")
+    out = filled_pauses._with_fillers_added(lexical, lexical, retimed, [uh])
+    out.sort(key=lambda w: (w.start, w.end))
+    assert [w.text for w in out] == ["always", "be", "a", "part", "uh", "of", "their"]
+    times = {w.text: (w.start, w.end) for w in out}
+    assert times["a"] == (7.2, 7.25) and times["part"] == (7.25, 7.55) and times["of"] == (8.01, 8.13)
+    assert times["be"] == (7.08, 7.34) and times["their"] == (8.06, 8.44)  # in order as they were

@@ -306,13 +306,29 @@ def _with_fillers_added(
     found: Sequence[Word], lexical: Sequence[Word], retimed: Sequence[Word], added: Sequence[Word]
 ) -> list[Word]:
     """``found`` and the fillers ``added`` between aligned words, each word that overlaps one of them taking its
-    aligned time from ``retimed`` (``lexical``, the lexical words of ``found`` in order, as aligned)."""
+    aligned time from ``retimed`` (``lexical``, the lexical words of ``found`` in order, as aligned), and with it each
+    word beside it that its aligned time would put on the wrong side of it.
+
+    The aligner keeps the order said; its times mixed with the recogniser's need not: "be a part, uh, of" with
+    "part" aligned over 7.25-7.55 s and "a" as recognised at 7.34 s read "be part a, uh, of"."""
     if not added:
         return list(found)
-    out, k = [], 0  # ``found``'s lexical words are ``lexical`` in order, some re-timed by ``_inside_words``
+    lex = [w for w in found if not is_non_lexical(w)]  # ``lexical`` in order, some re-timed by ``_inside_words``
+    aligned = [retimed[k] is not lexical[k] for k in range(len(lex))]
+    take = {k for k, w in enumerate(lex) if aligned[k] and any(_overlap(w, f) > 0 for f in added)}
+    for k in sorted(take):
+        j = k - 1
+        while j >= 0 and j not in take and aligned[j] and lex[j].start >= retimed[j + 1].start:
+            take.add(j)
+            j -= 1
+        j = k + 1
+        while j < len(lex) and j not in take and aligned[j] and lex[j].start <= retimed[j - 1].start:
+            take.add(j)
+            j += 1
+    out, k = [], 0
     for w in found:
         if not is_non_lexical(w):
-            if retimed[k] is not lexical[k] and any(min(w.end, f.end) > max(w.start, f.start) for f in added):
+            if k in take:
                 w = replace(w, start=retimed[k].start, end=retimed[k].end)
             k += 1
         out.append(w)
