@@ -120,10 +120,12 @@ def recover(
     out.sort(key=lambda w: (w.start, w.end))
     lexical = [w for w in out if not is_non_lexical(w)]
     retimed, phrases = _aligned_by_phrase(audio, lexical)
-    out = _in_aligned_gaps(audio, track, out, lexical, retimed, phrases, claimed, voice_starts, changes, pace)
+    speech_db = _speech_level_db(track, retimed)
+    out = _in_aligned_gaps(
+        audio, track, out, lexical, retimed, phrases, claimed, voice_starts, changes, pace, speech_db
+    )
     out.sort(key=lambda w: (w.start, w.end))
     out = _instants_heard(_one_held_vowel(out, track))
-    speech_db = _speech_level_db(track, retimed)
     held = {
         i: h
         for i, w in enumerate(out)
@@ -394,12 +396,14 @@ def _in_aligned_gaps(
     voice_starts: np.ndarray,
     changes: np.ndarray,
     pace: _Articulation,
+    speech_db: float,
 ) -> list[Word]:
     """``found`` with the quick fillers said between two words: ``lexical`` (its lexical words) as aligned phrase by
     phrase (``retimed``, the ``phrases`` aligned: ``_aligned_by_phrase``), and the voicing each gap between two
     aligned words holds, cut to the gap, tested as a quick filler (``_is_quick_filler``), away from the fillers
     written or found and runs' ``claimed`` gaps (``_free``), with the word before keeping a syllable of its own
-    (``pace``: the nuclei of the whole sound). A word that overlaps a filler found so takes its aligned times."""
+    (``pace``: the nuclei of the whole sound), peaking no more than ``_QUICK_MAX_UNDER_SPEECH_DB`` under ``speech_db``
+    (``_speech_level_db`` of the aligned words). A word that overlaps a filler found so takes its aligned times."""
     if len(lexical) < 2 or track.f0.size < 2:
         return list(found)
     gaps = [k for a, b in phrases for k in range(a, b - 1) if retimed[k + 1].start - retimed[k].end >= _QUICK_MIN_GAP_S]
@@ -408,7 +412,7 @@ def _in_aligned_gaps(
     said = [w for w in found if is_non_lexical(w)]
     hop = float(track.times[1] - track.times[0])
     line = _low_band_lost(audio, track)
-    quietest = _speech_level_db(track, lexical) - _QUICK_MAX_UNDER_SPEECH_DB
+    quietest = speech_db - _QUICK_MAX_UNDER_SPEECH_DB
     added: list[Word] = []
     for k in gaps:
         before, after = retimed[k], retimed[k + 1]
