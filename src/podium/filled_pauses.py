@@ -532,15 +532,14 @@ _OTHER_PITCH_ST = 3.0  # voicing this far from a stretch's pitch is not its vowe
 # ~78), under 1 st a 10 ms frame; twice that allows for the tracker's own error. A step larger than this is a voice
 # starting again at another pitch (a syllable of its own), or another voice
 _GLIDE_ST_PER_FRAME = 2.0
-# Filled pauses are said low, near the bottom of the speaker's range (Shriberg and Lickley 1993; O'Shaughnessy
-# 1992): within 2 semitones of the speaker's 10th-percentile F0 (measured 0-1.2 st on the real ones here). A word's
-# held vowel usually is not (2-7.5 st on the drawn words of mfa_acoustic_corpus's slow stretch). The two overlap:
-# over the 27 fillers the recogniser writes in the natural recordings (shared and MFA fixtures), each one's longest
-# voiced run measured so: median 1.1 st, 10 over 2 st (a quick series, a sick voice's "uh"s), 2 over 3. A quick
-# filler in a gap between aligned words held to 3 st instead (2026-12-07, the filler bench on decodes cached) found
-# 2 more spliced "uh"s (2.35 and 2.5 st up) and reported a drawn "how" (2.8 st up) the aligner had left between
-# words it misplaced: precision first, so 2 st for quick fillers and inside words; the recogniser writes the higher
-# ones itself.
+# Filled pauses are said low, near the bottom of the speaker's range (Shriberg and Lickley 1993; O'Shaughnessy 1992):
+# within 2 semitones of the speaker's 10th-percentile F0 (0-1.2 st on the single fillers of the tuning clips). A word's
+# held vowel usually is not (2-7.5 st on the drawn words of mfa_acoustic_corpus's slow stretch). The two overlap: over
+# the 27 fillers the recogniser writes in the natural recordings (shared and MFA fixtures), each one's longest voiced
+# run measured so: median 1.1 st, 10 over 2 st (a quick series, a sick voice's "uh"s), 2 over 3. A quick filler in a gap
+# between aligned words held to 3 st instead (2026-12-07, the filler bench on decodes cached) found 2 more spliced "uh"s
+# (2.35 and 2.5 st up) and reported a drawn "how" (2.8 st up) the aligner had left between words it misplaced: precision
+# first, so 2 st for quick fillers and inside words; the recogniser writes the higher ones itself.
 _MAX_ABOVE_FLOOR_ST = 2.0
 # The same holds for a voiced burst between words that the recogniser wrote no filler for, with a semitone more room
 # (its pitch is measured over all its voicing, onset and fade included: the real ones here sat -0.1 to 1.9 semitones
