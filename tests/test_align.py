@@ -38,6 +38,17 @@ def test_words_timed_loosely_are_placed_on_their_sound(samples):
     assert np.median(err) < np.median(before)
 
 
+def test_the_words_come_with_the_pronunciation_that_fit_the_sound(samples):
+    """``pronounced``: the words aligned, and each word's phones as the aligner placed it, one of the dictionary's
+    pronunciations: "the" before "acoustic" is said as before a vowel, "thee" (DH IY, not DH AH)."""
+    audio, ref = _reference(samples)
+    placed = align.pronounced(audio, ref[:12])
+    assert placed is not None
+    assert [w.text for w in placed.words] == [w.text for w in ref[:12]]
+    phones = dict(zip([w.text for w in placed.words], placed.phones, strict=True))
+    assert phones["the"] == ("DH", "IY") and phones["acoustic"][0] == "AH" and phones["is"] == ("IH", "Z"), phones
+
+
 @pytest.mark.parametrize("k", [0, 1])
 def test_a_filler_between_the_words_is_placed_where_it_is_said(samples, k):
     """mfa_acoustic_corpus's two "um"s, left out of the words around them: aligned with a filler allowed between

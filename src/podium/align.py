@@ -20,7 +20,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -28,7 +28,7 @@ from .errors import MissingDependency, ModelNotFound
 from .fillers import normalize
 from .types import Audio, Span, Word
 
-__all__ = ["align", "align_with_fillers", "model_path"]
+__all__ = ["Pronounced", "align", "align_with_fillers", "model_path", "pronounced"]
 
 _SR = 16000  # the acoustic model's rate
 _MARGIN_S = 0.5  # sound taken in before the first word and after the last: the recogniser's times are loose
@@ -50,8 +50,22 @@ def align(audio: Audio, words: Sequence[Word]) -> list[Word] | None:
     cannot be aligned (a word outside the dictionary, audio not at 16 kHz, or no path through the sound). With its
     wide beams the aligner finds a path through almost any sound, silence too: the times are as good as the words
     are right."""
+    placed = pronounced(audio, words)
+    return None if placed is None else placed.words
+
+
+class Pronounced(NamedTuple):
+    """Words aligned (:func:`pronounced`), and how the aligner took each to be said."""
+
+    words: list[Word]  # at their aligned times
+    phones: list[tuple[str, ...]]  # each word's phones, in the dictionary's pronunciation the aligner chose
+
+
+def pronounced(audio: Audio, words: Sequence[Word]) -> Pronounced | None:
+    """As :func:`align`, with the phones of each word as the aligner placed it: of the dictionary's pronunciations
+    the one that fit the sound ("the" as DH AH or as DH IY, "and" as AH N D or as AE N D)."""
     placed = _placed(audio, words, fillers=False, margin_s=_MARGIN_S)
-    return None if placed is None else placed[0]
+    return None if placed is None else Pronounced(placed[0], placed[2])
 
 
 def align_with_fillers(
@@ -65,12 +79,13 @@ def align_with_fillers(
     and after the last; for words aligned already a little (0.1 s) lets the search end in the last word, while
     more takes in the next words' sound, for which the grammar has no place but a filler. None as for
     :func:`align`, and where a word is itself spelled "uh" or "um"."""
-    return _placed(audio, words, fillers=True, margin_s=margin_s)
+    placed = _placed(audio, words, fillers=True, margin_s=margin_s)
+    return None if placed is None else (placed[0], placed[1])
 
 
 def _placed(
     audio: Audio, words: Sequence[Word], *, fillers: bool, margin_s: float
-) -> tuple[list[Word], list[Span]] | None:
+) -> tuple[list[Word], list[Span], list[tuple[str, ...]]] | None:
     tokens = [_tokens(w.text) for w in words]
     if not words or audio.sr != _SR or not all(tokens):
         return None
@@ -95,20 +110,24 @@ def _placed(
             decoder.start_utt()
             decoder.process_raw(pcm, no_search=False, full_utt=True)
             decoder.end_utt()
-            segments = [(_ALTERNATIVE.sub("", s.word), s.start_frame, s.end_frame) for s in decoder.seg() or ()]
+            segments = [
+                (_ALTERNATIVE.sub("", s.word), s.start_frame, s.end_frame, decoder.lookup_word(s.word) or "")
+                for s in decoder.seg() or ()
+            ]
         except (RuntimeError, ValueError):  # no path through the sound
             return None
     segments = [s for s in segments if s[0] not in _NOT_WORDS and not (fillers and s[0].startswith("["))]
-    spans = [Span(round(lo + a / 100, 3), round(lo + (b + 1) / 100, 3)) for t, a, b in segments if t in _FILLERS]
-    placed = [(a, b) for t, a, b in segments if not (fillers and t in _FILLERS)]
+    spans = [Span(round(lo + a / 100, 3), round(lo + (b + 1) / 100, 3)) for t, a, b, _ in segments if t in _FILLERS]
+    placed = [(a, b, tuple(ph.split())) for t, a, b, ph in segments if not (fillers and t in _FILLERS)]
     if len(placed) != sum(len(ts) for ts in tokens):
         return None
-    out, k = [], 0
+    out, phones, k = [], [], 0
     for w, ts in zip(words, tokens, strict=True):
         first, last = placed[k][0], placed[k + len(ts) - 1][1]
+        phones.append(tuple(p for _, _, ph in placed[k : k + len(ts)] for p in ph))
         k += len(ts)
         out.append(replace(w, start=round(lo + first / 100, 3), end=round(lo + (last + 1) / 100, 3)))
-    return out, (spans if fillers else [])
+    return out, (spans if fillers else []), phones
 
 
 _FILLERS = ("uh", "um")

@@ -119,10 +119,10 @@ def recover(
     out = _between_aligned_words(audio, track, words, out, covered, claimed, held_long, voice_starts)
     out.sort(key=lambda w: (w.start, w.end))
     lexical = [w for w in out if not is_non_lexical(w)]
-    retimed, phrases = _aligned_by_phrase(audio, lexical)
+    retimed, phrases, phones = _aligned_by_phrase(audio, lexical)
     speech_db = _speech_level_db(track, retimed)
     out = _in_aligned_gaps(
-        audio, track, out, lexical, retimed, phrases, claimed, voice_starts, changes, pace, speech_db
+        audio, track, out, lexical, retimed, phrases, phones, claimed, voice_starts, changes, pace, speech_db
     )
     out.sort(key=lambda w: (w.start, w.end))
     out = _instants_heard(_one_held_vowel(out, track))
@@ -235,16 +235,20 @@ def _covers(w: Word, f: Word) -> bool:
     return _overlap(w, f) >= _HELD_SHARE * (f.end - f.start)
 
 
-def _aligned_by_phrase(audio: Audio, lexical: Sequence[Word]) -> tuple[list[Word], list[tuple[int, int]]]:
+def _aligned_by_phrase(
+    audio: Audio, lexical: Sequence[Word]
+) -> tuple[list[Word], list[tuple[int, int]], list[tuple[str, ...]]]:
     """``lexical`` (the lexical words, in time order) with the times a forced alignment (``podium.align``) gives them
-    phrase by phrase (``_phrases``), and the phrases ``[a, b)`` it aligned (the others keep the recogniser's times)."""
+    phrase by phrase (``_phrases``), the phrases ``[a, b)`` it aligned (the others keep the recogniser's times), and
+    each word's phones as aligned (none for a word in a phrase it could not align)."""
     retimed = list(lexical)
+    phones: list[tuple[str, ...]] = [() for _ in lexical]
     aligned: list[tuple[int, int]] = []
     for a, b in _phrases(lexical):
-        if b - a >= 2 and (placed := align.align(audio, lexical[a:b])) is not None:
-            retimed[a:b] = placed
+        if b - a >= 2 and (placed := align.pronounced(audio, lexical[a:b])) is not None:
+            retimed[a:b], phones[a:b] = placed
             aligned.append((a, b))
-    return retimed, aligned
+    return retimed, aligned, phones
 
 
 _ALIGN_REACH_S = 4.0  # the words aligned around a burst the recogniser's words cover: those within this of it
@@ -392,6 +396,7 @@ def _in_aligned_gaps(
     lexical: Sequence[Word],
     retimed: Sequence[Word],
     phrases: Sequence[tuple[int, int]],
+    phones: Sequence[tuple[str, ...]],
     claimed: set[_Voiced],
     voice_starts: np.ndarray,
     changes: np.ndarray,
@@ -399,11 +404,13 @@ def _in_aligned_gaps(
     speech_db: float,
 ) -> list[Word]:
     """``found`` with the quick fillers said between two words: ``lexical`` (its lexical words) as aligned phrase by
-    phrase (``retimed``, the ``phrases`` aligned: ``_aligned_by_phrase``), and the voicing each gap between two
-    aligned words holds, cut to the gap, tested as a quick filler (``_is_quick_filler``), away from the fillers
-    written or found and runs' ``claimed`` gaps (``_free``), with the word before keeping a syllable of its own
-    (``pace``: the nuclei of the whole sound), peaking no more than ``_QUICK_MAX_UNDER_SPEECH_DB`` under ``speech_db``
-    (``_speech_level_db`` of the aligned words). A word that overlaps a filler found so takes its aligned times."""
+    phrase (``retimed``, the ``phrases`` aligned, the ``phones`` of each word as aligned: ``_aligned_by_phrase``), and
+    the voicing each gap between two aligned words holds, cut to the gap, tested as a quick filler
+    (``_is_quick_filler``), away from the fillers written or found and runs' ``claimed`` gaps (``_free``), with the
+    word before keeping a syllable of its own (``pace``: the nuclei of the whole sound), and the word after too where
+    it opens on the filler's own vowel (``_opens_on_its_vowel``), peaking no more than ``_QUICK_MAX_UNDER_SPEECH_DB``
+    under ``speech_db`` (``_speech_level_db`` of the aligned words). A word that overlaps a filler found so takes its
+    aligned times."""
     if len(lexical) < 2 or track.f0.size < 2:
         return list(found)
     gaps = [k for a, b in phrases for k in range(a, b - 1) if retimed[k + 1].start - retimed[k].end >= _QUICK_MIN_GAP_S]
@@ -429,11 +436,27 @@ def _in_aligned_gaps(
                 and v.peak_db >= quietest
                 and _free(v, [*said, *added], claimed)
                 and pace.keeps_own_syllable(before, v)
+                and not (_opens_on_its_vowel(phones[k + 1]) and not pace.keeps_own_syllable(after, v))
                 and _between_words(v, retimed, voice_starts)
                 and not _glides_up_after(track, v)
             ):
                 added.append(_filler_word(v))
     return _with_fillers_added(found, lexical, retimed, added)
+
+
+# A word that opens on the filler's own vowel ("of", AH V; "a", AH; "and" said AH N D), held on it while the speaker
+# finds what comes next ("uhhhv"), is one long [ʌ]. The aligner, which has no filler to place, may start the word late
+# and leave its held vowel in a gap, where it sounds as a quick "uh" does (the bench's held "of" of LJ001-0014: "part"
+# at 7.25-7.55 s, "of" at 8.01-8.13 s, the 0.46 s between them its vowel). Such a word must keep a syllable of its own
+# after the stretch (``_Articulation.keeps_own_syllable``: a loudness peak of its own, or another pitch), as the word
+# before must. A word that opens on another vowel ("uh, is") holds its own vowel whatever runs into it: a spliced "uh"
+# crossfaded into "is", which the aligner timed 70 ms long, is a filler.
+_FILLER_VOWEL = "AH"
+
+
+def _opens_on_its_vowel(phones: Sequence[str]) -> bool:
+    """True when a word, pronounced ``phones`` as aligned, opens on a filler's vowel."""
+    return bool(phones) and phones[0] == _FILLER_VOWEL
 
 
 # A quick filler is a vowel said in the speaker's voice, about as loud as the words: the "uh"s and "um"s of the tuning
