@@ -107,6 +107,10 @@ def _placed(
                 decoder.activate_search("fillers")
             else:
                 decoder.set_align_text(" ".join(t for ts in tokens for t in ts))
+            # the feature front end afresh: its cepstral mean otherwise carries over from the last stretch aligned,
+            # and the same words aligned twice in a row to the same sound moved a boundary 10 ms (so a word's times
+            # hung on what had been aligned before it: in a longer recording, on what was said before)
+            decoder.reinit_feat()
             decoder.start_utt()
             decoder.process_raw(pcm, no_search=False, full_utt=True)
             decoder.end_utt()
