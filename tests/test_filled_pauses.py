@@ -1551,6 +1551,20 @@ def test_words_are_aligned_phrase_by_phrase():
     assert filled_pauses._phrases([]) == []
 
 
+@pytest.mark.parametrize("i", [7, 9])
+def test_the_fillers_said_are_aligned_among_the_words(samples, i):
+    """ "how much, um, there might be": an "um" spliced between "much" and "there", which the recogniser wrote. Given
+    the words alone, the aligner has nowhere to put the "um" but into a word and stretches "there" back over it to
+    the end of "much"; given the filler too, as the "um" it is, "there" starts in its second half or after it."""
+    audio, words, d = _spliced(samples, _at_host_pitch(samples, i), absorbed_by="neither")
+    um = Word("um,", round(_AT + 0.1, 2), round(_AT + d - 0.05, 2), 0.9)
+    k = [w.text for w in words].index("there")
+    alone = filled_pauses._aligned_by_phrase(audio, words)[0]
+    said = filled_pauses._aligned_by_phrase(audio, words, [um])[0]
+    assert alone[k].start < _AT + d / 2, alone[k]
+    assert _AT + d / 2 <= said[k].start <= _AT + d + 0.05, said[k]
+
+
 def test_words_re_timed_around_a_filler_keep_the_order_said():
     """A word the recogniser timed over a filler found between aligned words takes its aligned time, and so does a
     word beside it that its aligned time would now put on the wrong side of it: "be a part of" with a held "of"

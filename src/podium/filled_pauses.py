@@ -119,7 +119,7 @@ def recover(
     out = _between_aligned_words(audio, track, words, out, covered, claimed, held_long, voice_starts)
     out.sort(key=lambda w: (w.start, w.end))
     lexical = [w for w in out if not is_non_lexical(w)]
-    retimed, phrases, phones = _aligned_by_phrase(audio, lexical)
+    retimed, phrases, phones = _aligned_by_phrase(audio, lexical, [w for w in out if is_non_lexical(w)])
     speech_db = _speech_level_db(track, retimed)
     out = _in_aligned_gaps(
         audio, track, out, lexical, retimed, phrases, phones, claimed, voice_starts, changes, pace, speech_db
@@ -236,19 +236,36 @@ def _covers(w: Word, f: Word) -> bool:
 
 
 def _aligned_by_phrase(
-    audio: Audio, lexical: Sequence[Word]
+    audio: Audio, lexical: Sequence[Word], fillers: Sequence[Word] = ()
 ) -> tuple[list[Word], list[tuple[int, int]], list[tuple[str, ...]]]:
     """``lexical`` (the lexical words, in time order) with the times a forced alignment (``podium.align``) gives them
     phrase by phrase (``_phrases``), the phrases ``[a, b)`` it aligned (the others keep the recogniser's times), and
-    each word's phones as aligned (none for a word in a phrase it could not align)."""
+    each word's phones as aligned (none for a word in a phrase it could not align).
+
+    The ``fillers`` written or found so far are aligned among the words of their phrase, as the "uh" or "um" they
+    are (the dictionary's AH, AH M): given only the words, the aligner must give a filler's sound to a word beside
+    it or to silence, and it stretched "much," over a spliced "um" the recogniser had written after it, leaving the
+    word's own vowel in the gap before it, where it passed for a quick "uh" (the filler bench, librivox 0870)."""
     retimed = list(lexical)
     phones: list[tuple[str, ...]] = [() for _ in lexical]
     aligned: list[tuple[int, int]] = []
-    for a, b in _phrases(lexical):
-        if b - a >= 2 and (placed := align.pronounced(audio, lexical[a:b])) is not None:
-            retimed[a:b], phones[a:b] = placed
-            aligned.append((a, b))
+    kinds = [(f, NON_LEXICAL.get(normalize(f.text))) for f in fillers]
+    said = [Word(k, f.start, f.end, f.confidence) for f, k in kinds if k in _SAID]
+    # the words and fillers in time order, each word with its index in ``lexical`` (a filler with -1); a pause that a
+    # filler fills does not end a phrase
+    text = sorted([*((w, i) for i, w in enumerate(lexical)), *((f, -1) for f in said)], key=lambda p: p[0].start)
+    for a, b in _phrases([w for w, _ in text]):
+        ks = [i for _, i in text[a:b] if i >= 0]
+        if len(ks) < 2 or (placed := align.pronounced(audio, [w for w, _ in text[a:b]])) is None:
+            continue
+        for w, ph, (_, i) in zip(placed.words, placed.phones, text[a:b], strict=True):
+            if i >= 0:
+                retimed[i], phones[i] = w, ph
+        aligned.append((ks[0], ks[-1] + 1))
     return retimed, aligned, phones
+
+
+_SAID = ("uh", "um")  # the fillers the aligner's dictionary holds
 
 
 _ALIGN_REACH_S = 4.0  # the words aligned around a burst the recogniser's words cover: those within this of it
