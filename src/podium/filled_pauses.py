@@ -129,7 +129,12 @@ def recover(
     held = {
         i: h
         for i, w in enumerate(out)
-        if (h := _word_held(audio, w, retimed) or _nasal_held(track, w, retimed, speech_db)) is not None
+        if (
+            h := _word_held(audio, w, retimed)
+            or _nasal_held(track, w, retimed, speech_db)
+            or _word_said_in(w, lexical, retimed)
+        )
+        is not None
     }
     return _holding([w for i, w in enumerate(out) if i not in held], [(out[i], h) for i, h in held.items()])
 
@@ -207,6 +212,30 @@ def _nasal_held(track: pitch.PitchTrack, f: Word, aligned: Sequence[Word], speec
     if not before or not track.voiced[a:b].all() or c <= at:
         return None
     return before[-1] if float(track.level_db[at:c].max()) < speech_db - _QUICK_MAX_UNDER_SPEECH_DB else None
+
+
+# A found filler may hold, whole, a word the recogniser heard there, which the aligner too places over it: then both
+# hear a word in that sound, and it is the word said, drawn out, not a filler (as a one-syllable word that is nothing
+# but a steady stretch is, ``_inside_words``). The check above may not tell it when the word is wrong: tiny.en heard
+# the bench's held "aaas" (LJ001-0012, ``lengthened-steady``) as "and", timed it 0.88-1.12 s inside the 0.57 s held
+# vowel, and aligned alone "and" covers it all; aligned with a filler allowed, the phones of "and" fit the held [æ]
+# so ill that "and, um" fits better. Whisper also times a word on a filler beside it (the spliced "uh" after "the"
+# of ``_drawn_out_before``; 26 of the filler bench's 118 spliced fillers hold a recognised word whole): the aligner
+# then places the word on its own sound, not over the filler, and the filler stands.
+_SAID_IN_REACH_S = 0.03  # a word timed within this of the filler's ends is inside it (the recogniser's 20 ms steps)
+
+
+def _word_said_in(f: Word, lexical: Sequence[Word], aligned: Sequence[Word]) -> Word | None:
+    """The word of ``lexical`` (the recogniser's words, as ``aligned`` phrase by phrase) that ``f``, a filler found
+    in the sound, holds whole (not timed as an instant) and that, aligned, covers ``_HELD_SHARE`` of it; else None.
+    A word the aligner could not place (its time is the recogniser's) is not asked."""
+    if f.source != "recovered" or f.end <= f.start:
+        return None
+    for w, a in zip(lexical, aligned, strict=True):
+        inside = w.start >= f.start - _SAID_IN_REACH_S and w.end <= f.end + _SAID_IN_REACH_S
+        if a is not w and inside and not _instant(w) and _covers(a, f):
+            return a
+    return None
 
 
 def _holding(words: list[Word], held: Sequence[tuple[Word, Word]]) -> list[Word]:
