@@ -269,32 +269,47 @@ def _aligned_by_phrase(
 ) -> tuple[list[Word], list[tuple[int, int]], list[tuple[str, ...]]]:
     """``lexical`` (the lexical words, in time order) with the times a forced alignment (``podium.align``) gives them
     phrase by phrase (``_phrases``), the phrases ``[a, b)`` it aligned (the others keep the recogniser's times), and
-    each word's phones as aligned (none for a word in a phrase it could not align).
-
-    The ``fillers`` written or found so far are aligned among the words of their phrase, as the "uh" or "um" they
-    are (the dictionary's AH, AH M): given only the words, the aligner must give a filler's sound to a word beside
-    it or to silence, and it stretched "much," over a spliced "um" the recogniser had written after it, leaving the
-    word's own vowel in the gap before it, where it passed for a quick "uh" (the filler bench, librivox 0870)."""
+    each word's phones as aligned (none for a word in a phrase it could not align). The ``fillers`` written or found
+    so far are aligned among the words of their phrase (``_pronounced_among``), and a pause one fills does not end
+    a phrase."""
     retimed = list(lexical)
     phones: list[tuple[str, ...]] = [() for _ in lexical]
     aligned: list[tuple[int, int]] = []
-    kinds = [(f, NON_LEXICAL.get(normalize(f.text))) for f in fillers]
-    said = [Word(k, f.start, f.end, f.confidence) for f, k in kinds if k in _SAID]
-    # the words and fillers in time order, each word with its index in ``lexical`` (a filler with -1); a pause that a
-    # filler fills does not end a phrase
-    text = sorted([*((w, i) for i, w in enumerate(lexical)), *((f, -1) for f in said)], key=lambda p: p[0].start)
+    # the words and fillers in time order, each word with its index in ``lexical`` (a filler with -1)
+    text = sorted([*((w, i) for i, w in enumerate(lexical)), *((f, -1) for f in fillers)], key=lambda p: _mid(p[0]))
     for a, b in _phrases([w for w, _ in text]):
         ks = [i for _, i in text[a:b] if i >= 0]
-        if len(ks) < 2 or (placed := align.pronounced(audio, [w for w, _ in text[a:b]])) is None:
+        said = [w for w, i in text[a:b] if i < 0]
+        if len(ks) < 2 or (placed := _pronounced_among(audio, [lexical[i] for i in ks], said)) is None:
             continue
-        for w, ph, (_, i) in zip(placed.words, placed.phones, text[a:b], strict=True):
-            if i >= 0:
-                retimed[i], phones[i] = w, ph
+        for i, w, ph in zip(ks, placed.words, placed.phones, strict=True):
+            retimed[i], phones[i] = w, ph
         aligned.append((ks[0], ks[-1] + 1))
     return retimed, aligned, phones
 
 
-_SAID = ("uh", "um")  # the fillers the aligner's dictionary holds
+# Aligned as words alone, a stretch has no place for a filler's sound but a word beside it or silence: the aligner
+# stretched "much," over a spliced "um" the recogniser had written after it, and left the word's own vowel in the gap
+# before it, where it passed for a quick "uh" (the filler bench, librivox 0870). So the fillers written or found go
+# into the text as the "uh" or "um" they are (the dictionary's AH, AH M; a hum, which it has no word for, stays out).
+_SAID = ("uh", "um")
+
+
+def _pronounced_among(audio: Audio, words: Sequence[Word], fillers: Sequence[Word]) -> align.Pronounced | None:
+    """``words`` (lexical, in time order) aligned (``align.pronounced``) with ``fillers`` among them in time order,
+    each as the "uh" or "um" it is (``_SAID``; another kind left out); the result for ``words`` alone."""
+    kinds = [(f, NON_LEXICAL.get(normalize(f.text))) for f in fillers]
+    said = [Word(k, f.start, f.end, f.confidence) for f, k in kinds if k in _SAID]
+    text = sorted([*((w, True) for w in words), *((f, False) for f in said)], key=lambda p: _mid(p[0]))
+    placed = align.pronounced(audio, [w for w, _ in text])
+    if placed is None:
+        return None
+    keep = [k for k, (_, lexical) in enumerate(text) if lexical]
+    return align.Pronounced([placed.words[k] for k in keep], [placed.phones[k] for k in keep])
+
+
+def _mid(w: Word) -> float:
+    return (w.start + w.end) / 2
 
 
 _ALIGN_REACH_S = 4.0  # the words aligned around a burst the recogniser's words cover: those within this of it
@@ -316,7 +331,8 @@ def _between_aligned_words(
     A voiced burst that sounds like a filler (``_is_filled_pause``: flat, periodic, low, held a syllable and a half)
     but lies under one of Whisper's words is not looked for in the gaps (``recover``), and one too quick to hold a
     steady 0.2 s is not looked for inside the words either (``_inside_words``). Around such bursts only, the
-    recognised words are aligned to the sound, and a burst that the aligned words leave between them is a filled
+    recognised words are aligned to the sound (with the fillers in ``found`` among them: ``_pronounced_among``), and
+    a burst that the aligned words leave between them is a filled
     pause by the same tests as one in a gap. ``covered`` are the voiced pieces the recogniser's words cover; a burst
     beside a filler already written or found (``found``; the recogniser's own, at their times as written; a run's
     ``claimed`` gap) is that filler. Nothing is aligned where no such burst is. A word the recogniser timed over a
@@ -341,9 +357,10 @@ def _between_aligned_words(
             windows.append([a, b])
     retimed = list(lexical)
     for a, b in windows:
-        placed = align.align(audio, lexical[a:b])
+        inside = [f for f in found if is_non_lexical(f) and lexical[a].start <= _mid(f) <= lexical[b - 1].end]
+        placed = _pronounced_among(audio, lexical[a:b], inside)
         if placed is not None:
-            retimed[a:b] = placed
+            retimed[a:b] = placed.words
     in_words = _mask(retimed, int(np.ceil(audio.duration_s / _GRID_S)) + 1)
     added: list[Word] = []
     for v in _joined([v for v in covered if _share(v, in_words) <= _MAX_COVER]):
