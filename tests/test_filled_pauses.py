@@ -1574,6 +1574,27 @@ def test_the_fillers_said_are_aligned_among_the_words(samples, i):
     assert _AT + d / 2 <= said[k].start <= _AT + d + 0.05, said[k]
 
 
+@pytest.mark.parametrize("i", [1, 6])
+def test_a_filler_written_as_an_instant_takes_the_time_the_aligner_places_it_at(samples, i):
+    """ "how much, uh, there": a spliced "uh" the recogniser wrote as an instant near its end (as tiny.en wrote the
+    "uh" of librispeech 61-70968-0000 over a telephone line, 0.5 s into it). Aligned among the words, it is placed on
+    the filler's sound, and takes that time; a filler timed as it was found, one the detector found, or one the
+    aligner could fit in no more than an instant keeps its own."""
+    audio, words, d = _spliced(samples, _at_host_pitch(samples, i), absorbed_by="neither")
+    t = round(_AT + d - 0.08, 2)
+    instant = Word("uh,", t, t, 0.9)
+    placed = filled_pauses._aligned_by_phrase(audio, words, [instant])[3]
+    assert set(placed) == {0}
+    span = placed[0]
+    assert span.end - span.start >= 0.1 and span.start >= _AT - 0.05 and span.end <= _AT + d + 0.05, span
+    timed, found = Word("um,", 1.0, 1.4, 0.9), Word("uh", 2.0, 2.05, 0.5, source="recovered")
+    short = Word("uh,", 3.0, 3.0, 0.9)
+    fillers = [instant, timed, found, short]
+    spans = {0: span, 1: Span(1.1, 1.5), 2: Span(2.0, 2.3), 3: Span(2.98, 3.02)}
+    out = filled_pauses._instants_placed([words[0], *fillers], fillers, spans)
+    assert out == [words[0], replace(instant, start=span.start, end=span.end), timed, found, short]
+
+
 def test_words_re_timed_around_a_filler_keep_the_order_said():
     """A word the recogniser timed over a filler found between aligned words takes its aligned time, and so does a
     word beside it that its aligned time would now put on the wrong side of it: "be a part of" with a held "of"
