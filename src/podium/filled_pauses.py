@@ -303,7 +303,8 @@ def _aligned_by_phrase(
 # Aligned as words alone, a stretch has no place for a filler's sound but a word beside it or silence: the aligner
 # stretched "much," over a spliced "um" the recogniser had written after it, and left the word's own vowel in the gap
 # before it, where it passed for a quick "uh" (the filler bench, librivox 0870). So the fillers written or found go
-# into the text as the "uh" or "um" they are (the dictionary's AH, AH M; a hum, which it has no word for, stays out).
+# into the text as the "uh" or "um" they are (the dictionary's AH, AH M). A hum stays out: the dictionary's "hm" (HH M)
+# would serve, but aligning hums among the words has not been measured.
 _SAID = ("uh", "um")
 
 
