@@ -1227,6 +1227,25 @@ def test_a_lengthened_word_holds_its_loudest_voiced_60_ms_and_nothing_else(tmp_p
     assert min(level) >= 0.9 * max(level)  # held evenly: no dip where copies join (``stretch`` left 3 dB ones)
 
 
+def test_a_lengthened_word_holds_its_own_sound_not_the_next_word_s(tmp_path):
+    """ "we are": the smoothed level of "we" peaks at its last frames, on the way to the louder "are". Held around
+    that peak, the 60 ms took 20-30 ms of "are" and held the glide between them, a central vowel neither word has
+    (the sound of "we, uh, are"). What is held lies inside the word."""
+    t = np.arange(int(1.2 * SR)) / SR
+    we, are = (t >= 0.4) & (t < 0.6), (t >= 0.6) & (t < 0.9)
+    amp = np.where(we, 0.1 + 0.2 * (t - 0.4) / 0.2, np.where(are, 0.4, np.where(t < 0.3, 0.3, 0.0)))
+    host = amp * np.sin(2 * np.pi * 120 * t)
+    (tmp_path / "speech_clean").mkdir()
+    write_wav(tmp_path / "speech_clean" / "host.wav", host.astype(np.float32))
+    (tmp_path / "speech_clean" / "host.txt").write_text("well we are")
+    heard = [Word("Well,", 0.0, 0.3, 0.9), Word("we", 0.4, 0.6, 0.9), Word("are.", 0.6, 0.9, 0.9)]
+    (clip,) = devset.lengthened(tmp_path, lambda x: heard, timed=lambda x, words: words)
+    assert clip.name.startswith("host~held-we")
+    changed = np.flatnonzero(np.abs(clip.samples[: len(host)] - host) > 1e-4)
+    held_from = changed[0] / SR
+    assert 0.4 <= held_from and held_from + 0.06 <= 0.6 + 0.005, held_from
+
+
 @pytest.mark.parametrize(("name", "at"), [("ljspeech_LJ001-0001.wav", 2.02), ("ljspeech_LJ001-0004.wav", 3.82)])
 def test_a_held_vowel_keeps_the_voice_s_pitch(samples, name, at):
     """``devset.sustained`` holding 60 ms of a real vowel ("with", "the") for 0.45 s: the tracker the detector uses

@@ -238,11 +238,11 @@ def lengthened(
     """Clean clips with one function word's vowel held 0.3-0.6 s ("the" said "thuhhh", "to" said "tooo"), the rest
     of the word and of the clip as it was: group ``lengthened``. Unlike the drawn-out words of :func:`negatives`,
     which stretch a whole word, this holds only its nucleus, as a speaker who hesitates on a word does: its loudest
-    voiced 60 ms, or with ``steadiest`` (group ``lengthened-steady``) its steadiest (:func:`_nucleus`), the vowel's
-    target rather than a glide into the next word's louder vowel ("we are": the loudest 60 ms of "we" are on their
-    way to [a]). Two ways to find a nucleus, two sets of negatives: each has sounds the other does not (a nasal held,
-    a glide held). Not a filler, and acoustically close to one: a held vowel, often a schwa, low and level; the
-    reference is the host's transcript as it was.
+    voiced 60 ms inside it (:func:`_loudest`), or with ``steadiest`` (group ``lengthened-steady``) its steadiest
+    (:func:`_nucleus`), the vowel's target rather than a glide into the next word's louder vowel ("we are": the
+    loudest 60 ms of "we" are on their way to [a]). Two ways to find a nucleus, two sets of negatives: each has
+    sounds the other does not (a nasal held, a glide held). Not a filler, and acoustically close to one: a held
+    vowel, often a schwa, low and level; the reference is the host's transcript as it was.
 
     The word's sound is found by ``timed`` (by default :func:`_aligned`: a forced alignment of the recognised words),
     not by the recogniser's times: tiny.en times a short word up to 0.2 s late, over the next word's louder vowel
@@ -282,10 +282,15 @@ def lengthened(
     return out
 
 
-def _loudest(track: pitch.PitchTrack, level: np.ndarray, a: int, b: int) -> int | None:
-    """The loudest (by ``level``) voiced frame of frames ``a:b``; None where under 5 (50 ms) are voiced."""
+def _loudest(track: pitch.PitchTrack, level: np.ndarray, a: int, b: int, half: int = 3) -> int | None:
+    """The loudest (by ``level``) voiced frame of frames ``a:b`` whose ``half`` frames either side lie in ``a:b``
+    too: what is held is the word's own sound. The loudest frame of "we" in "we are" is its last, and the 60 ms
+    around it half the next word's: held, that was the glide from [i] to [a], a central vowel (F1 0.6, F2 1.7 kHz)
+    neither word has, which is the sound of an "uh" between them. None where under 5 frames (50 ms) are voiced, or
+    none of them has the room."""
     voiced = np.flatnonzero(track.voiced[a:b]) + a
-    return int(voiced[np.argmax(level[voiced])]) if len(voiced) >= 5 else None
+    inner = voiced[(voiced >= a + half) & (voiced < b - half)]
+    return int(inner[np.argmax(level[inner])]) if len(voiced) >= 5 and len(inner) else None
 
 
 #: A held vowel's frames are within this much of the word's loudest (dB): the vowel, not a voiced consonant beside it
