@@ -171,6 +171,22 @@ _HELD_WORDS = {
         [("Especially,", 0.0, 0.76), ("and", 0.88, 1.12), ("no", 1.12, 1.7), ("more", 1.7, 2.04),
          ("time", 2.04, 2.3), ("is", 2.3, 2.58), ("occupied,", 2.58, 3.18)],
     ),
+    # "for" said [fə] (the speaker's r-less Boston "for") and held on its vowel: one long schwa, which the aligner,
+    # offered a filler, fits as "for, uh"; but "for" has no syllable of its own before it, its voice running straight
+    # from the [f] into the held vowel
+    "can do fooor your": (
+        "jfk.flac", "for", 9.75, 0.44,
+        [("ask", 8.34, 8.66), ("what", 8.66, 8.96), ("you", 8.96, 9.28), ("can", 9.28, 9.5), ("do", 9.5, 9.74),
+         ("for", 9.74, 9.86), ("whatever", 9.86, 10.3), ("your", 10.3, 10.6), ("country.", 10.6, 10.82)],
+    ),
+    # "in" held on its nasal: [ɪ], then a murmur 3-4 dB under it, level, with no loudness peak of its own, where an
+    # "um" would open on a vowel louder than the murmur before it
+    "mention innn passing": (
+        "ljspeech_LJ001-0006.wav", "in", 1.71, 0.47,
+        [("And", 0.0, 0.62), ("it", 0.62, 0.82), ("is", 0.82, 1.02), ("worth", 1.02, 1.26), ("mention", 1.26, 1.7),
+         ("in", 1.7, 2.38), ("passing", 2.38, 2.86), ("that", 2.86, 3.66), ("as", 3.66, 4.0), ("an", 4.0, 4.08),
+         ("example", 4.08, 4.5), ("of", 4.5, 4.94), ("fine", 4.94, 5.26), ("typography.", 5.26, 6.02)],
+    ),
     # a phrase the aligner cannot place ("42", "-line", "1455." are not in its dictionary)
     "types, the Gutenberg": (
         "ljspeech_LJ001-0007.wav", "the", 3.30, 0.34,

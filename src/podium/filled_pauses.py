@@ -35,11 +35,11 @@ class _Voiced:
     start: float
     end: float
     f0_hz: float
-    spread_st: float
-    slope_st_s: float
-    strength: float
-    usual_pitch: bool
-    nasal_end: bool
+    spread_st: float = 0.0
+    slope_st_s: float = 0.0
+    strength: float = 1.0
+    usual_pitch: bool = True
+    nasal_end: bool = False
     jitter_cents: float = 0.0
     above_floor_st: float = 0.0
     held_s: float | None = None  # how long its loudness holds (``_held_s``); None: all of it
@@ -148,10 +148,11 @@ def recover(
             h := _word_held(audio, w, retimed)
             or _nasal_held(track, w, retimed, speech_db)
             or _word_said_in(w, lexical, retimed)
+            or _drawn_into(w, lexical, retimed, phones, pace)
         )
         is not None
     }
-    return _holding([w for i, w in enumerate(out) if i not in held], [(out[i], h) for i, h in held.items()])
+    return _holding([w for i, w in enumerate(out) if i not in held], [(out[i], h) for i, h in held.items()], words)
 
 
 # Whisper times a word held on its vowel ("theee", "aaas": hesitation lengthening) as short as it would be said, and
@@ -253,12 +254,65 @@ def _word_said_in(f: Word, lexical: Sequence[Word], aligned: Sequence[Word]) -> 
     return None
 
 
-def _holding(words: list[Word], held: Sequence[tuple[Word, Word]]) -> list[Word]:
+# A function word held on its own sound runs on into what the detector finds: the voice unbroken from the word into
+# it. Said and then followed by a filler, the word has a syllable of its own (a loudness peak, ``_NUCLEUS_DIP_DB``
+# over the dip before the filler, or a pitch of its own: ``_Articulation.keeps_own_syllable``) and the filler, a
+# syllable itself, opens on a vowel: a peak of its own (de Jong and Wempe's nucleus) over the dip between them.
+# Held, one of the two is missing: a word said on one vowel held ("for" said [fə] and held, JFK's r-less Boston "for";
+# the glide of "we" held into "are") keeps no syllable outside the held sound, which the aligner, offered a filler,
+# fits as "for, uh" all the same (a long schwa is an "uh" to it); and a word held on its last consonant, a nasal or
+# a liquid ("innn", its murmur level 3-4 dB under its [ɪ]), leaves a stretch with no peak of its own. A consonant that
+# stops the voice ("it", "at") cannot be held, so a quiet "uh" after one (a spliced "It, uh, is" 17 dB under "It") is
+# a filler. The word's time is the aligner's (the recogniser times a short word on the held sound itself, where its
+# own sound is not known: ``_drawn_out_before``); only a word it aligned is asked.
+_HELD_CODA = frozenset({"M", "N", "NG", "L", "R"})
+
+
+def _drawn_into(
+    f: Word,
+    lexical: Sequence[Word],
+    aligned: Sequence[Word],
+    phones: Sequence[tuple[str, ...]],
+    pace: _Articulation,
+) -> Word | None:
+    """The word of ``aligned`` (``lexical`` as aligned phrase by phrase, with the ``phones`` it was aligned as) held
+    into ``f``, a filler found in the sound: a one-syllable function word (``HELD_WORDS``) that the aligner placed
+    before ``f`` and ending within ``_HELD_NEAR_S`` of its start or inside it, the voice unbroken from the word's
+    first voiced frame into ``f``, and either keeping no syllable of its own outside ``f`` or ending on a nasal or
+    liquid (``_HELD_CODA``) with ``f`` holding no syllable nucleus of its own; else None."""
+    if f.source != "recovered" or f.end <= f.start:
+        return None
+    before = [
+        (a, ph)
+        for w, a, ph in zip(lexical, aligned, phones, strict=True)
+        if a is not w
+        and a.start < f.start
+        and f.start - _HELD_NEAR_S <= a.end <= f.end
+        and normalize(a.text) in HELD_WORDS
+        and _syllables(a) == 1
+    ]
+    if not before:
+        return None
+    (p, ph), track = before[-1], pace.track
+    lo, at, end = (int(i) for i in np.searchsorted(track.times, [p.start, f.start, f.end]))
+    voiced = np.flatnonzero(track.voiced[lo:at])
+    if not len(voiced) or not track.voiced[lo + voiced[0] : at].all():
+        return None
+    nucleus = np.any((pace.every_nucleus >= at) & (pace.every_nucleus < end))
+    if ph and ph[-1] in _HELD_CODA and not nucleus:
+        return p
+    return None if pace.keeps_own_syllable(p, _Voiced(f.start, f.end, _median_f0(track, f))) else p
+
+
+def _holding(words: list[Word], held: Sequence[tuple[Word, Word]], heard: Sequence[Word] = ()) -> list[Word]:
     """``words`` with each held word's time taken over its held vowel, for each (filler taken back, held word as
     aligned) in ``held``: the steps before may have cut the "filler" out of the word's time, and the transcript
     shows the word said over its sound (the read-along marks "as" while it is held) and the pauses are measured
-    around it. The word is the recognised one of the same text nearest the aligned one."""
+    around it. The word is the recognised one of the same text nearest the aligned one; where the recogniser
+    (``heard``) timed it over the held sound (``_HELD_SHARE`` of it), it takes back that time too (a held "in"
+    heard 1.70-2.38 s, cut to start after its murmur, started 35 ms after its own sound)."""
     out = list(words)
+    heard_over = {id(f): [w for w in heard if _covers(w, f)] for f, _ in held}
     for f, h in held:
         near = [
             i
@@ -270,7 +324,9 @@ def _holding(words: list[Word], held: Sequence[tuple[Word, Word]]) -> list[Word]
         ]
         if near:
             i = min(near, key=lambda i: abs(out[i].start - h.start))
-            out[i] = replace(out[i], start=min(out[i].start, f.start), end=max(out[i].end, f.end))
+            same = [w for w in heard_over[id(f)] if normalize(w.text) == normalize(h.text)]
+            spans = [out[i], f, *same[:1]]
+            out[i] = replace(out[i], start=min(w.start for w in spans), end=max(w.end for w in spans))
     out.sort(key=lambda w: (w.start, w.end))
     return out
 
