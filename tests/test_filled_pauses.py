@@ -1630,6 +1630,24 @@ def test_a_filler_written_as_an_instant_takes_the_time_the_aligner_places_it_at(
     assert out == [words[0], replace(instant, start=span.start, end=span.end), timed, found, short]
 
 
+def test_a_filler_written_as_an_instant_placed_on_one_found_in_the_sound_is_that_one():
+    """The held-out monologue in a 0.5 s room inside a longer recording: tiny.en wrote "say, um, b't here's" as "say,
+    but, um, here's", "but" and "um" instants, and the "um" was found in the sound at 17.61-18.04 s. Aligned in that
+    order, the written "um" was placed on the found one's sound (17.70-17.94 s): one filler, the recogniser's, at the
+    time found in the sound. Placed beside it, it is another."""
+    said, found = Word("say,", 17.42, 17.62, 0.9), Word("um", 17.61, 18.04, 0.8, source="recovered")
+    but, written, heres = (
+        Word("but,", 18.44, 18.44, 0.9),
+        Word("um,", 18.54, 18.54, 0.9),
+        Word("here's", 18.54, 18.7, 0.9),
+    )
+    words, fillers = [said, found, but, written, heres], [found, written]
+    out = filled_pauses._instants_placed(words, fillers, {0: Span(17.46, 17.52), 1: Span(17.7, 17.94)})
+    assert out == [said, but, replace(written, start=17.61, end=18.04), heres]  # the caller puts them in order
+    beside = filled_pauses._instants_placed(words, fillers, {0: Span(17.46, 17.52), 1: Span(18.1, 18.4)})
+    assert beside == [said, found, but, replace(written, start=18.1, end=18.4), heres]
+
+
 def test_a_written_filler_the_aligner_places_on_its_sound_is_not_found_again_there(samples):
     """The held-out monologue in a 0.5 s room (the filler bench's ``--reverb 0.5``): tiny.en writes its first "um"
     (17.53-18.0 s) at 18.22-18.56 s, after its sound. Aligned among the words, the "um" is placed on its sound, and
