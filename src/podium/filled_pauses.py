@@ -16,7 +16,7 @@ import threading
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 import numpy as np
 
@@ -120,35 +120,21 @@ def recover(
     out.sort(key=lambda w: (w.start, w.end))
     lexical = [w for w in out if not is_non_lexical(w)]
     fillers = [w for w in out if is_non_lexical(w)]
-    retimed, phrases, phones, placed = _aligned_by_phrase(audio, lexical, fillers)
-    out = _instants_placed(out, fillers, placed)
-    where_said = [Word(fillers[j].text, sp.start, sp.end, 0.0) for j, sp in placed.items()]
-    speech_db = _speech_level_db(track, retimed)
-    out = _in_aligned_gaps(
-        audio,
-        track,
-        out,
-        lexical,
-        retimed,
-        phrases,
-        phones,
-        claimed,
-        voice_starts,
-        changes,
-        pace,
-        speech_db,
-        where_said,
-    )
+    aligned = _aligned_by_phrase(audio, lexical, fillers)
+    out = _instants_placed(out, fillers, aligned.fillers)
+    where_said = [Word(fillers[j].text, sp.start, sp.end, 0.0) for j, sp in aligned.fillers.items()]
+    speech_db = _speech_level_db(track, aligned.words)
+    out = _in_aligned_gaps(audio, track, out, aligned, claimed, voice_starts, changes, pace, speech_db, where_said)
     out.sort(key=lambda w: (w.start, w.end))
     out = _instants_heard(_one_held_vowel(out, track))
     held = {
         i: h
         for i, w in enumerate(out)
         if (
-            h := _word_held(audio, w, retimed)
-            or _nasal_held(track, w, retimed, speech_db)
-            or _word_said_in(w, lexical, retimed)
-            or _drawn_into(w, lexical, retimed, phones, pace)
+            h := _word_held(audio, w, aligned.words)
+            or _nasal_held(track, w, aligned.words, speech_db)
+            or _word_said_in(w, aligned)
+            or _drawn_into(w, aligned, pace)
         )
         is not None
     }
@@ -241,13 +227,13 @@ def _nasal_held(track: pitch.PitchTrack, f: Word, aligned: Sequence[Word], speec
 _SAID_IN_REACH_S = 0.03  # a word timed within this of the filler's ends is inside it (the recogniser's 20 ms steps)
 
 
-def _word_said_in(f: Word, lexical: Sequence[Word], aligned: Sequence[Word]) -> Word | None:
-    """The word of ``lexical`` (the recogniser's words, as ``aligned`` phrase by phrase) that ``f``, a filler found
-    in the sound, holds whole (not timed as an instant) and that, aligned, covers ``_HELD_SHARE`` of it; else None.
-    A word the aligner could not place (its time is the recogniser's) is not asked."""
+def _word_said_in(f: Word, aligned: _Phrased) -> Word | None:
+    """The word the recogniser heard (``aligned.heard``) that ``f``, a filler found in the sound, holds whole (not
+    timed as an instant) and that, as aligned phrase by phrase, covers ``_HELD_SHARE`` of it; else None. A word the
+    aligner could not place (its time is the recogniser's) is not asked."""
     if f.source != "recovered" or f.end <= f.start:
         return None
-    for w, a in zip(lexical, aligned, strict=True):
+    for w, a in zip(aligned.heard, aligned.words, strict=True):
         inside = w.start >= f.start - _SAID_IN_REACH_S and w.end <= f.end + _SAID_IN_REACH_S
         if a is not w and inside and not _instant(w) and _covers(a, f):
             return a
@@ -268,15 +254,9 @@ def _word_said_in(f: Word, lexical: Sequence[Word], aligned: Sequence[Word]) -> 
 _HELD_CODA = frozenset({"M", "N", "NG", "L", "R"})
 
 
-def _drawn_into(
-    f: Word,
-    lexical: Sequence[Word],
-    aligned: Sequence[Word],
-    phones: Sequence[tuple[str, ...]],
-    pace: _Articulation,
-) -> Word | None:
-    """The word of ``aligned`` (``lexical`` as aligned phrase by phrase, with the ``phones`` it was aligned as) held
-    into ``f``, a filler found in the sound: a one-syllable function word (``HELD_WORDS``) that the aligner placed
+def _drawn_into(f: Word, aligned: _Phrased, pace: _Articulation) -> Word | None:
+    """The word of ``aligned`` (as aligned phrase by phrase, with the phones it was aligned as) held into ``f``, a
+    filler found in the sound: a one-syllable function word (``HELD_WORDS``) that the aligner placed
     before ``f`` and ending within ``_HELD_NEAR_S`` of its start or inside it, the voice unbroken from the word's
     first voiced frame into ``f``, and either keeping no syllable of its own outside ``f`` or ending on a nasal or
     liquid (``_HELD_CODA``) with ``f`` holding no syllable nucleus of its own; else None."""
@@ -284,7 +264,7 @@ def _drawn_into(
         return None
     before = [
         (a, ph)
-        for w, a, ph in zip(lexical, aligned, phones, strict=True)
+        for w, a, ph in zip(aligned.heard, aligned.words, aligned.phones, strict=True)
         if a is not w
         and a.start < f.start
         and f.start - _HELD_NEAR_S <= a.end <= f.end
@@ -335,14 +315,20 @@ def _covers(w: Word, f: Word) -> bool:
     return _overlap(w, f) >= _HELD_SHARE * (f.end - f.start)
 
 
-def _aligned_by_phrase(
-    audio: Audio, lexical: Sequence[Word], fillers: Sequence[Word] = ()
-) -> tuple[list[Word], list[tuple[int, int]], list[tuple[str, ...]], dict[int, Span]]:
+class _Phrased(NamedTuple):
+    """The recogniser's lexical words as a forced alignment places them phrase by phrase (``_aligned_by_phrase``)."""
+
+    words: list[Word]  # at the aligner's times; a word in a phrase it could not align keeps the recogniser's
+    phrases: list[tuple[int, int]]  # the phrases ``[a, b)`` it aligned
+    phones: list[tuple[str, ...]]  # each word's phones as aligned (none for a word it could not align)
+    fillers: dict[int, Span]  # where it placed each filler it was given, by the filler's index
+    heard: list[Word]  # the words as recognised
+
+
+def _aligned_by_phrase(audio: Audio, lexical: Sequence[Word], fillers: Sequence[Word] = ()) -> _Phrased:
     """``lexical`` (the lexical words, in time order) with the times a forced alignment (``podium.align``) gives them
-    phrase by phrase (``_phrases``), the phrases ``[a, b)`` it aligned (the others keep the recogniser's times), and
-    each word's phones as aligned (none for a word in a phrase it could not align). The ``fillers`` written or found
-    so far are aligned among the words of their phrase (``_pronounced_among``), and a pause one fills does not end
-    a phrase; last, where the aligner placed each of them (by its index in ``fillers``)."""
+    phrase by phrase (``_phrases``). The ``fillers`` written or found so far are aligned among the words of their
+    phrase (``_pronounced_among``), and a pause one fills does not end a phrase."""
     retimed = list(lexical)
     phones: list[tuple[str, ...]] = [() for _ in lexical]
     aligned: list[tuple[int, int]] = []
@@ -366,7 +352,7 @@ def _aligned_by_phrase(
             retimed[i], phones[i] = w, ph
         placed_fillers.update({js[n]: span for n, span in spans.items()})
         aligned.append((ks[0], ks[-1] + 1))
-    return retimed, aligned, phones, placed_fillers
+    return _Phrased(retimed, aligned, phones, placed_fillers, list(lexical))
 
 
 # Aligned as words alone, a stretch has no place for a filler's sound but a word beside it or silence: the aligner
@@ -414,7 +400,8 @@ def _instants_placed(words: Sequence[Word], fillers: Sequence[Word], placed: dic
         if fillers[j].source != "recovered" and _instant(fillers[j]) and s.end - s.start >= _INSTANT_S
     }
     found = [f for f in fillers if f.source == "recovered"]
-    out, taken = [], set()
+    out: list[Word] = []
+    taken: set[int] = set()
     for w in words:
         s = moved.get(id(w))
         if s is None:
@@ -578,10 +565,7 @@ def _in_aligned_gaps(
     audio: Audio,
     track: pitch.PitchTrack,
     found: Sequence[Word],
-    lexical: Sequence[Word],
-    retimed: Sequence[Word],
-    phrases: Sequence[tuple[int, int]],
-    phones: Sequence[tuple[str, ...]],
+    aligned: _Phrased,
     claimed: set[_Voiced],
     voice_starts: np.ndarray,
     changes: np.ndarray,
@@ -589,19 +573,25 @@ def _in_aligned_gaps(
     speech_db: float,
     where_said: Sequence[Word] = (),
 ) -> list[Word]:
-    """``found`` with the quick fillers said between two words: ``lexical`` (its lexical words) as aligned phrase by
-    phrase (``retimed``, the ``phrases`` aligned, the ``phones`` of each word as aligned: ``_aligned_by_phrase``), and
-    the voicing each gap between two aligned words holds, cut to the gap, tested as a quick filler
-    (``_is_quick_filler``), away from the fillers written or found and runs' ``claimed`` gaps (``_free``), with the
-    word before keeping a syllable of its own (``pace``: the nuclei of the whole sound), and the word after too where
-    it opens on the filler's own vowel (``_opens_on_its_vowel``), peaking no more than ``_QUICK_MAX_UNDER_SPEECH_DB``
-    under ``speech_db`` (``_speech_level_db`` of the aligned words). A word that overlaps a filler found so takes its
-    aligned times. A burst where the aligner placed a filler written or found (``where_said``) is that filler, wherever
-    the recogniser timed it: in a 0.5 s room tiny.en timed the held-out monologue's first "um" 0.2 s after its sound,
-    the aligner placed it on the sound, and the gaps' test had found it there again."""
+    """``found`` with the quick fillers said between two words: its lexical words as ``aligned`` phrase by phrase
+    (``_aligned_by_phrase``), and the voicing each gap between two aligned words holds, cut to the gap, tested as a
+    quick filler (``_is_quick_filler``), away from the fillers written or found and runs' ``claimed`` gaps (``_free``),
+    with the word before keeping a syllable of its own (``pace``: the nuclei of the whole sound), and the word after too
+    where it opens on the filler's own vowel (``_opens_on_its_vowel``), peaking no more than
+    ``_QUICK_MAX_UNDER_SPEECH_DB`` under ``speech_db`` (``_speech_level_db`` of the aligned words). A word that overlaps
+    a filler found so takes its aligned times. A burst where the aligner placed a filler written or found
+    (``where_said``) is that filler, wherever the recogniser timed it: in a 0.5 s room tiny.en timed the held-out
+    monologue's first "um" 0.2 s after its sound, the aligner placed it on the sound, and the gaps' test had found it
+    there again."""
+    lexical, retimed, phones = aligned.heard, aligned.words, aligned.phones
     if len(lexical) < 2 or track.f0.size < 2:
         return list(found)
-    gaps = [k for a, b in phrases for k in range(a, b - 1) if retimed[k + 1].start - retimed[k].end >= _QUICK_MIN_GAP_S]
+    gaps = [
+        k
+        for a, b in aligned.phrases
+        for k in range(a, b - 1)
+        if retimed[k + 1].start - retimed[k].end >= _QUICK_MIN_GAP_S
+    ]
     if not gaps:
         return list(found)
     said = [*(w for w in found if is_non_lexical(w)), *where_said]
