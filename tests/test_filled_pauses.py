@@ -1630,6 +1630,34 @@ def test_a_filler_written_as_an_instant_takes_the_time_the_aligner_places_it_at(
     assert out == [words[0], replace(instant, start=span.start, end=span.end), timed, found, short]
 
 
+@pytest.mark.parametrize("voice_after_hz", [180.0, None])
+def test_a_word_is_held_into_a_filler_only_as_one_voice(voice_after_hz):
+    """Over a telephone line the aligner squeezed "of" (AH V) to 60 ms just before a 1.3 s "uh" spliced in another
+    voice, and the filler found in the sound took in the word's own vowel (at 270 Hz) before the "uh" (at 180 Hz,
+    after one unvoiced frame): "of" kept under 50 ms of voice outside it and passed for held into it. A word held is
+    one voice running on, its pitch moving no faster than a voice glides; a break and a jump inside the filler are a
+    sound of its own. Held (the word's pitch falling slowly on), it is the word."""
+    n = 200
+    f0 = np.zeros(n)
+    f0[45:68] = 270.0
+    if voice_after_hz is None:
+        f0[68:195] = 270.0 * 2 ** (-np.arange(127) / 127 / 12)
+    else:
+        f0[69:195] = voice_after_hz
+    track = _track_of(f0, np.where(f0 > 0, -10.0, -60.0))
+    heard = [Word("means", 0.1, 0.46, 0.9), Word("of", 0.46, 1.8, 0.9), Word("this", 1.8, 1.98, 0.9)]
+    aligned = filled_pauses._Phrased(
+        words=[Word("means", 0.1, 0.5, 0.9), Word("of", 0.5, 0.56, 0.9), Word("this", 1.96, 2.0, 0.9)],
+        phrases=[(0, 3)],
+        phones=[("M", "IY", "N", "Z"), ("AH", "V"), ("DH", "IH", "S")],
+        fillers={},
+        heard=heard,
+    )
+    f = Word("uh", 0.545, 1.95, 0.9, source="recovered")
+    held = filled_pauses._drawn_into(f, aligned, filled_pauses._Articulation(track, heard))
+    assert held == (None if voice_after_hz else aligned.words[1])
+
+
 def test_a_filler_written_as_an_instant_placed_on_one_found_in_the_sound_is_that_one():
     """The held-out monologue in a 0.5 s room inside a longer recording: tiny.en wrote "say, um, b't here's" as "say,
     but, um, here's", "but" and "um" instants, and the "um" was found in the sound at 17.61-18.04 s. Aligned in that
