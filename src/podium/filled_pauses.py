@@ -254,34 +254,33 @@ def _word_said_in(f: Word, aligned: _Phrased) -> Word | None:
 # running on: the filler's pitch moves no faster than a voice glides (``_GLIDE_ST_PER_FRAME``) up to its fade. Over a
 # telephone line the aligner squeezed "of" to 60 ms before a 1.3 s spliced "uh" in another voice, and the filler
 # found took in the word's vowel at 270 Hz, then, after one unvoiced frame, the "uh" at 180 Hz: "of" kept under
-# 50 ms of voice outside it and passed for held.
+# 50 ms of voice outside it and passed for held. A last consonant held is asked of any word: the recogniser may merge
+# the word held into the one before ("mention innn passing" heard from a 16-bit copy as "mentioning passing"), and a
+# murmur with no peak of its own after a word's final nasal is that nasal, whatever the word.
 _HELD_CODA = frozenset({"M", "N", "NG", "L", "R"})
 
 
 def _drawn_into(f: Word, aligned: _Phrased, pace: _Articulation) -> Word | None:
     """The word of ``aligned`` (as aligned phrase by phrase, with the phones it was aligned as) held into ``f``, a
-    filler found in the sound: a one-syllable function word (``HELD_WORDS``) that the aligner placed
-    before ``f`` and ending within ``_HELD_NEAR_S`` of its start or inside it, the voice unbroken from the word's
-    first voiced frame into ``f`` and through it to its last 50 ms, at one pitch contour inside it, and either keeping
-    no syllable of its own outside ``f`` or ending on a nasal or liquid (``_HELD_CODA``) with ``f`` holding no
-    syllable nucleus of its own; else None."""
+    filler found in the sound: a word the aligner placed before ``f``, ending within ``_HELD_NEAR_S`` of its start
+    or inside it, whose last voiced stretch runs on unbroken into ``f`` and through it to its last 50 ms, at one
+    pitch contour inside it; and either ending on a nasal or liquid (``_HELD_CODA``) with ``f`` holding no syllable
+    nucleus of its own, or a one-syllable function word (``HELD_WORDS``) keeping no syllable of its own outside
+    ``f``; else None."""
     if f.source != "recovered" or f.end <= f.start:
         return None
     before = [
         (a, ph)
         for w, a, ph in zip(aligned.heard, aligned.words, aligned.phones, strict=True)
-        if a is not w
-        and a.start < f.start
-        and f.start - _HELD_NEAR_S <= a.end <= f.end
-        and normalize(a.text) in HELD_WORDS
-        and _syllables(a) == 1
+        if a is not w and a.start < f.start and f.start - _HELD_NEAR_S <= a.end <= f.end
     ]
     if not before:
         return None
     (p, ph), track = before[-1], pace.track
     lo, at, end, core = (int(i) for i in np.searchsorted(track.times, [p.start, f.start, f.end, f.end - 0.05]))
-    voiced = np.flatnonzero(track.voiced[lo:at])
-    if not len(voiced) or not track.voiced[lo + voiced[0] : max(at, core)].all():
+    unvoiced = np.flatnonzero(~track.voiced[lo:at])
+    run = lo + (int(unvoiced[-1]) + 1 if len(unvoiced) else 0)  # the word's last voiced stretch, into ``f``
+    if run >= at or not track.voiced[at : max(at, core)].all():
         return None
     st = 12 * np.log2(track.f0[at:core])
     if len(st) > 1 and np.abs(np.diff(st)).max() > _GLIDE_ST_PER_FRAME:
@@ -289,6 +288,8 @@ def _drawn_into(f: Word, aligned: _Phrased, pace: _Articulation) -> Word | None:
     nucleus = np.any((pace.every_nucleus >= at) & (pace.every_nucleus < end))
     if ph and ph[-1] in _HELD_CODA and not nucleus:
         return p
+    if normalize(p.text) not in HELD_WORDS or _syllables(p) != 1:
+        return None
     return None if pace.keeps_own_syllable(p, _Voiced(f.start, f.end, _median_f0(track, f))) else p
 
 
