@@ -1679,6 +1679,31 @@ def test_a_word_is_held_into_a_filler_only_as_one_voice(voice_after_hz):
     assert held == (None if voice_after_hz else aligned.words[1])
 
 
+@pytest.mark.parametrize(("kind", "held"), [("um", False), ("uh", True)])
+def test_a_word_ending_on_a_liquid_is_held_only_into_a_sound_of_its_kind(kind, held):
+    """In a 0.5 s room the aligner laid "example" (its last phone L) over the vowel of an "um" spliced after it, and
+    the "um"'s murmur, found in the sound with no loudness peak of its own and the voice running on into it, passed
+    for the word's [l] held. A nasal murmur (found as an "um") is no held [l]; a level, peakless "uh" after it is."""
+    n = 200
+    f0 = np.zeros(n)
+    f0[40:195] = 160.0 * 2 ** (-np.arange(155) / 155 / 12)
+    level = np.full(n, -60.0)
+    level[40:80] = np.linspace(-5.0, -19.0, 40)  # the word's vowel and [l] fading into the murmur
+    level[80:195] = -21.0
+    track = _track_of(f0, level)
+    heard = [Word("an", 0.1, 0.38, 0.9), Word("example", 0.38, 0.8, 0.9), Word("of", 1.96, 2.0, 0.9)]
+    aligned = filled_pauses._Phrased(
+        words=[Word("an", 0.1, 0.36, 0.9), Word("example", 0.36, 0.78, 0.9), Word("of", 1.96, 2.0, 0.9)],
+        phrases=[(0, 3)],
+        phones=[("AH", "N"), ("IH", "G", "Z", "AE", "M", "P", "AH", "L"), ("AH", "V")],
+        fillers={},
+        heard=heard,
+    )
+    f = Word(kind, 0.8, 1.95, 0.9, source="recovered")
+    out = filled_pauses._drawn_into(f, aligned, filled_pauses._Articulation(track, heard))
+    assert out == (aligned.words[1] if held else None)
+
+
 def test_a_filler_written_as_an_instant_placed_on_one_found_in_the_sound_is_that_one():
     """The held-out monologue in a 0.5 s room inside a longer recording: tiny.en wrote "say, um, b't here's" as "say,
     but, um, here's", "but" and "um" instants, and the "um" was found in the sound at 17.61-18.04 s. Aligned in that

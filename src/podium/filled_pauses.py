@@ -256,8 +256,12 @@ def _word_said_in(f: Word, aligned: _Phrased) -> Word | None:
 # found took in the word's vowel at 270 Hz, then, after one unvoiced frame, the "uh" at 180 Hz: "of" kept under
 # 50 ms of voice outside it and passed for held. A last consonant held is asked of any word: the recogniser may merge
 # the word held into the one before ("mention innn passing" heard from a 16-bit copy as "mentioning passing"), and a
-# murmur with no peak of its own after a word's final nasal is that nasal, whatever the word.
+# murmur with no peak of its own after a word's final nasal is that nasal, whatever the word. But a nasal murmur
+# (found as an "um") is no held [l] or [r]: in a 0.5 s room the murmur of an "um" spliced after "example" (its vowel
+# under the aligned word) had passed for the word's [l] held. The other way does not hold: a nasal held alone, with no
+# vowel before it, is found as an "uh" as often as an "um" (the kind is heard in a vowel's fall into the murmur).
 _HELD_CODA = frozenset({"M", "N", "NG", "L", "R"})
+_NASAL_CODA = frozenset({"M", "N", "NG"})
 
 
 def _drawn_into(f: Word, aligned: _Phrased, pace: _Articulation) -> Word | None:
@@ -265,8 +269,8 @@ def _drawn_into(f: Word, aligned: _Phrased, pace: _Articulation) -> Word | None:
     filler found in the sound: a word the aligner placed before ``f``, ending within ``_HELD_NEAR_S`` of its start
     or inside it, whose last voiced stretch runs on unbroken into ``f`` and through it to its last 50 ms, at one
     pitch contour inside it; and either ending on a nasal or liquid (``_HELD_CODA``) with ``f`` holding no syllable
-    nucleus of its own, or a one-syllable function word (``HELD_WORDS``) keeping no syllable of its own outside
-    ``f``; else None."""
+    nucleus of its own (and, after a liquid, not an "um"), or a one-syllable function word (``HELD_WORDS``) keeping
+    no syllable of its own outside ``f``; else None."""
     if f.source != "recovered" or f.end <= f.start:
         return None
     before = [
@@ -286,7 +290,12 @@ def _drawn_into(f: Word, aligned: _Phrased, pace: _Articulation) -> Word | None:
     if len(st) > 1 and np.abs(np.diff(st)).max() > _GLIDE_ST_PER_FRAME:
         return None
     nucleus = np.any((pace.every_nucleus >= at) & (pace.every_nucleus < end))
-    if ph and ph[-1] in _HELD_CODA and not nucleus:
+    if (
+        ph
+        and ph[-1] in _HELD_CODA
+        and not nucleus
+        and (ph[-1] in _NASAL_CODA or NON_LEXICAL.get(normalize(f.text)) != "um")
+    ):
         return p
     if normalize(p.text) not in HELD_WORDS or _syllables(p) != 1:
         return None
