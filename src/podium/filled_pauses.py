@@ -122,9 +122,8 @@ def recover(
     fillers = [w for w in out if is_non_lexical(w)]
     aligned = _aligned_by_phrase(audio, lexical, fillers)
     out = _instants_placed(out, fillers, aligned.fillers)
-    where_said = [Word(fillers[j].text, sp.start, sp.end, 0.0) for j, sp in aligned.fillers.items()]
     speech_db = _speech_level_db(track, aligned.words)
-    out = _in_aligned_gaps(audio, track, out, aligned, claimed, voice_starts, changes, pace, speech_db, where_said)
+    out = _in_aligned_gaps(audio, track, out, aligned, claimed, voice_starts, changes, pace, speech_db)
     out.sort(key=lambda w: (w.start, w.end))
     out = _instants_heard(_one_held_vowel(out, track))
     held = {
@@ -310,7 +309,6 @@ def _holding(words: list[Word], held: Sequence[tuple[Word, Word]], heard: Sequen
     (``heard``) timed it over the held sound (``_HELD_SHARE`` of it), it takes back that time too (a held "in"
     heard 1.70-2.38 s, cut to start after its murmur, started 35 ms after its own sound)."""
     out = list(words)
-    heard_over = {id(f): [w for w in heard if _covers(w, f)] for f, _ in held}
     for f, h in held:
         near = [
             i
@@ -322,7 +320,7 @@ def _holding(words: list[Word], held: Sequence[tuple[Word, Word]], heard: Sequen
         ]
         if near:
             i = min(near, key=lambda i: abs(out[i].start - h.start))
-            same = [w for w in heard_over[id(f)] if normalize(w.text) == normalize(h.text)]
+            same = [w for w in heard if normalize(w.text) == normalize(h.text) and _covers(w, f)]
             spans = [out[i], f, *same[:1]]
             out[i] = replace(out[i], start=min(w.start for w in spans), end=max(w.end for w in spans))
     out.sort(key=lambda w: (w.start, w.end))
@@ -425,11 +423,7 @@ def _instants_placed(words: Sequence[Word], fillers: Sequence[Word], placed: dic
         if s is None:
             out.append(w)
             continue
-        same = [
-            f
-            for f in found
-            if _overlap(f, Word(w.text, s.start, s.end, 0.0)) > 0.5 * min(f.end - f.start, s.end - s.start)
-        ]
+        same = [f for f in found if _overlap(f, s) > 0.5 * min(f.end - f.start, s.end - s.start)]
         out.append(replace(w, start=same[0].start, end=same[0].end) if same else replace(w, start=s.start, end=s.end))
         taken.update(id(f) for f in same)
     return [w for w in out if id(w) not in taken]
@@ -589,7 +583,6 @@ def _in_aligned_gaps(
     changes: np.ndarray,
     pace: _Articulation,
     speech_db: float,
-    where_said: Sequence[Word] = (),
 ) -> list[Word]:
     """``found`` with the quick fillers said between two words: its lexical words as ``aligned`` phrase by phrase
     (``_aligned_by_phrase``), and the voicing each gap between two aligned words holds, cut to the gap, tested as a
@@ -598,7 +591,7 @@ def _in_aligned_gaps(
     where it opens on the filler's own vowel (``_opens_on_its_vowel``), peaking no more than
     ``_QUICK_MAX_UNDER_SPEECH_DB`` under ``speech_db`` (``_speech_level_db`` of the aligned words). A word that overlaps
     a filler found so takes its aligned times. A burst where the aligner placed a filler written or found
-    (``where_said``) is that filler, wherever the recogniser timed it: in a 0.5 s room tiny.en timed the held-out
+    (``aligned.fillers``) is that filler, wherever the recogniser timed it: in a 0.5 s room tiny.en timed the held-out
     monologue's first "um" 0.2 s after its sound, the aligner placed it on the sound, and the gaps' test had found it
     there again."""
     lexical, retimed, phones = aligned.heard, aligned.words, aligned.phones
@@ -612,7 +605,7 @@ def _in_aligned_gaps(
     ]
     if not gaps:
         return list(found)
-    said = [*(w for w in found if is_non_lexical(w)), *where_said]
+    said: list[Word | Span] = [*(w for w in found if is_non_lexical(w)), *aligned.fillers.values()]
     hop = float(track.times[1] - track.times[0])
     line = _low_band_lost(audio, track)
     quietest = speech_db - _QUICK_MAX_UNDER_SPEECH_DB
@@ -673,7 +666,7 @@ def _speech_level_db(track: pitch.PitchTrack, lexical: Sequence[Word]) -> float:
 _SAID_NEAR_S = 0.05  # a burst this close to a filler written or found is that filler
 
 
-def _free(v: _Voiced, said: Sequence[Word], claimed: set[_Voiced]) -> bool:
+def _free(v: _Voiced, said: Sequence[Word | Span], claimed: set[_Voiced]) -> bool:
     """True when the burst ``v`` is no filler already: not within ``_SAID_NEAR_S`` of one written or found
     (``said``), nor over a gap a run of the recogniser's fillers ``claimed``."""
     return not any(v.start < w.end + _SAID_NEAR_S and w.start - _SAID_NEAR_S < v.end for w in said) and not any(
@@ -1264,7 +1257,7 @@ def _frames_in(times: np.ndarray, words: Sequence[Word]) -> np.ndarray:
     return inside
 
 
-def _overlap(w: Word, v: _Voiced | Word) -> float:
+def _overlap(w: Word, v: _Voiced | Word | Span) -> float:
     return max(0.0, min(w.end, v.end) - max(w.start, v.start))
 
 
